@@ -1,0 +1,292 @@
+//! The command line: clap definitions, then validation into plain settings.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use chrono::NaiveDate;
+use clap::builder::PossibleValuesParser;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::input::{ColumnMap, ReadOptions, Source, campaigns, orders};
+use crate::metrics::{ClvModel, Level, Metric, Settings, Window};
+use crate::output::Format;
+
+const EXAMPLES: &str = "\
+Examples:
+  Print the scorecard of every KPI the files allow:
+    xsell report orders.csv --campaigns campaigns.csv
+
+  Customer cross-sell rate, from a file or from a pipeline:
+    xsell compute --metric cross-sell orders.csv
+    zcat orders.csv.gz | xsell compute --metric cross-sell -
+
+  Campaign KPIs for the first half of 2025, as CSV for a script:
+    xsell compute --metric campaign-cross-sell,roi,cac orders.csv --campaigns campaigns.csv \\
+        --from 2025-01-01 --to 2025-06-30 --format csv -o h1.csv
+
+  Read an export whose headers differ from xsell's names:
+    xsell compute --metric aov export.csv --map order_id=\"Order No\" --map amount=net_sales
+
+  List every metric with its formula:
+    xsell metrics";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "xsell",
+    version,
+    about = "Cross-sell and cross-promotion KPIs from order-line and campaign CSV files",
+    long_about = "Cross-sell and cross-promotion KPIs from order-line and campaign CSV files.\n\n\
+        Reads orders.csv (one row per order line) and, for campaign metrics, campaigns.csv, and prints \
+        each KPI with the numerator and denominator it comes from. Money is exact; a rate with a zero \
+        denominator is n/a.\n\nExit codes: 0 success, 2 usage or input error.",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compute one or more KPIs, with a row per campaign and per month where they apply
+    #[command(after_help = EXAMPLES)]
+    Compute(ComputeArgs),
+    /// Print the scorecard: the headline value of every KPI the inputs allow
+    #[command(after_help = EXAMPLES)]
+    Report(InputArgs),
+    /// List the metrics, their formulas and the columns they need
+    Metrics(MetricsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ComputeArgs {
+    /// Metrics to compute, comma-separated, or `all` for every metric the inputs allow
+    #[arg(short, long, required = true, value_delimiter = ',', value_name = "NAME[,NAME...]",
+          value_parser = PossibleValuesParser::new(metric_names()))]
+    pub metric: Vec<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Order-line CSV files, read as one stream; `-` (or none) reads standard input
+    #[arg(value_name = "ORDERS")]
+    pub orders: Vec<String>,
+    /// Campaigns CSV (campaign_id, cost, impressions, clicks, targeted, conversions, ...)
+    #[arg(long, value_name = "FILE")]
+    pub campaigns: Option<PathBuf>,
+    /// First date measured (inclusive), YYYY-MM-DD; earlier rows still count as history
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub from: Option<NaiveDate>,
+    /// Last date measured (inclusive), YYYY-MM-DD
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub to: Option<NaiveDate>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Count distinct products or distinct categories (cross-sell, campaign-cross-sell)
+    #[arg(long, value_enum, default_value_t = LevelArg::Product)]
+    pub level: LevelArg,
+    /// How to compute customer lifetime value
+    #[arg(long, value_enum, default_value_t = ClvArg::Historic)]
+    pub clv_model: ClvArg,
+    /// Gross margin as a fraction, e.g. 0.3 (with --clv-model formula)
+    #[arg(long, value_name = "FRACTION")]
+    pub margin: Option<f64>,
+    /// Customer lifespan in years, e.g. 3 (with --clv-model formula)
+    #[arg(long, value_name = "YEARS")]
+    pub lifespan: Option<f64>,
+    /// Field delimiter of every input file: one character, or `tab`
+    #[arg(long, default_value = ",", value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: u8,
+    /// Read a column under another header name, e.g. --map customer_id="Customer No" (repeatable)
+    #[arg(long, value_name = "CANONICAL=HEADER")]
+    pub map: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MetricsArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LevelArg {
+    Product,
+    Category,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ClvArg {
+    /// Net revenue per customer in the window
+    Historic,
+    /// AOV x purchase frequency x lifespan x margin (needs --margin and --lifespan)
+    Formula,
+}
+
+fn metric_names() -> Vec<&'static str> {
+    std::iter::once("all")
+        .chain(Metric::ALL.iter().map(|m| m.name()))
+        .collect()
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    crate::input::date::parse(text)
+        .ok_or_else(|| format!("expected {}", crate::input::date::EXPECTED))
+}
+
+fn parse_delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if text.len() == 1 && text.is_ascii() => Ok(text.as_bytes()[0]),
+        _ => Err("expected one ASCII character such as , or ; or the word tab".to_string()),
+    }
+}
+
+/// Everything a command needs to read its input, validated.
+#[derive(Debug)]
+pub struct Config {
+    pub orders: Vec<Source>,
+    pub campaigns: Option<Source>,
+    pub read: ReadOptions,
+    pub settings: Settings,
+    pub format: Format,
+    pub output: Option<PathBuf>,
+}
+
+impl InputArgs {
+    pub fn config(&self) -> Result<Config> {
+        if let (Some(from), Some(to)) = (self.from, self.to)
+            && from > to
+        {
+            bail!("--from {from} is after --to {to}; swap them");
+        }
+        let clv = match self.clv_model {
+            ClvArg::Historic => {
+                if self.margin.is_some() || self.lifespan.is_some() {
+                    bail!("--margin and --lifespan go with --clv-model formula");
+                }
+                ClvModel::Historic
+            }
+            ClvArg::Formula => {
+                let (Some(margin), Some(lifespan)) = (self.margin, self.lifespan) else {
+                    bail!(
+                        "--clv-model formula needs --margin and --lifespan, e.g. --margin 0.3 --lifespan 3"
+                    );
+                };
+                if !(0.0..=1.0).contains(&margin) {
+                    bail!("--margin {margin}: expected a fraction from 0 to 1, e.g. 0.3 for 30%");
+                }
+                if !(lifespan > 0.0 && lifespan.is_finite()) {
+                    bail!("--lifespan {lifespan}: expected a number of years above 0");
+                }
+                ClvModel::Formula { margin, lifespan }
+            }
+        };
+        let known: Vec<&str> = orders::SPECS
+            .iter()
+            .chain(campaigns::SPECS)
+            .map(|s| s.name)
+            .collect();
+        let mut sources: Vec<Source> = self.orders.iter().map(|o| Source::new(o)).collect();
+        if sources.is_empty() {
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                bail!(
+                    "no orders given: name one or more CSV files, or pipe one in (see xsell --help)"
+                );
+            }
+            sources.push(Source::Stdin);
+        }
+        Ok(Config {
+            orders: sources,
+            campaigns: self.campaigns.as_ref().map(|p| Source::File(p.clone())),
+            read: ReadOptions {
+                delimiter: self.delimiter,
+                map: ColumnMap::parse(&self.map, &known)?,
+            },
+            settings: Settings {
+                window: Window {
+                    from: self.from,
+                    to: self.to,
+                },
+                level: match self.level {
+                    LevelArg::Product => Level::Product,
+                    LevelArg::Category => Level::Category,
+                },
+                clv,
+            },
+            format: self.format,
+            output: self.output.clone(),
+        })
+    }
+}
+
+/// The metrics named by `--metric`; `None` for `all`.
+pub fn selected_metrics(names: &[String]) -> Option<Vec<Metric>> {
+    if names.iter().any(|n| n == "all") {
+        return None;
+    }
+    let mut metrics: Vec<Metric> = names.iter().filter_map(|n| Metric::from_name(n)).collect();
+    let mut seen = Vec::new();
+    metrics.retain(|m| {
+        let first = !seen.contains(m);
+        seen.push(*m);
+        first
+    });
+    Some(metrics)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_argument_has_help() {
+        fn check(cmd: &clap::Command) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id != "help" && id != "version" {
+                    assert!(
+                        arg.get_help().is_some(),
+                        "{} --{id} has no help",
+                        cmd.get_name()
+                    );
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                assert!(sub.get_about().is_some(), "{} has no about", sub.get_name());
+                check(sub);
+            }
+        }
+        check(&Cli::command());
+    }
+
+    #[test]
+    fn metric_lists_keep_their_order_and_drop_repeats() {
+        let names = |s: &[&str]| s.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            selected_metrics(&names(&["roi", "ctr", "roi"])),
+            Some(vec![Metric::Roi, Metric::Ctr])
+        );
+        assert_eq!(selected_metrics(&names(&["ctr", "all"])), None);
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(parse_delimiter(";"), Ok(b';'));
+        assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
+        assert!(parse_delimiter(";;").is_err());
+    }
+}

@@ -1,0 +1,113 @@
+//! One module per subcommand; this one holds what they share: reading the inputs through the
+//! metric fold, and writing the result.
+
+pub mod compute;
+pub mod metrics;
+pub mod report;
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::cli::Config;
+use crate::input::orders::OrderFiles;
+use crate::input::{Book, Campaigns};
+use crate::metrics::{Fold, Metric, Row};
+use crate::output::{self, Format, Summary};
+
+/// Reads the inputs once and computes `wanted` (`None`: every metric the inputs allow).
+pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row>, Summary)> {
+    let mut book = Book::default();
+    let campaigns = match &config.campaigns {
+        Some(source) => Some(Campaigns::read(source, &config.read, &mut book)?),
+        None => None,
+    };
+    let files = OrderFiles::open(&config.orders, &config.read)?;
+    let columns = files.columns();
+    let missing = |m: &Metric| m.missing(&config.settings, columns, campaigns.as_ref());
+    let metrics = match wanted {
+        Some(list) => {
+            if let Some(why) = list.iter().find_map(missing) {
+                bail!(why);
+            }
+            list
+        }
+        None => {
+            let (able, unable): (Vec<Metric>, Vec<Metric>) =
+                Metric::ALL.iter().partition(|m| missing(m).is_none());
+            for why in unable.iter().filter_map(missing) {
+                eprintln!("xsell: note: skipped {why}");
+            }
+            able
+        }
+    };
+    let mut fold = Fold::new(&metrics, config.settings);
+    let known = campaigns.as_ref().map_or(0, |c| c.list.len());
+    let mut unknown_lines = 0u64;
+    files.read(&mut book, |line| {
+        fold.add(line);
+        unknown_lines += u64::from(line.campaign.is_some_and(|c| c as usize >= known));
+    })?;
+    if let Some(c) = &campaigns
+        && unknown_lines > 0
+    {
+        let ids: Vec<&str> = (known..book.campaigns.len())
+            .map(|i| book.campaigns.name(i as u32))
+            .take(5)
+            .collect();
+        let more = if book.campaigns.len() - known > 5 {
+            ", ..."
+        } else {
+            ""
+        };
+        eprintln!(
+            "xsell: warning: {unknown_lines} order lines are attributed to {} campaigns missing from {} ({}{more}); \
+             campaign metrics leave them out",
+            book.campaigns.len() - known,
+            c.file,
+            ids.join(", ")
+        );
+    }
+    let rows = fold.rows(&book, campaigns.as_ref());
+    Ok((rows, summary(&book, config)))
+}
+
+fn summary(book: &Book, config: &Config) -> Summary {
+    let window = match config.settings.window.bounds(book.span) {
+        Some((first, last)) => format!("{first} to {last}"),
+        None => "empty".to_string(),
+    };
+    Summary {
+        lines: book.lines,
+        orders: book.orders.iter().filter(|o| o.has_purchase).count() as u64,
+        customers: book.customers.len() as u64,
+        files: book.files.clone(),
+        window,
+    }
+}
+
+/// Writes `rows` to `-o FILE` or standard output, buffered and flushed once.
+pub fn write(
+    output: Option<&Path>,
+    format: Format,
+    rows: &[Row],
+    summary: Option<&Summary>,
+) -> Result<()> {
+    match output {
+        Some(path) => {
+            let file =
+                File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+            let mut out = BufWriter::new(file);
+            output::write_rows(&mut out, format, rows, summary)
+                .and_then(|()| out.flush())
+                .with_context(|| format!("cannot write {}", path.display()))
+        }
+        None => {
+            let mut out = BufWriter::with_capacity(32 * 1024, io::stdout().lock());
+            output::write_rows(&mut out, format, rows, summary).and_then(|()| out.flush())?;
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! The book: what reading the orders learns about entities, as opposed to KPIs. Ids are interned
+//! into dense integers; each order keeps its customer and date, each customer the facts every
+//! metric shares (first purchase date, loyalty membership). Memory grows with customers and
+//! orders, never with lines.
+
+use std::collections::HashMap;
+
+use anyhow::{Result, bail};
+use chrono::NaiveDate;
+
+use super::Line;
+
+/// Maps texts to dense ids `0..len` and back.
+#[derive(Debug, Default)]
+pub struct Interner {
+    ids: HashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(text.into());
+        self.ids.insert(text.into(), id);
+        id
+    }
+
+    pub fn get(&self, text: &str) -> Option<u32> {
+        self.ids.get(text).copied()
+    }
+
+    pub fn name(&self, id: u32) -> &str {
+        self.names.get(id as usize).map_or("", |n| n)
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+/// An order: every line of one order_id has the same customer and date.
+#[derive(Clone, Copy, Debug)]
+pub struct Order {
+    pub customer: u32,
+    pub date: NaiveDate,
+    /// At least one purchase line (amount > 0): only then does the order count.
+    pub has_purchase: bool,
+    /// Where the order was first seen, for error messages: (file index, line).
+    seen_at: (u32, u64),
+}
+
+/// What every metric needs to know about a customer, over all input rows.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Customer {
+    /// The earliest date of the customer's purchase lines.
+    pub first_order: Option<NaiveDate>,
+    /// Any line of the customer says loyalty = true.
+    pub member: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Book {
+    pub customers: Interner,
+    pub products: Interner,
+    pub categories: Interner,
+    pub campaigns: Interner,
+    pub channels: Interner,
+    pub segments: Interner,
+    order_ids: Interner,
+    pub orders: Vec<Order>,
+    pub customer: Vec<Customer>,
+    /// The names of the files read, in order.
+    pub files: Vec<String>,
+    /// The first and last date of any line.
+    pub span: Option<(NaiveDate, NaiveDate)>,
+    pub lines: u64,
+}
+
+impl Book {
+    /// Interns `order_id` and checks that it agrees with its earlier lines on customer and date.
+    pub fn order(
+        &mut self,
+        order_id: &str,
+        customer: u32,
+        date: NaiveDate,
+        file: u32,
+        line: u64,
+    ) -> Result<u32> {
+        let id = self.order_ids.intern(order_id);
+        match self.orders.get(id as usize) {
+            None => self.orders.push(Order {
+                customer,
+                date,
+                has_purchase: false,
+                seen_at: (file, line),
+            }),
+            Some(order) if order.customer == customer && order.date == date => {}
+            Some(order) => {
+                let here = self.files.get(file as usize).map_or("", |f| f.as_str());
+                let (first_file, first_line) = order.seen_at;
+                let there = self
+                    .files
+                    .get(first_file as usize)
+                    .map_or("", |f| f.as_str());
+                let (what, now, before) = if order.customer != customer {
+                    (
+                        "customer",
+                        self.customers.name(customer),
+                        self.customers.name(order.customer).to_string(),
+                    )
+                } else {
+                    ("date", "", order.date.to_string())
+                };
+                let now = if what == "date" {
+                    date.to_string()
+                } else {
+                    now.to_string()
+                };
+                bail!(
+                    "{here}:{line}: order {order_id:?} has {what} {now:?}, but {there}:{first_line} gives it {what} \
+                     {before:?}; an order's lines must share one customer and one date"
+                );
+            }
+        }
+        Ok(id)
+    }
+
+    pub fn order_name(&self, id: u32) -> &str {
+        self.order_ids.name(id)
+    }
+
+    /// Records the entity facts of a parsed line.
+    pub fn record(&mut self, line: &Line) {
+        self.lines += 1;
+        self.span = Some(match self.span {
+            None => (line.date, line.date),
+            Some((first, last)) => (first.min(line.date), last.max(line.date)),
+        });
+        let c = line.customer as usize;
+        if c >= self.customer.len() {
+            self.customer.resize(c + 1, Customer::default());
+        }
+        let customer = &mut self.customer[c];
+        customer.member |= line.loyalty == Some(true);
+        if line.is_purchase() {
+            customer.first_order =
+                Some(customer.first_order.map_or(line.date, |d| d.min(line.date)));
+            if let Some(order) = self.orders.get_mut(line.order as usize) {
+                order.has_purchase = true;
+            }
+        }
+    }
+}

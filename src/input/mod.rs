@@ -1,0 +1,69 @@
+//! Input: CSV files → typed records. Errors name the file, line, column, value and what was
+//! expected.
+
+pub mod book;
+pub mod campaigns;
+pub mod date;
+pub mod orders;
+mod table;
+
+use std::fmt;
+use std::path::PathBuf;
+
+pub use book::Book;
+pub use campaigns::{Campaign, Campaigns};
+pub use orders::{Line, OrderColumns};
+pub use table::ColumnMap;
+
+/// Where records come from: a file, or standard input (`-`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Source {
+    pub fn new(arg: &str) -> Source {
+        if arg == "-" {
+            Source::Stdin
+        } else {
+            Source::File(PathBuf::from(arg))
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Stdin => f.write_str("<stdin>"),
+            Source::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// How to read every input file.
+#[derive(Clone, Debug)]
+pub struct ReadOptions {
+    pub delimiter: u8,
+    pub map: ColumnMap,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            delimiter: b',',
+            map: ColumnMap::default(),
+        }
+    }
+}
+
+/// A cell that does not hold what its column needs.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}:{line}: column {column}: {value:?} is not valid; expected {expected}")]
+pub struct FieldError {
+    pub file: String,
+    pub line: u64,
+    pub column: &'static str,
+    pub value: String,
+    pub expected: String,
+}

@@ -1,0 +1,273 @@
+//! One CSV file with a header row: open it, find the wanted columns by name, hand out cells.
+
+use std::fs::File;
+use std::io::Read;
+
+use anyhow::{Context, Result, bail};
+use csv::{ByteRecord, ReaderBuilder, Trim};
+
+use super::{FieldError, ReadOptions, Source};
+
+/// A column xsell knows by its canonical name.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Spec {
+    pub name: &'static str,
+    pub required: bool,
+}
+
+/// `--map canonical=their_header` pairs, applied to every input file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ColumnMap(Vec<(String, String)>);
+
+impl ColumnMap {
+    /// Parses `canonical=header` pairs; `known` lists the canonical names that may be mapped.
+    pub fn parse(pairs: &[String], known: &[&str]) -> Result<ColumnMap> {
+        let mut map = Vec::new();
+        for pair in pairs {
+            let Some((canonical, header)) = pair.split_once('=') else {
+                bail!(
+                    "--map {pair:?}: expected canonical=their_header, e.g. --map customer_id=\"Customer No\""
+                );
+            };
+            let canonical = normalize(canonical);
+            if !known.contains(&canonical.as_str()) {
+                bail!(
+                    "--map {pair:?}: {canonical:?} is not a column xsell reads; known columns: {}",
+                    known.join(", ")
+                );
+            }
+            map.retain(|(c, _): &(String, String)| *c != canonical);
+            map.push((canonical, normalize(header)));
+        }
+        Ok(ColumnMap(map))
+    }
+
+    fn header_for<'a>(&'a self, canonical: &'a str) -> &'a str {
+        self.0
+            .iter()
+            .find(|(c, _)| c == canonical)
+            .map_or(canonical, |(_, h)| h.as_str())
+    }
+}
+
+/// Header names are matched trimmed and case-insensitively.
+fn normalize(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+pub(crate) struct Table {
+    pub name: String,
+    reader: csv::Reader<Box<dyn Read>>,
+    record: ByteRecord,
+    /// For each wanted spec, the index of its column in this file.
+    columns: Vec<Option<usize>>,
+    specs: &'static [Spec],
+}
+
+impl Table {
+    /// Opens `source` and finds the columns of `specs` in its header. `kind` names the file's role
+    /// ("orders", "campaigns") in messages.
+    pub fn open(
+        source: &Source,
+        opts: &ReadOptions,
+        specs: &'static [Spec],
+        kind: &str,
+    ) -> Result<Table> {
+        let name = source.to_string();
+        let input: Box<dyn Read> = match source {
+            Source::Stdin => Box::new(std::io::stdin()),
+            Source::File(path) => Box::new(
+                File::open(path).with_context(|| format!("cannot open {kind} file {name}"))?,
+            ),
+        };
+        let mut reader = ReaderBuilder::new()
+            .delimiter(opts.delimiter)
+            .trim(Trim::All)
+            .buffer_capacity(1 << 16)
+            .from_reader(input);
+        let header = reader
+            .byte_headers()
+            .with_context(|| format!("{name}: cannot read the header row"))?
+            .clone();
+        if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
+            bail!("{name}: the file is empty; expected a header row naming the {kind} columns");
+        }
+        let headers: Vec<String> = header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let h = if i == 0 {
+                    h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h)
+                } else {
+                    h
+                };
+                normalize(&String::from_utf8_lossy(h))
+            })
+            .collect();
+        let columns = specs
+            .iter()
+            .map(|spec| find_column(&name, &headers, spec, &opts.map, kind))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Table {
+            name,
+            reader,
+            record: ByteRecord::new(),
+            columns,
+            specs,
+        })
+    }
+
+    /// Whether the file has the column of `specs[spec]`.
+    pub fn has(&self, spec: usize) -> bool {
+        self.columns[spec].is_some()
+    }
+
+    /// Reads the next row; `false` at the end of the file.
+    pub fn next_row(&mut self) -> Result<bool> {
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(more) => Ok(more),
+            Err(err) => Err(match err.kind() {
+                csv::ErrorKind::UnequalLengths {
+                    pos,
+                    expected_len,
+                    len,
+                } => anyhow::anyhow!(
+                    "{}:{}: the row has {len} fields, but the header has {expected_len}; \
+                     quote fields that contain the delimiter",
+                    self.name,
+                    pos.as_ref().map_or(0, |p| p.line()),
+                ),
+                _ => anyhow::Error::new(err).context(format!("{}: cannot read CSV", self.name)),
+            }),
+        }
+    }
+
+    /// The line number (1-based) where the current row starts.
+    pub fn line(&self) -> u64 {
+        self.record.position().map_or(0, |p| p.line())
+    }
+
+    /// The trimmed text of the current row in column `specs[spec]`; `None` when the file has no
+    /// such column.
+    pub fn cell(&self, spec: usize) -> Result<Option<&str>, FieldError> {
+        let Some(index) = self.columns[spec] else {
+            return Ok(None);
+        };
+        let bytes = self.record.get(index).unwrap_or_default();
+        std::str::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| self.invalid(spec, &String::from_utf8_lossy(bytes), "UTF-8 text"))
+    }
+
+    /// The text of a required column, which must not be empty.
+    pub fn required(&self, spec: usize) -> Result<&str, FieldError> {
+        match self.cell(spec)? {
+            Some(text) if !text.is_empty() => Ok(text),
+            _ => Err(self.invalid(spec, "", "a value (the column is required)")),
+        }
+    }
+
+    pub fn invalid(&self, spec: usize, value: &str, expected: &str) -> FieldError {
+        FieldError {
+            file: self.name.clone(),
+            line: self.line(),
+            column: self.specs[spec].name,
+            value: value.to_string(),
+            expected: expected.to_string(),
+        }
+    }
+}
+
+fn find_column(
+    file: &str,
+    headers: &[String],
+    spec: &Spec,
+    map: &ColumnMap,
+    kind: &str,
+) -> Result<Option<usize>> {
+    let wanted = map.header_for(spec.name);
+    let mut found = headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| *h == wanted)
+        .map(|(i, _)| i);
+    let first = found.next();
+    if let Some(second) = found.next() {
+        bail!(
+            "{file}: the header names column {wanted:?} twice (columns {} and {}); rename one of them",
+            first.map_or(0, |i| i + 1),
+            second + 1
+        );
+    }
+    if first.is_none() && (spec.required || wanted != spec.name) {
+        let hint = nearest(wanted, headers)
+            .map(|h| format!(" (did you mean {h:?}?)"))
+            .unwrap_or_default();
+        let how = if wanted == spec.name {
+            format!("if it has another name, use --map {}=<header>", spec.name)
+        } else {
+            format!("--map {}={wanted} names it", spec.name)
+        };
+        bail!(
+            "{file}: missing {kind} column {wanted:?}{hint}; found columns: {}; {how}",
+            headers.join(", ")
+        );
+    }
+    Ok(first)
+}
+
+/// The header closest to `wanted` by edit distance, if it is close enough to be a likely typo.
+fn nearest<'a>(wanted: &str, headers: &'a [String]) -> Option<&'a str> {
+    headers
+        .iter()
+        .map(|h| (edit_distance(wanted, h), h))
+        .filter(|(d, h)| *d <= (wanted.len().max(h.len()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, h)| h.as_str())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("customer_id", "customer_id"), 0);
+        assert_eq!(edit_distance("customer_id", "custmer_id"), 1);
+        assert_eq!(edit_distance("amount", "amout"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn suggests_only_close_headers() {
+        let headers = vec!["custmer_id".to_string(), "total".to_string()];
+        assert_eq!(nearest("customer_id", &headers), Some("custmer_id"));
+        assert_eq!(nearest("amount", &headers), None);
+    }
+
+    #[test]
+    fn map_refuses_unknown_canonical_names() {
+        let known = ["order_id", "amount"];
+        let map = ColumnMap::parse(&["Amount = Net Sales".to_string()], &known).unwrap();
+        assert_eq!(map.header_for("amount"), "net sales");
+        assert_eq!(map.header_for("order_id"), "order_id");
+        assert!(ColumnMap::parse(&["price=Net".to_string()], &known).is_err());
+        assert!(ColumnMap::parse(&["amount".to_string()], &known).is_err());
+    }
+}

@@ -1,0 +1,25 @@
+//! xsell: cross-sell and cross-promotion KPIs from order-line and campaign CSV files.
+//!
+//! The pipeline, one arrow deep each way: [`cli`] (arguments → validated config) → [`input`]
+//! (CSV → typed records) → [`metrics`] (one module per KPI family, pure) → [`output`] (table,
+//! CSV, JSON). [`cmd`] wires them together per subcommand.
+
+pub mod cli;
+pub mod cmd;
+pub mod input;
+pub mod metrics;
+pub mod money;
+pub mod output;
+
+use anyhow::Result;
+
+use cli::{Cli, Command};
+
+/// Runs one invocation. Errors are for the caller to print; they exit with status 2.
+pub fn run(cli: &Cli) -> Result<()> {
+    match &cli.command {
+        Command::Compute(args) => cmd::compute::run(args),
+        Command::Report(args) => cmd::report::run(args),
+        Command::Metrics(args) => cmd::metrics::run(args),
+    }
+}

@@ -1,0 +1,26 @@
+use std::io;
+use std::process::ExitCode;
+
+use clap::Parser;
+use xsell::cli::Cli;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match xsell::run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xsell: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Output cut short by a closed pipe (`xsell ... | head`) is not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
