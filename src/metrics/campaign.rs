@@ -134,3 +134,95 @@ fn summed_rates(
     rows.insert(0, Row::rate(metric, ALL, numerator, Some(denominator)));
     rows
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{assert_value, campaign, run, table};
+    use super::super::{Metric, Settings};
+    use crate::input::Campaign;
+
+    fn campaigns() -> Vec<Campaign> {
+        let mut c2 = campaign("C2", Some("50.00"), Some(400), Some(40));
+        c2.conversions = Some(8);
+        vec![
+            campaign("C1", Some("100.00"), Some(1000), Some(50)),
+            c2,
+            campaign("C3", None, None, Some(5)),
+        ]
+    }
+
+    const LINES: [&str; 6] = [
+        "O1 U1 2025-01-10 P1 a 30.00 C1 n", // U1's first order, through C1: new for C1
+        "O2 U2 2025-01-05 P1 a 20.00 - n",  // U2 bought before C1 reached them
+        "O3 U2 2025-01-12 P2 a 40.00 C1 n",
+        "O4 U3 2025-01-12 P1 a 25.00 C2 n", // U3's first day has lines through C2 and C1
+        "O5 U3 2025-01-12 P2 a 10.00 C1 n",
+        "O6 U4 2025-01-20 P1 a -15.00 C1 n", // a return through C1: revenue only
+    ];
+
+    /// (group, value, numerator, denominator)
+    fn check(metric: Metric, want: &[(&str, Option<f64>, &str, &str)]) {
+        let got = table(&run(metric, Settings::default(), &LINES, &campaigns()));
+        assert_eq!(got.len(), want.len(), "{metric:?}: {got:?}");
+        for (g, w) in got.iter().zip(want) {
+            assert_eq!(
+                (g.0.as_str(), g.3.as_str(), g.4.as_str()),
+                (w.0, w.2, w.3),
+                "{metric:?}"
+            );
+            assert_value(g.2, w.1);
+        }
+    }
+
+    #[test]
+    fn ctr_is_clicks_over_impressions() {
+        check(
+            Metric::Ctr,
+            &[
+                ("all", Some(90.0 / 1400.0), "90", "1400"),
+                ("C1", Some(0.05), "50", "1000"),
+                ("C2", Some(0.1), "40", "400"),
+                ("C3", None, "", ""), // no impressions: n/a and left out of all
+            ],
+        );
+    }
+
+    #[test]
+    fn conversion_counts_buyers_where_no_conversions_are_reported() {
+        check(
+            Metric::Conversion,
+            &[
+                ("all", Some(11.0 / 1400.0), "11", "1400"),
+                ("C1", Some(0.003), "3", "1000"), // U1, U2, U3 bought through C1; U4 only returned
+                ("C2", Some(0.02), "8", "400"),   // as reported
+                ("C3", None, "", ""),
+            ],
+        );
+    }
+
+    #[test]
+    fn roi_nets_returns_against_cost() {
+        check(
+            Metric::Roi,
+            &[
+                ("all", Some(-0.4), "-60.00", "150.00"), // (65 + 25 - 150) / 150
+                ("C1", Some(-0.35), "-35.00", "100.00"), // 30 + 40 + 10 - 15 = 65
+                ("C2", Some(-0.5), "-25.00", "50.00"),
+                ("C3", None, "", ""),
+            ],
+        );
+    }
+
+    #[test]
+    fn cac_divides_cost_by_customers_acquired_on_their_first_day() {
+        check(
+            Metric::Cac,
+            &[
+                ("all", Some(75.0), "150.00", "2"), // distinct new customers: U1, U3
+                ("C1", Some(50.0), "100.00", "2"),  // U1, U3 (U2 bought before)
+                ("C2", Some(50.0), "50.00", "1"),   // U3
+                ("C3", None, "", ""),
+            ],
+        );
+    }
+}

@@ -191,3 +191,185 @@ impl LoyaltyCrossSell {
         )]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{assert_value, run, table};
+    use super::super::{Level, Metric, Settings, Window};
+    use crate::input::Campaign;
+
+    fn from(date: &str) -> Window {
+        Window {
+            from: Some(date.parse().unwrap()),
+            to: None,
+        }
+    }
+
+    #[test]
+    fn cross_sell_counts_distinct_purchased_products() {
+        let lines = [
+            "O1 U1 2025-01-01 P1 books 10.00 - n", // U1: P1 and P2 in one order: cross-sold
+            "O1 U1 2025-01-01 P2 music 5.00 - n",
+            "O2 U2 2025-01-01 P1 books 10.00 - n", // U2: P1 twice: one product
+            "O3 U2 2025-01-09 P1 books 10.00 - n",
+            "O4 U3 2025-01-01 P1 books 10.00 - n", // U3: P2 only returned: one product
+            "O5 U3 2025-01-02 P2 music -5.00 - n",
+            "O6 U4 2025-01-01 P1 books 10.00 - n", // U4: P2 at zero: neither
+            "O6 U4 2025-01-01 P2 music 0 - n",
+            "O7 U5 2025-01-01 P3 books -4.00 - n", // U5: only a return: not a buyer
+        ];
+        let rows = run(Metric::CrossSell, Settings::default(), &lines, &[]);
+        // 1 of the 4 buyers (U1..U4) bought two distinct products.
+        assert_eq!(
+            table(&rows),
+            [("all".into(), "".into(), Some(0.25), "1".into(), "4".into())]
+        );
+    }
+
+    #[test]
+    fn cross_sell_measures_only_the_window_and_the_level() {
+        let lines = [
+            "O1 U1 2025-01-10 P1 books 10.00 - n",
+            "O2 U1 2025-02-10 P2 books 10.00 - n",
+        ];
+        // Over all dates U1 has two products, but both are books.
+        let all = run(Metric::CrossSell, Settings::default(), &lines, &[]);
+        assert_value(all[0].value, Some(1.0));
+        let by_category = Settings {
+            level: Level::Category,
+            ..Settings::default()
+        };
+        assert_value(
+            run(Metric::CrossSell, by_category, &lines, &[])[0].value,
+            Some(0.0),
+        );
+        // From February U1 bought only P2.
+        let february = Settings {
+            window: from("2025-02-01"),
+            ..Settings::default()
+        };
+        assert_eq!(
+            table(&run(Metric::CrossSell, february, &lines, &[]))[0].3,
+            "0"
+        );
+        // A window without lines: 0 / 0 is n/a, not NaN.
+        let empty = Settings {
+            window: from("2026-01-01"),
+            ..Settings::default()
+        };
+        let rows = run(Metric::CrossSell, empty, &lines, &[]);
+        assert_eq!(
+            table(&rows),
+            [("all".into(), "".into(), None, "0".into(), "0".into())]
+        );
+    }
+
+    fn targeted(id: &str, n: Option<u64>) -> Campaign {
+        Campaign {
+            id: id.to_string(),
+            targeted: n,
+            ..Campaign::default()
+        }
+    }
+
+    const CAMPAIGN_LINES: [&str; 16] = [
+        "O1 U1 2025-01-01 P1 a 10 - n", // U1 wins for C1: P2 is new, P1 came before
+        "O2 U1 2025-02-01 P2 b 10 C1 n",
+        "O3 U2 2025-01-01 P1 a 10 C1 n", // U2: first purchase ever through C1: nothing before
+        "O4 U2 2025-03-01 P1 a 10 C1 n", // ... then P1 again: not new
+        "O5 U3 2025-02-01 P1 a 10 - n",  // U3: first order the same day as the campaign line
+        "O6 U3 2025-02-01 P2 b 10 C1 n",
+        "O7 U4 2025-01-01 P1 a 10 - n", // U4: P2 was bought before C2 sold it
+        "O8 U4 2025-01-15 P2 b 10 - n",
+        "O9 U4 2025-02-01 P2 b 10 C2 n",
+        "O10 U5 2025-01-01 P1 a 10 - n", // U5 wins for C2 (P3) and for C1 (P4)
+        "O11 U5 2025-02-01 P3 c 10 C2 n",
+        "O12 U5 2025-02-05 P4 d 10 C1 n",
+        "O13 U6 2025-01-01 P1 a 10 - n", // U6: the C2 line is a return
+        "O14 U6 2025-02-01 P5 e -10 C2 n",
+        "O15 U7 2025-01-01 P1 a 10 - n", // U7 wins for C3, whose targeted is unknown
+        "O16 U7 2025-02-01 P6 f 10 C3 n",
+    ];
+
+    #[test]
+    fn campaign_cross_sell_counts_new_products_for_returning_customers() {
+        let campaigns = [
+            targeted("C2", Some(4)),
+            targeted("C1", Some(10)),
+            targeted("C3", None),
+        ];
+        let rows = run(
+            Metric::CampaignCrossSell,
+            Settings::default(),
+            &CAMPAIGN_LINES,
+            &campaigns,
+        );
+        let want = [
+            // all: distinct {U1, U5} over C1 and C2 (C3 has no targeted) / 10 + 4
+            ("all", Some(2.0 / 14.0), "2", "14"),
+            ("C1", Some(0.2), "2", "10"), // U1, U5
+            ("C2", Some(0.25), "1", "4"), // U5
+            ("C3", None, "1", ""),        // U7, but targeted unknown: n/a
+        ];
+        let got = table(&rows);
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(want) {
+            assert_eq!((g.0.as_str(), g.3.as_str(), g.4.as_str()), (w.0, w.2, w.3));
+            assert_value(g.2, w.1);
+        }
+    }
+
+    #[test]
+    fn campaign_cross_sell_uses_history_before_the_window() {
+        let campaigns = [targeted("C1", Some(10)), targeted("C2", Some(4))];
+        // From 02-03 only U5's C1 line (02-05) is measured; its history (P1 on 01-01) still counts.
+        let settings = Settings {
+            window: from("2025-02-03"),
+            ..Settings::default()
+        };
+        let got = table(&run(
+            Metric::CampaignCrossSell,
+            settings,
+            &CAMPAIGN_LINES,
+            &campaigns,
+        ));
+        let counts: Vec<(&str, &str)> = got.iter().map(|r| (r.0.as_str(), r.3.as_str())).collect();
+        assert_eq!(counts, [("all", "1"), ("C1", "1"), ("C2", "0")]);
+    }
+
+    const LOYALTY_LINES: [&str; 10] = [
+        "O1 U1 2025-01-01 P1 books 10 - y",
+        "O2 U1 2025-01-01 P2 music 10 - y", // same day as the first order: not "earlier"
+        "O3 U1 2025-02-01 P1 books 10 - y", // toys are new and U1 bought before: cross-sell order
+        "O3 U1 2025-02-01 P3 toys 10 - y",
+        "O4 U1 2025-03-01 P1 books 10 - y",
+        "O5 U2 2025-01-01 P1 books 10 - y",
+        "O6 U2 2025-02-01 P2 music -10 - y", // a return-only order: not an order
+        "O7 U2 2025-03-01 P2 music 10 - y",  // music never bought before: cross-sell order
+        "O8 U3 2025-01-01 P1 books 10 - n",  // U3 is not a member
+        "O9 U3 2025-02-01 P2 music 10 - n",
+    ];
+
+    #[test]
+    fn loyalty_cross_sell_is_a_share_of_member_orders() {
+        let rows = run(
+            Metric::LoyaltyCrossSell,
+            Settings::default(),
+            &LOYALTY_LINES,
+            &[],
+        );
+        // Member orders: U1 O1-O4, U2 O5 and O7 = 6; cross-sell orders O3 and O7 = 2.
+        assert_eq!(table(&rows)[0].3, "2");
+        assert_eq!(table(&rows)[0].4, "6");
+        assert_value(rows[0].value, Some(2.0 / 6.0));
+        // From 02-15: member orders O4 and O7, of which O7 is a cross-sell order.
+        let later = Settings {
+            window: from("2025-02-15"),
+            ..Settings::default()
+        };
+        assert_value(
+            run(Metric::LoyaltyCrossSell, later, &LOYALTY_LINES, &[])[0].value,
+            Some(0.5),
+        );
+    }
+}

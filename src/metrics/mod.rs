@@ -6,6 +6,8 @@ mod campaign;
 mod cross_sell;
 mod retention;
 pub mod row;
+#[cfg(test)]
+mod testkit;
 mod value;
 pub mod window;
 

@@ -74,3 +74,68 @@ impl Revenue {
         ]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{assert_value, run, table};
+    use super::super::{ClvModel, Metric, Settings};
+
+    const LINES: [&str; 6] = [
+        "O1 U1 2025-01-01 P1 a 10.00 - n",
+        "O1 U1 2025-01-01 P2 a 5.50 - n",
+        "O2 U1 2025-01-01 P1 a -10.00 - n", // a return-only order: revenue, but not an order
+        "O3 U2 2025-01-02 P3 a 0.10 - n",
+        "O3 U2 2025-01-02 P4 a 0.20 - n",
+        "O4 U2 2025-01-03 P3 a 0 - n", // a zero line: not an order
+    ];
+
+    #[test]
+    fn aov_is_net_revenue_per_order() {
+        // Net revenue 15.50 - 10.00 + 0.30 = 5.80 over orders O1 and O3.
+        let rows = run(Metric::Aov, Settings::default(), &LINES, &[]);
+        assert_eq!(
+            table(&rows),
+            [(
+                "all".into(),
+                "".into(),
+                Some(2.9),
+                "5.80".into(),
+                "2".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn historic_clv_is_net_revenue_per_buying_customer() {
+        let rows = run(Metric::Clv, Settings::default(), &LINES, &[]);
+        assert_eq!(
+            table(&rows),
+            [(
+                "all".into(),
+                "".into(),
+                Some(2.9),
+                "5.80".into(),
+                "2".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn formula_clv_multiplies_its_factors() {
+        let settings = Settings {
+            clv: ClvModel::Formula {
+                margin: 0.5,
+                lifespan: 2.0,
+            },
+            ..Settings::default()
+        };
+        let rows = run(Metric::Clv, settings, &LINES, &[]);
+        let by_name = |name: &str| rows.iter().find(|r| r.metric == name).and_then(|r| r.value);
+        // 3 window days; frequency = 2 orders / 2 customers / (3 / 365.25) = 121.75 a year;
+        // CLV = AOV 2.90 x 121.75 x 2 years x 0.5 margin = 353.075.
+        assert_value(by_name("clv.window-days"), Some(3.0));
+        assert_value(by_name("clv.frequency"), Some(121.75));
+        assert_value(by_name("clv.aov"), Some(2.9));
+        assert_value(by_name("clv"), Some(353.075));
+    }
+}

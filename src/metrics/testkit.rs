@@ -1,0 +1,88 @@
+//! Test helpers: order lines written as compact text, run through the real book and fold.
+
+use super::{Fold, Metric, Row, Settings};
+use crate::input::{Book, Campaign, Campaigns, Line};
+use crate::money::Money;
+
+/// Runs `metric` over lines written one per string as
+/// `order customer date product category amount campaign loyal`, where campaign `-` is organic
+/// and loyal is `y` or `n`.
+pub fn run(metric: Metric, settings: Settings, lines: &[&str], campaigns: &[Campaign]) -> Vec<Row> {
+    let mut book = Book::default();
+    let list = Campaigns {
+        list: campaigns.to_vec(),
+        ..Campaigns::default()
+    };
+    for c in campaigns {
+        book.campaigns.intern(&c.id);
+    }
+    let mut fold = Fold::new(&[metric], settings);
+    for (n, text) in lines.iter().enumerate() {
+        let f: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(f.len(), 8, "test line {text:?} needs 8 fields");
+        let customer = book.customers.intern(f[1]);
+        let date = f[2].parse().expect("test date");
+        let line = Line {
+            order: book
+                .order(f[0], customer, date, 0, n as u64 + 2)
+                .expect("consistent test order"),
+            customer,
+            date,
+            product: book.products.intern(f[3]),
+            category: Some(book.categories.intern(f[4])),
+            quantity: 1,
+            amount: Money::parse(f[5]).expect("test amount"),
+            channel: None,
+            campaign: (f[6] != "-").then(|| book.campaigns.intern(f[6])),
+            segment: None,
+            loyalty: Some(f[7] == "y"),
+        };
+        book.record(&line);
+        fold.add(&line);
+    }
+    fold.rows(&book, Some(&list))
+}
+
+/// A campaign with the given cost and counts; `None` is an empty cell.
+pub fn campaign(
+    id: &str,
+    cost: Option<&str>,
+    impressions: Option<u64>,
+    clicks: Option<u64>,
+) -> Campaign {
+    Campaign {
+        id: id.to_string(),
+        cost: cost.map(|c| Money::parse(c).expect("test cost")),
+        impressions,
+        clicks,
+        ..Campaign::default()
+    }
+}
+
+/// (group, period, value, numerator, denominator) of each row, for compact assertions.
+pub fn table(rows: &[Row]) -> Vec<(String, String, Option<f64>, String, String)> {
+    let text = |q: Option<super::Quantity>| match q {
+        Some(super::Quantity::Count(n)) => n.to_string(),
+        Some(super::Quantity::Money(m)) => m.to_string(),
+        None => String::new(),
+    };
+    rows.iter()
+        .map(|r| {
+            (
+                r.group.clone(),
+                r.period.clone().unwrap_or_default(),
+                r.value,
+                text(r.numerator),
+                text(r.denominator),
+            )
+        })
+        .collect()
+}
+
+/// Asserts a value to 1e-9, or n/a.
+pub fn assert_value(got: Option<f64>, want: Option<f64>) {
+    match (got, want) {
+        (Some(g), Some(w)) => assert!((g - w).abs() < 1e-9, "got {g}, want {w}"),
+        _ => assert_eq!(got, want),
+    }
+}
