@@ -103,37 +103,29 @@ impl Book {
             }),
             Some(order) if order.customer == customer && order.date == date => {}
             Some(order) => {
-                let here = self.files.get(file as usize).map_or("", |f| f.as_str());
-                let (first_file, first_line) = order.seen_at;
-                let there = self
-                    .files
-                    .get(first_file as usize)
-                    .map_or("", |f| f.as_str());
                 let (what, now, before) = if order.customer != customer {
                     (
                         "customer",
-                        self.customers.name(customer),
+                        self.customers.name(customer).to_string(),
                         self.customers.name(order.customer).to_string(),
                     )
                 } else {
-                    ("date", "", order.date.to_string())
+                    ("date", date.to_string(), order.date.to_string())
                 };
-                let now = if what == "date" {
-                    date.to_string()
-                } else {
-                    now.to_string()
-                };
+                let (first_file, first_line) = order.seen_at;
                 bail!(
-                    "{here}:{line}: order {order_id:?} has {what} {now:?}, but {there}:{first_line} gives it {what} \
-                     {before:?}; an order's lines must share one customer and one date"
+                    "{}:{line}: order {order_id:?} has {what} {now:?}, but {}:{first_line} gives it {what} {before:?}; \
+                     an order's lines must share one customer and one date",
+                    self.file_name(file),
+                    self.file_name(first_file),
                 );
             }
         }
         Ok(id)
     }
 
-    pub fn order_name(&self, id: u32) -> &str {
-        self.order_ids.name(id)
+    fn file_name(&self, file: u32) -> &str {
+        self.files.get(file as usize).map_or("", String::as_str)
     }
 
     /// Records the entity facts of a parsed line.
