@@ -95,10 +95,10 @@ pub struct InputArgs {
     #[arg(long, value_enum, default_value_t = ClvArg::Historic)]
     pub clv_model: ClvArg,
     /// Gross margin as a fraction, e.g. 0.3 (with --clv-model formula)
-    #[arg(long, value_name = "FRACTION")]
+    #[arg(long, value_name = "FRACTION", allow_negative_numbers = true)]
     pub margin: Option<f64>,
     /// Customer lifespan in years, e.g. 3 (with --clv-model formula)
-    #[arg(long, value_name = "YEARS")]
+    #[arg(long, value_name = "YEARS", allow_negative_numbers = true)]
     pub lifespan: Option<f64>,
     /// Field delimiter of every input file: one character, or `tab`
     #[arg(long, default_value = ",", value_name = "CHAR", value_parser = parse_delimiter)]

@@ -6,12 +6,49 @@ use anyhow::Result;
 use comfy_table::{ContentArrangement, Table, presets};
 
 use crate::cli::MetricsArgs;
-use crate::metrics::{Info, Metric};
+use crate::input::orders;
+use crate::metrics::Metric;
 use crate::output::Format;
+
+/// One metric's documentation, as printed in every format.
+#[derive(serde::Serialize)]
+struct Doc {
+    metric: &'static str,
+    title: &'static str,
+    formula: &'static str,
+    /// Every orders.csv column the metric reads: the required ones and its own.
+    order_columns: Vec<&'static str>,
+    /// campaigns.csv columns (`--campaigns`); empty when it needs no campaigns file.
+    campaign_columns: Vec<&'static str>,
+}
+
+fn docs() -> Vec<Doc> {
+    let required = orders::SPECS.iter().filter(|s| s.required).map(|s| s.name);
+    Metric::ALL
+        .iter()
+        .map(|m| {
+            let info = m.info();
+            let mut campaign_columns = info.campaign_columns.to_vec();
+            if !campaign_columns.is_empty() {
+                campaign_columns.insert(0, "campaign_id");
+            }
+            Doc {
+                metric: info.name,
+                title: info.title,
+                formula: info.formula,
+                order_columns: required
+                    .clone()
+                    .chain(info.order_columns.iter().copied())
+                    .collect(),
+                campaign_columns,
+            }
+        })
+        .collect()
+}
 
 pub fn run(args: &MetricsArgs) -> Result<()> {
     let mut out = BufWriter::new(io::stdout().lock());
-    let infos: Vec<&Info> = Metric::ALL.iter().map(|m| m.info()).collect();
+    let docs = docs();
     match args.format {
         Format::Table => {
             let mut table = Table::new();
@@ -20,11 +57,15 @@ pub fn run(args: &MetricsArgs) -> Result<()> {
                 .set_content_arrangement(ContentArrangement::Dynamic)
                 .set_width(120)
                 .set_header(["metric", "formula", "needs"]);
-            for info in &infos {
+            for d in &docs {
+                let mut needs = format!("orders: {}", d.order_columns.join(", "));
+                if !d.campaign_columns.is_empty() {
+                    needs.push_str(&format!("\n--campaigns: {}", d.campaign_columns.join(", ")));
+                }
                 table.add_row([
-                    format!("{}\n{}", info.name, info.title),
-                    info.formula.to_string(),
-                    needs(info),
+                    format!("{}\n{}", d.metric, d.title),
+                    d.formula.to_string(),
+                    needs,
                 ]);
             }
             writeln!(out, "{table}")?;
@@ -38,35 +79,17 @@ pub fn run(args: &MetricsArgs) -> Result<()> {
                 "order_columns",
                 "campaign_columns",
             ])?;
-            for info in &infos {
-                let (o, c) = (
-                    info.order_columns.join(" "),
-                    info.campaign_columns.join(" "),
-                );
-                w.write_record([info.name, info.title, info.formula, &o, &c])?;
+            for d in &docs {
+                let (o, c) = (d.order_columns.join(" "), d.campaign_columns.join(" "));
+                w.write_record([d.metric, d.title, d.formula, &o, &c])?;
             }
             w.flush()?;
         }
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &infos)?;
+            serde_json::to_writer_pretty(&mut out, &docs)?;
             writeln!(out)?;
         }
     }
     out.flush()?;
     Ok(())
-}
-
-fn needs(info: &Info) -> String {
-    let mut parts =
-        vec!["orders: order_id, customer_id, order_date, product_id, amount".to_string()];
-    if !info.order_columns.is_empty() {
-        parts[0].push_str(&format!(", {}", info.order_columns.join(", ")));
-    }
-    if !info.campaign_columns.is_empty() {
-        parts.push(format!(
-            "--campaigns: campaign_id, {}",
-            info.campaign_columns.join(", ")
-        ));
-    }
-    parts.join("\n")
 }

@@ -3,12 +3,14 @@
 use anyhow::Result;
 
 use crate::cli::InputArgs;
+use crate::metrics::Metric;
 use crate::metrics::row::ALL;
 
 pub fn run(args: &InputArgs) -> Result<()> {
     let config = args.config()?;
     let (mut rows, summary) = super::evaluate(&config, None)?;
-    rows.retain(|r| r.group == ALL && r.period.is_none());
+    // Headline rows only: no campaigns, months or formula factors (`clv.aov`, ...).
+    rows.retain(|r| r.group == ALL && r.period.is_none() && Metric::from_name(r.metric).is_some());
     super::write(
         config.output.as_deref(),
         config.format,

@@ -1,7 +1,9 @@
 //! One CSV file with a header row: open it, find the wanted columns by name, hand out cells.
 
+use std::cell::RefCell;
 use std::fs::File;
-use std::io::Read;
+use std::io::{self, Read};
+use std::rc::Rc;
 
 use anyhow::{Context, Result, bail};
 use csv::{ByteRecord, ReaderBuilder, Trim};
@@ -50,15 +52,24 @@ impl ColumnMap {
     }
 }
 
-/// Header names are matched trimmed and case-insensitively.
+/// Header names are matched trimmed and case-insensitively, with spaces and hyphens read as
+/// underscores: `Customer ID` is `customer_id`.
 fn normalize(name: &str) -> String {
-    name.trim().to_lowercase()
+    name.trim()
+        .to_lowercase()
+        .split([' ', '-'])
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 pub(crate) struct Table {
     pub name: String,
-    reader: csv::Reader<Box<dyn Read>>,
+    reader: csv::Reader<Counted>,
     record: ByteRecord,
+    lines: Rc<RefCell<LineCounter>>,
+    /// The line where the current row starts.
+    line: u64,
     /// For each wanted spec, the index of its column in this file.
     columns: Vec<Option<usize>>,
     specs: &'static [Spec],
@@ -80,11 +91,15 @@ impl Table {
                 File::open(path).with_context(|| format!("cannot open {kind} file {name}"))?,
             ),
         };
+        let lines = Rc::new(RefCell::new(LineCounter::default()));
         let mut reader = ReaderBuilder::new()
             .delimiter(opts.delimiter)
             .trim(Trim::All)
             .buffer_capacity(1 << 16)
-            .from_reader(input);
+            .from_reader(Counted {
+                inner: input,
+                lines: Rc::clone(&lines),
+            });
         let header = reader
             .byte_headers()
             .with_context(|| format!("{name}: cannot read the header row"))?
@@ -101,7 +116,7 @@ impl Table {
                 } else {
                     h
                 };
-                normalize(&String::from_utf8_lossy(h))
+                String::from_utf8_lossy(h).into_owned()
             })
             .collect();
         let columns = specs
@@ -112,6 +127,8 @@ impl Table {
             name,
             reader,
             record: ByteRecord::new(),
+            lines,
+            line: 1,
             columns,
             specs,
         })
@@ -125,7 +142,13 @@ impl Table {
     /// Reads the next row; `false` at the end of the file.
     pub fn next_row(&mut self) -> Result<bool> {
         match self.reader.read_byte_record(&mut self.record) {
-            Ok(more) => Ok(more),
+            Ok(more) => {
+                if more {
+                    let byte = self.record.position().map_or(0, |p| p.byte());
+                    self.line = self.lines.borrow_mut().line_at(byte);
+                }
+                Ok(more)
+            }
             Err(err) => Err(match err.kind() {
                 csv::ErrorKind::UnequalLengths {
                     pos,
@@ -135,7 +158,9 @@ impl Table {
                     "{}:{}: the row has {len} fields, but the header has {expected_len}; \
                      quote fields that contain the delimiter",
                     self.name,
-                    pos.as_ref().map_or(0, |p| p.line()),
+                    self.lines
+                        .borrow_mut()
+                        .line_at(pos.as_ref().map_or(0, |p| p.byte())),
                 ),
                 _ => anyhow::Error::new(err).context(format!("{}: cannot read CSV", self.name)),
             }),
@@ -144,7 +169,7 @@ impl Table {
 
     /// The line number (1-based) where the current row starts.
     pub fn line(&self) -> u64 {
-        self.record.position().map_or(0, |p| p.line())
+        self.line
     }
 
     /// The trimmed text of the current row in column `specs[spec]`; `None` when the file has no
@@ -189,7 +214,7 @@ fn find_column(
     let mut found = headers
         .iter()
         .enumerate()
-        .filter(|(_, h)| *h == wanted)
+        .filter(|(_, h)| normalize(h) == wanted)
         .map(|(i, _)| i);
     let first = found.next();
     if let Some(second) = found.next() {
@@ -220,10 +245,62 @@ fn find_column(
 fn nearest<'a>(wanted: &str, headers: &'a [String]) -> Option<&'a str> {
     headers
         .iter()
-        .map(|h| (edit_distance(wanted, h), h))
+        .map(|h| (edit_distance(wanted, &normalize(h)), h))
         .filter(|(d, h)| *d <= (wanted.len().max(h.len()) / 3).max(1))
         .min_by_key(|(d, _)| *d)
         .map(|(_, h)| h.as_str())
+}
+
+/// The input with its lines counted. The csv crate's own `Position::line` miscounts after blank
+/// lines and CRLF terminators (rust-csv issues 208 and 395), so xsell counts newlines itself.
+struct Counted {
+    inner: Box<dyn Read>,
+    lines: Rc<RefCell<LineCounter>>,
+}
+
+impl Read for Counted {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(out)?;
+        self.lines.borrow_mut().pending.extend_from_slice(&out[..n]);
+        Ok(n)
+    }
+}
+
+/// The bytes read but not yet passed by a record start, and the newlines before them. Holds at
+/// most the csv reader's read-ahead plus one record.
+#[derive(Debug, Default)]
+struct LineCounter {
+    pending: Vec<u8>,
+    /// Index in `pending` of byte `offset` of the input.
+    start: usize,
+    offset: u64,
+    newlines: u64,
+}
+
+impl LineCounter {
+    /// The line of the first content byte at or after input offset `byte`: csv reports a record's
+    /// offset before the blank lines and leftover `\n` of a CRLF it skips.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let skip = usize::try_from(byte.saturating_sub(self.offset)).unwrap_or(usize::MAX);
+        let end = self.start.saturating_add(skip).min(self.pending.len());
+        self.newlines += count_newlines(&self.pending[self.start..end]);
+        self.offset += (end - self.start) as u64;
+        self.start = end;
+        if self.start > self.pending.len() / 2 {
+            self.pending.drain(..self.start);
+            self.start = 0;
+        }
+        let rest = &self.pending[self.start..];
+        let blank = rest
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count();
+        self.newlines + count_newlines(&rest[..blank]) + 1
+    }
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -256,16 +333,37 @@ mod tests {
 
     #[test]
     fn suggests_only_close_headers() {
-        let headers = vec!["custmer_id".to_string(), "total".to_string()];
-        assert_eq!(nearest("customer_id", &headers), Some("custmer_id"));
+        let headers = vec!["Custmer ID".to_string(), "total".to_string()];
+        assert_eq!(nearest("customer_id", &headers), Some("Custmer ID"));
         assert_eq!(nearest("amount", &headers), None);
+    }
+
+    #[test]
+    fn headers_match_by_normalised_name() {
+        assert_eq!(normalize(" Customer ID "), "customer_id");
+        assert_eq!(normalize("ORDER-DATE"), "order_date");
+        assert_eq!(normalize("amount"), "amount");
+    }
+
+    #[test]
+    fn lines_are_counted_across_blank_lines_crlf_and_quoted_newlines() {
+        // Record starts as the csv crate reports them (the offset can sit on a skipped newline).
+        let input = b"h,a\r\n2,x\r\n\r\n4,\"y\nz\"\r\n6,w\r\n";
+        let mut counter = LineCounter {
+            pending: input.to_vec(),
+            ..LineCounter::default()
+        };
+        assert_eq!(counter.line_at(0), 1);
+        assert_eq!(counter.line_at(4), 2); // on the \n of the header's CRLF
+        assert_eq!(counter.line_at(9), 4); // on the \n of line 2's CRLF, then a blank line
+        assert_eq!(counter.line_at(21), 6); // after a field holding a newline
     }
 
     #[test]
     fn map_refuses_unknown_canonical_names() {
         let known = ["order_id", "amount"];
         let map = ColumnMap::parse(&["Amount = Net Sales".to_string()], &known).unwrap();
-        assert_eq!(map.header_for("amount"), "net sales");
+        assert_eq!(map.header_for("amount"), "net_sales");
         assert_eq!(map.header_for("order_id"), "order_id");
         assert!(ColumnMap::parse(&["price=Net".to_string()], &known).is_err());
         assert!(ColumnMap::parse(&["amount".to_string()], &known).is_err());

@@ -37,7 +37,7 @@ pub enum Metric {
 }
 
 /// A metric's documentation: its name, formula and the columns it needs.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug)]
 pub struct Info {
     pub name: &'static str,
     pub title: &'static str,

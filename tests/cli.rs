@@ -1,0 +1,735 @@
+//! End-to-end tests of the `xsell` binary.
+//!
+//! Expected numbers come from independent sources only:
+//! - the SQLite oracle (`expected.csv`, computed on fixtures/orders.csv and
+//!   fixtures/campaigns.csv), hard-coded below;
+//! - the literature fixtures, whose values hold by construction;
+//! - tiny inline CSVs whose expected values are worked out by hand in comments.
+//!
+//! Expectations are written as `metric,group,period,numerator,denominator,value`,
+//! whitespace separated; an empty value means n/a.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+use std::process::Stdio;
+
+// ==== Helpers ====
+
+/// The sample orders with their campaigns, and the oracle's windows.
+const FIX: &str = "fixtures/orders.csv --campaigns fixtures/campaigns.csv";
+const H1: &str = "--from 2025-01-01 --to 2025-06-30";
+const EMPTY: &str = "--from 2030-01-01 --to 2030-12-31";
+const HEADER: &str = "metric,group,period,value,numerator,denominator";
+const METRICS: &str = "cross-sell campaign-cross-sell loyalty-cross-sell ctr conversion roi cac \
+                       aov clv retention repeat-rate";
+const CAMP_HDR: &str = "campaign_id,cost,impressions,clicks,targeted,conversions";
+
+fn manifest() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The real binary run in `dir`, with a whitespace-separated argument line.
+fn xsell_in(dir: &Path, line: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xsell"));
+    cmd.current_dir(dir).args(line.split_whitespace());
+    cmd
+}
+
+/// The real binary run in the crate directory (so `fixtures/...` resolves).
+fn xsell(line: &str) -> Command {
+    xsell_in(manifest(), line)
+}
+
+/// `run!(...)`: run `xsell format!(...)` in the crate directory; stdout of a success.
+macro_rules! run {
+    ($($fmt:tt)*) => { ok(&mut xsell(&format!($($fmt)*))) };
+}
+
+/// A scratch directory of inline files (like xsv's Workdir).
+struct Workdir(tempfile::TempDir);
+
+impl Workdir {
+    fn with(files: &[(&str, &str)]) -> Self {
+        let w = Workdir(tempfile::tempdir().unwrap());
+        for (name, text) in files {
+            std::fs::write(w.0.path().join(name), text).unwrap();
+        }
+        w
+    }
+    fn cmd(&self, line: &str) -> Command {
+        xsell_in(self.0.path(), line)
+    }
+    fn csv(&self, line: &str) -> Vec<Row> {
+        parse_csv(&ok(&mut self.cmd(&format!("{line} --format csv"))))
+    }
+}
+
+/// Expect exit 0 and no panic; return stdout.
+fn ok(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "stderr: {err}");
+    assert!(!err.contains("panicked"), "stderr: {err}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Expect exit 2, nothing on stdout and no panic; return stderr.
+fn fails_usage(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    assert!(out.stdout.is_empty(), "stdout: {:?}", out.stdout);
+    assert!(!err.contains("panicked"), "stderr: {err}");
+    err
+}
+
+/// Assert that `text` contains every one of `parts`.
+fn has_all(text: &str, parts: &[&str]) {
+    let missing: Vec<_> = parts.iter().filter(|p| !text.contains(**p)).collect();
+    assert!(missing.is_empty(), "{missing:?} not in {text}");
+}
+
+/// Like `fails_usage`, and stderr must be exactly one line.
+fn fails(cmd: &mut Command) -> String {
+    let err = fails_usage(cmd);
+    assert_eq!(err.trim_end().lines().count(), 1, "want one line: {err}");
+    err
+}
+
+/// One output row: metric, group, period; the value; numerator and denominator as
+/// printed (CSV, compared exactly) or as numbers (JSON, `exact == false`).
+#[derive(Debug, PartialEq)]
+struct Row {
+    key: [String; 3],
+    value: Option<f64>,
+    num: String,
+    den: String,
+    exact: bool,
+}
+
+fn parse_csv(text: &str) -> Vec<Row> {
+    assert_eq!(text.lines().next(), Some(HEADER), "CSV columns in order");
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let row = |r: csv::StringRecord| Row {
+        key: [0, 1, 2].map(|i| r[i].to_string()),
+        value: (!r[3].is_empty()).then(|| r[3].parse().unwrap()),
+        num: r[4].into(),
+        den: r[5].into(),
+        exact: true,
+    };
+    rdr.records().map(|r| row(r.unwrap())).collect()
+}
+
+fn parse_json(text: &str) -> Vec<Row> {
+    // Keys in the CSV's order, checked on the raw text: a key is a quoted string before `:`.
+    let pieces: Vec<&str> = text.split('"').collect();
+    let keys = pieces
+        .windows(2)
+        .filter(|w| w[1].trim_start().starts_with(':'));
+    let keys: Vec<&str> = keys.map(|w| w[0]).collect();
+    for object_keys in keys.chunks(6) {
+        assert_eq!(object_keys.join(","), HEADER, "JSON keys in order");
+    }
+    let text_of = |v: &Value| v.as_f64().map(|x| x.to_string()).unwrap_or_default();
+    let row = |o: &Value| {
+        assert_eq!(o.as_object().unwrap().len(), 6, "{o}");
+        Row {
+            key: ["metric", "group", "period"].map(|k| o[k].as_str().unwrap_or("").to_string()),
+            value: o["value"].as_f64(),
+            num: text_of(&o["numerator"]),
+            den: text_of(&o["denominator"]),
+            exact: false,
+        }
+    };
+    let v: Value = serde_json::from_str(text).unwrap();
+    v.as_array().unwrap().iter().map(row).collect()
+}
+
+/// Each spec matches exactly one row: numerator and denominator exactly (numerically
+/// for JSON), value within 1e-6, n/a as n/a.
+fn expect(rows: &[Row], text: &str) {
+    for spec in text.split_whitespace() {
+        let f: Vec<&str> = spec.split(',').collect();
+        let hits: Vec<&Row> = rows.iter().filter(|r| r.key == f[..3]).collect();
+        assert_eq!(hits.len(), 1, "{f:?} in {rows:#?}");
+        let r = hits[0];
+        let num = |s: &str| s.parse::<f64>().ok();
+        let same = |got: &str, want: &str| got == want || (!r.exact && num(got) == num(want));
+        assert!(same(&r.num, f[3]) && same(&r.den, f[4]), "{r:?} vs {f:?}");
+        match (r.value, num(f[5])) {
+            (Some(a), Some(b)) => assert!((a - b).abs() <= 1e-6, "{r:?} vs {f:?}"),
+            (a, b) => assert_eq!(a, b, "{r:?} vs {f:?}"),
+        }
+    }
+}
+
+/// Cells of a comfy-table, header row included.
+fn table(text: &str) -> Vec<Vec<String>> {
+    let cells = |l: &str| {
+        l.split(['│', '┆'])
+            .map(|c| c.trim().to_string())
+            .collect::<Vec<_>>()
+    };
+    let rows = text.lines().filter(|l| l.starts_with('│')).map(cells);
+    rows.map(|r| r[1..r.len() - 1].to_vec()).collect()
+}
+
+/// The `value` cell of the table row for metric/group.
+fn table_value(text: &str, metric: &str, group: &str) -> String {
+    let rows = table(text);
+    let hits: Vec<_> = rows.iter().filter(|r| r[..2] == [metric, group]).collect();
+    assert_eq!(hits.len(), 1, "{metric}/{group} in\n{text}");
+    hits[0][3].clone()
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+/// `compute --format csv` on the sample orders and campaigns.
+fn sample_csv(args: &str) -> Vec<Row> {
+    parse_csv(&run!("compute --format csv {FIX} {args}"))
+}
+
+/// `compute --format csv` on one inline orders file.
+fn inline_csv(orders: &str, args: &str) -> Vec<Row> {
+    Workdir::with(&[("o.csv", orders)]).csv(&format!("compute o.csv {args}"))
+}
+
+// ==== 1. Agreement with the SQLite oracle (fixtures/orders.csv + campaigns.csv) ====
+
+const ORACLE_FULL: &str = "
+cross-sell,all,,328,356,0.921348 loyalty-cross-sell,all,,319,616,0.517857
+campaign-cross-sell,C01,,60,268,0.223881 campaign-cross-sell,C02,,57,394,0.144670
+campaign-cross-sell,C03,,62,90,0.688889 campaign-cross-sell,C04,,30,205,0.146341
+campaign-cross-sell,C05,,48,128,0.375000 campaign-cross-sell,C06,,18,360,0.050000
+campaign-cross-sell,all,,178,1445,0.123183 ctr,C01,,21,536,0.039179 ctr,C02,,189,1576,0.119924
+ctr,C03,,12,180,0.066667 ctr,C04,,16,820,0.019512 ctr,C05,,11,128,0.085938
+ctr,C06,,129,1440,0.089583 ctr,all,,378,4680,0.080769 conversion,C01,,3,536,0.005597
+conversion,C02,,39,1576,0.024746 conversion,C03,,66,180,0.366667 conversion,C04,,2,820,0.002439
+conversion,C05,,3,128,0.023438 conversion,C06,,71,1440,0.049306 conversion,all,,184,4680,0.039316
+roi,C01,,26679.59,771.29,34.590867 roi,C02,,20239.54,1731.80,11.686996
+roi,C03,,19055.46,4901.64,3.887568 roi,C04,,19605.11,2887.35,6.790001
+roi,C05,,18491.71,392.30,47.136656 roi,C06,,27183.35,1907.90,14.247786
+roi,all,,131254.76,12592.28,10.423431 cac,C01,,771.29,13,59.330000 cac,C02,,1731.80,12,144.316667
+cac,C03,,4901.64,2,2450.820000 cac,C04,,2887.35,37,78.036486 cac,C05,,392.30,7,56.042857
+cac,C06,,1907.90,60,31.798333 cac,all,,12592.28,131,96.124275 aov,all,,491912.49,1630,301.786804
+clv,all,,491912.49,356,1381.776657 retention,all,2024-02,15,46,0.326087
+retention,all,2024-03,31,85,0.364706 retention,all,2024-04,19,110,0.172727
+retention,all,2024-05,8,67,0.119403 retention,all,2024-06,3,36,0.083333
+retention,all,2024-07,4,36,0.111111 retention,all,2024-08,3,41,0.073171
+retention,all,2024-09,4,35,0.114286 retention,all,2024-10,21,41,0.512195
+retention,all,2024-11,36,129,0.279070 retention,all,2024-12,14,76,0.184211
+retention,all,2025-01,12,39,0.307692 retention,all,2025-02,9,52,0.173077
+retention,all,2025-03,13,35,0.371429 retention,all,2025-04,25,90,0.277778
+retention,all,2025-05,15,74,0.202703 retention,all,2025-06,10,63,0.158730
+retention,all,2025-07,8,51,0.156863 retention,all,2025-08,6,44,0.136364
+retention,all,2025-09,5,35,0.142857 retention,all,2025-10,6,43,0.139535
+retention,all,2025-11,9,47,0.191489 retention,all,2025-12,9,47,0.191489
+retention,all,,285,1322,0.215582 repeat-rate,all,,304,356,0.853933";
+
+const ORACLE_H1: &str = "
+cross-sell,all,,161,221,0.728507 loyalty-cross-sell,all,,91,171,0.532164
+campaign-cross-sell,C01,,0,268,0.000000 campaign-cross-sell,C03,,62,90,0.688889
+campaign-cross-sell,all,,100,1445,0.069204 conversion,C06,,0,1440,0.000000
+conversion,all,,113,4680,0.024145 roi,C01,,-771.29,771.29,-1.000000
+roi,all,,30248.83,12592.28,2.402173 cac,C01,,771.29,0, cac,C05,,392.30,7,56.042857
+cac,all,,12592.28,9,1399.142222 aov,all,,125188.28,435,287.789149
+clv,all,,125188.28,221,566.462805 retention,all,2025-02,9,52,0.173077
+retention,all,2025-03,13,35,0.371429 retention,all,2025-04,25,90,0.277778
+retention,all,2025-05,15,74,0.202703 retention,all,2025-06,10,63,0.158730
+retention,all,,72,314,0.229299 repeat-rate,all,,112,221,0.506787";
+
+const ORACLE_EMPTY: &str = "
+cross-sell,all,,0,0, loyalty-cross-sell,all,,0,0, campaign-cross-sell,all,,0,1445,0.000000
+ctr,all,,378,4680,0.080769 conversion,all,,47,4680,0.010043 roi,all,,-12592.28,12592.28,-1.000000
+cac,all,,12592.28,0, cac,C03,,4901.64,0, aov,all,,0.00,0, clv,all,,0.00,0, retention,all,,0,0,
+repeat-rate,all,,0,0,";
+
+#[test]
+fn oracle_full_every_row() {
+    let out = run!("compute --metric all --format csv {FIX}");
+    let rows = parse_csv(&out);
+    assert_eq!(rows.len(), 64, "one row per oracle row");
+    expect(&rows, ORACLE_FULL);
+    // Every value is printed as a fraction with 6 decimals.
+    let six = |v: &str| {
+        v.split_once('.')
+            .is_some_and(|(i, f)| !i.is_empty() && f.len() == 6)
+    };
+    for line in out.lines().skip(1) {
+        assert!(six(line.split(',').nth(3).unwrap()), "{line}");
+    }
+}
+
+#[test]
+fn oracle_h1_2025_selection() {
+    let rows = sample_csv(&format!("--metric all {H1}"));
+    expect(&rows, ORACLE_H1);
+    // The window's first month (2025-01) has no retention row of its own.
+    assert!(!rows.iter().any(|r| r.key[2] == "2025-01"));
+}
+
+#[test]
+fn oracle_level_category() {
+    let args = "--metric cross-sell,campaign-cross-sell --level category";
+    let full = "cross-sell,all,,325,356,0.912921 campaign-cross-sell,C01,,46,268,0.171642
+        campaign-cross-sell,C02,,48,394,0.121827 campaign-cross-sell,C03,,41,90,0.455556
+        campaign-cross-sell,C04,,27,205,0.131707 campaign-cross-sell,C05,,35,128,0.273438
+        campaign-cross-sell,C06,,15,360,0.041667 campaign-cross-sell,all,,162,1445,0.112111";
+    let h1 = "cross-sell,all,,155,221,0.701357 campaign-cross-sell,C03,,41,90,0.455556
+        campaign-cross-sell,C05,,35,128,0.273438 campaign-cross-sell,all,,74,1445,0.051211";
+    let rows = sample_csv(args);
+    assert_eq!(rows.len(), 8);
+    expect(&rows, full);
+    expect(&sample_csv(&format!("{args} {H1}")), h1);
+}
+
+#[test]
+fn oracle_clv_formula() {
+    // Shown as metric `clv` with factor rows `clv.frequency` and `clv.window-days`.
+    let args = "--metric clv --clv-model formula --margin 0.3 --lifespan 3";
+    let full = "clv,all,,,,622.225386 clv.frequency,all,,,,2.290894 clv.window-days,all,,,,730";
+    let h1 = "clv,all,,,,1028.787214 clv.frequency,all,,,,3.971994 clv.window-days,all,,,,181";
+    let empty = "clv,all,,,, clv.frequency,all,,,, clv.window-days,all,,,,365";
+    expect(&sample_csv(args), full);
+    expect(&sample_csv(&format!("{args} {H1}")), h1);
+    expect(&sample_csv(&format!("{args} {EMPTY}")), empty);
+}
+
+#[test]
+fn oracle_empty_window_is_na_in_csv_and_null_in_json() {
+    let rows = sample_csv(&format!("--metric all {EMPTY}"));
+    expect(&rows, ORACLE_EMPTY);
+    for r in rows.iter().filter(|r| r.den == "0") {
+        assert_eq!(r.value, None, "zero denominator must be n/a: {r:?}");
+    }
+    let out = run!("compute --metric all --format json {FIX} {EMPTY}");
+    expect(&parse_json(&out), ORACLE_EMPTY);
+    // n/a is JSON null, not 0 and not "".
+    let cs = &serde_json::from_str::<Value>(&out).unwrap()[0]; // the cross-sell row, 0/0
+    assert!(cs["value"].is_null() && cs["period"].is_null(), "{cs}");
+}
+
+// ==== 2. Literature fixtures (values by construction) ====
+
+const LIT_SELL: &str = "fixtures/literature/cross_sell_500.csv";
+const LIT_CAMP: &str =
+    "fixtures/literature/campaign_orders.csv --campaigns fixtures/literature/campaigns.csv";
+
+#[test]
+fn literature_fixtures() {
+    let out = run!("compute --metric cross-sell {LIT_SELL}");
+    assert_eq!(table_value(&out, "cross-sell", "all"), "20.0%");
+    let rows = parse_csv(&run!("compute --metric cross-sell --format csv {LIT_SELL}"));
+    assert_eq!(rows.len(), 1);
+    expect(&rows, "cross-sell,all,,100,500,0.2");
+
+    let out = run!("compute --metric campaign-cross-sell {LIT_CAMP}");
+    assert_eq!(table_value(&out, "campaign-cross-sell", "A"), "20.0%");
+    assert_eq!(table_value(&out, "campaign-cross-sell", "B"), "16.7%");
+    let rows = parse_csv(&run!(
+        "compute --metric campaign-cross-sell --format csv {LIT_CAMP}"
+    ));
+    let want = "campaign-cross-sell,A,,100,500,0.2 campaign-cross-sell,B,,50,300,0.166667
+        campaign-cross-sell,all,,150,800,0.1875";
+    assert_eq!(rows.len(), 3);
+    expect(&rows, want);
+}
+
+// ==== 3. Commands and formats ====
+
+#[test]
+fn compute_table_shows_percentages_and_na() {
+    let out = run!("compute --metric all {FIX}");
+    assert_eq!(table(&out)[0].join(","), HEADER, "table columns");
+    assert_eq!(table_value(&out, "cross-sell", "all"), "92.1%"); // oracle 328/356 = 0.921348
+    assert_eq!(table_value(&out, "repeat-rate", "all"), "85.4%"); // oracle 304/356 = 0.853933
+    assert_eq!(table_value(&out, "ctr", "C02"), "12.0%"); // oracle 189/1576 = 0.119924
+    let out = run!("compute --metric cross-sell,cac {FIX} {EMPTY}");
+    assert_eq!(table_value(&out, "cross-sell", "all"), "n/a"); // 0/0
+    assert_eq!(table_value(&out, "cac", "all"), "n/a"); // 12592.28/0
+}
+
+#[test]
+fn compute_json_matches_oracle_and_periods() {
+    let out = run!("compute --metric all --format json {FIX}");
+    let rows = parse_json(&out);
+    assert_eq!(rows.len(), 64, "one row per oracle row");
+    expect(&rows, ORACLE_FULL);
+    // period is null everywhere except on retention's per-month rows.
+    let v: Value = serde_json::from_str(&out).unwrap();
+    for o in v.as_array().unwrap() {
+        let month = o["metric"] == "retention" && o["period"].is_string();
+        assert!(o["period"].is_null() || month, "{o}");
+    }
+}
+
+#[test]
+fn report_formats_give_headline_rows() {
+    // Headline values from the oracle (full scenario).
+    let want = "cross-sell,all,,328,356,0.921348 roi,all,,131254.76,12592.28,10.423431
+        aov,all,,491912.49,1630,301.786804 retention,all,,285,1322,0.215582";
+    let csv_rows = parse_csv(&run!("report {FIX} --format csv"));
+    let json_rows = parse_json(&run!("report {FIX} --format json"));
+    for rows in [&csv_rows, &json_rows] {
+        // One row per metric, each the `all` group with an empty period.
+        let keys = sorted(rows.iter().map(|r| r.key.join("/")).collect());
+        let want_keys = sorted(METRICS.split(' ').map(|m| format!("{m}/all/")).collect());
+        assert_eq!(keys, want_keys);
+        expect(rows, want);
+    }
+    let out = run!("report {FIX}");
+    assert_eq!(table(&out).len(), 12, "header + 11 metrics");
+    assert_eq!(table_value(&out, "campaign-cross-sell", "all"), "12.3%"); // oracle 178/1445
+    // Without --campaigns the report still succeeds with the order-only metrics.
+    let rows = parse_csv(&run!("report fixtures/orders.csv --format csv"));
+    expect(&rows, "repeat-rate,all,,304,356,0.853933");
+    assert!(!rows.iter().any(|r| r.key[0] == "ctr"));
+}
+
+#[test]
+fn metrics_in_every_format() {
+    let names = sorted(METRICS.split_whitespace().map(String::from).collect());
+    let table_out = run!("metrics");
+    let table_cells: Vec<String> = table(&table_out).iter().map(|r| r[0].clone()).collect();
+    assert!(names.iter().all(|n| table_cells.contains(n)), "{table_out}");
+    assert!(table_out.contains("clicks / impressions"), "ctr's formula");
+    let csv_out = run!("metrics --format csv");
+    let first_field = |l: &str| l.split(',').next().unwrap().to_string();
+    let csv_names = csv_out.lines().skip(1).map(first_field).collect();
+    assert_eq!(sorted(csv_names), names);
+    let json: Value = serde_json::from_str(&run!("metrics --format json")).unwrap();
+    let mut json_names = vec![];
+    for o in json.as_array().unwrap() {
+        // The same key as the CSV header.
+        let name = o.get("metric").and_then(Value::as_str);
+        json_names.push(name.unwrap().to_string());
+    }
+    assert_eq!(sorted(json_names), names);
+}
+
+#[test]
+fn version_and_help() {
+    assert!(run!("--version").contains(env!("CARGO_PKG_VERSION")));
+    for args in ["--help", "compute --help"] {
+        let out = run!("{args}");
+        assert!(out.contains("Examples"), "{out}");
+        assert!(out.contains("xsell compute --metric cross-sell"), "{out}");
+    }
+}
+
+// ==== 4. Standard input and several files ====
+
+#[test]
+fn stdin_dash_and_no_argument_match_the_file() {
+    let data = std::fs::read(manifest().join("fixtures/orders.csv")).unwrap();
+    let cmd = "compute --metric cross-sell --format csv";
+    let file = parse_csv(&run!("{cmd} fixtures/orders.csv"));
+    expect(&file, "cross-sell,all,,328,356,0.921348");
+    let dash = parse_csv(&ok(xsell(&format!("{cmd} -")).write_stdin(data.clone())));
+    let none = parse_csv(&ok(xsell(cmd).write_stdin(data)));
+    assert_eq!((&dash, &none), (&file, &file));
+}
+
+#[test]
+fn two_files_read_as_one_stream() {
+    let text = std::fs::read_to_string(manifest().join("fixtures/orders.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let (head, body) = (lines[0], &lines[1..]);
+    // Split after data row 1500, which cuts order O0000815 across the two files.
+    let a = format!("{head}\n{}\n", body[..1500].join("\n"));
+    let b = format!("{head}\n{}\n", body[1500..].join("\n"));
+    let camp = std::fs::read_to_string(manifest().join("fixtures/campaigns.csv")).unwrap();
+    let w = Workdir::with(&[("a.csv", &a), ("b.csv", &b), ("k.csv", &camp)]);
+    let two = w.csv("compute --metric all a.csv b.csv --campaigns k.csv");
+    assert_eq!(two, sample_csv("--metric all"));
+}
+
+// ==== 5. -o FILE ====
+
+#[test]
+fn output_file_gets_the_result_and_stdout_stays_empty() {
+    let orders = std::fs::read_to_string(manifest().join("fixtures/orders.csv")).unwrap();
+    let w = Workdir::with(&[("o.csv", &orders)]);
+    for fmt in ["csv", "json", "table"] {
+        let cmd = format!("compute --metric aov o.csv --format {fmt} -o out.{fmt}");
+        assert_eq!(ok(&mut w.cmd(&cmd)), "", "stdout with -o");
+    }
+    let read = |fmt: &str| std::fs::read_to_string(w.0.path().join(format!("out.{fmt}"))).unwrap();
+    let aov = "aov,all,,491912.49,1630,301.786804"; // oracle, full scenario
+    expect(&parse_csv(&read("csv")), aov);
+    expect(&parse_json(&read("json")), aov);
+    assert_eq!(table_value(&read("table"), "aov", "all"), "301.79");
+}
+
+// ==== 6. Hand-worked small cases ====
+
+#[test]
+fn returns_lower_revenue_but_are_neither_orders_nor_purchases() {
+    let orders = "order_id,customer_id,order_date,product_id,amount
+O1,C1,2025-01-10,P1,100.00
+O2,C1,2025-01-20,P2,-40.00
+O3,C2,2025-01-11,P1,30.00
+O4,C2,2025-01-11,P1,20.00
+O5,C3,2025-01-12,P9,-5.00
+O6,C1,2025-01-10,P3,0.00
+";
+    // Purchase lines: O1 (C1 P1), O3 and O4 (C2 P1). O2, O5 are returns; O6 (0.00) neither.
+    // cross-sell: C1 bought {P1} (P2 only returned), C2 {P1}; C3 bought nothing: 0/2.
+    // repeat-rate: orders are O1, O3, O4 only; C2 has two: 1/2.
+    // aov: net revenue 100 - 40 + 30 + 20 - 5 + 0 = 105.00 over 3 orders = 35.
+    // clv: 105.00 over the customers with a purchase line (C1, C2) = 52.5.
+    let want = "cross-sell,all,,0,2,0 repeat-rate,all,,1,2,0.5
+        aov,all,,105.00,3,35 clv,all,,105.00,2,52.5";
+    let rows = inline_csv(orders, "--metric cross-sell,repeat-rate,aov,clv");
+    expect(&rows, want);
+}
+
+#[test]
+fn same_day_orders() {
+    let orders = "order_id,customer_id,order_date,product_id,category,amount,loyalty
+O1,C1,2025-02-01,P1,books,10.00,true
+O2,C1,2025-02-01,P2,music,10.00,true
+O3,C1,2025-02-05,P3,music,10.00,true
+O4,C1,2025-02-09,P4,games,10.00,true
+O5,C2,2025-02-02,P1,books,10.00,false
+O6,C2,2025-02-02,P2,music,10.00,false
+";
+    // repeat-rate: C1 has 4 orders; C2 two orders on one day, still two: 2/2.
+    // loyalty-cross-sell over C1's orders (C2 is not a member):
+    //   O1 first purchase: no; O2 same day as O1, nothing bought on an earlier date: no;
+    //   O3 music, bought on an earlier date: no; O4 games, new: yes.  1/4.
+    let want = "repeat-rate,all,,2,2,1 loyalty-cross-sell,all,,1,4,0.25";
+    let rows = inline_csv(orders, "--metric repeat-rate,loyalty-cross-sell");
+    expect(&rows, want);
+}
+
+#[test]
+fn history_before_from_counts() {
+    let orders = "order_id,customer_id,order_date,product_id,category,amount,loyalty,campaign_id
+O1,C1,2024-12-15,P1,books,10.00,true,
+O2,C1,2025-01-10,P2,music,10.00,true,K1
+O3,C2,2024-12-20,P1,books,10.00,true,
+O4,C2,2025-01-10,P2,music,10.00,true,
+O5,C2,2025-01-20,P1,books,10.00,true,K1
+O6,C3,2025-01-05,P1,books,10.00,true,K1
+";
+    let campaigns = format!("{CAMP_HDR}\nK1,100.00,1000,50,10,\n");
+    let w = Workdir::with(&[("o.csv", orders), ("k.csv", &campaigns)]);
+    let rows =
+        w.csv("compute --metric all o.csv --campaigns k.csv --from 2025-01-01 --to 2025-01-31");
+    // Window orders O2, O4, O5, O6 (all loyalty members); O1 and O3 are history only.
+    // loyalty-cross-sell: O2 music after books on 12-15: yes; O4 likewise: yes;
+    //   O5 books, already bought 12-20: no; O6 first purchase: no.  2/4.
+    // campaign-cross-sell K1: O2 (P2 new, C1 bought before): C1; O5 P1 bought 12-20: no;
+    //   O6 nothing bought before: no.  1 / 10 targeted.
+    // cac K1: new customer = first order date in window with a K1 line that day: C3 only.
+    // roi K1: attributed revenue O2 + O5 + O6 = 30.00; (30 - 100) / 100 = -0.7.
+    // conversion K1 (no conversions value): attributed customers C1, C2, C3 / 1000.
+    // ctr K1: 50 / 1000.  cross-sell (window only): C1 {P2}, C2 {P2, P1}, C3 {P1}: 1/3.
+    let want = "loyalty-cross-sell,all,,2,4,0.5 campaign-cross-sell,K1,,1,10,0.1
+        cac,K1,,100.00,1,100 roi,K1,,-70.00,100.00,-0.7 conversion,K1,,3,1000,0.003
+        ctr,K1,,50,1000,0.05 cross-sell,all,,1,3,0.333333";
+    expect(&rows, want);
+}
+
+#[test]
+fn zero_denominators_are_na_in_every_format() {
+    let orders = "order_id,customer_id,order_date,product_id,amount,campaign_id
+O1,C1,2025-01-01,P1,5.00,K1
+";
+    let campaigns = format!("{CAMP_HDR}\nK1,10.00,0,0,0,\n");
+    let w = Workdir::with(&[("o.csv", orders), ("k.csv", &campaigns)]);
+    // ctr: 0 clicks / 0 impressions.  retention: a one-month window, pooled 0/0.
+    let want = "ctr,K1,,0,0, retention,all,,0,0,";
+    let cmd = "compute --metric ctr,retention o.csv --campaigns k.csv";
+    expect(&w.csv(cmd), want);
+    let json = ok(&mut w.cmd(&format!("{cmd} --format json")));
+    expect(&parse_json(&json), want);
+    let out = ok(&mut w.cmd(cmd));
+    assert_eq!(table_value(&out, "ctr", "K1"), "n/a");
+    assert_eq!(table_value(&out, "retention", "all"), "n/a");
+}
+
+#[test]
+fn money_is_exact() {
+    let orders = "order_id,customer_id,order_date,product_id,amount
+O1,C1,2025-01-01,P1,0.10
+O1,C1,2025-01-01,P2,0.20
+";
+    expect(&inline_csv(orders, "--metric aov"), "aov,all,,0.30,1,0.3"); // 0.10 + 0.20 = 0.30
+    let orders = format!("{orders}O2,C2,2025-01-02,P1,1000000.01\n");
+    // 0.10 + 0.20 + 1000000.01 = 1000000.31; 2 orders, 2 customers: 500000.155 each.
+    let want = "aov,all,,1000000.31,2,500000.155 clv,all,,1000000.31,2,500000.155";
+    expect(&inline_csv(&orders, "--metric aov,clv"), want);
+}
+
+#[test]
+fn rfc3339_datetimes_use_the_date_as_written() {
+    let orders = "order_id,customer_id,order_date,product_id,amount
+O1,C1,2025-03-01T23:30:00-05:00,P1,5.00
+O2,C2,2025-03-02T01:00:00Z,P1,5.00
+O3,C1,2025-04-01T00:30:00+02:00,P2,5.00
+";
+    // Dates as written (not shifted to UTC): O1 2025-03-01, O2 2025-03-02, O3 2025-04-01.
+    // --to 2025-03-01 keeps O1 only: 5.00/1.  --from 2025-03-02 keeps O2, O3: 10.00/2.
+    let rows = inline_csv(orders, "--metric aov --to 2025-03-01");
+    expect(&rows, "aov,all,,5.00,1,5");
+    let rows = inline_csv(orders, "--metric aov --from 2025-03-02");
+    expect(&rows, "aov,all,,10.00,2,5");
+    // retention 2025-04: March customers {C1, C2}; C1 also ordered in April: 1/2.
+    let rows = inline_csv(orders, "--metric retention");
+    expect(&rows, "retention,all,2025-04,1,2,0.5");
+}
+
+#[test]
+fn input_dialects_bom_delimiter_map_and_header_case() {
+    // Each file holds order O1 of C1 with P1 1.00 and P2 2.00: cross-sell 1/1, aov 3.00/1.
+    let body = "O1,C1,2025-01-01,P1,1.00\nO1,C1,2025-01-01,P2,2.00\n";
+    let plain = format!("order_id,customer_id,order_date,product_id,amount\n{body}");
+    let odd_case = format!(" Order_ID ,CUSTOMER_ID, Order_Date,Product_Id ,AMOUNT\n{body}");
+    let spaced = format!("Order ID,Customer ID,Order-Date,product id,Amount\n{body}");
+    let map = "--map customer_id=Client";
+    let cases = [
+        (format!("\u{feff}{plain}"), ""),
+        (plain.replace(',', ";"), "--delimiter ;"),
+        (plain.replace("customer_id", "Client"), map),
+        (odd_case, ""),
+        (spaced, ""),
+    ];
+    for (orders, extra) in cases {
+        let rows = inline_csv(&orders, &format!("--metric cross-sell,aov {extra}"));
+        expect(&rows, "cross-sell,all,,1,1,1 aov,all,,3.00,1,3");
+    }
+}
+
+// ==== 7. Errors: exit 2, one line on stderr, nothing on stdout, no panic ====
+
+const HDR: &str = "order_id,customer_id,order_date,product_id,amount,quantity,loyalty";
+
+/// Write `text` as `name`, run `compute --metric METRIC name`, return the error line.
+fn inline_error(name: &str, text: &str, metric: &str) -> String {
+    let w = Workdir::with(&[(name, text)]);
+    fails(&mut w.cmd(&format!("compute --metric {metric} {name}")))
+}
+
+/// The message names the file and the line (as `file:N`, or the file and `line N`).
+fn assert_names_line(err: &str, file: &str, line: usize) {
+    let colon = err.contains(&format!("{file}:{line}"));
+    let words = err.contains(file) && err.contains(&format!("line {line}"));
+    assert!(colon || words, "want {file} line {line}: {err}");
+}
+
+#[test]
+fn error_missing_file_names_it() {
+    let err = fails(&mut xsell("compute --metric aov no-such-orders.csv"));
+    has_all(&err, &["no-such-orders.csv"]);
+    let cmd = "compute --metric roi fixtures/orders.csv --campaigns no-such-campaigns.csv";
+    assert!(fails(&mut xsell(cmd)).contains("no-such-campaigns.csv"));
+}
+
+#[test]
+fn error_missing_column_lists_headers_and_mentions_map() {
+    let text = "order_id,buyer,order_date,product_id,amount\nO1,C1,2025-01-01,P1,1.00\n";
+    let err = inline_error("o.csv", text, "aov");
+    has_all(&err, &["customer_id", "buyer", "order_date", "--map"]);
+}
+
+#[test]
+fn error_unparsable_values_name_file_line_column_and_value() {
+    let good = "O1,C1,2025-01-01,P1,1.00,1,true";
+    // (field index, bad value, metric): line 3 is the good row with that field replaced.
+    let cases = [
+        (4, "12.x5", "aov"),
+        (2, "2025-13-02", "aov"),
+        (5, "two", "aov"),
+    ];
+    for (i, value, metric) in cases
+        .into_iter()
+        .chain([(6, "maybe", "loyalty-cross-sell")])
+    {
+        let column = HDR.split(',').nth(i).unwrap();
+        let mut bad: Vec<&str> = good.split(',').collect();
+        bad[i] = value;
+        let text = format!("{HDR}\n{good}\n{}\n", bad.join(","));
+        let err = inline_error("bad.csv", &text, metric);
+        assert_names_line(&err, "bad.csv", 3);
+        has_all(&err, &[column, value]);
+    }
+}
+
+#[test]
+fn error_line_number_counts_blank_lines() {
+    // Two blank lines after the header put the bad amount on physical line 4.
+    let text = format!("{HDR}\n\n\nO2,C1,2025-01-02,P1,abc,1,true\n");
+    assert_names_line(&inline_error("blank.csv", &text, "aov"), "blank.csv", 4);
+}
+
+#[test]
+fn error_malformed_files() {
+    // A short row (line 2), a 0-byte file, a header-only file.
+    let short = format!("{HDR}\nO1,C1,2025-01-01,P1,1.00,1\n");
+    assert_names_line(&inline_error("short.csv", &short, "aov"), "short.csv", 2);
+    assert!(inline_error("zero.csv", "", "aov").contains("zero.csv"));
+    assert!(inline_error("head.csv", &format!("{HDR}\n"), "aov").contains("head.csv"));
+}
+
+#[test]
+fn error_usage_mistakes() {
+    let cmd = "compute --metric cross-sell,bogus fixtures/orders.csv";
+    assert!(
+        fails_usage(&mut xsell(cmd)).contains("bogus"),
+        "unknown metric: clap error"
+    );
+    for metric in ["campaign-cross-sell", "ctr", "conversion", "roi", "cac"] {
+        let cmd = format!("compute --metric {metric} fixtures/orders.csv");
+        has_all(&fails(&mut xsell(&cmd)), &["--campaigns", metric]);
+    }
+    let cmd = "compute --metric aov fixtures/orders.csv --from 2025-06-30 --to 2025-01-01";
+    has_all(&fails(&mut xsell(cmd)), &["--from", "--to"]);
+    let cmd = "compute --metric clv fixtures/orders.csv --clv-model formula --lifespan 3";
+    has_all(&fails(&mut xsell(cmd)), &["--margin"]);
+}
+
+#[test]
+fn error_order_lines_disagree_on_customer() {
+    let text = format!("{HDR}\nO1,C1,2025-01-01,P1,1.00,1,true\nO1,C2,2025-01-01,P2,1.00,1,true\n");
+    let err = inline_error("dis.csv", &text, "aov");
+    has_all(&err, &["O1", "C1", "C2"]);
+    assert_names_line(&err, "dis.csv", 3);
+}
+
+#[test]
+fn error_duplicate_campaign_id() {
+    let orders = "order_id,customer_id,order_date,product_id,amount\nO1,C1,2025-01-01,P1,1.00\n";
+    let campaigns = format!("{CAMP_HDR}\nK1,1.00,10,1,5,\nK1,2.00,10,1,5,\n");
+    let w = Workdir::with(&[("o.csv", orders), ("k.csv", &campaigns)]);
+    let err = fails(&mut w.cmd("compute --metric ctr o.csv --campaigns k.csv"));
+    assert!(err.contains("K1"), "{err}");
+    assert_names_line(&err, "k.csv", 3);
+}
+
+// ==== 8. Broken pipe ====
+
+#[test]
+fn closed_pipe_ends_quietly() {
+    // A 300-year window gives ~3600 retention rows, more than a pipe buffer (64 KiB),
+    // so the write hits the closed pipe whatever the timing.
+    let window = "--from 1900-01-01 --to 2199-12-31";
+    for format in ["table", "json", "csv"] {
+        let line = format!("compute --metric all --format {format} {FIX} {window}");
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_xsell"));
+        cmd.current_dir(manifest()).args(line.split_whitespace());
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        let status = out.status.code();
+        assert_eq!(status, Some(0), "--format {format}: stderr: {err}");
+        assert!(err.is_empty(), "--format {format}: stderr: {err}");
+    }
+}
