@@ -188,11 +188,13 @@ impl InputArgs {
                 ClvModel::Formula { margin, lifespan }
             }
         };
-        let known: Vec<&str> = orders::SPECS
+        let mut known: Vec<&str> = orders::SPECS
             .iter()
             .chain(campaigns::SPECS)
             .map(|s| s.name)
             .collect();
+        known.sort_unstable();
+        known.dedup();
         let mut sources: Vec<Source> = self.orders.iter().map(|o| Source::new(o)).collect();
         if sources.is_empty() {
             if std::io::IsTerminal::is_terminal(&std::io::stdin()) {

@@ -8,7 +8,7 @@ use comfy_table::{ContentArrangement, Table, presets};
 use crate::cli::MetricsArgs;
 use crate::input::orders;
 use crate::metrics::Metric;
-use crate::output::Format;
+use crate::output::{Format, into_io};
 
 /// One metric's documentation, as printed in every format.
 #[derive(serde::Serialize)]
@@ -81,7 +81,8 @@ pub fn run(args: &MetricsArgs) -> Result<()> {
             ])?;
             for d in &docs {
                 let (o, c) = (d.order_columns.join(" "), d.campaign_columns.join(" "));
-                w.write_record([d.metric, d.title, d.formula, &o, &c])?;
+                w.write_record([d.metric, d.title, d.formula, &o, &c])
+                    .map_err(into_io)?;
             }
             w.flush()?;
         }

@@ -9,6 +9,7 @@ use std::io::{self, Write};
 
 use crate::metrics::{Quantity, Row, Unit};
 
+pub use self::csv::into_io;
 pub use table::Summary;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
