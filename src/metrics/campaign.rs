@@ -55,12 +55,15 @@ impl CampaignFold {
     /// `conversion` = conversions / impressions. A campaign with no conversions value counts the
     /// distinct customers with attributed purchase lines in the window instead.
     pub fn conversion(&self, ctx: &Context) -> Vec<Row> {
-        let converted = |index: u32, reported: Option<u64>| {
-            reported
-                .unwrap_or_else(|| self.buyers.iter().filter(|(c, _)| *c == index).count() as u64)
-        };
+        let mut buyers: HashMap<u32, u64> = HashMap::new();
+        for &(campaign, _) in &self.buyers {
+            *buyers.entry(campaign).or_default() += 1;
+        }
         summed_rates(ctx, "conversion", |index, c| {
-            Some((converted(index, c.conversions), c.impressions?))
+            let converted = c
+                .conversions
+                .unwrap_or_else(|| buyers.get(&index).copied().unwrap_or(0));
+            Some((converted, c.impressions?))
         })
     }
 
