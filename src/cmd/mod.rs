@@ -70,7 +70,7 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
             ids.join(", ")
         );
     }
-    let rows = fold.rows(&book, campaigns.as_ref());
+    let rows = fold.rows(&book, campaigns.as_ref())?;
     Ok((rows, summary(&book, config)))
 }
 

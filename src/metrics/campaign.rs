@@ -8,9 +8,11 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
+use anyhow::{Result, anyhow};
+
 use super::row::{ALL, Row, Unit};
 use super::{Context, Window, min_date};
-use crate::input::Line;
+use crate::input::{Campaign, Line};
 use crate::money::Money;
 
 /// What the campaign metrics need from the order lines.
@@ -54,7 +56,7 @@ impl CampaignFold {
 
     /// `conversion` = conversions / impressions. A campaign with no conversions value counts the
     /// distinct customers with attributed purchase lines in the window instead.
-    pub fn conversion(&self, ctx: &Context) -> Vec<Row> {
+    pub fn conversion(&self, ctx: &Context) -> Result<Vec<Row>> {
         let mut buyers: HashMap<u32, u64> = HashMap::new();
         for &(campaign, _) in &self.buyers {
             *buyers.entry(campaign).or_default() += 1;
@@ -68,52 +70,78 @@ impl CampaignFold {
     }
 
     /// `roi` = (net revenue attributed to the campaign in the window − cost) / cost.
-    pub fn roi(&self, ctx: &Context) -> Vec<Row> {
-        let (mut rows, mut revenue, mut cost) = (Vec::new(), Money::ZERO, Money::ZERO);
-        for (index, campaign) in ctx.campaigns() {
-            let earned = self.revenue.get(&index).copied().unwrap_or_default();
-            rows.push(match campaign.cost {
-                Some(spent) => {
-                    revenue += earned;
-                    cost += spent;
-                    Row::money_rate("roi", &campaign.id, earned - spent, spent)
-                }
-                None => Row::unknown("roi", &campaign.id, Unit::Rate),
-            });
-        }
-        rows.insert(0, Row::money_rate("roi", ALL, revenue - cost, cost));
-        rows
+    pub fn roi(&self, ctx: &Context) -> Result<Vec<Row>> {
+        per_campaign(
+            ctx,
+            "roi",
+            Unit::Rate,
+            |index, campaign, (revenue, cost): &mut (Money, Money)| {
+                let spent = campaign.cost?;
+                let earned = self.revenue.get(&index).copied().unwrap_or_default();
+                *revenue += earned;
+                *cost += spent;
+                Some(Ok(Row::money_rate(
+                    "roi",
+                    &campaign.id,
+                    earned - spent,
+                    spent,
+                )))
+            },
+            |(revenue, cost)| Row::money_rate("roi", ALL, revenue - cost, cost),
+        )
     }
 
     /// `cac` = cost / new customers: customers whose first order date is in the window and who
     /// have a purchase line attributed to the campaign on that date.
-    pub fn cac(&self, ctx: &Context) -> Vec<Row> {
+    pub fn cac(&self, ctx: &Context) -> Result<Vec<Row>> {
         let mut acquired: HashMap<u32, HashSet<u32>> = HashMap::new();
         for (&(customer, campaign), &date) in &self.first_attributed {
             if ctx.first_order(customer) == Some(date) && ctx.window.contains(date) {
                 acquired.entry(campaign).or_default().insert(customer);
             }
         }
-        let (mut rows, mut everyone, mut cost) = (Vec::new(), HashSet::<u32>::new(), Money::ZERO);
-        for (index, campaign) in ctx.campaigns() {
-            let customers = acquired.remove(&index).unwrap_or_default();
-            rows.push(match campaign.cost {
-                Some(spent) => {
-                    cost += spent;
-                    everyone.extend(&customers);
-                    Row::money_per("cac", &campaign.id, spent, customers.len() as u64)
-                }
-                None => Row::unknown("cac", &campaign.id, Unit::Money),
-            });
-        }
-        rows.insert(0, Row::money_per("cac", ALL, cost, everyone.len() as u64));
-        rows
+        per_campaign(
+            ctx,
+            "cac",
+            Unit::Money,
+            |index, campaign, (everyone, cost): &mut (HashSet<u32>, Money)| {
+                let spent = campaign.cost?;
+                let customers = acquired.remove(&index).unwrap_or_default();
+                *cost += spent;
+                let row = Row::money_per("cac", &campaign.id, spent, customers.len() as u64);
+                everyone.extend(customers);
+                Some(Ok(row))
+            },
+            |(everyone, cost)| Row::money_per("cac", ALL, cost, everyone.len() as u64),
+        )
     }
 }
 
 /// `ctr` = clicks / impressions.
-pub fn ctr(ctx: &Context) -> Vec<Row> {
+pub fn ctr(ctx: &Context) -> Result<Vec<Row>> {
     summed_rates(ctx, "ctr", |_, c| Some((c.clicks?, c.impressions?)))
+}
+
+/// One row per campaign of campaigns.csv, sorted by id, after an `all` row. `row` returns the
+/// campaign's row (`None` when a value it needs is unknown: the row is n/a) and adds the
+/// campaign's share to the accumulator from which `total` makes the `all` row.
+pub fn per_campaign<A: Default>(
+    ctx: &Context,
+    metric: &'static str,
+    unit: Unit,
+    mut row: impl FnMut(u32, &Campaign, &mut A) -> Option<Result<Row>>,
+    total: impl FnOnce(A) -> Row,
+) -> Result<Vec<Row>> {
+    let mut sum = A::default();
+    let mut rows = vec![Row::unknown(metric, ALL, unit)];
+    for (index, campaign) in ctx.campaigns() {
+        rows.push(match row(index, campaign, &mut sum) {
+            Some(result) => result?,
+            None => Row::unknown(metric, &campaign.id, unit),
+        });
+    }
+    rows[0] = total(sum);
+    Ok(rows)
 }
 
 /// A rate per campaign from `parts` (numerator, denominator; `None` when unknown), and an `all`
@@ -121,28 +149,47 @@ pub fn ctr(ctx: &Context) -> Vec<Row> {
 fn summed_rates(
     ctx: &Context,
     metric: &'static str,
-    parts: impl Fn(u32, &crate::input::Campaign) -> Option<(u64, u64)>,
-) -> Vec<Row> {
-    let (mut rows, mut numerator, mut denominator) = (Vec::new(), 0, 0);
-    for (index, campaign) in ctx.campaigns() {
-        rows.push(match parts(index, campaign) {
-            Some((n, d)) => {
-                numerator += n;
-                denominator += d;
-                Row::rate(metric, &campaign.id, n, Some(d))
-            }
-            None => Row::unknown(metric, &campaign.id, Unit::Rate),
-        });
-    }
-    rows.insert(0, Row::rate(metric, ALL, numerator, Some(denominator)));
-    rows
+    parts: impl Fn(u32, &Campaign) -> Option<(u64, u64)>,
+) -> Result<Vec<Row>> {
+    per_campaign(
+        ctx,
+        metric,
+        Unit::Rate,
+        |index, campaign, (numerator, denominator): &mut (u64, u64)| {
+            let (n, d) = parts(index, campaign)?;
+            Some(add_count(numerator, n, metric).and_then(|()| {
+                add_count(denominator, d, metric)?;
+                Ok(Row::rate(metric, &campaign.id, n, Some(d)))
+            }))
+        },
+        |(numerator, denominator)| Row::rate(metric, ALL, numerator, Some(denominator)),
+    )
 }
 
+/// Adds a campaign's count to a total; too large a total is an error, never a wrapped number.
+pub fn add_count(total: &mut u64, count: u64, metric: &str) -> Result<()> {
+    *total = total.checked_add(count).ok_or_else(|| {
+        anyhow!(
+            "{metric}: the sum over all campaigns exceeds {}; check the campaign counts",
+            u64::MAX
+        )
+    })?;
+    Ok(())
+}
 #[cfg(test)]
 mod tests {
     use super::super::testkit::{assert_value, campaign, run, table};
     use super::super::{Metric, Settings};
     use crate::input::Campaign;
+
+    #[test]
+    fn campaign_sums_that_overflow_are_errors() {
+        let huge = campaign("C1", None, Some(u64::MAX), Some(1));
+        let also = campaign("C2", None, Some(1), Some(1));
+        let ctx_rows =
+            super::super::testkit::try_run(Metric::Ctr, Settings::default(), &[], &[huge, also]);
+        assert!(ctx_rows.unwrap_err().to_string().contains("exceeds"));
+    }
 
     fn campaigns() -> Vec<Campaign> {
         let mut c2 = campaign("C2", Some("50.00"), Some(400), Some(40));

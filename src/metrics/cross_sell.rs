@@ -8,7 +8,10 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
-use super::row::{ALL, Row};
+use anyhow::Result;
+
+use super::campaign::{add_count, per_campaign};
+use super::row::{ALL, Row, Unit};
 use super::{Context, Level, Window, min_date};
 use crate::input::Line;
 
@@ -99,7 +102,7 @@ impl CampaignCrossSell {
         }
     }
 
-    pub fn rows(&self, ctx: &Context) -> Vec<Row> {
+    pub fn rows(&self, ctx: &Context) -> Result<Vec<Row>> {
         let mut won: HashSet<(u32, u32)> = HashSet::new();
         for (&(customer, campaign, item), &date) in &self.first_attributed {
             let new_item = self.first_bought.get(&(customer, item)) == Some(&date);
@@ -112,30 +115,24 @@ impl CampaignCrossSell {
         for (campaign, customer) in won {
             by_campaign.entry(campaign).or_default().insert(customer);
         }
-        let (mut rows, mut everyone, mut targeted) = (Vec::new(), HashSet::<u32>::new(), 0);
-        for (index, campaign) in ctx.campaigns() {
-            let customers = by_campaign.remove(&index).unwrap_or_default();
-            if let Some(t) = campaign.targeted {
-                targeted += t;
-                everyone.extend(&customers);
-            }
-            rows.push(Row::rate(
-                "campaign-cross-sell",
-                &campaign.id,
-                customers.len() as u64,
-                campaign.targeted,
-            ));
-        }
-        rows.insert(
-            0,
-            Row::rate(
-                "campaign-cross-sell",
-                ALL,
-                everyone.len() as u64,
-                Some(targeted),
-            ),
-        );
-        rows
+        let metric = "campaign-cross-sell";
+        per_campaign(
+            ctx,
+            metric,
+            Unit::Rate,
+            |index, campaign, (everyone, targeted): &mut (HashSet<u32>, u64)| {
+                let customers = by_campaign.remove(&index).unwrap_or_default();
+                let won = customers.len() as u64;
+                if let Some(t) = campaign.targeted {
+                    if let Err(e) = add_count(targeted, t, metric) {
+                        return Some(Err(e));
+                    }
+                    everyone.extend(customers);
+                }
+                Some(Ok(Row::rate(metric, &campaign.id, won, campaign.targeted)))
+            },
+            |(everyone, targeted)| Row::rate(metric, ALL, everyone.len() as u64, Some(targeted)),
+        )
     }
 }
 
@@ -155,7 +152,7 @@ impl LoyaltyCrossSell {
         if !line.is_purchase() {
             return;
         }
-        let item = line.category.unwrap_or(line.product);
+        let item = Level::Category.item(line);
         let entry = self
             .first_bought
             .entry((line.customer, item))

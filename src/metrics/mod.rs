@@ -366,7 +366,7 @@ impl Fold {
     }
 
     /// The rows of every metric, in the order they were asked for.
-    pub fn rows(&self, book: &Book, campaigns: Option<&Campaigns>) -> Vec<Row> {
+    pub fn rows(&self, book: &Book, campaigns: Option<&Campaigns>) -> anyhow::Result<Vec<Row>> {
         let ctx = Context {
             book,
             campaigns,
@@ -378,14 +378,20 @@ impl Fold {
             rows.extend(
                 match metric {
                     Metric::CrossSell => self.cross_sell.as_ref().map(|f| f.rows()),
-                    Metric::CampaignCrossSell => {
-                        self.campaign_cross_sell.as_ref().map(|f| f.rows(&ctx))
-                    }
+                    Metric::CampaignCrossSell => self
+                        .campaign_cross_sell
+                        .as_ref()
+                        .map(|f| f.rows(&ctx))
+                        .transpose()?,
                     Metric::LoyaltyCrossSell => self.loyalty.as_ref().map(|f| f.rows(&ctx)),
-                    Metric::Ctr => Some(campaign::ctr(&ctx)),
-                    Metric::Conversion => self.campaign.as_ref().map(|f| f.conversion(&ctx)),
-                    Metric::Roi => self.campaign.as_ref().map(|f| f.roi(&ctx)),
-                    Metric::Cac => self.campaign.as_ref().map(|f| f.cac(&ctx)),
+                    Metric::Ctr => Some(campaign::ctr(&ctx)?),
+                    Metric::Conversion => self
+                        .campaign
+                        .as_ref()
+                        .map(|f| f.conversion(&ctx))
+                        .transpose()?,
+                    Metric::Roi => self.campaign.as_ref().map(|f| f.roi(&ctx)).transpose()?,
+                    Metric::Cac => self.campaign.as_ref().map(|f| f.cac(&ctx)).transpose()?,
                     Metric::Aov => self.revenue.as_ref().map(|f| f.aov(&ctx)),
                     Metric::Clv => self.revenue.as_ref().map(|f| f.clv(&ctx)),
                     Metric::Retention => Some(retention::retention(&ctx)),
@@ -394,6 +400,6 @@ impl Fold {
                 .unwrap_or_default(),
             );
         }
-        rows
+        Ok(rows)
     }
 }

@@ -8,6 +8,16 @@ use crate::money::Money;
 /// `order customer date product category amount campaign loyal`, where campaign `-` is organic
 /// and loyal is `y` or `n`.
 pub fn run(metric: Metric, settings: Settings, lines: &[&str], campaigns: &[Campaign]) -> Vec<Row> {
+    try_run(metric, settings, lines, campaigns).expect("rows")
+}
+
+/// [`run`], keeping the error of a metric that fails.
+pub fn try_run(
+    metric: Metric,
+    settings: Settings,
+    lines: &[&str],
+    campaigns: &[Campaign],
+) -> anyhow::Result<Vec<Row>> {
     let mut book = Book::default();
     let list = Campaigns {
         list: campaigns.to_vec(),
