@@ -75,7 +75,7 @@ pub struct InputArgs {
     pub orders: Vec<String>,
     /// Campaigns CSV (campaign_id, cost, impressions, clicks, targeted, conversions, ...)
     #[arg(long, value_name = "FILE")]
-    pub campaigns: Option<PathBuf>,
+    pub campaigns: Option<String>,
     /// First date measured (inclusive), YYYY-MM-DD; earlier rows still count as history
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub from: Option<NaiveDate>,
@@ -148,6 +148,10 @@ fn parse_delimiter(text: &str) -> Result<u8, String> {
     }
 }
 
+/// The longest customer lifespan `--lifespan` accepts, in years: far beyond any real customer,
+/// and small enough that the CLV product stays a finite number.
+const MAX_LIFESPAN: f64 = 200.0;
+
 /// Everything a command needs to read its input, validated.
 #[derive(Debug)]
 pub struct Config {
@@ -182,8 +186,10 @@ impl InputArgs {
                 if !(0.0..=1.0).contains(&margin) {
                     bail!("--margin {margin}: expected a fraction from 0 to 1, e.g. 0.3 for 30%");
                 }
-                if !(lifespan > 0.0 && lifespan.is_finite()) {
-                    bail!("--lifespan {lifespan}: expected a number of years above 0");
+                if !(lifespan > 0.0 && lifespan <= MAX_LIFESPAN) {
+                    bail!(
+                        "--lifespan {lifespan}: expected a number of years above 0 and at most {MAX_LIFESPAN}"
+                    );
                 }
                 ClvModel::Formula { margin, lifespan }
             }
@@ -195,6 +201,7 @@ impl InputArgs {
             .collect();
         known.sort_unstable();
         known.dedup();
+        let campaigns = self.campaigns.as_deref().map(Source::new);
         let mut sources: Vec<Source> = self.orders.iter().map(|o| Source::new(o)).collect();
         if sources.is_empty() {
             if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
@@ -204,9 +211,17 @@ impl InputArgs {
             }
             sources.push(Source::Stdin);
         }
+        let stdin_users = sources
+            .iter()
+            .chain(&campaigns)
+            .filter(|s| **s == Source::Stdin)
+            .count();
+        if stdin_users > 1 {
+            bail!("standard input (-) can be read only once; give the other input as a file");
+        }
         Ok(Config {
             orders: sources,
-            campaigns: self.campaigns.as_ref().map(|p| Source::File(p.clone())),
+            campaigns,
             read: ReadOptions {
                 delimiter: self.delimiter,
                 map: ColumnMap::parse(&self.map, &known)?,

@@ -6,7 +6,7 @@ pub mod metrics;
 pub mod report;
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
@@ -29,16 +29,17 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
     let missing = |m: &Metric| m.missing(&config.settings, columns, campaigns.as_ref());
     let metrics = match wanted {
         Some(list) => {
-            if let Some(why) = list.iter().find_map(missing) {
-                bail!(why);
+            if let Some((metric, why)) = list.iter().find_map(|m| Some((m, missing(m)?))) {
+                bail!("{} {why}", metric.name());
             }
             list
         }
         None => {
             let (able, unable): (Vec<Metric>, Vec<Metric>) =
                 Metric::ALL.iter().partition(|m| missing(m).is_none());
-            for why in unable.iter().filter_map(missing) {
-                eprintln!("xsell: note: skipped {why}");
+            for metric in unable {
+                let why = missing(&metric).unwrap_or_default();
+                eprintln!("xsell: note: skipped {}: it {why}", metric.name());
             }
             able
         }
@@ -50,28 +51,36 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
         fold.add(line);
         unknown_lines += u64::from(line.campaign.is_some_and(|c| c as usize >= known));
     })?;
-    if let Some(c) = &campaigns
-        && unknown_lines > 0
+    let uses_campaigns = metrics
+        .iter()
+        .any(|m| !m.info().campaign_columns.is_empty());
+    if let Some(c) = campaigns
+        .as_ref()
+        .filter(|_| uses_campaigns && unknown_lines > 0)
     {
-        let ids: Vec<&str> = (known..book.campaigns.len())
+        let unknown = book.campaigns.len() - known;
+        let mut ids: Vec<&str> = (known..book.campaigns.len())
             .map(|i| book.campaigns.name(i as u32))
             .take(5)
             .collect();
-        let more = if book.campaigns.len() - known > 5 {
-            ", ..."
-        } else {
-            ""
-        };
+        if unknown > ids.len() {
+            ids.push("...");
+        }
         eprintln!(
-            "xsell: warning: {unknown_lines} order lines are attributed to {} campaigns missing from {} ({}{more}); \
-             campaign metrics leave them out",
-            book.campaigns.len() - known,
+            "xsell: warning: {} attributed to {} missing from {} ({}); campaign metrics leave them out",
+            count(unknown_lines, "order line"),
+            count(unknown as u64, "campaign"),
             c.file,
             ids.join(", ")
         );
     }
     let rows = fold.rows(&book, campaigns.as_ref())?;
     Ok((rows, summary(&book, config)))
+}
+
+/// `1 campaign`, `2 campaigns`.
+fn count(n: u64, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 fn summary(book: &Book, config: &Config) -> Summary {
@@ -100,13 +109,15 @@ pub fn write(
             let file =
                 File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
             let mut out = BufWriter::new(file);
-            output::write_rows(&mut out, format, rows, summary)
+            output::write_rows(&mut out, format, rows, summary, false)
                 .and_then(|()| out.flush())
                 .with_context(|| format!("cannot write {}", path.display()))
         }
         None => {
+            let terminal = io::stdout().is_terminal();
             let mut out = BufWriter::with_capacity(32 * 1024, io::stdout().lock());
-            output::write_rows(&mut out, format, rows, summary).and_then(|()| out.flush())?;
+            output::write_rows(&mut out, format, rows, summary, terminal)
+                .and_then(|()| out.flush())?;
             Ok(())
         }
     }

@@ -101,6 +101,20 @@ pub struct OrderColumns {
     pub loyalty: bool,
 }
 
+impl OrderColumns {
+    /// Whether every file has the optional column `name`.
+    pub fn has(&self, name: &str) -> bool {
+        match name {
+            "category" => self.category,
+            "channel" => self.channel,
+            "campaign_id" => self.campaign,
+            "segment" => self.segment,
+            "loyalty" => self.loyalty,
+            _ => false,
+        }
+    }
+}
+
 /// The order files, opened and their headers checked, ready to stream.
 pub struct OrderFiles {
     tables: Vec<Table>,
@@ -108,9 +122,6 @@ pub struct OrderFiles {
 
 impl OrderFiles {
     pub fn open(sources: &[Source], opts: &ReadOptions) -> Result<OrderFiles> {
-        if sources.iter().filter(|s| **s == Source::Stdin).count() > 1 {
-            bail!("standard input (-) can be read only once");
-        }
         let tables = sources
             .iter()
             .map(|s| Table::open(s, opts, SPECS, "orders"))

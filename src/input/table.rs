@@ -32,6 +32,9 @@ impl ColumnMap {
                 );
             };
             let canonical = normalize(canonical);
+            if header.trim().is_empty() {
+                bail!("--map {pair:?}: the header name after = is empty");
+            }
             if !known.contains(&canonical.as_str()) {
                 bail!(
                     "--map {pair:?}: {canonical:?} is not a column xsell reads; known columns: {}",
@@ -224,11 +227,22 @@ fn find_column(
             second + 1
         );
     }
-    if first.is_none() && (spec.required || wanted != spec.name) {
+    if first.is_none() && spec.required {
         let hint = nearest(wanted, headers)
             .map(|h| format!(" (did you mean {h:?}?)"))
             .unwrap_or_default();
-        let how = if wanted == spec.name {
+        let how = if let [only] = headers
+            && let Some(d) = [';', '\t', '|', ',']
+                .into_iter()
+                .find(|d| only.contains(*d))
+        {
+            let name = if d == '\t' {
+                "tab".to_string()
+            } else {
+                d.to_string()
+            };
+            format!("the header is one column: is the delimiter {name:?}? use --delimiter {name}")
+        } else if wanted == spec.name {
             format!("if it has another name, use --map {}=<header>", spec.name)
         } else {
             format!("--map {}={wanted} names it", spec.name)

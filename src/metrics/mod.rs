@@ -75,7 +75,7 @@ impl Metric {
         Metric::ALL.into_iter().find(|m| m.name() == name)
     }
 
-    /// Why this metric cannot be computed from the given inputs, if it cannot.
+    /// Why this metric cannot be computed from the given inputs, if it cannot: "needs ...".
     pub fn missing(
         self,
         settings: &Settings,
@@ -88,19 +88,24 @@ impl Metric {
         {
             order_columns.push("category");
         }
-        let has = |column: &str| match column {
-            "category" => orders.category,
-            "channel" => orders.channel,
-            "campaign_id" => orders.campaign,
-            "segment" => orders.segment,
-            "loyalty" => orders.loyalty,
-            _ => true,
-        };
-        let lacking: Vec<&str> = order_columns.into_iter().filter(|c| !has(c)).collect();
+        // Conversion counts attributed buyers where a campaign reports no conversions.
+        let counts_buyers =
+            campaigns.is_some_and(|c| c.list.iter().any(|c| c.conversions.is_none()));
+        if self == Metric::Conversion && counts_buyers {
+            order_columns.push("campaign_id");
+        }
+        let lacking: Vec<&str> = order_columns
+            .into_iter()
+            .filter(|c| !orders.has(c))
+            .collect();
         if !lacking.is_empty() {
+            let why = if self == Metric::Conversion {
+                " to count the buyers of campaigns without a conversions value"
+            } else {
+                ""
+            };
             return Some(format!(
-                "{} needs the orders column {}",
-                self.name(),
+                "needs the column {} in every orders file{why}",
                 lacking.join(", ")
             ));
         }
@@ -110,8 +115,7 @@ impl Metric {
         }
         let Some(campaigns) = campaigns else {
             return Some(format!(
-                "{} needs a campaigns file (--campaigns FILE) with {}",
-                self.name(),
+                "needs a campaigns file (--campaigns FILE) with {}",
                 needed.join(", ")
             ));
         };
@@ -122,8 +126,7 @@ impl Metric {
             .collect();
         (!lacking.is_empty()).then(|| {
             format!(
-                "{} needs the column {} in {}",
-                self.name(),
+                "needs the column {} in {}",
                 lacking.join(", "),
                 campaigns.file
             )
@@ -401,5 +404,47 @@ impl Fold {
             );
         }
         Ok(rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_is_in_step_with_the_enum() {
+        let names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "cross-sell",
+                "campaign-cross-sell",
+                "loyalty-cross-sell",
+                "ctr",
+                "conversion",
+                "roi",
+                "cac",
+                "aov",
+                "clv",
+                "retention",
+                "repeat-rate"
+            ]
+        );
+        let all_columns = OrderColumns {
+            category: true,
+            channel: true,
+            campaign: true,
+            segment: true,
+            loyalty: true,
+        };
+        for metric in Metric::ALL {
+            assert_eq!(Metric::from_name(metric.name()), Some(metric));
+            for column in metric.info().order_columns {
+                assert!(
+                    all_columns.has(column),
+                    "{column} is not an optional orders column"
+                );
+            }
+        }
     }
 }

@@ -33,14 +33,16 @@ pub const COLUMNS: [&str; 6] = [
     "denominator",
 ];
 
+/// `terminal`: the output is a terminal, so the table may fit itself to its width.
 pub fn write_rows(
     out: &mut dyn Write,
     format: Format,
     rows: &[Row],
     summary: Option<&Summary>,
+    terminal: bool,
 ) -> io::Result<()> {
     match format {
-        Format::Table => table::write(out, rows, summary),
+        Format::Table => table::write(out, rows, summary, terminal),
         Format::Csv => csv::write(out, rows),
         Format::Json => json::write(out, rows),
     }

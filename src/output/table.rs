@@ -1,10 +1,10 @@
 //! The human view: a comfy-table with rates as percentages and a footer on what was read.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 
-use super::quantity;
+use super::{COLUMNS, quantity};
 use crate::metrics::{Row, Unit};
 
 /// What the rows were computed from, printed under the table.
@@ -18,17 +18,17 @@ pub struct Summary {
     pub window: String,
 }
 
-pub fn write(out: &mut dyn Write, rows: &[Row], summary: Option<&Summary>) -> io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    rows: &[Row],
+    summary: Option<&Summary>,
+    terminal: bool,
+) -> io::Result<()> {
     let mut table = Table::new();
-    table.load_style(presets::UTF8_FULL_CONDENSED).set_header([
-        "metric",
-        "group",
-        "period",
-        "value",
-        "numerator",
-        "denominator",
-    ]);
-    if io::stdout().is_terminal() {
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_header(COLUMNS);
+    if terminal {
         table.set_content_arrangement(ContentArrangement::Dynamic);
     }
     for row in rows {
