@@ -733,3 +733,49 @@ fn closed_pipe_ends_quietly() {
         assert!(err.is_empty(), "--format {format}: stderr: {err}");
     }
 }
+
+// ==== 9. Regressions from review ====
+
+#[test]
+fn conversion_without_attribution_is_refused_not_zero() {
+    // C1 reports no conversions and the orders have no campaign_id to count its buyers:
+    // printing 0 would be a silent wrong number.
+    let orders = "order_id,customer_id,order_date,product_id,amount\nO1,U1,2025-01-01,P1,10.00\n";
+    let campaigns = format!("{CAMP_HDR}\nC1,10.00,100,10,50,\n");
+    let w = Workdir::with(&[("o.csv", orders), ("c.csv", &campaigns)]);
+    let err = fails(&mut w.cmd("compute --metric conversion o.csv --campaigns c.csv"));
+    has_all(&err, &["conversion", "campaign_id"]);
+    // With every conversions cell filled, the column is not needed: 7 / 100.
+    let campaigns = format!("{CAMP_HDR}\nC1,10.00,100,10,50,7\n");
+    let w = Workdir::with(&[("o.csv", orders), ("c.csv", &campaigns)]);
+    let rows = w.csv("compute --metric conversion o.csv --campaigns c.csv");
+    expect(
+        &rows,
+        "conversion,all,,0.07,7,100 conversion,C1,,0.07,7,100",
+    );
+}
+
+#[test]
+fn campaigns_can_come_from_stdin() {
+    // Oracle, scenario full: ctr all = 378 / 4680.
+    let campaigns = std::fs::read(manifest().join("fixtures/campaigns.csv")).unwrap();
+    let out = xsell("compute --metric ctr fixtures/orders.csv --campaigns - --format csv")
+        .write_stdin(campaigns)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let rows = parse_csv(&String::from_utf8(out.stdout).unwrap());
+    expect(&rows[..1], "ctr,all,,378,4680,0.080769");
+    let err = fails(&mut xsell("compute --metric ctr - --campaigns -"));
+    has_all(&err, &["standard input", "once"]);
+}
+
+#[test]
+fn a_one_column_header_suggests_the_delimiter() {
+    let w = Workdir::with(&[(
+        "t.csv",
+        "order_id;customer_id;order_date;product_id;amount\n",
+    )]);
+    let err = fails(&mut w.cmd("compute --metric aov t.csv"));
+    has_all(&err, &["t.csv", "--delimiter ;"]);
+}
