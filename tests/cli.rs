@@ -751,7 +751,7 @@ fn conversion_without_attribution_is_refused_not_zero() {
     let rows = w.csv("compute --metric conversion o.csv --campaigns c.csv");
     expect(
         &rows,
-        "conversion,all,,0.07,7,100 conversion,C1,,0.07,7,100",
+        "conversion,all,,7,100,0.07 conversion,C1,,7,100,0.07",
     );
 }
 
