@@ -8,6 +8,7 @@ use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::input::{ColumnMap, ReadOptions, Source, campaigns, orders};
+use crate::metrics::slice::{Dim, PeriodKind, Slicing};
 use crate::metrics::{ClvModel, Level, Metric, Settings, Window};
 use crate::output::Format;
 
@@ -103,6 +104,17 @@ pub struct InputArgs {
     /// Field delimiter of every input file: one character, or `tab`
     #[arg(long, default_value = ",", value_name = "CHAR", value_parser = parse_delimiter)]
     pub delimiter: u8,
+    /// Slice by segment, loyalty, channel, category, campaign, campaign-type or column:NAME;
+    /// repeat for a cross-tab (--by segment --by channel)
+    #[arg(long, value_name = "DIM", value_parser = parse_dim)]
+    pub by: Vec<Dim>,
+    /// Measure each week (ISO), month, quarter or year of the window on its own
+    #[arg(long, value_enum, value_name = "UNIT")]
+    pub period: Option<PeriodArg>,
+    /// Customer attributes CSV (customer_id, segment, loyalty, signup_date); they win over the
+    /// attributes on order lines
+    #[arg(long, value_name = "FILE")]
+    pub customers: Option<String>,
     /// Read a column under another header name, e.g. --map customer_id="Customer No" (repeatable)
     #[arg(long, value_name = "CANONICAL=HEADER")]
     pub map: Vec<String>,
@@ -113,6 +125,25 @@ pub struct MetricsArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PeriodArg {
+    Week,
+    Month,
+    Quarter,
+    Year,
+}
+
+impl From<PeriodArg> for PeriodKind {
+    fn from(p: PeriodArg) -> PeriodKind {
+        match p {
+            PeriodArg::Week => PeriodKind::Week,
+            PeriodArg::Month => PeriodKind::Month,
+            PeriodArg::Quarter => PeriodKind::Quarter,
+            PeriodArg::Year => PeriodKind::Year,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -140,6 +171,10 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .ok_or_else(|| format!("expected {}", crate::input::date::EXPECTED))
 }
 
+fn parse_dim(text: &str) -> Result<Dim, String> {
+    Dim::parse(text)
+}
+
 fn parse_delimiter(text: &str) -> Result<u8, String> {
     match text {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
@@ -157,6 +192,7 @@ const MAX_LIFESPAN: f64 = 200.0;
 pub struct Config {
     pub orders: Vec<Source>,
     pub campaigns: Option<Source>,
+    pub customers: Option<Source>,
     pub read: ReadOptions,
     pub settings: Settings,
     pub format: Format,
@@ -202,6 +238,24 @@ impl InputArgs {
         known.sort_unstable();
         known.dedup();
         let campaigns = self.campaigns.as_deref().map(Source::new);
+        let customers = self.customers.as_deref().map(Source::new);
+        let slicing = Slicing {
+            dims: self.by.clone(),
+            period: self.period.map(PeriodKind::from),
+        };
+        for (i, dim) in slicing.dims.iter().enumerate() {
+            if slicing.dims[..i].contains(dim) {
+                bail!("--by {} is given twice", dim.name());
+            }
+        }
+        let mut columns = slicing.dims.iter().filter_map(|d| match d {
+            Dim::Column(name) => Some(name.clone()),
+            _ => None,
+        });
+        let extra_column = columns.next();
+        if columns.next().is_some() {
+            bail!("--by column:NAME can be given once");
+        }
         let mut sources: Vec<Source> = self.orders.iter().map(|o| Source::new(o)).collect();
         if sources.is_empty() {
             if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
@@ -214,6 +268,7 @@ impl InputArgs {
         let stdin_users = sources
             .iter()
             .chain(&campaigns)
+            .chain(&customers)
             .filter(|s| **s == Source::Stdin)
             .count();
         if stdin_users > 1 {
@@ -222,20 +277,25 @@ impl InputArgs {
         Ok(Config {
             orders: sources,
             campaigns,
+            customers,
             read: ReadOptions {
                 delimiter: self.delimiter,
                 map: ColumnMap::parse(&self.map, &known)?,
+                extra_column,
             },
             settings: Settings {
                 window: Window {
                     from: self.from,
                     to: self.to,
                 },
+                // Cross-sell by category is the share buying in two categories or more.
                 level: match self.level {
+                    _ if slicing.dims.contains(&Dim::Category) => Level::Category,
                     LevelArg::Product => Level::Product,
                     LevelArg::Category => Level::Category,
                 },
                 clv,
+                slicing,
             },
             format: self.format,
             output: self.output.clone(),

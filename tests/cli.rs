@@ -20,7 +20,10 @@ use std::process::Stdio;
 const FIX: &str = "fixtures/orders.csv --campaigns fixtures/campaigns.csv";
 const H1: &str = "--from 2025-01-01 --to 2025-06-30";
 const EMPTY: &str = "--from 2030-01-01 --to 2030-12-31";
-const HEADER: &str = "metric,group,period,value,numerator,denominator";
+/// The stable columns: the core six, then by and the confidence interval.
+const HEADER: &str = "metric,group,period,value,numerator,denominator,by,ci_low,ci_high";
+/// The table shows the dimension (campaign rows have by = campaign) but no empty CI column.
+const TABLE_HEADER: &str = "metric,by,group,period,value,numerator,denominator";
 const METRICS: &str = "cross-sell campaign-cross-sell loyalty-cross-sell ctr conversion roi cac \
                        aov clv retention repeat-rate";
 const CAMP_HDR: &str = "campaign_id,cost,impressions,clicks,targeted,conversions";
@@ -128,12 +131,12 @@ fn parse_json(text: &str) -> Vec<Row> {
         .windows(2)
         .filter(|w| w[1].trim_start().starts_with(':'));
     let keys: Vec<&str> = keys.map(|w| w[0]).collect();
-    for object_keys in keys.chunks(6) {
+    for object_keys in keys.chunks(9) {
         assert_eq!(object_keys.join(","), HEADER, "JSON keys in order");
     }
     let text_of = |v: &Value| v.as_f64().map(|x| x.to_string()).unwrap_or_default();
     let row = |o: &Value| {
-        assert_eq!(o.as_object().unwrap().len(), 6, "{o}");
+        assert_eq!(o.as_object().unwrap().len(), 9, "{o}");
         Row {
             key: ["metric", "group", "period"].map(|k| o[k].as_str().unwrap_or("").to_string()),
             value: o["value"].as_f64(),
@@ -178,9 +181,11 @@ fn table(text: &str) -> Vec<Vec<String>> {
 /// The `value` cell of the table row for metric/group.
 fn table_value(text: &str, metric: &str, group: &str) -> String {
     let rows = table(text);
-    let hits: Vec<_> = rows.iter().filter(|r| r[..2] == [metric, group]).collect();
+    let column = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let (m, g, v) = (column("metric"), column("group"), column("value"));
+    let hits: Vec<_> = rows.iter().filter(|r| r[m] == metric && r[g] == group).collect();
     assert_eq!(hits.len(), 1, "{metric}/{group} in\n{text}");
-    hits[0][3].clone()
+    hits[0][v].clone()
 }
 
 fn sorted(mut v: Vec<String>) -> Vec<String> {
@@ -344,7 +349,7 @@ fn literature_fixtures() {
 #[test]
 fn compute_table_shows_percentages_and_na() {
     let out = run!("compute --metric all {FIX}");
-    assert_eq!(table(&out)[0].join(","), HEADER, "table columns");
+    assert_eq!(table(&out)[0].join(","), TABLE_HEADER, "table columns");
     assert_eq!(table_value(&out, "cross-sell", "all"), "92.1%"); // oracle 328/356 = 0.921348
     assert_eq!(table_value(&out, "repeat-rate", "all"), "85.4%"); // oracle 304/356 = 0.853933
     assert_eq!(table_value(&out, "ctr", "C02"), "12.0%"); // oracle 189/1576 = 0.119924

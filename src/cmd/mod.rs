@@ -13,9 +13,10 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::cli::Config;
 use crate::input::orders::OrderFiles;
-use crate::input::{Book, Campaigns};
-use crate::metrics::{Fold, Metric, Row};
-use crate::output::{self, Format, Summary};
+use crate::input::{Book, Campaigns, Customers};
+use crate::metrics::slice::{Cohorts, Dim, Router};
+use crate::metrics::{Fold, Inputs, Metric, Row};
+use crate::output::{self, Format, Style, Summary};
 
 /// Reads the inputs once and computes `wanted` (`None`: every metric the inputs allow).
 pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row>, Summary)> {
@@ -24,9 +25,17 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
         Some(source) => Some(Campaigns::read(source, &config.read, &mut book)?),
         None => None,
     };
+    let customers = match &config.customers {
+        Some(source) => Some(Customers::read(source, &config.read, &mut book)?),
+        None => None,
+    };
     let files = OrderFiles::open(&config.orders, &config.read)?;
-    let columns = files.columns();
-    let missing = |m: &Metric| m.missing(&config.settings, columns, campaigns.as_ref());
+    let inputs = Inputs {
+        orders: files.columns(),
+        campaigns: campaigns.as_ref(),
+        customers: customers.as_ref(),
+    };
+    let missing = |m: &Metric| m.missing(&config.settings, &inputs);
     let metrics = match wanted {
         Some(list) => {
             if let Some((metric, why)) = list.iter().find_map(|m| Some((m, missing(m)?))) {
@@ -44,16 +53,24 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
             able
         }
     };
-    let mut fold = Fold::new(&metrics, config.settings);
+    let mut fold = Fold::new(&metrics, config.settings.clone());
+    let campaign_types: Vec<Option<String>> = campaigns
+        .iter()
+        .flat_map(|c| c.list.iter().map(|c| c.campaign_type.clone()))
+        .collect();
+    let mut router = Router::new(
+        config.settings.window,
+        &config.settings.slicing,
+        fold.wants_retention(),
+        &campaign_types,
+    );
     let known = campaigns.as_ref().map_or(0, |c| c.list.len());
     let mut unknown_lines = 0u64;
     files.read(&mut book, |line| {
-        fold.add(line);
+        fold.add(line, router.route(line));
         unknown_lines += u64::from(line.campaign.is_some_and(|c| c as usize >= known));
     })?;
-    let uses_campaigns = metrics
-        .iter()
-        .any(|m| !m.info().campaign_columns.is_empty());
+    let uses_campaigns = metrics.iter().any(|m| m.is_campaign());
     if let Some(c) = campaigns
         .as_ref()
         .filter(|_| uses_campaigns && unknown_lines > 0)
@@ -74,7 +91,26 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
             ids.join(", ")
         );
     }
-    let rows = fold.rows(&book, campaigns.as_ref())?;
+    let customer_dims: Vec<Dim> = config.settings.slicing.customer_dims().cloned().collect();
+    let attributes = |c: u32| {
+        customers
+            .as_ref()
+            .and_then(|f| f.get(book.customers.name(c)))
+    };
+    let cohorts = Cohorts::new(&book, &customer_dims, attributes);
+    if let Some(file) = &customers {
+        let unknown = (0..book.customers.len() as u32)
+            .filter(|&c| attributes(c).is_none())
+            .count();
+        if unknown > 0 {
+            eprintln!(
+                "xsell: warning: {} of the orders missing from {}: their attributes come from the order lines",
+                count(unknown as u64, "customer"),
+                file.file
+            );
+        }
+    }
+    let rows = fold.rows(&book, campaigns.as_ref(), &router, &cohorts)?;
     Ok((rows, summary(&book, config)))
 }
 
@@ -109,15 +145,24 @@ pub fn write(
             let file =
                 File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
             let mut out = BufWriter::new(file);
-            output::write_rows(&mut out, format, rows, summary, false)
+            output::write_rows(&mut out, format, rows, summary, Style::default())
                 .and_then(|()| out.flush())
                 .with_context(|| format!("cannot write {}", path.display()))
         }
         None => {
             let terminal = io::stdout().is_terminal();
             let mut out = BufWriter::with_capacity(32 * 1024, io::stdout().lock());
-            output::write_rows(&mut out, format, rows, summary, terminal)
-                .and_then(|()| out.flush())?;
+            output::write_rows(
+                &mut out,
+                format,
+                rows,
+                summary,
+                Style {
+                    terminal,
+                    color: false,
+                },
+            )
+            .and_then(|()| out.flush())?;
             Ok(())
         }
     }

@@ -63,6 +63,9 @@ pub struct Customer {
     pub first_order: Option<NaiveDate>,
     /// Any line of the customer says loyalty = true.
     pub member: bool,
+    /// The non-empty segment of the customer's earliest-dated line (ties: the smallest value),
+    /// with that date.
+    pub segment: Option<(NaiveDate, u32)>,
 }
 
 #[derive(Debug, Default)]
@@ -73,6 +76,8 @@ pub struct Book {
     pub campaigns: Interner,
     pub channels: Interner,
     pub segments: Interner,
+    /// Values of the column of `--by column:NAME`.
+    pub extras: Interner,
     order_ids: Interner,
     pub orders: Vec<Order>,
     pub customer: Vec<Customer>,
@@ -141,6 +146,19 @@ impl Book {
         }
         let customer = &mut self.customer[c];
         customer.member |= line.loyalty == Some(true);
+        if let Some(segment) = line.segment {
+            let earlier = match customer.segment {
+                None => true,
+                Some((date, current)) => {
+                    line.date < date
+                        || (line.date == date
+                            && self.segments.name(segment) < self.segments.name(current))
+                }
+            };
+            if earlier {
+                customer.segment = Some((line.date, segment));
+            }
+        }
         if line.is_purchase() {
             customer.first_order =
                 Some(customer.first_order.map_or(line.date, |d| d.min(line.date)));

@@ -3,6 +3,7 @@
 
 pub mod book;
 pub mod campaigns;
+pub mod customers;
 pub mod date;
 pub mod orders;
 mod table;
@@ -12,6 +13,7 @@ use std::path::PathBuf;
 
 pub use book::Book;
 pub use campaigns::{Campaign, Campaigns};
+pub use customers::Customers;
 pub use orders::{Line, OrderColumns};
 pub use table::ColumnMap;
 
@@ -46,6 +48,8 @@ impl fmt::Display for Source {
 pub struct ReadOptions {
     pub delimiter: u8,
     pub map: ColumnMap,
+    /// A further orders column to read into [`Line::extra`] (`--by column:NAME`).
+    pub extra_column: Option<String>,
 }
 
 impl Default for ReadOptions {
@@ -53,6 +57,7 @@ impl Default for ReadOptions {
         ReadOptions {
             delimiter: b',',
             map: ColumnMap::default(),
+            extra_column: None,
         }
     }
 }
@@ -63,7 +68,7 @@ impl Default for ReadOptions {
 pub struct FieldError {
     pub file: String,
     pub line: u64,
-    pub column: &'static str,
+    pub column: String,
     pub value: String,
     pub expected: String,
 }

@@ -82,6 +82,8 @@ pub struct Line {
     pub campaign: Option<u32>,
     pub segment: Option<u32>,
     pub loyalty: Option<bool>,
+    /// The value of the column asked for by `--by column:NAME`, in [`Book::extras`].
+    pub extra: Option<u32>,
 }
 
 impl Line {
@@ -124,7 +126,13 @@ impl OrderFiles {
     pub fn open(sources: &[Source], opts: &ReadOptions) -> Result<OrderFiles> {
         let tables = sources
             .iter()
-            .map(|s| Table::open(s, opts, SPECS, "orders"))
+            .map(|s| {
+                let mut table = Table::open(s, opts, SPECS, "orders")?;
+                if let Some(name) = &opts.extra_column {
+                    table.read_extra(name)?;
+                }
+                Ok(table)
+            })
             .collect::<Result<Vec<_>>>()?;
         Ok(OrderFiles { tables })
     }
@@ -207,6 +215,7 @@ fn read_table(
                     .ok_or_else(|| t.invalid(LOYALTY, text, "true/false, 1/0 or yes/no"))?,
             ),
         };
+        let extra = t.extra_cell()?.map(|v| book.extras.intern(v));
         let line = Line {
             order,
             customer,
@@ -219,6 +228,7 @@ fn read_table(
             campaign,
             segment,
             loyalty,
+            extra,
         };
         book.record(&line);
         each(&line);
@@ -226,7 +236,7 @@ fn read_table(
     Ok(())
 }
 
-fn parse_flag(text: &str) -> Option<bool> {
+pub(crate) fn parse_flag(text: &str) -> Option<bool> {
     match text.to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "y" | "t" => Some(true),
         "false" | "0" | "no" | "n" | "f" => Some(false),

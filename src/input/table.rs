@@ -76,6 +76,10 @@ pub(crate) struct Table {
     /// For each wanted spec, the index of its column in this file.
     columns: Vec<Option<usize>>,
     specs: &'static [Spec],
+    /// The header names as written.
+    headers: Vec<String>,
+    /// A further column read by name (`--by column:NAME`): its name and index.
+    extra: Option<(String, usize)>,
 }
 
 impl Table {
@@ -134,7 +138,40 @@ impl Table {
             line: 1,
             columns,
             specs,
+            headers,
+            extra: None,
         })
+    }
+
+    /// Also reads the column `name`, which the file must have.
+    pub fn read_extra(&mut self, name: &str) -> Result<()> {
+        let wanted = normalize(name);
+        let Some(index) = self.headers.iter().position(|h| normalize(h) == wanted) else {
+            bail!(
+                "{}: no column {name:?} (asked for by column:{name}); found columns: {}",
+                self.name,
+                self.headers.join(", ")
+            );
+        };
+        self.extra = Some((name.to_string(), index));
+        Ok(())
+    }
+
+    /// The current row's cell in the column of [`Table::read_extra`], if one was asked for.
+    pub fn extra_cell(&self) -> Result<Option<&str>, FieldError> {
+        let Some((name, index)) = &self.extra else {
+            return Ok(None);
+        };
+        let bytes = self.record.get(*index).unwrap_or_default();
+        std::str::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| FieldError {
+                file: self.name.clone(),
+                line: self.line,
+                column: name.clone(),
+                value: String::from_utf8_lossy(bytes).into_owned(),
+                expected: "UTF-8 text".to_string(),
+            })
     }
 
     /// Whether the file has the column of `specs[spec]`.
@@ -199,7 +236,7 @@ impl Table {
         FieldError {
             file: self.name.clone(),
             line: self.line(),
-            column: self.specs[spec].name,
+            column: self.specs[spec].name.to_string(),
             value: value.to_string(),
             expected: expected.to_string(),
         }

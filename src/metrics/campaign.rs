@@ -76,16 +76,9 @@ impl CampaignFold {
             "roi",
             Unit::Rate,
             |index, campaign, (revenue, cost): &mut (Money, Money)| {
-                let spent = campaign.cost?;
-                let earned = self.revenue.get(&index).copied().unwrap_or_default();
-                *revenue += earned;
-                *cost += spent;
-                Some(Ok(Row::money_rate(
-                    "roi",
-                    &campaign.id,
-                    earned - spent,
-                    spent,
-                )))
+                *cost += campaign.cost?;
+                *revenue += self.revenue.get(&index).copied().unwrap_or_default();
+                Some(Ok(()))
             },
             |(revenue, cost)| Row::money_rate("roi", ALL, revenue - cost, cost),
         )
@@ -96,7 +89,7 @@ impl CampaignFold {
     pub fn cac(&self, ctx: &Context) -> Result<Vec<Row>> {
         let mut acquired: HashMap<u32, HashSet<u32>> = HashMap::new();
         for (&(customer, campaign), &date) in &self.first_attributed {
-            if ctx.first_order(customer) == Some(date) && ctx.window.contains(date) {
+            if ctx.first_order(customer) == Some(date) && self.window.contains(date) {
                 acquired.entry(campaign).or_default().insert(customer);
             }
         }
@@ -105,12 +98,9 @@ impl CampaignFold {
             "cac",
             Unit::Money,
             |index, campaign, (everyone, cost): &mut (HashSet<u32>, Money)| {
-                let spent = campaign.cost?;
-                let customers = acquired.remove(&index).unwrap_or_default();
-                *cost += spent;
-                let row = Row::money_per("cac", &campaign.id, spent, customers.len() as u64);
-                everyone.extend(customers);
-                Some(Ok(row))
+                *cost += campaign.cost?;
+                everyone.extend(acquired.get(&index).into_iter().flatten());
+                Some(Ok(()))
             },
             |(everyone, cost)| Row::money_per("cac", ALL, cost, everyone.len() as u64),
         )
@@ -122,30 +112,41 @@ pub fn ctr(ctx: &Context) -> Result<Vec<Row>> {
     summed_rates(ctx, "ctr", |_, c| Some((c.clicks?, c.impressions?)))
 }
 
-/// One row per campaign of campaigns.csv, sorted by id, after an `all` row. `row` returns the
-/// campaign's row (`None` when a value it needs is unknown: the row is n/a) and adds the
-/// campaign's share to the accumulator from which `total` makes the `all` row.
+/// The `all` row over every campaign, then a row per campaign (or per group of campaigns under
+/// `--by campaign-type` or `channel`). `add` adds one campaign's share to its group's
+/// accumulator, or returns `None` when a value it needs is unknown: the campaign then stays out
+/// of every sum, and a group with no known campaign is n/a. `total` makes a group's row.
 pub fn per_campaign<A: Default>(
     ctx: &Context,
     metric: &'static str,
     unit: Unit,
-    mut row: impl FnMut(u32, &Campaign, &mut A) -> Option<Result<Row>>,
-    total: impl FnOnce(A) -> Row,
+    mut add: impl FnMut(u32, &Campaign, &mut A) -> Option<Result<()>>,
+    total: impl Fn(A) -> Row,
 ) -> Result<Vec<Row>> {
-    let mut sum = A::default();
-    let mut rows = vec![Row::unknown(metric, ALL, unit)];
-    for (index, campaign) in ctx.campaigns() {
-        rows.push(match row(index, campaign, &mut sum) {
-            Some(result) => result?,
-            None => Row::unknown(metric, &campaign.id, unit),
-        });
+    let mut fold = |members: &[(u32, &Campaign)]| -> Result<Option<A>> {
+        let (mut sum, mut known) = (A::default(), false);
+        for &(index, campaign) in members {
+            if let Some(added) = add(index, campaign, &mut sum) {
+                added?;
+                known = true;
+            }
+        }
+        Ok(known.then_some(sum))
+    };
+    let everything = fold(&ctx.campaigns())?;
+    let mut rows = vec![everything.map_or_else(|| total(A::default()), &total)];
+    for (label, members) in ctx.campaign_groups() {
+        let row = match fold(&members)? {
+            Some(sum) => total(sum),
+            None => Row::unknown(metric, ALL, unit),
+        };
+        rows.push(row.labelled(&label));
     }
-    rows[0] = total(sum);
     Ok(rows)
 }
 
-/// A rate per campaign from `parts` (numerator, denominator; `None` when unknown), and an `all`
-/// row from the sums over the campaigns whose parts are known.
+/// A rate per campaign (or group) from `parts` (numerator, denominator; `None` when unknown),
+/// summed over the campaigns whose parts are known.
 fn summed_rates(
     ctx: &Context,
     metric: &'static str,
@@ -157,10 +158,7 @@ fn summed_rates(
         Unit::Rate,
         |index, campaign, (numerator, denominator): &mut (u64, u64)| {
             let (n, d) = parts(index, campaign)?;
-            Some(add_count(numerator, n, metric).and_then(|()| {
-                add_count(denominator, d, metric)?;
-                Ok(Row::rate(metric, &campaign.id, n, Some(d)))
-            }))
+            Some(add_count(numerator, n, metric).and_then(|()| add_count(denominator, d, metric)))
         },
         |(numerator, denominator)| Row::rate(metric, ALL, numerator, Some(denominator)),
     )

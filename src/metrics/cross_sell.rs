@@ -12,10 +12,12 @@ use anyhow::Result;
 
 use super::campaign::{add_count, per_campaign};
 use super::row::{ALL, Row, Unit};
-use super::{Context, Level, Window, min_date};
+use super::slice::{Dim, EVERYONE, Slot};
+use super::value::Activity;
+use super::{Context, Level, Tally, min_date};
 use crate::input::Line;
 
-/// What one customer bought in the window, as far as "two or more distinct items" needs.
+/// What one customer bought in a scope, as far as "two or more distinct items" needs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum Basket {
     #[default]
@@ -24,45 +26,84 @@ enum Basket {
     Many,
 }
 
-/// `cross-sell` = customers with >= 2 distinct items among their purchase lines in the window /
-/// customers with >= 1 purchase line in the window.
-#[derive(Debug)]
-pub struct CrossSell {
-    level: Level,
-    window: Window,
-    baskets: Vec<Basket>,
-}
-
-impl CrossSell {
-    pub fn new(level: Level, window: Window) -> CrossSell {
-        CrossSell {
-            level,
-            window,
-            baskets: Vec::new(),
-        }
-    }
-
-    pub fn add(&mut self, line: &Line) {
-        if !line.is_purchase() || !self.window.contains(line.date) {
-            return;
-        }
-        let c = line.customer as usize;
-        if c >= self.baskets.len() {
-            self.baskets.resize(c + 1, Basket::Empty);
-        }
-        let item = self.level.item(line);
-        let basket = &mut self.baskets[c];
-        *basket = match *basket {
+impl Basket {
+    fn add(&mut self, item: u32) {
+        *self = match *self {
             Basket::Empty => Basket::One(item),
             Basket::One(first) if first == item => Basket::One(first),
             _ => Basket::Many,
         };
     }
+}
 
-    pub fn rows(&self) -> Vec<Row> {
-        let multi = self.baskets.iter().filter(|b| **b == Basket::Many).count() as u64;
-        let buyers = self.baskets.iter().filter(|b| **b != Basket::Empty).count() as u64;
-        vec![Row::rate("cross-sell", ALL, multi, Some(buyers))]
+/// `cross-sell` = customers with >= 2 distinct items among their purchase lines in the scope /
+/// customers with >= 1 purchase line in the scope.
+///
+/// Under `--by category` a customer belongs to the group of every category they bought, and the
+/// share is of those who bought >= 2 categories across all their lines (counting within one
+/// category could only ever give 0): their basket is kept for the scope widened to every
+/// category.
+#[derive(Debug)]
+pub struct CrossSell {
+    level: Level,
+    /// Per (scope, customer), for scopes that count their own lines.
+    baskets: HashMap<(u32, u32), Basket>,
+    /// Per (widened scope, customer), under `--by category`.
+    wide_baskets: HashMap<(u32, u32), Basket>,
+    /// (scope, customer) → the widened scope holding the customer's basket.
+    members: HashMap<(u32, u32), u32>,
+}
+
+impl CrossSell {
+    pub fn new(level: Level) -> CrossSell {
+        CrossSell {
+            level,
+            baskets: HashMap::new(),
+            wide_baskets: HashMap::new(),
+            members: HashMap::new(),
+        }
+    }
+
+    pub fn add(&mut self, line: &Line, slots: &[Slot]) {
+        if !line.is_purchase() {
+            return;
+        }
+        let item = self.level.item(line);
+        for slot in slots {
+            if slot.wide == slot.scope {
+                self.baskets
+                    .entry((slot.scope, line.customer))
+                    .or_default()
+                    .add(item);
+            } else {
+                self.wide_baskets
+                    .entry((slot.wide, line.customer))
+                    .or_default()
+                    .add(item);
+                self.members.insert((slot.scope, line.customer), slot.wide);
+            }
+        }
+    }
+
+    pub fn rows(&self, ctx: &Context) -> Vec<Row> {
+        let mut tally: Tally<(u64, u64)> = Tally::new();
+        let mut count = |scope: u32, customer: u32, basket: Option<&Basket>| {
+            let many = u64::from(basket == Some(&Basket::Many));
+            tally.add(ctx, scope, customer, |(n, d)| {
+                *n += many;
+                *d += 1;
+            });
+        };
+        for (&(scope, customer), basket) in &self.baskets {
+            count(scope, customer, Some(basket));
+        }
+        for (&(scope, customer), wide) in &self.members {
+            count(scope, customer, self.wide_baskets.get(&(*wide, customer)));
+        }
+        ctx.rows(&tally, false, |label, cell| {
+            let (n, d) = cell.map_or((0, 0), |(_, t)| *t);
+            vec![Row::rate("cross-sell", ALL, n, Some(d)).labelled(label)]
+        })
     }
 }
 
@@ -107,7 +148,7 @@ impl CampaignCrossSell {
         for (&(customer, campaign, item), &date) in &self.first_attributed {
             let new_item = self.first_bought.get(&(customer, item)) == Some(&date);
             let returning = ctx.first_order(customer).is_some_and(|first| first < date);
-            if new_item && returning && ctx.window.contains(date) {
+            if new_item && returning && ctx.settings.window.contains(date) {
                 won.insert((campaign, customer));
             }
         }
@@ -121,15 +162,12 @@ impl CampaignCrossSell {
             metric,
             Unit::Rate,
             |index, campaign, (everyone, targeted): &mut (HashSet<u32>, u64)| {
-                let customers = by_campaign.remove(&index).unwrap_or_default();
-                let won = customers.len() as u64;
-                if let Some(t) = campaign.targeted {
-                    if let Err(e) = add_count(targeted, t, metric) {
-                        return Some(Err(e));
-                    }
-                    everyone.extend(customers);
+                let t = campaign.targeted?;
+                if let Err(e) = add_count(targeted, t, metric) {
+                    return Some(Err(e));
                 }
-                Some(Ok(Row::rate(metric, &campaign.id, won, campaign.targeted)))
+                everyone.extend(by_campaign.get(&index).into_iter().flatten());
+                Some(Ok(()))
             },
             |(everyone, targeted)| Row::rate(metric, ALL, everyone.len() as u64, Some(targeted)),
         )
@@ -137,18 +175,24 @@ impl CampaignCrossSell {
 }
 
 /// `loyalty-cross-sell` = cross-sell orders by loyalty members / all orders by loyalty members
-/// in the window. A cross-sell order holds a purchase line of a category (product when there is
+/// in the scope. A cross-sell order holds a purchase line of a category (product when there is
 /// no category column) that its customer had not bought on an earlier date, from a customer who
-/// had bought something on an earlier date.
+/// had bought something on an earlier date. Under an order-line dimension only the order's lines
+/// in the group count. Under `--by loyalty` the non-member row applies the same formula to
+/// non-members, for comparison.
+/// The first date a customer bought an item, and the (scope, order) of the measured lines that
+/// bought it on that date.
+type FirstBought = (NaiveDate, Vec<(u32, u32)>);
+
 #[derive(Debug, Default)]
 pub struct LoyaltyCrossSell {
-    /// Per (customer, item): the first date the customer bought it, and the orders of that date
-    /// that hold it.
-    first_bought: HashMap<(u32, u32), (NaiveDate, Vec<u32>)>,
+    /// Per (customer, item): the first date the customer bought it, and the (scope, order) of
+    /// the measured lines that bought it on that date.
+    first_bought: HashMap<(u32, u32), FirstBought>,
 }
 
 impl LoyaltyCrossSell {
-    pub fn add(&mut self, line: &Line) {
+    pub fn add(&mut self, line: &Line, slots: &[Slot]) {
         if !line.is_purchase() {
             return;
         }
@@ -160,32 +204,44 @@ impl LoyaltyCrossSell {
         if line.date < entry.0 {
             *entry = (line.date, Vec::new());
         }
-        if line.date == entry.0 && !entry.1.contains(&line.order) {
-            entry.1.push(line.order);
+        if line.date == entry.0 {
+            for slot in slots {
+                if !entry.1.contains(&(slot.scope, line.order)) {
+                    entry.1.push((slot.scope, line.order));
+                }
+            }
         }
     }
 
-    pub fn rows(&self, ctx: &Context) -> Vec<Row> {
-        let member = |customer: u32| {
-            ctx.book
-                .customer
-                .get(customer as usize)
-                .is_some_and(|c| c.member)
-        };
-        let mut cross_orders: HashSet<u32> = HashSet::new();
+    pub fn rows(&self, ctx: &Context, activity: &Activity) -> Vec<Row> {
+        let mut cross: HashSet<(u32, u32)> = HashSet::new();
         for (&(customer, _), (date, orders)) in &self.first_bought {
-            let returning = ctx.first_order(customer).is_some_and(|first| first < *date);
-            if returning && member(customer) && ctx.window.contains(*date) {
-                cross_orders.extend(orders);
+            if ctx.first_order(customer).is_some_and(|first| first < *date) {
+                cross.extend(orders);
             }
         }
-        let member_orders = ctx.orders().filter(|o| member(o.customer)).count() as u64;
-        vec![Row::rate(
-            "loyalty-cross-sell",
-            ALL,
-            cross_orders.len() as u64,
-            Some(member_orders),
-        )]
+        let by_loyalty = ctx.settings.slicing.dims.contains(&Dim::Loyalty);
+        let mut tally: Tally<(u64, u64)> = Tally::new();
+        for &(scope, order) in activity.orders() {
+            let customer = ctx.customer_of(order);
+            let member = ctx.member(customer);
+            let is_cross = u64::from(cross.contains(&(scope, order)));
+            let add = |(n, d): &mut (u64, u64)| {
+                *n += is_cross;
+                *d += 1;
+            };
+            if member {
+                tally.add_to(scope, EVERYONE, add);
+            }
+            let cohort = ctx.cohorts.of(customer);
+            if cohort != EVERYONE && (member || by_loyalty) {
+                tally.add_to(scope, cohort, add);
+            }
+        }
+        ctx.rows(&tally, false, |label, cell| {
+            let (n, d) = cell.map_or((0, 0), |(_, t)| *t);
+            vec![Row::rate("loyalty-cross-sell", ALL, n, Some(d)).labelled(label)]
+        })
     }
 }
 
@@ -306,7 +362,7 @@ mod tests {
             ("all", Some(2.0 / 14.0), "2", "14"),
             ("C1", Some(0.2), "2", "10"), // U1, U5
             ("C2", Some(0.25), "1", "4"), // U5
-            ("C3", None, "1", ""),        // U7, but targeted unknown: n/a
+            ("C3", None, "", ""),         // U7 won, but targeted is unknown: n/a, no partial counts
         ];
         let got = table(&rows);
         assert_eq!(got.len(), want.len());

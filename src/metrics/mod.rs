@@ -6,6 +6,7 @@ mod campaign;
 mod cross_sell;
 mod retention;
 pub mod row;
+pub mod slice;
 #[cfg(test)]
 mod testkit;
 mod value;
@@ -15,9 +16,11 @@ use std::collections::hash_map::Entry;
 
 use chrono::NaiveDate;
 
-use crate::input::book::Order;
-use crate::input::{Book, Campaign, Campaigns, Line, OrderColumns};
+use std::collections::HashMap;
+
+use crate::input::{Book, Campaign, Campaigns, Customers, Line, OrderColumns};
 pub use row::{Quantity, Row, Unit};
+use slice::{Cohorts, Dim, EVERYONE, NONE, Router, ScopeKey, Slicing, Slot};
 pub use window::Window;
 
 /// Every KPI xsell computes, in the order reports list them.
@@ -75,13 +78,84 @@ impl Metric {
         Metric::ALL.into_iter().find(|m| m.name() == name)
     }
 
-    /// Why this metric cannot be computed from the given inputs, if it cannot: "needs ...".
-    pub fn missing(
-        self,
-        settings: &Settings,
-        orders: OrderColumns,
-        campaigns: Option<&Campaigns>,
-    ) -> Option<String> {
+    /// A metric of campaigns (its denominator comes from campaigns.csv), as opposed to one of
+    /// customers and their orders.
+    pub fn is_campaign(self) -> bool {
+        !self.info().campaign_columns.is_empty()
+    }
+
+    /// Why this metric cannot be computed from the given inputs and slicing, if it cannot:
+    /// "needs ..." or "cannot ...", to follow the metric's name.
+    pub fn missing(self, settings: &Settings, inputs: &Inputs) -> Option<String> {
+        self.slicing_problem(&settings.slicing, inputs)
+            .or_else(|| self.column_problem(settings, inputs))
+    }
+
+    fn slicing_problem(self, slicing: &Slicing, inputs: &Inputs) -> Option<String> {
+        if self.is_campaign() {
+            if slicing.period.is_some() {
+                return Some(
+                    "cannot be split by --period: campaign costs and counts are not dated".into(),
+                );
+            }
+            if let Some(dim) = slicing
+                .dims
+                .iter()
+                .find(|d| !matches!(d, Dim::Campaign | Dim::CampaignType | Dim::Channel))
+            {
+                return Some(format!(
+                    "cannot be split by {}: it is measured per campaign (use campaign, campaign-type or channel)",
+                    dim.name()
+                ));
+            }
+        }
+        let campaign_column = |column: &str| match inputs.campaigns {
+            Some(c) if c.columns.contains(column) => None,
+            Some(c) => Some(format!(
+                "needs the column {column} in {} for --by {}",
+                c.file,
+                column.replace('_', "-")
+            )),
+            None => Some(format!(
+                "needs --campaigns FILE with a {column} column for --by {}",
+                column.replace('_', "-")
+            )),
+        };
+        let order_column = |column: &str, dim: &Dim| {
+            (!inputs.orders.has(column)).then(|| {
+                format!(
+                    "needs the column {column} in every orders file for --by {}",
+                    dim.name()
+                )
+            })
+        };
+        let attribute = |column: &'static str, dim: &Dim| {
+            let given = inputs.customers.is_some_and(|c| c.columns.contains(column));
+            (!given && !inputs.orders.has(column)).then(|| {
+                format!(
+                    "needs a {column} column in the orders or in --customers FILE for --by {}",
+                    dim.name()
+                )
+            })
+        };
+        slicing.dims.iter().find_map(|dim| match dim {
+            Dim::Segment => attribute("segment", dim),
+            Dim::Loyalty => attribute("loyalty", dim),
+            Dim::Category => order_column("category", dim),
+            Dim::Channel if self.is_campaign() => campaign_column("channel"),
+            Dim::Channel => order_column("channel", dim),
+            Dim::Campaign if self.is_campaign() => None,
+            Dim::Campaign => order_column("campaign_id", dim),
+            Dim::CampaignType => campaign_column("campaign_type").or_else(|| {
+                (!self.is_campaign())
+                    .then(|| order_column("campaign_id", dim))
+                    .flatten()
+            }),
+            Dim::Column(_) => None,
+        })
+    }
+
+    fn column_problem(self, settings: &Settings, inputs: &Inputs) -> Option<String> {
         let mut order_columns: Vec<&str> = self.info().order_columns.to_vec();
         if settings.level == Level::Category
             && matches!(self, Metric::CrossSell | Metric::CampaignCrossSell)
@@ -89,14 +163,15 @@ impl Metric {
             order_columns.push("category");
         }
         // Conversion counts attributed buyers where a campaign reports no conversions.
-        let counts_buyers =
-            campaigns.is_some_and(|c| c.list.iter().any(|c| c.conversions.is_none()));
+        let counts_buyers = inputs
+            .campaigns
+            .is_some_and(|c| c.list.iter().any(|c| c.conversions.is_none()));
         if self == Metric::Conversion && counts_buyers {
             order_columns.push("campaign_id");
         }
         let lacking: Vec<&str> = order_columns
             .into_iter()
-            .filter(|c| !orders.has(c))
+            .filter(|c| !inputs.orders.has(c))
             .collect();
         if !lacking.is_empty() {
             let why = if self == Metric::Conversion {
@@ -113,7 +188,7 @@ impl Metric {
         if needed.is_empty() {
             return None;
         }
-        let Some(campaigns) = campaigns else {
+        let Some(campaigns) = inputs.campaigns else {
             return Some(format!(
                 "needs a campaigns file (--campaigns FILE) with {}",
                 needed.join(", ")
@@ -132,6 +207,13 @@ impl Metric {
             )
         })
     }
+}
+
+/// What the inputs offer, for checking that a metric can be computed.
+pub struct Inputs<'a> {
+    pub orders: OrderColumns,
+    pub campaigns: Option<&'a Campaigns>,
+    pub customers: Option<&'a Customers>,
 }
 
 const INFO: [Info; 11] = [
@@ -255,19 +337,73 @@ pub enum ClvModel {
 }
 
 /// How to measure.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Settings {
     pub window: Window,
     pub level: Level,
     pub clv: ClvModel,
+    pub slicing: Slicing,
+}
+
+/// Where a result belongs: its period, the dimensions it is sliced by and its group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub period: Option<String>,
+    pub by: String,
+    pub group: String,
+}
+
+impl Label {
+    fn all(period: Option<String>) -> Label {
+        Label {
+            period,
+            by: String::new(),
+            group: row::ALL.to_string(),
+        }
+    }
+}
+
+/// Results per (scope, cohort) cell: a customer's share goes to their cohort and to everyone.
+#[derive(Debug)]
+pub struct Tally<T> {
+    cells: HashMap<(u32, u32), T>,
+}
+
+impl<T> Default for Tally<T> {
+    fn default() -> Tally<T> {
+        Tally {
+            cells: HashMap::new(),
+        }
+    }
+}
+
+impl<T: Default> Tally<T> {
+    pub fn new() -> Tally<T> {
+        Tally::default()
+    }
+
+    /// Applies `f` to the cell of `customer`'s cohort and to the cell of everyone.
+    pub fn add(&mut self, ctx: &Context, scope: u32, customer: u32, f: impl Fn(&mut T)) {
+        f(self.cells.entry((scope, EVERYONE)).or_default());
+        let cohort = ctx.cohorts.of(customer);
+        if cohort != EVERYONE {
+            f(self.cells.entry((scope, cohort)).or_default());
+        }
+    }
+
+    /// Applies `f` to one cell.
+    pub fn add_to(&mut self, scope: u32, cohort: u32, f: impl FnOnce(&mut T)) {
+        f(self.cells.entry((scope, cohort)).or_default());
+    }
 }
 
 /// What the pure metric functions read besides their own fold.
 pub struct Context<'a> {
     pub book: &'a Book,
     pub campaigns: Option<&'a Campaigns>,
-    pub window: Window,
     pub settings: &'a Settings,
+    pub router: &'a Router,
+    pub cohorts: &'a Cohorts,
 }
 
 impl Context<'_> {
@@ -278,25 +414,137 @@ impl Context<'_> {
             .and_then(|c| c.first_order)
     }
 
-    /// The orders that count in the window: dated in it, with at least one purchase line.
-    pub fn orders(&self) -> impl Iterator<Item = &Order> + '_ {
+    pub fn member(&self, customer: u32) -> bool {
         self.book
-            .orders
-            .iter()
-            .filter(|o| o.has_purchase && self.window.contains(o.date))
+            .customer
+            .get(customer as usize)
+            .is_some_and(|c| c.member)
     }
 
-    /// Customers with a purchase line in the window.
-    pub fn buyers(&self) -> u64 {
-        let mut seen = vec![false; self.book.customer.len()];
-        self.orders()
-            .filter(|o| !std::mem::replace(&mut seen[o.customer as usize], true))
-            .count() as u64
+    /// The customer of an order.
+    pub fn customer_of(&self, order: u32) -> u32 {
+        self.book
+            .orders
+            .get(order as usize)
+            .map_or(u32::MAX, |o| o.customer)
     }
 
     /// The window's first and last date.
     pub fn bounds(&self) -> Option<(NaiveDate, NaiveDate)> {
-        self.window.bounds(self.book.span)
+        self.settings.window.bounds(self.book.span)
+    }
+
+    /// The first and last date of the period of `label` within the window.
+    pub fn period_bounds(&self, scope_period: Option<i32>) -> Option<(NaiveDate, NaiveDate)> {
+        let (first, last) = self.bounds()?;
+        match (self.settings.slicing.period, scope_period) {
+            (Some(kind), Some(key)) => {
+                let (start, end) = kind.bounds(key)?;
+                let (first, last) = (first.max(start), last.min(end));
+                (first <= last).then_some((first, last))
+            }
+            _ => Some((first, last)),
+        }
+    }
+
+    /// The rows of a tallied metric in output order: per period (every period of the window,
+    /// or the whole window), the `all` row, then one row per group sorted by label. `whole`:
+    /// use whole-window scopes even under `--period` (retention has periods of its own).
+    pub fn rows<T>(
+        &self,
+        tally: &Tally<T>,
+        whole: bool,
+        mut make: impl FnMut(&Label, Option<(u32, &T)>) -> Vec<Row>,
+    ) -> Vec<Row> {
+        let slicing = &self.settings.slicing;
+        let periods: Vec<Option<i32>> = match (slicing.period, whole) {
+            (Some(kind), false) => match self.bounds() {
+                Some((first, last)) => kind.range(first, last).map(Some).collect(),
+                None => Vec::new(),
+            },
+            _ => vec![None],
+        };
+        let (by_line, by_customer) = (
+            slicing.line_dims().next().is_some(),
+            slicing.customer_dims().next().is_some(),
+        );
+        let mut rows = Vec::new();
+        for period in periods {
+            let period_label = period
+                .zip(slicing.period)
+                .map(|(key, kind)| kind.label(key));
+            let all = self.router.find(&ScopeKey {
+                period,
+                values: None,
+            });
+            let cell = tally.cells.get(&(all, EVERYONE)).map(|t| (all, t));
+            rows.extend(make(&Label::all(period_label.clone()), cell));
+            if !(by_line || by_customer) {
+                continue;
+            }
+            let mut groups: Vec<(Label, u32, &T)> = Vec::new();
+            for (&(scope, cohort), t) in &tally.cells {
+                let Some(key) = self.router.key(scope) else {
+                    continue;
+                };
+                let line_ok = key.values.is_some() == by_line;
+                let cohort_ok = (cohort != EVERYONE) == by_customer;
+                if key.period == period && line_ok && cohort_ok {
+                    let label = Label {
+                        period: period_label.clone(),
+                        by: slicing.by(),
+                        group: self.group_label(key, cohort),
+                    };
+                    groups.push((label, scope, t));
+                }
+            }
+            groups.sort_by(|a, b| a.0.group.cmp(&b.0.group));
+            for (label, scope, t) in groups {
+                rows.extend(make(&label, Some((scope, t))));
+            }
+        }
+        rows
+    }
+
+    /// `mainstream/email`: the values of the dimensions, in the order given.
+    fn group_label(&self, key: &ScopeKey, cohort: u32) -> String {
+        let (mut line, mut customer) = (0, 0);
+        let cohort_key = self.cohorts.key(cohort).unwrap_or_default();
+        let names = &self.book;
+        let parts: Vec<String> = self
+            .settings
+            .slicing
+            .dims
+            .iter()
+            .map(|dim| {
+                let value = if dim.is_customer() {
+                    customer += 1;
+                    cohort_key.get(customer - 1).copied().unwrap_or(NONE)
+                } else {
+                    line += 1;
+                    key.values
+                        .as_ref()
+                        .and_then(|v| v.get(line - 1).copied())
+                        .unwrap_or(NONE)
+                };
+                if value == NONE {
+                    return slice::label_part("");
+                }
+                let text = match dim {
+                    Dim::Segment => names.segments.name(value),
+                    Dim::Loyalty => {
+                        return if value == 1 { "member" } else { "non-member" }.to_string();
+                    }
+                    Dim::Channel => names.channels.name(value),
+                    Dim::Category => names.categories.name(value),
+                    Dim::Campaign => names.campaigns.name(value),
+                    Dim::CampaignType => self.router.types.name(value),
+                    Dim::Column(_) => names.extras.name(value),
+                };
+                slice::label_part(text)
+            })
+            .collect();
+        parts.join("/")
     }
 
     /// The campaigns of campaigns.csv with their interned index, sorted by id.
@@ -314,6 +562,48 @@ impl Context<'_> {
         list.sort_by(|a, b| a.1.id.cmp(&b.1.id));
         list
     }
+
+    /// The campaigns grouped by the `--by` dimensions (campaign, campaign-type, channel), each
+    /// group's label with its campaigns; without dimensions, one group per campaign.
+    pub fn campaign_groups(&self) -> Vec<(Label, Vec<(u32, &Campaign)>)> {
+        let dims = &self.settings.slicing.dims;
+        let by = if dims.is_empty() {
+            "campaign".to_string()
+        } else {
+            self.settings.slicing.by()
+        };
+        let mut groups: Vec<(Label, Vec<(u32, &Campaign)>)> = Vec::new();
+        for (index, campaign) in self.campaigns() {
+            let parts: Vec<String> = if dims.is_empty() {
+                vec![slice::label_part(&campaign.id)]
+            } else {
+                dims.iter()
+                    .map(|d| {
+                        let value = match d {
+                            Dim::CampaignType => campaign.campaign_type.as_deref(),
+                            Dim::Channel => campaign.channel.as_deref(),
+                            _ => Some(campaign.id.as_str()),
+                        };
+                        slice::label_part(value.unwrap_or(""))
+                    })
+                    .collect()
+            };
+            let group = parts.join("/");
+            match groups.iter_mut().find(|(l, _)| l.group == group) {
+                Some((_, members)) => members.push((index, campaign)),
+                None => groups.push((
+                    Label {
+                        period: None,
+                        by: by.clone(),
+                        group,
+                    },
+                    vec![(index, campaign)],
+                )),
+            }
+        }
+        groups.sort_by(|a, b| a.0.group.cmp(&b.0.group));
+        groups
+    }
 }
 
 /// Keeps the earliest date in a map entry.
@@ -329,7 +619,7 @@ pub struct Fold {
     campaign_cross_sell: Option<cross_sell::CampaignCrossSell>,
     loyalty: Option<cross_sell::LoyaltyCrossSell>,
     campaign: Option<campaign::CampaignFold>,
-    revenue: Option<value::Revenue>,
+    activity: Option<value::Activity>,
 }
 
 impl Fold {
@@ -338,55 +628,81 @@ impl Fold {
         let window = settings.window;
         Fold {
             metrics: metrics.to_vec(),
-            settings,
             cross_sell: wants(&[Metric::CrossSell])
-                .then(|| cross_sell::CrossSell::new(settings.level, window)),
+                .then(|| cross_sell::CrossSell::new(settings.level)),
             campaign_cross_sell: wants(&[Metric::CampaignCrossSell])
                 .then(|| cross_sell::CampaignCrossSell::new(settings.level)),
             loyalty: wants(&[Metric::LoyaltyCrossSell]).then(cross_sell::LoyaltyCrossSell::default),
             campaign: wants(&[Metric::Conversion, Metric::Roi, Metric::Cac])
                 .then(|| campaign::CampaignFold::new(window)),
-            revenue: wants(&[Metric::Aov, Metric::Clv]).then(|| value::Revenue::new(window)),
+            activity: wants(&[
+                Metric::LoyaltyCrossSell,
+                Metric::Aov,
+                Metric::Clv,
+                Metric::Retention,
+                Metric::RepeatRate,
+            ])
+            .then(value::Activity::default),
+            settings,
         }
     }
 
-    pub fn add(&mut self, line: &Line) {
+    /// Whether retention is asked for: it then needs whole-window scopes under `--period`.
+    pub fn wants_retention(&self) -> bool {
+        self.metrics.contains(&Metric::Retention)
+    }
+
+    /// Folds one line, measured in `slots` (none when it lies outside the window; history still
+    /// counts it).
+    pub fn add(&mut self, line: &Line, slots: &[Slot]) {
         if let Some(f) = &mut self.cross_sell {
-            f.add(line);
+            f.add(line, slots);
         }
         if let Some(f) = &mut self.campaign_cross_sell {
             f.add(line);
         }
         if let Some(f) = &mut self.loyalty {
-            f.add(line);
+            f.add(line, slots);
         }
         if let Some(f) = &mut self.campaign {
             f.add(line);
         }
-        if let Some(f) = &mut self.revenue {
-            f.add(line);
+        if let Some(f) = &mut self.activity {
+            f.add(line, slots);
         }
     }
 
     /// The rows of every metric, in the order they were asked for.
-    pub fn rows(&self, book: &Book, campaigns: Option<&Campaigns>) -> anyhow::Result<Vec<Row>> {
+    pub fn rows(
+        &self,
+        book: &Book,
+        campaigns: Option<&Campaigns>,
+        router: &Router,
+        cohorts: &Cohorts,
+    ) -> anyhow::Result<Vec<Row>> {
         let ctx = Context {
             book,
             campaigns,
-            window: self.settings.window,
             settings: &self.settings,
+            router,
+            cohorts,
         };
+        let activity = self.activity.as_ref();
         let mut rows = Vec::new();
         for metric in &self.metrics {
             rows.extend(
                 match metric {
-                    Metric::CrossSell => self.cross_sell.as_ref().map(|f| f.rows()),
+                    Metric::CrossSell => self.cross_sell.as_ref().map(|f| f.rows(&ctx)),
                     Metric::CampaignCrossSell => self
                         .campaign_cross_sell
                         .as_ref()
                         .map(|f| f.rows(&ctx))
                         .transpose()?,
-                    Metric::LoyaltyCrossSell => self.loyalty.as_ref().map(|f| f.rows(&ctx)),
+                    Metric::LoyaltyCrossSell => self
+                        .loyalty
+                        .as_ref()
+                        .zip(activity)
+                        .map(|(f, a)| f.rows(&ctx, a)),
                     Metric::Ctr => Some(campaign::ctr(&ctx)?),
                     Metric::Conversion => self
                         .campaign
@@ -395,10 +711,10 @@ impl Fold {
                         .transpose()?,
                     Metric::Roi => self.campaign.as_ref().map(|f| f.roi(&ctx)).transpose()?,
                     Metric::Cac => self.campaign.as_ref().map(|f| f.cac(&ctx)).transpose()?,
-                    Metric::Aov => self.revenue.as_ref().map(|f| f.aov(&ctx)),
-                    Metric::Clv => self.revenue.as_ref().map(|f| f.clv(&ctx)),
-                    Metric::Retention => Some(retention::retention(&ctx)),
-                    Metric::RepeatRate => Some(retention::repeat_rate(&ctx)),
+                    Metric::Aov => activity.map(|a| a.aov(&ctx)),
+                    Metric::Clv => activity.map(|a| a.clv(&ctx)),
+                    Metric::Retention => activity.map(|a| retention::retention(&ctx, a)),
+                    Metric::RepeatRate => activity.map(|a| retention::repeat_rate(&ctx, a)),
                 }
                 .unwrap_or_default(),
             );

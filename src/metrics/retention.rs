@@ -1,60 +1,82 @@
-//! Loyalty over time: month-to-month retention and repeat-purchase rate. Both are pure
-//! functions of the orders in the window; they need nothing from the lines beyond the book.
+//! Loyalty over time: period-to-period retention and repeat-purchase rate, both from the orders
+//! with a purchase line in each scope.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::Context;
 use super::row::{ALL, Row};
-use super::window::Month;
+use super::slice::PeriodKind;
+use super::value::Activity;
+use super::{Context, Tally};
 
-/// `retention` for each calendar month P of the window after its first = customers with an order
-/// in both P−1 and P / customers with an order in P−1; then a pooled row (sums of numerators and
-/// of denominators) with an empty period, first.
-pub fn retention(ctx: &Context) -> Vec<Row> {
-    let active: HashSet<(u32, Month)> = ctx
+/// `retention` for each period P of the window after its first (calendar months, or the unit of
+/// `--period`) = customers with an order in both P−1 and P / customers with an order in P−1; a
+/// pooled row (sums of numerators and of denominators, empty period) comes first.
+pub fn retention(ctx: &Context, activity: &Activity) -> Vec<Row> {
+    let unit = ctx.settings.slicing.period.unwrap_or(PeriodKind::Month);
+    let active: HashSet<(u32, u32, i32)> = activity
         .orders()
-        .map(|o| (o.customer, Month::of(o.date)))
+        .iter()
+        .filter_map(|&(scope, order)| {
+            let date = ctx.book.orders.get(order as usize)?.date;
+            Some((scope, ctx.customer_of(order), unit.key(date)))
+        })
         .collect();
-    let mut stayed: HashMap<Month, u64> = HashMap::new();
-    let mut before: HashMap<Month, u64> = HashMap::new();
-    for &(customer, month) in &active {
-        *before.entry(month.next()).or_default() += 1;
-        if active.contains(&(customer, month.next())) {
-            *stayed.entry(month.next()).or_default() += 1;
-        }
+    // (scope, cohort) → period P → (stayed from P−1, active in P−1)
+    let mut tally: Tally<BTreeMap<i32, (u64, u64)>> = Tally::new();
+    for &(scope, customer, period) in &active {
+        let stayed = u64::from(active.contains(&(scope, customer, period + 1)));
+        tally.add(ctx, scope, customer, |by_period| {
+            let cell = by_period.entry(period + 1).or_default();
+            cell.0 += stayed;
+            cell.1 += 1;
+        });
     }
-    let mut rows = Vec::new();
-    let (mut numerator, mut denominator) = (0, 0);
-    if let Some((first, last)) = ctx.bounds() {
-        let (mut month, last) = (Month::of(first).next(), Month::of(last));
-        while month <= last {
-            let (n, d) = (
-                stayed.get(&month).copied().unwrap_or(0),
-                before.get(&month).copied().unwrap_or(0),
-            );
+    let periods: Vec<i32> = match ctx.bounds() {
+        Some((first, last)) => unit.range(first, last).skip(1).collect(),
+        None => Vec::new(),
+    };
+    ctx.rows(&tally, true, |label, cell| {
+        let empty = BTreeMap::new();
+        let by_period = cell.map_or(&empty, |(_, t)| t);
+        let mut rows = Vec::new();
+        let (mut numerator, mut denominator) = (0, 0);
+        for &p in &periods {
+            let (n, d) = by_period.get(&p).copied().unwrap_or((0, 0));
             numerator += n;
             denominator += d;
-            rows.push(Row::rate("retention", ALL, n, Some(d)).in_period(month.label()));
-            month = month.next();
+            rows.push(
+                Row::rate("retention", ALL, n, Some(d))
+                    .labelled(label)
+                    .in_period(unit.label(p)),
+            );
         }
-    }
-    rows.insert(0, Row::rate("retention", ALL, numerator, Some(denominator)));
-    rows
+        rows.insert(
+            0,
+            Row::rate("retention", ALL, numerator, Some(denominator)).labelled(label),
+        );
+        rows
+    })
 }
 
-/// `repeat-rate` = customers with >= 2 orders in the window / customers with >= 1.
-pub fn repeat_rate(ctx: &Context) -> Vec<Row> {
-    let mut orders_of: HashMap<u32, u32> = HashMap::new();
-    for order in ctx.orders() {
-        *orders_of.entry(order.customer).or_default() += 1;
+/// `repeat-rate` = customers with >= 2 orders in the scope / customers with >= 1.
+pub fn repeat_rate(ctx: &Context, activity: &Activity) -> Vec<Row> {
+    let mut orders_of: HashMap<(u32, u32), u32> = HashMap::new();
+    for &(scope, order) in activity.orders() {
+        *orders_of
+            .entry((scope, ctx.customer_of(order)))
+            .or_default() += 1;
     }
-    let repeaters = orders_of.values().filter(|&&n| n >= 2).count() as u64;
-    vec![Row::rate(
-        "repeat-rate",
-        ALL,
-        repeaters,
-        Some(orders_of.len() as u64),
-    )]
+    let mut tally: Tally<(u64, u64)> = Tally::new();
+    for (&(scope, customer), &orders) in &orders_of {
+        tally.add(ctx, scope, customer, |(n, d)| {
+            *n += u64::from(orders >= 2);
+            *d += 1;
+        });
+    }
+    ctx.rows(&tally, false, |label, cell| {
+        let (n, d) = cell.map_or((0, 0), |(_, t)| *t);
+        vec![Row::rate("repeat-rate", ALL, n, Some(d)).labelled(label)]
+    })
 }
 
 #[cfg(test)]

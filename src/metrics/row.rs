@@ -26,8 +26,10 @@ pub enum Quantity {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
     pub metric: &'static str,
-    /// `all` for a total, else the campaign id.
+    /// `all` for a total, else the group: a campaign id, or the values of the `--by` dimensions.
     pub group: String,
+    /// The `--by` dimensions of the group (`segment/channel`); empty for `all`.
+    pub by: String,
     /// A month (`2025-03`) for retention's per-month rows.
     pub period: Option<String>,
     /// `None` is n/a: a zero or unknown denominator.
@@ -35,6 +37,21 @@ pub struct Row {
     pub numerator: Option<Quantity>,
     pub denominator: Option<Quantity>,
     pub unit: Unit,
+    /// The confidence interval of a proportion (Wilson score), when asked.
+    pub ci: Option<(f64, f64)>,
+    /// The benchmark the value is held against, with `--industry`.
+    pub benchmark: Option<Judgement>,
+}
+
+/// A value held against a benchmark range.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Judgement {
+    pub low: f64,
+    pub high: Option<f64>,
+    /// `below`, `within` or `above`.
+    pub status: String,
+    /// The cross-sell rating, for the cross-sell rates.
+    pub rating: Option<String>,
 }
 
 pub const ALL: &str = "all";
@@ -44,11 +61,14 @@ impl Row {
         Row {
             metric,
             group: group.to_string(),
+            by: String::new(),
             period: None,
             value,
             numerator: None,
             denominator: None,
             unit,
+            ci: None,
+            benchmark: None,
         }
     }
 
@@ -102,6 +122,14 @@ impl Row {
     /// An `n/a` row for something unknown, e.g. a campaign without the needed column value.
     pub fn unknown(metric: &'static str, group: &str, unit: Unit) -> Row {
         Row::new(metric, group, None, unit)
+    }
+
+    /// The row placed in a period and group.
+    pub fn labelled(mut self, label: &super::Label) -> Row {
+        self.group.clone_from(&label.group);
+        self.by.clone_from(&label.by);
+        self.period.clone_from(&label.period);
+        self
     }
 
     pub fn in_period(mut self, period: String) -> Row {

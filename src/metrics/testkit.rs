@@ -1,5 +1,6 @@
 //! Test helpers: order lines written as compact text, run through the real book and fold.
 
+use super::slice::{Cohorts, Dim, Router};
 use super::{Fold, Metric, Row, Settings};
 use crate::input::{Book, Campaign, Campaigns, Line};
 use crate::money::Money;
@@ -26,7 +27,14 @@ pub fn try_run(
     for c in campaigns {
         book.campaigns.intern(&c.id);
     }
-    let mut fold = Fold::new(&[metric], settings);
+    let mut fold = Fold::new(&[metric], settings.clone());
+    let types: Vec<Option<String>> = campaigns.iter().map(|c| c.campaign_type.clone()).collect();
+    let mut router = Router::new(
+        settings.window,
+        &settings.slicing,
+        fold.wants_retention(),
+        &types,
+    );
     for (n, text) in lines.iter().enumerate() {
         let f: Vec<&str> = text.split_whitespace().collect();
         assert_eq!(f.len(), 8, "test line {text:?} needs 8 fields");
@@ -46,11 +54,14 @@ pub fn try_run(
             campaign: (f[6] != "-").then(|| book.campaigns.intern(f[6])),
             segment: None,
             loyalty: Some(f[7] == "y"),
+            extra: None,
         };
         book.record(&line);
-        fold.add(&line);
+        fold.add(&line, router.route(&line));
     }
-    fold.rows(&book, Some(&list))
+    let dims: Vec<Dim> = settings.slicing.customer_dims().cloned().collect();
+    let cohorts = Cohorts::new(&book, &dims, |_| None);
+    fold.rows(&book, Some(&list), &router, &cohorts)
 }
 
 /// A campaign with the given cost and counts; `None` is an empty cell.

@@ -1,7 +1,10 @@
 //! Value metrics: average order value and customer lifetime value.
 
+use std::collections::{HashMap, HashSet};
+
 use super::row::{ALL, Row, Unit};
-use super::{ClvModel, Context, Window};
+use super::slice::Slot;
+use super::{ClvModel, Context, Tally};
 use crate::input::Line;
 use crate::money::Money;
 
@@ -9,70 +12,115 @@ use crate::money::Money;
 /// 365.25 is the convention of CLV literature and of the spec).
 pub const DAYS_PER_YEAR: f64 = 365.25;
 
-/// Net revenue in the window: every line, returns and zero lines included.
+/// What the order-based metrics (aov, clv, repeat-rate, retention, loyalty-cross-sell) need from
+/// the lines: net revenue per customer and the orders with a purchase line, per scope.
 #[derive(Debug, Default)]
-pub struct Revenue {
-    window: Window,
-    total: Money,
+pub struct Activity {
+    /// (scope, customer) → net revenue of their lines in the scope (returns included).
+    revenue: HashMap<(u32, u32), Money>,
+    /// (scope, order) for each order with a purchase line in the scope.
+    orders: HashSet<(u32, u32)>,
 }
 
-impl Revenue {
-    pub fn new(window: Window) -> Revenue {
-        Revenue {
-            window,
-            total: Money::ZERO,
-        }
-    }
-
-    pub fn add(&mut self, line: &Line) {
-        if self.window.contains(line.date) {
-            self.total += line.amount;
-        }
-    }
-
-    /// `aov` = net revenue / orders (orders with a purchase line, in the window).
-    pub fn aov(&self, ctx: &Context) -> Vec<Row> {
-        vec![Row::money_per(
-            "aov",
-            ALL,
-            self.total,
-            ctx.orders().count() as u64,
-        )]
-    }
-
-    /// `clv`. Historic: net revenue / customers with a purchase line in the window. Formula:
-    /// AOV × purchase frequency × lifespan × margin, where purchase frequency = orders / customers
-    /// / (window days / 365.25) and window days = last − first date of the window + 1; each
-    /// factor gets a row of its own.
-    pub fn clv(&self, ctx: &Context) -> Vec<Row> {
-        let customers = ctx.buyers();
-        let ClvModel::Formula { margin, lifespan } = ctx.settings.clv else {
-            return vec![Row::money_per("clv", ALL, self.total, customers)];
-        };
-        let orders = ctx.orders().count() as u64;
-        let aov = Row::money_per("clv.aov", ALL, self.total, orders);
-        let days = ctx
-            .bounds()
-            .map(|(first, last)| (last - first).num_days() + 1);
-        let frequency = match days {
-            Some(days) if customers > 0 => {
-                Some(orders as f64 / customers as f64 / (days as f64 / DAYS_PER_YEAR))
+impl Activity {
+    pub fn add(&mut self, line: &Line, slots: &[Slot]) {
+        for slot in slots {
+            *self.revenue.entry((slot.scope, line.customer)).or_default() += line.amount;
+            if line.is_purchase() {
+                self.orders.insert((slot.scope, line.order));
             }
-            _ => None,
-        };
-        let clv = aov
-            .value
-            .zip(frequency)
-            .map(|(aov, f)| aov * f * lifespan * margin);
-        vec![
-            Row::plain("clv", clv, Unit::Money),
-            aov,
-            Row::plain("clv.frequency", frequency, Unit::Number),
-            Row::plain("clv.window-days", days.map(|d| d as f64), Unit::Count),
-            Row::plain("clv.lifespan", Some(lifespan), Unit::Number),
-            Row::plain("clv.margin", Some(margin), Unit::Rate),
-        ]
+        }
     }
+
+    /// Every (scope, order) that counts as an order in the scope.
+    pub fn orders(&self) -> &HashSet<(u32, u32)> {
+        &self.orders
+    }
+
+    /// Net revenue, orders and buying customers per (scope, cohort).
+    fn totals(&self, ctx: &Context) -> Tally<Totals> {
+        let mut tally: Tally<Totals> = Tally::new();
+        for (&(scope, customer), &money) in &self.revenue {
+            tally.add(ctx, scope, customer, |t| t.revenue += money);
+        }
+        let mut buyers: HashSet<(u32, u32)> = HashSet::new();
+        for &(scope, order) in &self.orders {
+            let customer = ctx.customer_of(order);
+            let new_buyer = u64::from(buyers.insert((scope, customer)));
+            tally.add(ctx, scope, customer, |t| {
+                t.orders += 1;
+                t.customers += new_buyer;
+            });
+        }
+        tally
+    }
+
+    /// `aov` = net revenue / orders (orders with a purchase line), in the scope.
+    pub fn aov(&self, ctx: &Context) -> Vec<Row> {
+        ctx.rows(&self.totals(ctx), false, |label, cell| {
+            let t = cell.map(|(_, t)| *t).unwrap_or_default();
+            vec![Row::money_per("aov", ALL, t.revenue, t.orders).labelled(label)]
+        })
+    }
+
+    /// `clv`. Historic: net revenue / customers with a purchase line, in the scope. Formula:
+    /// AOV × purchase frequency × lifespan × margin, where purchase frequency = orders /
+    /// customers / (days / 365.25) and days = last − first date of the window (of the period
+    /// within the window, under `--period`) + 1; each factor gets a row of its own.
+    pub fn clv(&self, ctx: &Context) -> Vec<Row> {
+        ctx.rows(&self.totals(ctx), false, |label, cell| {
+            let (scope, t) = cell.map(|(s, t)| (s, *t)).unwrap_or_default();
+            let ClvModel::Formula { margin, lifespan } = ctx.settings.clv else {
+                return vec![Row::money_per("clv", ALL, t.revenue, t.customers).labelled(label)];
+            };
+            let period = ctx.router.key(scope).and_then(|k| k.period);
+            let period = if cell.is_some() {
+                period
+            } else {
+                label_period(ctx, label)
+            };
+            let days = ctx
+                .period_bounds(period)
+                .map(|(first, last)| (last - first).num_days() + 1);
+            let aov = Row::money_per("clv.aov", ALL, t.revenue, t.orders);
+            let frequency = match days {
+                Some(days) if t.customers > 0 => {
+                    Some(t.orders as f64 / t.customers as f64 / (days as f64 / DAYS_PER_YEAR))
+                }
+                _ => None,
+            };
+            let clv = aov
+                .value
+                .zip(frequency)
+                .map(|(aov, f)| aov * f * lifespan * margin);
+            [
+                Row::plain("clv", clv, Unit::Money),
+                aov,
+                Row::plain("clv.frequency", frequency, Unit::Number),
+                Row::plain("clv.window-days", days.map(|d| d as f64), Unit::Count),
+                Row::plain("clv.lifespan", Some(lifespan), Unit::Number),
+                Row::plain("clv.margin", Some(margin), Unit::Rate),
+            ]
+            .into_iter()
+            .map(|r| r.labelled(label))
+            .collect()
+        })
+    }
+}
+
+/// The period key of a label's period, for a period without lines (no scope to ask).
+fn label_period(ctx: &Context, label: &super::Label) -> Option<i32> {
+    let kind = ctx.settings.slicing.period?;
+    let (first, last) = ctx.bounds()?;
+    kind.range(first, last)
+        .find(|&k| Some(kind.label(k)) == label.period)
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Totals {
+    revenue: Money,
+    orders: u64,
+    customers: u64,
 }
 
 #[cfg(test)]

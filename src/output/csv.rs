@@ -1,23 +1,22 @@
 use std::io::{self, Write};
 
-use super::{COLUMNS, machine_value, quantity};
+use super::{BENCHMARK_COLUMNS, COLUMNS, benchmarked, cells};
 use crate::metrics::Row;
 
 pub fn write(out: &mut dyn Write, rows: &[Row]) -> io::Result<()> {
+    let benchmarks = benchmarked(rows);
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(COLUMNS).map_err(into_io)?;
+    let header = COLUMNS.iter().chain(
+        benchmarks
+            .then_some(&BENCHMARK_COLUMNS)
+            .into_iter()
+            .flatten(),
+    );
+    w.write_record(header).map_err(into_io)?;
     for row in rows {
-        w.write_record([
-            row.metric.to_string(),
-            row.group.clone(),
-            row.period.clone().unwrap_or_default(),
-            row.value
-                .map(|v| machine_value(v, row.unit))
-                .unwrap_or_default(),
-            row.numerator.map(quantity).unwrap_or_default(),
-            row.denominator.map(quantity).unwrap_or_default(),
-        ])
-        .map_err(into_io)?;
+        let cells = cells(row, benchmarks);
+        w.write_record(cells.iter().map(|c| c.csv()))
+            .map_err(into_io)?;
     }
     w.flush()
 }

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use crate::metrics::{Quantity, Row, Unit};
 
 pub use self::csv::into_io;
-pub use table::Summary;
+pub use table::{Style, Summary};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -23,26 +23,97 @@ pub enum Format {
     Json,
 }
 
-/// The stable column names, in order.
-pub const COLUMNS: [&str; 6] = [
+/// The stable column names, in order: the core six, then the slicing and statistics columns.
+pub const COLUMNS: [&str; 9] = [
     "metric",
     "group",
     "period",
     "value",
     "numerator",
     "denominator",
+    "by",
+    "ci_low",
+    "ci_high",
 ];
 
-/// `terminal`: the output is a terminal, so the table may fit itself to its width.
+/// The columns `--industry` adds after [`COLUMNS`].
+pub const BENCHMARK_COLUMNS: [&str; 4] = ["benchmark_low", "benchmark_high", "status", "rating"];
+
+/// One machine-readable cell: text, a number written as it is, or nothing (n/a, empty).
+#[derive(Clone, Debug, PartialEq)]
+enum Cell {
+    Text(String),
+    Number(String),
+    Null,
+}
+
+impl Cell {
+    fn text(s: &str) -> Cell {
+        if s.is_empty() {
+            Cell::Null
+        } else {
+            Cell::Text(s.to_string())
+        }
+    }
+
+    /// The CSV form: n/a is an empty cell.
+    fn csv(&self) -> &str {
+        match self {
+            Cell::Text(s) | Cell::Number(s) => s,
+            Cell::Null => "",
+        }
+    }
+}
+
+/// Whether the rows carry benchmark columns.
+fn benchmarked(rows: &[Row]) -> bool {
+    rows.iter().any(|r| r.benchmark.is_some())
+}
+
+/// The cells of a row for CSV and JSON, in the order of [`COLUMNS`] (and
+/// [`BENCHMARK_COLUMNS`] when `benchmarks`).
+fn cells(row: &Row, benchmarks: bool) -> Vec<Cell> {
+    let number =
+        |v: Option<f64>| v.map_or(Cell::Null, |v| Cell::Number(machine_value(v, row.unit)));
+    let mut cells = vec![
+        Cell::Text(row.metric.to_string()),
+        Cell::Text(row.group.clone()),
+        row.period.as_deref().map_or(Cell::Null, Cell::text),
+        number(row.value),
+        row.numerator
+            .map_or(Cell::Null, |q| Cell::Number(quantity(q))),
+        row.denominator
+            .map_or(Cell::Null, |q| Cell::Number(quantity(q))),
+        Cell::text(&row.by),
+        row.ci
+            .map_or(Cell::Null, |(low, _)| Cell::Number(format!("{low:.6}"))),
+        row.ci
+            .map_or(Cell::Null, |(_, high)| Cell::Number(format!("{high:.6}"))),
+    ];
+    if benchmarks {
+        match &row.benchmark {
+            Some(b) => cells.extend([
+                Cell::Number(machine_value(b.low, row.unit)),
+                b.high
+                    .map_or(Cell::Null, |h| Cell::Number(machine_value(h, row.unit))),
+                Cell::text(&b.status),
+                b.rating.as_deref().map_or(Cell::Null, Cell::text),
+            ]),
+            None => cells.extend([Cell::Null, Cell::Null, Cell::Null, Cell::Null]),
+        }
+    }
+    cells
+}
+
 pub fn write_rows(
     out: &mut dyn Write,
     format: Format,
     rows: &[Row],
     summary: Option<&Summary>,
-    terminal: bool,
+    style: Style,
 ) -> io::Result<()> {
     match format {
-        Format::Table => table::write(out, rows, summary, terminal),
+        Format::Table => table::write(out, rows, summary, style),
         Format::Csv => csv::write(out, rows),
         Format::Json => json::write(out, rows),
     }

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 
-use super::{COLUMNS, quantity};
+use super::quantity;
 use crate::metrics::{Row, Unit};
 
 /// What the rows were computed from, printed under the table.
@@ -18,31 +18,103 @@ pub struct Summary {
     pub window: String,
 }
 
+/// How the table looks: fit to a terminal's width, and colour the judgements.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Style {
+    pub terminal: bool,
+    pub color: bool,
+}
+
+/// A column shown when any row has something in it.
+struct Column {
+    header: &'static str,
+    right: bool,
+    cell: fn(&Row) -> String,
+}
+
+const TABLE_COLUMNS: [Column; 10] = [
+    Column {
+        header: "metric",
+        right: false,
+        cell: |r| r.metric.to_string(),
+    },
+    Column {
+        header: "by",
+        right: false,
+        cell: |r| r.by.clone(),
+    },
+    Column {
+        header: "group",
+        right: false,
+        cell: |r| r.group.clone(),
+    },
+    Column {
+        header: "period",
+        right: false,
+        cell: |r| r.period.clone().unwrap_or_default(),
+    },
+    Column {
+        header: "value",
+        right: true,
+        cell: |r| human_value(r.value, r.unit),
+    },
+    Column {
+        header: "ci",
+        right: true,
+        cell: |r| interval(r),
+    },
+    Column {
+        header: "numerator",
+        right: true,
+        cell: |r| r.numerator.map(quantity).unwrap_or_default(),
+    },
+    Column {
+        header: "denominator",
+        right: true,
+        cell: |r| r.denominator.map(quantity).unwrap_or_default(),
+    },
+    Column {
+        header: "benchmark",
+        right: true,
+        cell: benchmark_range,
+    },
+    Column {
+        header: "status",
+        right: false,
+        cell: judgement,
+    },
+];
+
 pub fn write(
     out: &mut dyn Write,
     rows: &[Row],
     summary: Option<&Summary>,
-    terminal: bool,
+    style: Style,
 ) -> io::Result<()> {
+    let always = ["metric", "group", "value", "numerator", "denominator"];
+    let shown: Vec<&Column> = TABLE_COLUMNS
+        .iter()
+        .filter(|c| always.contains(&c.header) || rows.iter().any(|r| !(c.cell)(r).is_empty()))
+        .collect();
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_header(COLUMNS);
-    if terminal {
+        .set_header(shown.iter().map(|c| c.header));
+    if style.terminal {
         table.set_content_arrangement(ContentArrangement::Dynamic);
     }
     for row in rows {
-        table.add_row([
-            row.metric.to_string(),
-            row.group.clone(),
-            row.period.clone().unwrap_or_default(),
-            human_value(row.value, row.unit),
-            row.numerator.map(quantity).unwrap_or_default(),
-            row.denominator.map(quantity).unwrap_or_default(),
-        ]);
+        table.add_row(shown.iter().map(|c| {
+            let text = (c.cell)(row);
+            let cell = comfy_table::Cell::new(&text);
+            match (style.color, c.header) {
+                (true, "status") => cell.fg(colour(row)),
+                _ => cell,
+            }
+        }));
     }
-    for column in 3..6 {
-        if let Some(c) = table.column_mut(column) {
+    for (index, column) in shown.iter().enumerate() {
+        if let (true, Some(c)) = (column.right, table.column_mut(index)) {
             c.set_cell_alignment(CellAlignment::Right);
         }
     }
@@ -50,7 +122,7 @@ pub fn write(
     if let Some(s) = summary {
         writeln!(
             out,
-            "{} lines, {} orders, {} customers from {}; window {}",
+            "{} lines, {} orders, {} customers read from {}; window {}",
             s.lines,
             s.orders,
             s.customers,
@@ -59,6 +131,50 @@ pub fn write(
         )?;
     }
     Ok(())
+}
+
+/// `12.0%–25.3%`: the confidence interval, in the value's unit.
+fn interval(row: &Row) -> String {
+    row.ci.map_or_else(String::new, |(low, high)| {
+        format!(
+            "{}–{}",
+            human_value(Some(low), row.unit),
+            human_value(Some(high), row.unit)
+        )
+    })
+}
+
+/// `15.0%–30.0%`, or `>= 20.0%` for an open range.
+fn benchmark_range(row: &Row) -> String {
+    row.benchmark
+        .as_ref()
+        .map_or_else(String::new, |b| match b.high {
+            Some(high) => format!(
+                "{}–{}",
+                human_value(Some(b.low), row.unit),
+                human_value(Some(high), row.unit)
+            ),
+            None => format!(">= {}", human_value(Some(b.low), row.unit)),
+        })
+}
+
+/// `within, good`: the status and, for cross-sell rates, the rating.
+fn judgement(row: &Row) -> String {
+    row.benchmark
+        .as_ref()
+        .map_or_else(String::new, |b| match &b.rating {
+            Some(rating) => format!("{}, {rating}", b.status),
+            None => b.status.clone(),
+        })
+}
+
+/// Red below the range, green within, cyan above.
+fn colour(row: &Row) -> comfy_table::Color {
+    match row.benchmark.as_ref().map(|b| b.status.as_str()) {
+        Some("below") => comfy_table::Color::Red,
+        Some("above") => comfy_table::Color::Cyan,
+        _ => comfy_table::Color::Green,
+    }
 }
 
 /// Rates as percentages with one decimal, money with two, n/a for no value.
