@@ -11,6 +11,8 @@ use crate::input::{ColumnMap, ReadOptions, Source, campaigns, orders};
 use crate::metrics::slice::{Dim, PeriodKind, Slicing};
 use crate::metrics::{ClvModel, Level, Metric, Settings, Window};
 use crate::output::Format;
+use crate::report::benchmarks::Benchmarks;
+use crate::report::{SortBy, Threshold, stats};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -115,6 +117,29 @@ pub struct InputArgs {
     /// attributes on order lines
     #[arg(long, value_name = "FILE")]
     pub customers: Option<String>,
+    /// Confidence level of the ci_low..ci_high interval of proportions (Wilson score)
+    #[arg(long, default_value_t = 0.95, value_name = "LEVEL")]
+    pub confidence: f64,
+    /// Hold values against an industry's benchmarks (see `xsell benchmarks`)
+    #[arg(long, value_name = "NAME")]
+    pub industry: Option<String>,
+    /// Your own benchmarks CSV (metric, industry, low, high), merged over the built-in table
+    #[arg(long, value_name = "FILE")]
+    pub benchmarks: Option<PathBuf>,
+    /// Colour the benchmark status in the table: auto (on a terminal, unless NO_COLOR is set),
+    /// always or never
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
+    /// Exit 1 after printing when a value is below VALUE (a fraction for rates, an amount for
+    /// money; one metric) or, with `benchmark`, below its industry range; n/a never fails
+    #[arg(long, value_name = "VALUE|benchmark", value_parser = parse_threshold, allow_negative_numbers = true)]
+    pub fail_under: Option<Threshold>,
+    /// Keep only the first N groups under each `all` row
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// Order the groups by label or by value (highest first)
+    #[arg(long, value_enum, default_value_t = SortArg::Group, value_name = "KEY")]
+    pub sort: SortArg,
     /// Read a column under another header name, e.g. --map customer_id="Customer No" (repeatable)
     #[arg(long, value_name = "CANONICAL=HEADER")]
     pub map: Vec<String>,
@@ -125,6 +150,21 @@ pub struct MetricsArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    /// By group label
+    Group,
+    /// By value, highest first (n/a last)
+    Value,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -171,6 +211,19 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .ok_or_else(|| format!("expected {}", crate::input::date::EXPECTED))
 }
 
+fn parse_threshold(text: &str) -> Result<Threshold, String> {
+    if text == "benchmark" {
+        return Ok(Threshold::Benchmark);
+    }
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Threshold::Value(v)),
+        _ => Err(
+            "expected a number (0.15 for a 15% rate, 50 for an amount) or the word benchmark"
+                .into(),
+        ),
+    }
+}
+
 fn parse_dim(text: &str) -> Result<Dim, String> {
     Dim::parse(text)
 }
@@ -197,6 +250,63 @@ pub struct Config {
     pub settings: Settings,
     pub format: Format,
     pub output: Option<PathBuf>,
+    pub judging: Judging,
+}
+
+/// What is done with the rows after the metrics: intervals, benchmarks, order, alerts.
+#[derive(Debug)]
+pub struct Judging {
+    /// The two-sided normal quantile of `--confidence`.
+    pub z: f64,
+    pub confidence: f64,
+    pub benchmarks: Benchmarks,
+    pub industry: Option<String>,
+    pub color: ColorArg,
+    pub fail_under: Option<Threshold>,
+    pub sort: SortBy,
+    pub top: Option<usize>,
+}
+
+impl InputArgs {
+    fn judging(&self) -> Result<Judging> {
+        let Some(z) = stats::z_for_level(self.confidence) else {
+            bail!(
+                "--confidence {}: expected a level between 0 and 1, e.g. 0.95",
+                self.confidence
+            );
+        };
+        let mut benchmarks = Benchmarks::builtin();
+        if let Some(path) = &self.benchmarks {
+            benchmarks.merge_file(path)?;
+        }
+        if let Some(industry) = &self.industry
+            && !benchmarks.has_industry(industry)
+        {
+            bail!(
+                "--industry {industry:?} has no benchmarks; known industries: {}",
+                benchmarks.industries().join(", ")
+            );
+        }
+        if self.fail_under == Some(Threshold::Benchmark) && self.industry.is_none() {
+            bail!("--fail-under benchmark needs --industry NAME");
+        }
+        if self.top == Some(0) {
+            bail!("--top 0 would keep no group; give a number of groups from 1");
+        }
+        Ok(Judging {
+            z,
+            confidence: self.confidence,
+            benchmarks,
+            industry: self.industry.clone(),
+            color: self.color,
+            fail_under: self.fail_under.clone(),
+            sort: match self.sort {
+                SortArg::Group => SortBy::Group,
+                SortArg::Value => SortBy::Value,
+            },
+            top: self.top,
+        })
+    }
 }
 
 impl InputArgs {
@@ -299,6 +409,7 @@ impl InputArgs {
             },
             format: self.format,
             output: self.output.clone(),
+            judging: self.judging()?,
         })
     }
 }

@@ -10,16 +10,20 @@ pub mod input;
 pub mod metrics;
 pub mod money;
 pub mod output;
+pub mod report;
+
+use std::process::ExitCode;
 
 use anyhow::Result;
 
 use cli::{Cli, Command};
 
-/// Runs one invocation. Errors are for the caller to print; they exit with status 2.
-pub fn run(cli: &Cli) -> Result<()> {
+/// Runs one invocation: exit 0, or 1 when `--fail-under` finds a value short. Errors are for the
+/// caller to print; they exit with status 2.
+pub fn run(cli: &Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Compute(args) => cmd::compute::run(args),
         Command::Report(args) => cmd::report::run(args),
-        Command::Metrics(args) => cmd::metrics::run(args),
+        Command::Metrics(args) => cmd::metrics::run(args).map(|()| ExitCode::SUCCESS),
     }
 }

@@ -7,7 +7,7 @@ use xsell::cli::Cli;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match xsell::run(&cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("xsell: error: {err:#}");

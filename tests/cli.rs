@@ -22,8 +22,8 @@ const H1: &str = "--from 2025-01-01 --to 2025-06-30";
 const EMPTY: &str = "--from 2030-01-01 --to 2030-12-31";
 /// The stable columns: the core six, then by and the confidence interval.
 const HEADER: &str = "metric,group,period,value,numerator,denominator,by,ci_low,ci_high";
-/// The table shows the dimension (campaign rows have by = campaign) but no empty CI column.
-const TABLE_HEADER: &str = "metric,by,group,period,value,numerator,denominator";
+/// The table shows the dimension (campaign rows have by = campaign) and the 95% interval.
+const TABLE_HEADER: &str = "metric,by,group,period,value,ci,numerator,denominator";
 const METRICS: &str = "cross-sell campaign-cross-sell loyalty-cross-sell ctr conversion roi cac \
                        aov clv retention repeat-rate";
 const CAMP_HDR: &str = "campaign_id,cost,impressions,clicks,targeted,conversions";
@@ -183,7 +183,10 @@ fn table_value(text: &str, metric: &str, group: &str) -> String {
     let rows = table(text);
     let column = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
     let (m, g, v) = (column("metric"), column("group"), column("value"));
-    let hits: Vec<_> = rows.iter().filter(|r| r[m] == metric && r[g] == group).collect();
+    let hits: Vec<_> = rows
+        .iter()
+        .filter(|r| r[m] == metric && r[g] == group)
+        .collect();
     assert_eq!(hits.len(), 1, "{metric}/{group} in\n{text}");
     hits[0][v].clone()
 }

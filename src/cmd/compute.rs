@@ -1,16 +1,22 @@
 //! `xsell compute`: the chosen metrics, with their per-campaign and per-month rows.
 
-use anyhow::Result;
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
 
 use crate::cli::{ComputeArgs, selected_metrics};
+use crate::report::Threshold;
 
-pub fn run(args: &ComputeArgs) -> Result<()> {
+pub fn run(args: &ComputeArgs) -> Result<ExitCode> {
     let config = args.input.config()?;
-    let (rows, summary) = super::evaluate(&config, selected_metrics(&args.metric))?;
-    super::write(
-        config.output.as_deref(),
-        config.format,
-        &rows,
-        Some(&summary),
-    )
+    let metrics = selected_metrics(&args.metric);
+    if let Some(Threshold::Value(v)) = config.judging.fail_under
+        && metrics.as_ref().is_none_or(|m| m.len() != 1)
+    {
+        bail!(
+            "--fail-under {v} needs exactly one --metric (a rate and an amount are not comparable); use --fail-under benchmark for several"
+        );
+    }
+    let (rows, summary) = super::evaluate(&config, metrics)?;
+    super::finish(&config, rows, &summary)
 }

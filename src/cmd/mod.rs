@@ -11,12 +11,15 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::cli::Config;
+use std::process::ExitCode;
+
+use crate::cli::{ColorArg, Config};
 use crate::input::orders::OrderFiles;
 use crate::input::{Book, Campaigns, Customers};
 use crate::metrics::slice::{Cohorts, Dim, Router};
 use crate::metrics::{Fold, Inputs, Metric, Row};
 use crate::output::{self, Format, Style, Summary};
+use crate::report::{self as judge, Threshold};
 
 /// Reads the inputs once and computes `wanted` (`None`: every metric the inputs allow).
 pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row>, Summary)> {
@@ -133,37 +136,95 @@ fn summary(book: &Book, config: &Config) -> Summary {
     }
 }
 
+/// Adds intervals and benchmarks, orders the groups, writes the rows and checks
+/// `--fail-under`: exit 1 when a value falls short, after the full result is written.
+pub fn finish(config: &Config, mut rows: Vec<Row>, summary: &Summary) -> Result<ExitCode> {
+    let judging = &config.judging;
+    judge::add_intervals(&mut rows, judging.z);
+    if let Some(industry) = &judging.industry {
+        judge::judge(&mut rows, &judging.benchmarks, industry);
+    }
+    let rows = judge::order(rows, judging.sort, judging.top);
+    write(
+        config.output.as_deref(),
+        config.format,
+        &rows,
+        Some(summary),
+        judging.color,
+    )?;
+    let Some(threshold) = &judging.fail_under else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let short = judge::shortfalls(&rows, threshold);
+    if short.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let what = match threshold {
+        Threshold::Value(v) => format!("below {v}"),
+        Threshold::Benchmark => "below the benchmark".to_string(),
+    };
+    let named: Vec<String> = short
+        .iter()
+        .take(5)
+        .map(|r| {
+            let period = r
+                .period
+                .as_deref()
+                .map(|p| format!(" {p}"))
+                .unwrap_or_default();
+            format!("{} {}{period}", r.metric, r.group)
+        })
+        .collect();
+    let more = if short.len() > named.len() {
+        ", ..."
+    } else {
+        ""
+    };
+    eprintln!(
+        "xsell: {} {what}: {}{more}",
+        count(short.len() as u64, "value"),
+        named.join(", ")
+    );
+    Ok(ExitCode::from(1))
+}
+
 /// Writes `rows` to `-o FILE` or standard output, buffered and flushed once.
 pub fn write(
     output: Option<&Path>,
     format: Format,
     rows: &[Row],
     summary: Option<&Summary>,
+    color: ColorArg,
 ) -> Result<()> {
     match output {
         Some(path) => {
             let file =
                 File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
             let mut out = BufWriter::new(file);
-            output::write_rows(&mut out, format, rows, summary, Style::default())
+            let style = Style {
+                terminal: false,
+                color: color == ColorArg::Always && !no_color(),
+            };
+            output::write_rows(&mut out, format, rows, summary, style)
                 .and_then(|()| out.flush())
                 .with_context(|| format!("cannot write {}", path.display()))
         }
         None => {
             let terminal = io::stdout().is_terminal();
+            let color = match color {
+                ColorArg::Auto => terminal,
+                ColorArg::Always => true,
+                ColorArg::Never => false,
+            } && !no_color();
             let mut out = BufWriter::with_capacity(32 * 1024, io::stdout().lock());
-            output::write_rows(
-                &mut out,
-                format,
-                rows,
-                summary,
-                Style {
-                    terminal,
-                    color: false,
-                },
-            )
-            .and_then(|()| out.flush())?;
+            output::write_rows(&mut out, format, rows, summary, Style { terminal, color })
+                .and_then(|()| out.flush())?;
             Ok(())
         }
     }
+}
+
+/// `NO_COLOR` set to anything but the empty string turns colour off (no-color.org).
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }

@@ -1,20 +1,30 @@
-//! `xsell report`: the scorecard, the headline (`all`) value of every metric the inputs allow.
+//! `xsell report`: the scorecard, the headline value of every metric the inputs allow, sliced
+//! by `--by` and `--period` when they are given.
 
-use anyhow::Result;
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
 
 use crate::cli::InputArgs;
 use crate::metrics::Metric;
 use crate::metrics::row::ALL;
+use crate::report::Threshold;
 
-pub fn run(args: &InputArgs) -> Result<()> {
+pub fn run(args: &InputArgs) -> Result<ExitCode> {
     let config = args.config()?;
+    if let Some(Threshold::Value(v)) = config.judging.fail_under {
+        bail!(
+            "--fail-under {v} needs one metric: use xsell compute --metric NAME, or --fail-under benchmark"
+        );
+    }
     let (mut rows, summary) = super::evaluate(&config, None)?;
-    // Headline rows only: no campaigns, months or formula factors (`clv.aov`, ...).
-    rows.retain(|r| r.group == ALL && r.period.is_none() && Metric::from_name(r.metric).is_some());
-    super::write(
-        config.output.as_deref(),
-        config.format,
-        &rows,
-        Some(&summary),
-    )
+    let slicing = &config.settings.slicing;
+    // Headline rows: no per-campaign or per-month detail the slicing did not ask for, and no
+    // formula factors (`clv.aov`, ...).
+    rows.retain(|r| {
+        Metric::from_name(r.metric).is_some()
+            && (r.group == ALL || !slicing.dims.is_empty())
+            && (r.period.is_none() || slicing.period.is_some())
+    });
+    super::finish(&config, rows, &summary)
 }

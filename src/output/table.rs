@@ -103,6 +103,9 @@ pub fn write(
     if style.terminal {
         table.set_content_arrangement(ContentArrangement::Dynamic);
     }
+    if style.color {
+        table.enforce_styling();
+    }
     for row in rows {
         table.add_row(shown.iter().map(|c| {
             let text = (c.cell)(row);
