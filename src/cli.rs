@@ -33,6 +33,17 @@ Examples:
   List every metric with its formula:
     xsell metrics";
 
+const COMPARE_EXAMPLES: &str = "\
+Examples:
+  Is the cross-sell rate of premium customers really higher than of budget ones?
+    xsell compare --metric cross-sell --by segment --a budget --b premium orders.csv
+
+  An A/B test recorded in a column of the orders:
+    xsell compare --metric repeat-rate --by column:variant --a control --b treatment orders.csv
+
+  This month against last month:
+    xsell compare --metric cross-sell --by period --a 2025-02 --b 2025-03 orders.csv";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "xsell",
@@ -56,7 +67,12 @@ pub enum Command {
     Compute(ComputeArgs),
     /// Print the scorecard: the headline value of every KPI the inputs allow
     #[command(after_help = EXAMPLES)]
-    Report(InputArgs),
+    Report(ReportArgs),
+    /// Compare a proportion between two groups or two periods: difference, interval, p-value
+    #[command(after_help = COMPARE_EXAMPLES)]
+    Compare(CompareArgs),
+    /// List the industry benchmarks xsell knows (and those of --benchmarks FILE)
+    Benchmarks(BenchmarksArgs),
     /// List the metrics, their formulas and the columns they need
     Metrics(MetricsArgs),
 }
@@ -69,6 +85,8 @@ pub struct ComputeArgs {
     pub metric: Vec<String>,
     #[command(flatten)]
     pub input: InputArgs,
+    #[command(flatten)]
+    pub slice: SliceArgs,
 }
 
 #[derive(Debug, Args)]
@@ -106,13 +124,6 @@ pub struct InputArgs {
     /// Field delimiter of every input file: one character, or `tab`
     #[arg(long, default_value = ",", value_name = "CHAR", value_parser = parse_delimiter)]
     pub delimiter: u8,
-    /// Slice by segment, loyalty, channel, category, campaign, campaign-type or column:NAME;
-    /// repeat for a cross-tab (--by segment --by channel)
-    #[arg(long, value_name = "DIM", value_parser = parse_dim)]
-    pub by: Vec<Dim>,
-    /// Measure each week (ISO), month, quarter or year of the window on its own
-    #[arg(long, value_enum, value_name = "UNIT")]
-    pub period: Option<PeriodArg>,
     /// Customer attributes CSV (customer_id, segment, loyalty, signup_date); they win over the
     /// attributes on order lines
     #[arg(long, value_name = "FILE")]
@@ -120,6 +131,21 @@ pub struct InputArgs {
     /// Confidence level of the ci_low..ci_high interval of proportions (Wilson score)
     #[arg(long, default_value_t = 0.95, value_name = "LEVEL")]
     pub confidence: f64,
+    /// Read a column under another header name, e.g. --map customer_id="Customer No" (repeatable)
+    #[arg(long, value_name = "CANONICAL=HEADER")]
+    pub map: Vec<String>,
+}
+
+/// How results are sliced and judged: `compute` and `report`.
+#[derive(Debug, Args)]
+pub struct SliceArgs {
+    /// Slice by segment, loyalty, channel, category, campaign, campaign-type or column:NAME;
+    /// repeat for a cross-tab (--by segment --by channel)
+    #[arg(long, value_name = "DIM", value_parser = parse_dim)]
+    pub by: Vec<Dim>,
+    /// Measure each week (ISO), month, quarter or year of the window on its own
+    #[arg(long, value_enum, value_name = "UNIT")]
+    pub period: Option<PeriodArg>,
     /// Hold values against an industry's benchmarks (see `xsell benchmarks`)
     #[arg(long, value_name = "NAME")]
     pub industry: Option<String>,
@@ -140,9 +166,45 @@ pub struct InputArgs {
     /// Order the groups by label or by value (highest first)
     #[arg(long, value_enum, default_value_t = SortArg::Group, value_name = "KEY")]
     pub sort: SortArg,
-    /// Read a column under another header name, e.g. --map customer_id="Customer No" (repeatable)
-    #[arg(long, value_name = "CANONICAL=HEADER")]
-    pub map: Vec<String>,
+}
+
+/// `xsell report`: the inputs and how to slice them.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub slice: SliceArgs,
+}
+
+/// `xsell compare`: two groups of one dimension, or two periods.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The metric to compare: a proportion (cross-sell, loyalty-cross-sell, repeat-rate, ...)
+    #[arg(short, long, value_name = "NAME", value_parser = PossibleValuesParser::new(metric_names()))]
+    pub metric: String,
+    /// The dimension the two groups belong to: segment, loyalty, channel, category, campaign,
+    /// campaign-type, column:NAME, or period (then --a and --b are periods such as 2025-02)
+    #[arg(long, value_name = "DIM")]
+    pub by: String,
+    /// The baseline group (A)
+    #[arg(long, value_name = "VALUE")]
+    pub a: String,
+    /// The group compared with it (B); the difference is B − A
+    #[arg(long, value_name = "VALUE")]
+    pub b: String,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchmarksArgs {
+    /// Your own benchmarks CSV (metric, industry, low, high), merged over the built-in table
+    #[arg(long, value_name = "FILE")]
+    pub benchmarks: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -267,24 +329,44 @@ pub struct Judging {
     pub top: Option<usize>,
 }
 
-impl InputArgs {
-    fn judging(&self) -> Result<Judging> {
-        let Some(z) = stats::z_for_level(self.confidence) else {
-            bail!(
-                "--confidence {}: expected a level between 0 and 1, e.g. 0.95",
-                self.confidence
-            );
+impl Judging {
+    /// Intervals at `confidence`, and nothing else.
+    pub fn plain(confidence: f64) -> Result<Judging> {
+        let Some(z) = stats::z_for_level(confidence) else {
+            bail!("--confidence {confidence}: expected a level between 0 and 1, e.g. 0.95");
         };
-        let mut benchmarks = Benchmarks::builtin();
+        Ok(Judging {
+            z,
+            confidence,
+            benchmarks: Benchmarks::builtin(),
+            industry: None,
+            color: ColorArg::Auto,
+            fail_under: None,
+            sort: SortBy::Group,
+            top: None,
+        })
+    }
+}
+
+impl SliceArgs {
+    pub fn slicing(&self) -> Slicing {
+        Slicing {
+            dims: self.by.clone(),
+            period: self.period.map(PeriodKind::from),
+        }
+    }
+
+    pub fn judging(&self, confidence: f64) -> Result<Judging> {
+        let mut judging = Judging::plain(confidence)?;
         if let Some(path) = &self.benchmarks {
-            benchmarks.merge_file(path)?;
+            judging.benchmarks.merge_file(path)?;
         }
         if let Some(industry) = &self.industry
-            && !benchmarks.has_industry(industry)
+            && !judging.benchmarks.has_industry(industry)
         {
             bail!(
                 "--industry {industry:?} has no benchmarks; known industries: {}",
-                benchmarks.industries().join(", ")
+                judging.benchmarks.industries().join(", ")
             );
         }
         if self.fail_under == Some(Threshold::Benchmark) && self.industry.is_none() {
@@ -293,24 +375,21 @@ impl InputArgs {
         if self.top == Some(0) {
             bail!("--top 0 would keep no group; give a number of groups from 1");
         }
-        Ok(Judging {
-            z,
-            confidence: self.confidence,
-            benchmarks,
-            industry: self.industry.clone(),
-            color: self.color,
-            fail_under: self.fail_under.clone(),
-            sort: match self.sort {
-                SortArg::Group => SortBy::Group,
-                SortArg::Value => SortBy::Value,
-            },
-            top: self.top,
-        })
+        judging.industry.clone_from(&self.industry);
+        judging.color = self.color;
+        judging.fail_under.clone_from(&self.fail_under);
+        judging.sort = match self.sort {
+            SortArg::Group => SortBy::Group,
+            SortArg::Value => SortBy::Value,
+        };
+        judging.top = self.top;
+        Ok(judging)
     }
 }
 
 impl InputArgs {
-    pub fn config(&self) -> Result<Config> {
+    /// The validated configuration, sliced by `slicing` and judged by `judging`.
+    pub fn config(&self, slicing: Slicing, judging: Judging) -> Result<Config> {
         if let (Some(from), Some(to)) = (self.from, self.to)
             && from > to
         {
@@ -349,10 +428,6 @@ impl InputArgs {
         known.dedup();
         let campaigns = self.campaigns.as_deref().map(Source::new);
         let customers = self.customers.as_deref().map(Source::new);
-        let slicing = Slicing {
-            dims: self.by.clone(),
-            period: self.period.map(PeriodKind::from),
-        };
         for (i, dim) in slicing.dims.iter().enumerate() {
             if slicing.dims[..i].contains(dim) {
                 bail!("--by {} is given twice", dim.name());
@@ -409,7 +484,7 @@ impl InputArgs {
             },
             format: self.format,
             output: self.output.clone(),
-            judging: self.judging()?,
+            judging,
         })
     }
 }

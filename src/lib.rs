@@ -24,6 +24,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Compute(args) => cmd::compute::run(args),
         Command::Report(args) => cmd::report::run(args),
+        Command::Compare(args) => cmd::compare::run(args),
+        Command::Benchmarks(args) => cmd::benchmarks::run(args).map(|()| ExitCode::SUCCESS),
         Command::Metrics(args) => cmd::metrics::run(args).map(|()| ExitCode::SUCCESS),
     }
 }

@@ -1,6 +1,8 @@
 //! One module per subcommand; this one holds what they share: reading the inputs through the
 //! metric fold, and writing the result.
 
+pub mod benchmarks;
+pub mod compare;
 pub mod compute;
 pub mod metrics;
 pub mod report;
@@ -188,7 +190,8 @@ pub fn finish(config: &Config, mut rows: Vec<Row>, summary: &Summary) -> Result<
     Ok(ExitCode::from(1))
 }
 
-/// Writes `rows` to `-o FILE` or standard output, buffered and flushed once.
+/// Writes `rows` to `-o FILE` or standard output; a table fits and colours itself only on a
+/// terminal (colour also with `--color always`, never with `NO_COLOR`).
 pub fn write(
     output: Option<&Path>,
     format: Format,
@@ -196,29 +199,35 @@ pub fn write(
     summary: Option<&Summary>,
     color: ColorArg,
 ) -> Result<()> {
+    let terminal = output.is_none() && io::stdout().is_terminal();
+    let color = match color {
+        ColorArg::Auto => terminal,
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+    } && !no_color();
+    let style = Style { terminal, color };
+    write_with(output, |out| {
+        output::write_rows(out, format, rows, summary, style)
+    })
+}
+
+/// Runs `write` on `-o FILE` or standard output, buffered and flushed once.
+pub fn write_with(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
     match output {
         Some(path) => {
             let file =
                 File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
             let mut out = BufWriter::new(file);
-            let style = Style {
-                terminal: false,
-                color: color == ColorArg::Always && !no_color(),
-            };
-            output::write_rows(&mut out, format, rows, summary, style)
+            write(&mut out)
                 .and_then(|()| out.flush())
                 .with_context(|| format!("cannot write {}", path.display()))
         }
         None => {
-            let terminal = io::stdout().is_terminal();
-            let color = match color {
-                ColorArg::Auto => terminal,
-                ColorArg::Always => true,
-                ColorArg::Never => false,
-            } && !no_color();
             let mut out = BufWriter::with_capacity(32 * 1024, io::stdout().lock());
-            output::write_rows(&mut out, format, rows, summary, Style { terminal, color })
-                .and_then(|()| out.flush())?;
+            write(&mut out).and_then(|()| out.flush())?;
             Ok(())
         }
     }

@@ -5,13 +5,16 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-use crate::cli::InputArgs;
+use crate::cli::ReportArgs;
 use crate::metrics::Metric;
 use crate::metrics::row::ALL;
 use crate::report::Threshold;
 
-pub fn run(args: &InputArgs) -> Result<ExitCode> {
-    let config = args.config()?;
+pub fn run(args: &ReportArgs) -> Result<ExitCode> {
+    let config = args.input.config(
+        args.slice.slicing(),
+        args.slice.judging(args.input.confidence)?,
+    )?;
     if let Some(Threshold::Value(v)) = config.judging.fail_under {
         bail!(
             "--fail-under {v} needs one metric: use xsell compute --metric NAME, or --fail-under benchmark"

@@ -115,6 +115,29 @@ impl PeriodKind {
         }
     }
 
+    /// The unit of a period label: `2025` a year, `2025-Q1` a quarter, `2025-W07` a week,
+    /// `2025-03` a month.
+    pub fn of_label(label: &str) -> Option<PeriodKind> {
+        let (year, rest) = label.split_at_checked(4)?;
+        if !year.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        match rest.strip_prefix('-') {
+            None if rest.is_empty() => Some(PeriodKind::Year),
+            Some(q)
+                if q.len() == 2
+                    && q.starts_with('Q')
+                    && matches!(&q[1..], "1" | "2" | "3" | "4") =>
+            {
+                Some(PeriodKind::Quarter)
+            }
+            Some(w) if w.starts_with('W') && digits(&w[1..], 2) => Some(PeriodKind::Week),
+            Some(m) if digits(m, 2) => Some(PeriodKind::Month),
+            _ => None,
+        }
+    }
+
     /// The first and last day of period `key`.
     pub fn bounds(self, key: i32) -> Option<(NaiveDate, NaiveDate)> {
         let first = match self {
@@ -408,6 +431,17 @@ mod tests {
                 .count(),
             4
         );
+    }
+
+    #[test]
+    fn period_labels_tell_their_unit() {
+        assert_eq!(PeriodKind::of_label("2025"), Some(PeriodKind::Year));
+        assert_eq!(PeriodKind::of_label("2025-Q3"), Some(PeriodKind::Quarter));
+        assert_eq!(PeriodKind::of_label("2025-W07"), Some(PeriodKind::Week));
+        assert_eq!(PeriodKind::of_label("2025-03"), Some(PeriodKind::Month));
+        for bad in ["25-03", "2025-Q5", "2025-3", "2025/03", "march"] {
+            assert_eq!(PeriodKind::of_label(bad), None, "{bad}");
+        }
     }
 
     #[test]

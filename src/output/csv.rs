@@ -1,21 +1,29 @@
 use std::io::{self, Write};
 
-use super::{BENCHMARK_COLUMNS, COLUMNS, benchmarked, cells};
+use super::{BENCHMARK_COLUMNS, COLUMNS, Cell, benchmarked, cells};
 use crate::metrics::Row;
 
 pub fn write(out: &mut dyn Write, rows: &[Row]) -> io::Result<()> {
     let benchmarks = benchmarked(rows);
+    let columns: Vec<&str> = COLUMNS
+        .iter()
+        .chain(
+            benchmarks
+                .then_some(&BENCHMARK_COLUMNS)
+                .into_iter()
+                .flatten(),
+        )
+        .copied()
+        .collect();
+    let records: Vec<Vec<Cell>> = rows.iter().map(|r| cells(r, benchmarks)).collect();
+    write_cells(out, &columns, &records)
+}
+
+pub fn write_cells(out: &mut dyn Write, columns: &[&str], records: &[Vec<Cell>]) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    let header = COLUMNS.iter().chain(
-        benchmarks
-            .then_some(&BENCHMARK_COLUMNS)
-            .into_iter()
-            .flatten(),
-    );
-    w.write_record(header).map_err(into_io)?;
-    for row in rows {
-        let cells = cells(row, benchmarks);
-        w.write_record(cells.iter().map(|c| c.csv()))
+    w.write_record(columns).map_err(into_io)?;
+    for record in records {
+        w.write_record(record.iter().map(|c| c.csv()))
             .map_err(into_io)?;
     }
     w.flush()

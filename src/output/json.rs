@@ -8,7 +8,7 @@ use crate::metrics::Row;
 
 pub fn write(out: &mut dyn Write, rows: &[Row]) -> io::Result<()> {
     let benchmarks = benchmarked(rows);
-    let names: Vec<&str> = COLUMNS
+    let columns: Vec<&str> = COLUMNS
         .iter()
         .chain(
             benchmarks
@@ -18,15 +18,20 @@ pub fn write(out: &mut dyn Write, rows: &[Row]) -> io::Result<()> {
         )
         .copied()
         .collect();
+    let records: Vec<Vec<Cell>> = rows.iter().map(|r| cells(r, benchmarks)).collect();
+    write_cells(out, &columns, &records)
+}
+
+pub fn write_cells(out: &mut dyn Write, columns: &[&str], records: &[Vec<Cell>]) -> io::Result<()> {
     out.write_all(b"[")?;
-    for (i, row) in rows.iter().enumerate() {
-        let fields: Vec<String> = names
+    for (i, record) in records.iter().enumerate() {
+        let fields: Vec<String> = columns
             .iter()
-            .zip(cells(row, benchmarks))
+            .zip(record)
             .map(|(name, cell)| {
                 let value = match cell {
-                    Cell::Text(s) => string(&s),
-                    Cell::Number(n) => n,
+                    Cell::Text(s) => string(s),
+                    Cell::Number(n) => n.clone(),
                     Cell::Null => "null".to_string(),
                 };
                 format!("{}: {value}", string(name))
@@ -35,7 +40,7 @@ pub fn write(out: &mut dyn Write, rows: &[Row]) -> io::Result<()> {
         let separator = if i == 0 { "" } else { "," };
         write!(out, "{separator}\n  {{{}}}", fields.join(", "))?;
     }
-    out.write_all(if rows.is_empty() { b"]\n" } else { b"\n]\n" })
+    out.write_all(if records.is_empty() { b"]\n" } else { b"\n]\n" })
 }
 
 fn string(s: &str) -> String {

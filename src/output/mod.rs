@@ -41,14 +41,14 @@ pub const BENCHMARK_COLUMNS: [&str; 4] = ["benchmark_low", "benchmark_high", "st
 
 /// One machine-readable cell: text, a number written as it is, or nothing (n/a, empty).
 #[derive(Clone, Debug, PartialEq)]
-enum Cell {
+pub enum Cell {
     Text(String),
     Number(String),
     Null,
 }
 
 impl Cell {
-    fn text(s: &str) -> Cell {
+    pub fn text(s: &str) -> Cell {
         if s.is_empty() {
             Cell::Null
         } else {
@@ -62,6 +62,26 @@ impl Cell {
             Cell::Text(s) | Cell::Number(s) => s,
             Cell::Null => "",
         }
+    }
+}
+
+/// A fraction or amount with 6 decimals, or nothing.
+pub fn number(value: Option<f64>) -> Cell {
+    value.map_or(Cell::Null, |v| Cell::Number(format!("{v:.6}")))
+}
+
+/// Writes records of named cells: CSV, a JSON array of objects, or a table (one record: one
+/// field per line).
+pub fn write_records(
+    out: &mut dyn Write,
+    format: Format,
+    columns: &[&str],
+    records: &[Vec<Cell>],
+) -> io::Result<()> {
+    match format {
+        Format::Csv => csv::write_cells(out, columns, records),
+        Format::Json => json::write_cells(out, columns, records),
+        Format::Table => table::write_cells(out, columns, records),
     }
 }
 

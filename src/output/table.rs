@@ -136,6 +136,31 @@ pub fn write(
     Ok(())
 }
 
+/// Records as a table; a single record is shown one field per line.
+pub fn write_cells(
+    out: &mut dyn Write,
+    columns: &[&str],
+    records: &[Vec<super::Cell>],
+) -> io::Result<()> {
+    let text = |c: &super::Cell| match c {
+        super::Cell::Text(s) | super::Cell::Number(s) => s.clone(),
+        super::Cell::Null => "n/a".to_string(),
+    };
+    let mut table = Table::new();
+    table.load_style(presets::UTF8_FULL_CONDENSED);
+    if let [record] = records {
+        for (name, cell) in columns.iter().zip(record) {
+            table.add_row([name.to_string(), text(cell)]);
+        }
+    } else {
+        table.set_header(columns.iter().copied());
+        for record in records {
+            table.add_row(record.iter().map(text));
+        }
+    }
+    writeln!(out, "{table}")
+}
+
 /// `12.0%–25.3%`: the confidence interval, in the value's unit.
 fn interval(row: &Row) -> String {
     row.ci.map_or_else(String::new, |(low, high)| {

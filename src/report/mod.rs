@@ -2,6 +2,7 @@
 //! benchmarks, ordering (`--sort`, `--top`) and the `--fail-under` check of cron jobs.
 
 pub mod benchmarks;
+pub mod compare;
 pub mod stats;
 
 use crate::metrics::row::{ALL, Judgement};

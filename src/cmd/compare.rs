@@ -1,0 +1,144 @@
+//! `xsell compare`: one proportion in two groups of a dimension, or in two periods.
+
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+
+use crate::cli::{CompareArgs, Judging};
+use crate::metrics::slice::{Dim, PeriodKind, Slicing};
+use crate::metrics::{Metric, Row};
+use crate::output::{self, Cell, number};
+use crate::report::{self, compare};
+
+const COLUMNS: [&str; 15] = [
+    "metric",
+    "by",
+    "a",
+    "b",
+    "value_a",
+    "value_b",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "verdict",
+    "numerator_a",
+    "denominator_a",
+    "numerator_b",
+    "denominator_b",
+];
+
+pub fn run(args: &CompareArgs) -> Result<ExitCode> {
+    let metric = Metric::from_name(&args.metric).filter(|m| report::is_proportion(m.name()));
+    let Some(metric) = metric else {
+        bail!(
+            "compare needs a proportion; {} is not one (use cross-sell, campaign-cross-sell, \
+             loyalty-cross-sell, ctr, conversion, retention or repeat-rate)",
+            args.metric
+        );
+    };
+    let by_period = args.by == "period";
+    let slicing = if by_period {
+        let kinds = (PeriodKind::of_label(&args.a), PeriodKind::of_label(&args.b));
+        let (Some(kind), Some(other)) = kinds else {
+            bail!(
+                "--by period: --a and --b must be periods such as 2025, 2025-Q1, 2025-03 or 2025-W07"
+            );
+        };
+        if kind != other {
+            bail!(
+                "--by period: {} and {} are periods of different lengths",
+                args.a,
+                args.b
+            );
+        }
+        Slicing {
+            dims: Vec::new(),
+            period: Some(kind),
+        }
+    } else {
+        let dim = Dim::parse(&args.by)
+            .map_err(|e| anyhow::anyhow!("--by {}: {e}, or period", args.by))?;
+        Slicing {
+            dims: vec![dim],
+            period: None,
+        }
+    };
+    let config = args
+        .input
+        .config(slicing, Judging::plain(args.input.confidence)?)?;
+    let (rows, _) = super::evaluate(&config, Some(vec![metric]))?;
+    let find = |value: &str| -> Result<(u64, u64)> {
+        let hit = rows.iter().find(|r| {
+            if by_period {
+                r.group == "all" && r.period.as_deref() == Some(value)
+            } else {
+                r.by == args.by.trim() && r.group == value && r.period.is_none()
+            }
+        });
+        match hit.and_then(report::proportion) {
+            Some(counts) => Ok(counts),
+            None => bail!(
+                "{} has no group {value:?}; groups: {}",
+                describe(args),
+                groups(&rows, by_period).join(", ")
+            ),
+        }
+    };
+    let (a, b) = (find(&args.a)?, find(&args.b)?);
+    let c = compare::compare(a, b, config.judging.z, config.judging.confidence);
+    let count = |n: u64| Cell::Number(n.to_string());
+    let record = vec![
+        Cell::text(metric.name()),
+        Cell::text(&args.by),
+        Cell::text(&args.a),
+        Cell::text(&args.b),
+        number(c.value_a),
+        number(c.value_b),
+        number(c.difference),
+        number(c.ci.map(|ci| ci.0)),
+        number(c.ci.map(|ci| ci.1)),
+        c.p_value.map_or(Cell::Null, |p| {
+            // Small p-values keep their digits: 3.2e-9, not 0.000000.
+            Cell::Number(if p < 1e-4 {
+                format!("{p:.3e}")
+            } else {
+                format!("{p:.6}")
+            })
+        }),
+        Cell::text(&c.verdict),
+        count(a.0),
+        count(a.1),
+        count(b.0),
+        count(b.1),
+    ];
+    super::write_with(config.output.as_deref(), |out| {
+        output::write_records(out, config.format, &COLUMNS, &[record])
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn describe(args: &CompareArgs) -> String {
+    if args.by == "period" {
+        "the window".to_string()
+    } else {
+        format!("--by {}", args.by)
+    }
+}
+
+/// The groups (or periods) there are, for an error message.
+fn groups(rows: &[Row], by_period: bool) -> Vec<String> {
+    let mut names: Vec<String> = rows
+        .iter()
+        .filter_map(|r| {
+            if by_period {
+                r.period.clone()
+            } else {
+                (r.group != "all").then(|| r.group.clone())
+            }
+        })
+        .collect();
+    names.dedup();
+    names.truncate(20);
+    names
+}
