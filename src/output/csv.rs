@@ -1,21 +1,10 @@
 use std::io::{self, Write};
 
-use super::{BENCHMARK_COLUMNS, COLUMNS, Cell, benchmarked, cells};
+use super::{Cell, records};
 use crate::metrics::Row;
 
 pub fn write(out: &mut dyn Write, rows: &[Row]) -> io::Result<()> {
-    let benchmarks = benchmarked(rows);
-    let columns: Vec<&str> = COLUMNS
-        .iter()
-        .chain(
-            benchmarks
-                .then_some(&BENCHMARK_COLUMNS)
-                .into_iter()
-                .flatten(),
-        )
-        .copied()
-        .collect();
-    let records: Vec<Vec<Cell>> = rows.iter().map(|r| cells(r, benchmarks)).collect();
+    let (columns, records) = records(rows);
     write_cells(out, &columns, &records)
 }
 

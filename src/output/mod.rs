@@ -85,9 +85,21 @@ pub fn write_records(
     }
 }
 
-/// Whether the rows carry benchmark columns.
-fn benchmarked(rows: &[Row]) -> bool {
-    rows.iter().any(|r| r.benchmark.is_some())
+/// The column names and cells of rows for CSV and JSON: the benchmark columns only when some
+/// row has a benchmark.
+fn records(rows: &[Row]) -> (Vec<&'static str>, Vec<Vec<Cell>>) {
+    let benchmarks = rows.iter().any(|r| r.benchmark.is_some());
+    let columns = COLUMNS
+        .iter()
+        .chain(
+            benchmarks
+                .then_some(&BENCHMARK_COLUMNS)
+                .into_iter()
+                .flatten(),
+        )
+        .copied()
+        .collect();
+    (columns, rows.iter().map(|r| cells(r, benchmarks)).collect())
 }
 
 /// The cells of a row for CSV and JSON, in the order of [`COLUMNS`] (and
