@@ -139,6 +139,11 @@ fn groups(rows: &[Row], by_period: bool) -> Vec<String> {
         })
         .collect();
     names.dedup();
-    names.truncate(20);
+    const SHOWN: usize = 20;
+    if names.len() > SHOWN {
+        let more = names.len() - SHOWN;
+        names.truncate(SHOWN);
+        names.push(format!("... ({more} more)"));
+    }
     names
 }

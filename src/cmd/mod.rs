@@ -51,9 +51,18 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
         None => {
             let (able, unable): (Vec<Metric>, Vec<Metric>) =
                 Metric::ALL.iter().partition(|m| missing(m).is_none());
+            // One note per reason: "skipped ctr, roi: each needs ...".
+            let mut reasons: Vec<(String, Vec<&str>)> = Vec::new();
             for metric in unable {
                 let why = missing(&metric).unwrap_or_default();
-                eprintln!("xsell: note: skipped {}: it {why}", metric.name());
+                match reasons.iter_mut().find(|(w, _)| *w == why) {
+                    Some((_, names)) => names.push(metric.name()),
+                    None => reasons.push((why, vec![metric.name()])),
+                }
+            }
+            for (why, names) in reasons {
+                let subject = if names.len() == 1 { "it" } else { "each" };
+                eprintln!("xsell: note: skipped {}: {subject} {why}", names.join(", "));
             }
             able
         }

@@ -10,7 +10,8 @@ use super::{Context, Tally};
 
 /// `retention` for each period P of the window after its first (calendar months, or the unit of
 /// `--period`) = customers with an order in both P−1 and P / customers with an order in P−1; a
-/// pooled row (sums of numerators and of denominators, empty period) comes first.
+/// pooled row (sums of numerators and of denominators, empty period) comes first, then the rows
+/// of each period.
 pub fn retention(ctx: &Context, activity: &Activity) -> Vec<Row> {
     let unit = ctx.settings.slicing.period.unwrap_or(PeriodKind::Month);
     let active: HashSet<(u32, u32, i32)> = activity
@@ -35,7 +36,8 @@ pub fn retention(ctx: &Context, activity: &Activity) -> Vec<Row> {
         Some((first, last)) => unit.range(first, last).skip(1).collect(),
         None => Vec::new(),
     };
-    ctx.rows(&tally, true, |label, cell| {
+    let labels: Vec<String> = periods.iter().map(|&p| unit.label(p)).collect();
+    let mut rows = ctx.rows(&tally, true, |label, cell| {
         let empty = BTreeMap::new();
         let by_period = cell.map_or(&empty, |(_, t)| t);
         let mut rows = Vec::new();
@@ -55,7 +57,16 @@ pub fn retention(ctx: &Context, activity: &Activity) -> Vec<Row> {
             Row::rate("retention", ALL, numerator, Some(denominator)).labelled(label),
         );
         rows
-    })
+    });
+    // Period-major, like every other metric: the pooled rows (all, then each group), then each
+    // period's rows. The sort is stable, so the groups keep their order within a period.
+    let position = |row: &Row| {
+        row.period
+            .as_ref()
+            .and_then(|p| labels.iter().position(|l| l == p))
+    };
+    rows.sort_by_key(|row| position(row).map_or(0, |i| i + 1));
+    rows
 }
 
 /// `repeat-rate` = customers with >= 2 orders in the scope / customers with >= 1.
