@@ -3,7 +3,7 @@
 //! metric shares (first purchase date, loyalty membership). Memory grows with customers and
 //! orders, never with lines.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use anyhow::{Result, bail};
 use chrono::NaiveDate;

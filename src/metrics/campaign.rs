@@ -4,7 +4,7 @@
 //! needed cell is empty is n/a and left out of the `all` row. Lines attributed to a campaign
 //! that campaigns.csv does not list are left out of every campaign metric (xsell warns).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use chrono::NaiveDate;
 
@@ -57,7 +57,7 @@ impl CampaignFold {
     /// `conversion` = conversions / impressions. A campaign with no conversions value counts the
     /// distinct customers with attributed purchase lines in the window instead.
     pub fn conversion(&self, ctx: &Context) -> Result<Vec<Row>> {
-        let mut buyers: HashMap<u32, u64> = HashMap::new();
+        let mut buyers: HashMap<u32, u64> = HashMap::default();
         for &(campaign, _) in &self.buyers {
             *buyers.entry(campaign).or_default() += 1;
         }
@@ -87,7 +87,7 @@ impl CampaignFold {
     /// `cac` = cost / new customers: customers whose first order date is in the window and who
     /// have a purchase line attributed to the campaign on that date.
     pub fn cac(&self, ctx: &Context) -> Result<Vec<Row>> {
-        let mut acquired: HashMap<u32, HashSet<u32>> = HashMap::new();
+        let mut acquired: HashMap<u32, HashSet<u32>> = HashMap::default();
         for (&(customer, campaign), &date) in &self.first_attributed {
             if ctx.first_order(customer) == Some(date) && self.window.contains(date) {
                 acquired.entry(campaign).or_default().insert(customer);

@@ -4,7 +4,7 @@
 //! row; only the lines dated inside the window are measured. Each fold keeps the earliest date per
 //! (customer, item), so the result never depends on the order of rows.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use chrono::NaiveDate;
 
@@ -58,9 +58,9 @@ impl CrossSell {
     pub fn new(level: Level) -> CrossSell {
         CrossSell {
             level,
-            baskets: HashMap::new(),
-            wide_baskets: HashMap::new(),
-            members: HashMap::new(),
+            baskets: HashMap::default(),
+            wide_baskets: HashMap::default(),
+            members: HashMap::default(),
         }
     }
 
@@ -144,7 +144,7 @@ impl CampaignCrossSell {
     }
 
     pub fn rows(&self, ctx: &Context) -> Result<Vec<Row>> {
-        let mut won: HashSet<(u32, u32)> = HashSet::new();
+        let mut won: HashSet<(u32, u32)> = HashSet::default();
         for (&(customer, campaign, item), &date) in &self.first_attributed {
             let new_item = self.first_bought.get(&(customer, item)) == Some(&date);
             let returning = ctx.first_order(customer).is_some_and(|first| first < date);
@@ -152,7 +152,7 @@ impl CampaignCrossSell {
                 won.insert((campaign, customer));
             }
         }
-        let mut by_campaign: HashMap<u32, HashSet<u32>> = HashMap::new();
+        let mut by_campaign: HashMap<u32, HashSet<u32>> = HashMap::default();
         for (campaign, customer) in won {
             by_campaign.entry(campaign).or_default().insert(customer);
         }
@@ -214,7 +214,7 @@ impl LoyaltyCrossSell {
     }
 
     pub fn rows(&self, ctx: &Context, activity: &Activity) -> Vec<Row> {
-        let mut cross: HashSet<(u32, u32)> = HashSet::new();
+        let mut cross: HashSet<(u32, u32)> = HashSet::default();
         for (&(customer, _), (date, orders)) in &self.first_bought {
             if ctx.first_order(customer).is_some_and(|first| first < *date) {
                 cross.extend(orders);

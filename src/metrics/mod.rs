@@ -17,7 +17,7 @@ use std::collections::hash_map::Entry;
 
 use chrono::NaiveDate;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::input::{Book, Campaign, Campaigns, Line};
 pub use registry::{Info, Inputs, Metric};
@@ -88,7 +88,7 @@ pub struct Tally<T> {
 impl<T> Default for Tally<T> {
     fn default() -> Tally<T> {
         Tally {
-            cells: HashMap::new(),
+            cells: HashMap::default(),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Loyalty over time: period-to-period retention and repeat-purchase rate, both from the orders
 //! with a purchase line in each scope.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 
 use super::row::{ALL, Row};
 use super::slice::PeriodKind;
@@ -71,7 +72,7 @@ pub fn retention(ctx: &Context, activity: &Activity) -> Vec<Row> {
 
 /// `repeat-rate` = customers with >= 2 orders in the scope / customers with >= 1.
 pub fn repeat_rate(ctx: &Context, activity: &Activity) -> Vec<Row> {
-    let mut orders_of: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut orders_of: HashMap<(u32, u32), u32> = HashMap::default();
     for &(scope, order) in activity.orders() {
         *orders_of
             .entry((scope, ctx.customer_of(order)))

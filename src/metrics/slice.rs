@@ -6,7 +6,7 @@
 //! dimensions (segment, loyalty) are attributes of a customer, known only once every line is
 //! read: customers are split into *cohorts* when the results are made.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -238,7 +238,7 @@ impl Router {
             whole_window_too: whole_window_too && slicing.period.is_some(),
             campaign_types,
             types,
-            ids: HashMap::new(),
+            ids: HashMap::default(),
             keys: Vec::new(),
             slots: Vec::new(),
         }
@@ -353,7 +353,7 @@ impl Cohorts {
         if dims.is_empty() {
             return Cohorts::default();
         }
-        let mut ids: HashMap<Box<[u32]>, u32> = HashMap::new();
+        let mut ids: HashMap<Box<[u32]>, u32> = HashMap::default();
         let mut cohorts = Cohorts::default();
         for (c, facts) in book.customer.iter().enumerate() {
             let given = attributes(c as u32).unwrap_or_default();

@@ -1,6 +1,6 @@
 //! Value metrics: average order value and customer lifetime value.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::row::{ALL, Row, Unit};
 use super::slice::Slot;
@@ -43,7 +43,7 @@ impl Activity {
         for (&(scope, customer), &money) in &self.revenue {
             tally.add(ctx, scope, customer, |t| t.revenue += money);
         }
-        let mut buyers: HashSet<(u32, u32)> = HashSet::new();
+        let mut buyers: HashSet<(u32, u32)> = HashSet::default();
         for &(scope, order) in &self.orders {
             let customer = ctx.customer_of(order);
             let new_buyer = u64::from(buyers.insert((scope, customer)));
