@@ -5,10 +5,10 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
-use super::Line;
+use super::orders::Row;
+use super::{Line, RowError};
 
 /// Maps texts to dense ids `0..len` and back.
 #[derive(Debug, Default)]
@@ -89,44 +89,67 @@ pub struct Book {
 }
 
 impl Book {
-    /// Interns `order_id` and checks that it agrees with its earlier lines on customer and date.
-    pub fn order(
-        &mut self,
-        order_id: &str,
-        customer: u32,
-        date: NaiveDate,
-        file: u32,
-        line: u64,
-    ) -> Result<u32> {
-        let id = self.order_ids.intern(order_id);
-        match self.orders.get(id as usize) {
-            None => self.orders.push(Order {
+    /// Checks that a row agrees with the earlier lines of its order on customer and date.
+    pub(crate) fn check_order(&self, row: &Row, file: u32, line: u64) -> Result<(), RowError> {
+        let Some(order) = self
+            .order_ids
+            .get(row.order)
+            .and_then(|id| self.orders.get(id as usize))
+        else {
+            return Ok(());
+        };
+        let same_customer = self.customers.get(row.customer) == Some(order.customer);
+        if same_customer && order.date == row.date {
+            return Ok(());
+        }
+        let (what, now, before) = if same_customer {
+            ("date", row.date.to_string(), order.date.to_string())
+        } else {
+            (
+                "customer",
+                row.customer.to_string(),
+                self.customers.name(order.customer).to_string(),
+            )
+        };
+        let (first_file, first_line) = order.seen_at;
+        Err(RowError {
+            file: self.file_name(file).to_string(),
+            line,
+            message: format!(
+                "order {:?} has {what} {now:?}, but {}:{first_line} gives it {what} {before:?}; \
+                 an order's lines must share one customer and one date",
+                row.order,
+                self.file_name(first_file),
+            ),
+        })
+    }
+
+    /// Interns a checked row into a [`Line`].
+    pub(crate) fn admit(&mut self, row: &Row, file: u32, line: u64) -> Line {
+        let customer = self.customers.intern(row.customer);
+        let order = self.order_ids.intern(row.order);
+        if order as usize == self.orders.len() {
+            self.orders.push(Order {
                 customer,
-                date,
+                date: row.date,
                 has_purchase: false,
                 seen_at: (file, line),
-            }),
-            Some(order) if order.customer == customer && order.date == date => {}
-            Some(order) => {
-                let (what, now, before) = if order.customer != customer {
-                    (
-                        "customer",
-                        self.customers.name(customer).to_string(),
-                        self.customers.name(order.customer).to_string(),
-                    )
-                } else {
-                    ("date", date.to_string(), order.date.to_string())
-                };
-                let (first_file, first_line) = order.seen_at;
-                bail!(
-                    "{}:{line}: order {order_id:?} has {what} {now:?}, but {}:{first_line} gives it {what} {before:?}; \
-                     an order's lines must share one customer and one date",
-                    self.file_name(file),
-                    self.file_name(first_file),
-                );
-            }
+            });
         }
-        Ok(id)
+        Line {
+            order,
+            customer,
+            date: row.date,
+            product: self.products.intern(row.product),
+            category: row.category.map(|c| self.categories.intern(c)),
+            quantity: row.quantity,
+            amount: row.amount,
+            channel: row.channel.map(|c| self.channels.intern(c)),
+            campaign: row.campaign.map(|c| self.campaigns.intern(c)),
+            segment: row.segment.map(|c| self.segments.intern(c)),
+            loyalty: row.loyalty,
+            extra: row.extra.map(|c| self.extras.intern(c)),
+        }
     }
 
     fn file_name(&self, file: u32) -> &str {

@@ -62,6 +62,20 @@ impl Default for ReadOptions {
     }
 }
 
+/// A row that cannot be read as a whole: wrong number of fields, or at odds with an earlier row.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}:{line}: {message}")]
+pub struct RowError {
+    pub file: String,
+    pub line: u64,
+    pub message: String,
+}
+
+/// Whether an error is about one row (which `--skip-invalid` may skip) rather than a whole file.
+pub fn is_row_error(err: &anyhow::Error) -> bool {
+    err.downcast_ref::<FieldError>().is_some() || err.downcast_ref::<RowError>().is_some()
+}
+
 /// A cell that does not hold what its column needs.
 #[derive(Debug, thiserror::Error)]
 #[error("{file}:{line}: column {column}: {value:?} is not valid; expected {expected}")]

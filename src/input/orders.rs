@@ -4,7 +4,7 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
 use super::table::{Spec, Table};
-use super::{Book, ReadOptions, Source, date};
+use super::{Book, FieldError, ReadOptions, Source, date};
 use crate::money::Money;
 
 /// The columns of orders.csv, by canonical name.
@@ -174,66 +174,78 @@ fn read_table(
     each: &mut impl FnMut(&Line),
 ) -> Result<()> {
     while t.next_row()? {
-        let customer = book.customers.intern(t.required(CUSTOMER)?);
-        let date_text = t.required(DATE)?;
-        let date =
-            date::parse(date_text).ok_or_else(|| t.invalid(DATE, date_text, date::EXPECTED))?;
-        let order = book.order(t.required(ORDER)?, customer, date, file, t.line())?;
-        let product = book.products.intern(t.required(PRODUCT)?);
-        let amount_text = t.required(AMOUNT)?;
-        let amount =
-            Money::parse(amount_text).map_err(|e| t.invalid(AMOUNT, amount_text, e.expected()))?;
-        let quantity = match t.cell(QUANTITY)? {
-            None | Some("") => 1,
-            Some(text) => match text.parse::<i64>() {
-                Ok(q) if q >= 0 || amount.is_negative() => q,
-                _ => {
-                    return Err(t
-                        .invalid(
-                            QUANTITY,
-                            text,
-                            "a whole number >= 0 (negative only on a return line)",
-                        )
-                        .into());
-                }
-            },
-        };
-        let category = optional(&t, CATEGORY, columns.category)?.map(|c| book.categories.intern(c));
-        let channel = optional(&t, CHANNEL, columns.channel)?
-            .filter(|c| !c.is_empty())
-            .map(|c| book.channels.intern(c));
-        let campaign = optional(&t, CAMPAIGN, columns.campaign)?
-            .filter(|c| !c.is_empty())
-            .map(|c| book.campaigns.intern(c));
-        let segment = optional(&t, SEGMENT, columns.segment)?
-            .filter(|c| !c.is_empty())
-            .map(|c| book.segments.intern(c));
-        let loyalty = match optional(&t, LOYALTY, columns.loyalty)? {
-            None | Some("") => None,
-            Some(text) => Some(
-                parse_flag(text)
-                    .ok_or_else(|| t.invalid(LOYALTY, text, "true/false, 1/0 or yes/no"))?,
-            ),
-        };
-        let extra = t.extra_cell()?.map(|v| book.extras.intern(v));
-        let line = Line {
-            order,
-            customer,
-            date,
-            product,
-            category,
-            quantity,
-            amount,
-            channel,
-            campaign,
-            segment,
-            loyalty,
-            extra,
-        };
+        let row = parse_row(&t, columns)?;
+        book.check_order(&row, file, t.line())?;
+        let line = book.admit(&row, file, t.line());
         book.record(&line);
         each(&line);
     }
     Ok(())
+}
+
+/// An order line as written: every cell checked, nothing interned yet, so that a bad row leaves
+/// no trace.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Row<'a> {
+    pub order: &'a str,
+    pub customer: &'a str,
+    pub date: NaiveDate,
+    pub product: &'a str,
+    pub category: Option<&'a str>,
+    pub quantity: i64,
+    pub amount: Money,
+    pub channel: Option<&'a str>,
+    pub campaign: Option<&'a str>,
+    pub segment: Option<&'a str>,
+    pub loyalty: Option<bool>,
+    pub extra: Option<&'a str>,
+}
+
+/// `None` for an empty cell.
+fn non_empty(cell: Option<&str>) -> Option<&str> {
+    cell.filter(|c| !c.is_empty())
+}
+
+fn parse_row(t: &Table, columns: OrderColumns) -> Result<Row<'_>, FieldError> {
+    let date_text = t.required(DATE)?;
+    let date = date::parse(date_text).ok_or_else(|| t.invalid(DATE, date_text, date::EXPECTED))?;
+    let amount_text = t.required(AMOUNT)?;
+    let amount =
+        Money::parse(amount_text).map_err(|e| t.invalid(AMOUNT, amount_text, e.expected()))?;
+    let quantity = match t.cell(QUANTITY)? {
+        None | Some("") => 1,
+        Some(text) => match text.parse::<i64>() {
+            Ok(q) if q >= 0 || amount.is_negative() => q,
+            _ => {
+                let expected = "a whole number >= 0 (negative only on a return line)";
+                return Err(t.invalid(QUANTITY, text, expected));
+            }
+        },
+    };
+    let optional = |spec: usize, present: bool| -> Result<Option<&str>, FieldError> {
+        Ok(if present { t.cell(spec)? } else { None })
+    };
+    let loyalty = match optional(LOYALTY, columns.loyalty)? {
+        None | Some("") => None,
+        Some(text) => Some(
+            parse_flag(text)
+                .ok_or_else(|| t.invalid(LOYALTY, text, "true/false, 1/0 or yes/no"))?,
+        ),
+    };
+    Ok(Row {
+        order: t.required(ORDER)?,
+        customer: t.required(CUSTOMER)?,
+        date,
+        product: t.required(PRODUCT)?,
+        category: optional(CATEGORY, columns.category)?,
+        quantity,
+        amount,
+        channel: non_empty(optional(CHANNEL, columns.channel)?),
+        campaign: non_empty(optional(CAMPAIGN, columns.campaign)?),
+        segment: non_empty(optional(SEGMENT, columns.segment)?),
+        loyalty,
+        extra: t.extra_cell()?,
+    })
 }
 
 pub(crate) fn parse_flag(text: &str) -> Option<bool> {
@@ -242,9 +254,4 @@ pub(crate) fn parse_flag(text: &str) -> Option<bool> {
         "false" | "0" | "no" | "n" | "f" => Some(false),
         _ => None,
     }
-}
-
-/// The cell of an optional column that every file has; `None` when some file lacks it.
-fn optional(t: &Table, spec: usize, present: bool) -> Result<Option<&str>> {
-    Ok(if present { t.cell(spec)? } else { None })
 }

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use anyhow::{Context, Result, bail};
 use csv::{ByteRecord, ReaderBuilder, Trim};
 
-use super::{FieldError, ReadOptions, Source};
+use super::{FieldError, ReadOptions, RowError, Source};
 
 /// A column xsell knows by its canonical name.
 #[derive(Clone, Copy, Debug)]
@@ -194,14 +194,21 @@ impl Table {
                     pos,
                     expected_len,
                     len,
-                } => anyhow::anyhow!(
-                    "{}:{}: the row has {len} fields, but the header has {expected_len}; \
-                     quote fields that contain the delimiter",
-                    self.name,
-                    self.lines
+                } => {
+                    let line = self
+                        .lines
                         .borrow_mut()
-                        .line_at(pos.as_ref().map_or(0, |p| p.byte())),
-                ),
+                        .line_at(pos.as_ref().map_or(0, |p| p.byte()));
+                    self.line = line;
+                    anyhow::Error::new(RowError {
+                        file: self.name.clone(),
+                        line,
+                        message: format!(
+                            "the row has {len} fields, but the header has {expected_len}; \
+                             quote fields that contain the delimiter"
+                        ),
+                    })
+                }
                 _ => anyhow::Error::new(err).context(format!("{}: cannot read CSV", self.name)),
             }),
         }

@@ -2,7 +2,7 @@
 
 use super::slice::{Cohorts, Dim, Router};
 use super::{Fold, Metric, Row, Settings};
-use crate::input::{Book, Campaign, Campaigns, Line};
+use crate::input::{Book, Campaign, Campaigns, orders};
 use crate::money::Money;
 
 /// Runs `metric` over lines written one per string as
@@ -38,24 +38,24 @@ pub fn try_run(
     for (n, text) in lines.iter().enumerate() {
         let f: Vec<&str> = text.split_whitespace().collect();
         assert_eq!(f.len(), 8, "test line {text:?} needs 8 fields");
-        let customer = book.customers.intern(f[1]);
-        let date = f[2].parse().expect("test date");
-        let line = Line {
-            order: book
-                .order(f[0], customer, date, 0, n as u64 + 2)
-                .expect("consistent test order"),
-            customer,
-            date,
-            product: book.products.intern(f[3]),
-            category: Some(book.categories.intern(f[4])),
+        let row = orders::Row {
+            order: f[0],
+            customer: f[1],
+            date: f[2].parse().expect("test date"),
+            product: f[3],
+            category: Some(f[4]),
             quantity: 1,
             amount: Money::parse(f[5]).expect("test amount"),
             channel: None,
-            campaign: (f[6] != "-").then(|| book.campaigns.intern(f[6])),
+            campaign: (f[6] != "-").then_some(f[6]),
             segment: None,
             loyalty: Some(f[7] == "y"),
             extra: None,
         };
+        let at = n as u64 + 2;
+        book.check_order(&row, 0, at)
+            .expect("consistent test order");
+        let line = book.admit(&row, 0, at);
         book.record(&line);
         fold.add(&line, router.route(&line));
     }
