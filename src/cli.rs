@@ -52,7 +52,7 @@ Examples:
     long_about = "Cross-sell and cross-promotion KPIs from order-line and campaign CSV files.\n\n\
         Reads orders.csv (one row per order line) and, for campaign metrics, campaigns.csv, and prints \
         each KPI with the numerator and denominator it comes from. Money is exact; a rate with a zero \
-        denominator is n/a.\n\nExit codes: 0 success, 2 usage or input error.",
+        denominator is n/a.\n\nExit codes: 0 success, 1 a value below --fail-under, 2 usage or input error.",
     after_help = EXAMPLES
 )]
 pub struct Cli {
@@ -109,9 +109,10 @@ pub struct InputArgs {
     /// Write the output to FILE instead of standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Count distinct products or distinct categories (cross-sell, campaign-cross-sell)
-    #[arg(long, value_enum, default_value_t = LevelArg::Product)]
-    pub level: LevelArg,
+    /// Count distinct products (the default) or distinct categories (cross-sell,
+    /// campaign-cross-sell); --by category counts categories
+    #[arg(long, value_enum)]
+    pub level: Option<LevelArg>,
     /// How to compute customer lifetime value
     #[arg(long, value_enum, default_value_t = ClvArg::Historic)]
     pub clv_model: ClvArg,
@@ -152,8 +153,8 @@ pub struct SliceArgs {
     /// Your own benchmarks CSV (metric, industry, low, high), merged over the built-in table
     #[arg(long, value_name = "FILE")]
     pub benchmarks: Option<PathBuf>,
-    /// Colour the benchmark status in the table: auto (on a terminal, unless NO_COLOR is set),
-    /// always or never
+    /// Colour the benchmark status in the table: auto (on a terminal), always or never; never
+    /// when NO_COLOR is set
     #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
     pub color: ColorArg,
     /// Exit 1 after printing when a value is below VALUE (a fraction for rates, an amount for
@@ -428,6 +429,18 @@ impl InputArgs {
         known.dedup();
         let campaigns = self.campaigns.as_deref().map(Source::new);
         let customers = self.customers.as_deref().map(Source::new);
+        // Cross-sell by category is the share buying in two categories or more.
+        let by_category = slicing.dims.contains(&Dim::Category);
+        let level = match self.level {
+            Some(LevelArg::Product) if by_category => {
+                bail!(
+                    "--level product contradicts --by category, which counts categories; drop --level"
+                )
+            }
+            Some(LevelArg::Category) => Level::Category,
+            _ if by_category => Level::Category,
+            _ => Level::Product,
+        };
         for (i, dim) in slicing.dims.iter().enumerate() {
             if slicing.dims[..i].contains(dim) {
                 bail!("--by {} is given twice", dim.name());
@@ -473,12 +486,7 @@ impl InputArgs {
                     from: self.from,
                     to: self.to,
                 },
-                // Cross-sell by category is the share buying in two categories or more.
-                level: match self.level {
-                    _ if slicing.dims.contains(&Dim::Category) => Level::Category,
-                    LevelArg::Product => Level::Product,
-                    LevelArg::Category => Level::Category,
-                },
+                level,
                 clv,
                 slicing,
             },

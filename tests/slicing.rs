@@ -890,3 +890,155 @@ fn columns_stay_stable() {
         assert!(same, "{v}: JSON keys = CSV columns");
     }
 }
+
+// ==== 12. Regressions from review ====
+
+const LOYAL: &str = "\
+order_id,customer_id,order_date,product_id,category,amount,loyalty
+1,A,2025-01-01,P1,x,10,false
+2,A,2025-01-02,P2,y,10,false
+3,B,2025-01-01,P1,x,10,true
+4,B,2025-01-02,P1,x,10,true
+";
+
+#[test]
+fn loyalty_cross_sell_takes_membership_from_the_customers_file() {
+    // The file makes A the member, not B. A's orders: 1 (first order) and 2 (category y is new,
+    // A bought before): 1 cross-sell order of 2. B's orders 3, 4 buy x again: 0 of 2.
+    let file = "customer_id,loyalty\nA,yes\nB,no\n";
+    let w = Workdir::with(&[("o.csv", LOYAL), ("c.csv", file)]);
+    let rows = w.csv("compute o.csv -m loyalty-cross-sell --by loyalty --customers c.csv");
+    expect(
+        &rows,
+        "loyalty-cross-sell,,all,,1,2,0.5 loyalty-cross-sell,loyalty,member,,1,2,0.5
+         loyalty-cross-sell,loyalty,non-member,,0,2,0",
+    );
+    // Without the file the lines make B the member: 0 of 2.
+    expect(
+        &w.csv("compute o.csv -m loyalty-cross-sell"),
+        "loyalty-cross-sell,,all,,0,2,0",
+    );
+    // The orders need no loyalty column when the customers file has one.
+    let bare: String = LOYAL
+        .lines()
+        .map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\n")
+        .collect();
+    let w = Workdir::with(&[("o.csv", &bare), ("c.csv", file)]);
+    let rows = w.csv("compute o.csv -m loyalty-cross-sell --customers c.csv");
+    expect(&rows, "loyalty-cross-sell,,all,,1,2,0.5");
+}
+
+#[test]
+fn fail_under_looks_at_the_metric_not_its_formula_factors() {
+    // Revenue 20 over 2 orders of 1 customer in 2 days: AOV 10, frequency 2 / 1 / (2 / 365.25)
+    // = 365.25 a year, CLV = 10 x 365.25 x 2 years x 0.5 = 3652.5. Its factor rows (margin 0.5,
+    // lifespan 2) are below 5 but are not the metric.
+    let o = "order_id,customer_id,order_date,product_id,amount\n1,A,2025-01-01,P1,10\n2,A,2025-01-02,P1,10\n";
+    let w = Workdir::with(&[("o.csv", o)]);
+    let line = "compute o.csv -m clv --clv-model formula --margin 0.5 --lifespan 2 --format csv";
+    let (code, out, _) = run(&mut w.cmd(&format!("{line} --fail-under 5")));
+    assert_eq!(code, Some(0));
+    close(
+        &find(&parse_csv(&out), "clv", "", "all", "")["value"],
+        3652.5,
+        1e-6,
+    );
+    let (code, _, err) = run(&mut w.cmd(&format!("{line} --fail-under 5000")));
+    assert_eq!(code, Some(1), "{err}");
+}
+
+#[test]
+fn industry_columns_are_there_whatever_the_rows_hold() {
+    // aov has no built-in benchmark, and an empty window has no value: the columns stay.
+    for extra in ["", "--from 2030-01-01"] {
+        let w = Workdir::with(&[("o.csv", LINES)]);
+        let out = ok(&mut w.cmd(&format!(
+            "compute o.csv -m aov --industry e-commerce --format csv {extra}"
+        )));
+        let header = out.lines().next().unwrap();
+        assert_eq!(
+            header,
+            format!("{HEADER},benchmark_low,benchmark_high,status,rating")
+        );
+    }
+}
+
+#[test]
+fn an_empty_window_under_period_still_says_n_a() {
+    let w = Workdir::with(&[("o.csv", LINES)]);
+    let rows = w.csv("compute o.csv -m cross-sell --period month --from 2030-01-01");
+    expect(&rows, "cross-sell,,all,,0,0,");
+}
+
+#[test]
+fn campaign_type_of_unlisted_campaigns_is_unknown() {
+    // campaigns.csv lists only K1 (email). Lines: A/K1 10 (email); A/K2 10, and B/K3 two lines of
+    // 10 in one order (unlisted: (unknown)); C organic 10 ((none)). AOV: email 10/1, (unknown)
+    // (10 + 10 + 10) / 2 orders = 15, (none) 10/1.
+    let camp = "campaign_id,campaign_type\nK1,email\n";
+    let w = Workdir::with(&[("o.csv", LINES), ("c.csv", camp)]);
+    let (code, out, err) =
+        run(&mut w.cmd("compute o.csv -m aov --by campaign-type --campaigns c.csv --format csv"));
+    assert_eq!(code, Some(0));
+    expect(
+        &parse_csv(&out),
+        "aov,campaign-type,email,,10.00,1,10 aov,campaign-type,(unknown),,30.00,2,15
+         aov,campaign-type,(none),,10.00,1,10",
+    );
+    has_all(&err, &["3 order lines", "2 campaigns", "(unknown)"]);
+}
+
+#[test]
+fn level_product_contradicts_by_category() {
+    let w = Workdir::with(&[("o.csv", LINES)]);
+    let err = fails(&mut w.cmd("compute o.csv -m cross-sell --level product --by category"));
+    has_all(&err, &["--level product", "--by category"]);
+}
+
+#[test]
+fn a_literal_none_value_is_quoted_apart_from_empty() {
+    // Channel "" (A) and the text "(none)" (B): two groups, two labels.
+    let o = "order_id,customer_id,order_date,product_id,amount,channel\n1,A,2025-01-01,P1,10,\n2,B,2025-01-01,P1,20,(none)\n";
+    let w = Workdir::with(&[("o.csv", o)]);
+    let rows = w.csv("compute o.csv -m aov --by channel");
+    expect(
+        &rows,
+        "aov,channel,(none),,10.00,1,10 aov,channel,\"(none)\",,20.00,1,20",
+    );
+}
+
+#[test]
+fn compare_takes_values_as_written_and_a_spaced_dimension() {
+    // variant "a/b": 1 of 2 customers repeat; variant B: 2 of 2.
+    let o = "order_id,customer_id,order_date,product_id,amount,variant
+1,A,2025-01-01,P1,10,a/b
+2,A,2025-01-02,P1,10,a/b
+3,B,2025-01-01,P1,10,a/b
+4,C,2025-01-01,P1,10,B
+5,C,2025-01-02,P1,10,B
+6,D,2025-01-01,P1,10,B
+7,D,2025-01-03,P1,10,B
+";
+    let w = Workdir::with(&[("o.csv", o)]);
+    let out =
+        ok(&mut w
+            .cmd("compare o.csv -m repeat-rate --by column:variant --a a/b --b B --format csv"));
+    let r = &records(&out, COMPARE_HEADER)[0];
+    assert_eq!(
+        (r["value_a"].as_str(), r["value_b"].as_str()),
+        ("0.500000", "1.000000")
+    );
+    let spaced = xsell_in(
+        w.0.path(),
+        "compare o.csv -m repeat-rate --a a/b --b B --format csv",
+    )
+    .args(["--by", " column:variant"])
+    .output()
+    .unwrap();
+    assert_eq!(
+        spaced.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&spaced.stderr)
+    );
+}

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 
 use crate::cli::{CompareArgs, Judging};
-use crate::metrics::slice::{Dim, PeriodKind, Slicing};
+use crate::metrics::slice::{Dim, PeriodKind, Slicing, label_part};
 use crate::metrics::{Metric, Row};
 use crate::output::{self, Cell, number};
 use crate::report::{self, compare};
@@ -68,22 +68,31 @@ pub fn run(args: &CompareArgs) -> Result<ExitCode> {
         .input
         .config(slicing, Judging::plain(args.input.confidence)?)?;
     let (rows, _) = super::evaluate(&config, Some(vec![metric]))?;
+    let by = config.settings.slicing.by();
+    // A group is named by its value as written or as labelled (`a/b` or `"a/b"`).
     let find = |value: &str| -> Result<(u64, u64)> {
+        let label = label_part(value);
         let hit = rows.iter().find(|r| {
             if by_period {
                 r.group == "all" && r.period.as_deref() == Some(value)
             } else {
-                r.by == args.by.trim() && r.group == value && r.period.is_none()
+                r.by == by && (r.group == value || r.group == label) && r.period.is_none()
             }
         });
-        match hit.and_then(report::proportion) {
-            Some(counts) => Ok(counts),
-            None => bail!(
-                "{} has no group {value:?}; groups: {}",
+        let Some(row) = hit else {
+            bail!(
+                "{} has no group {value:?} with lines in the window; groups with lines: {}",
                 describe(args),
                 groups(&rows, by_period).join(", ")
-            ),
-        }
+            );
+        };
+        report::proportion(row).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{} of group {value:?} is not a proportion: its numerator exceeds its denominator \
+                 (check the campaign counts)",
+                metric.name()
+            )
+        })
     };
     let (a, b) = (find(&args.a)?, find(&args.b)?);
     let c = compare::compare(a, b, config.judging.z, config.judging.confidence);

@@ -30,6 +30,18 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
         Some(source) => Some(Campaigns::read(source, &config.read, &mut book)?),
         None => None,
     };
+    for c in campaigns.iter().flat_map(|c| &c.list) {
+        for (what, count) in [("clicks", c.clicks), ("conversions", c.conversions)] {
+            if let (Some(n), Some(impressions)) = (count, c.impressions)
+                && n > impressions
+            {
+                eprintln!(
+                    "xsell: warning: campaign {} reports more {what} ({n}) than impressions ({impressions})",
+                    c.id
+                );
+            }
+        }
+    }
     let customers = match &config.customers {
         Some(source) => Some(Customers::read(source, &config.read, &mut book)?),
         None => None,
@@ -84,7 +96,8 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
         fold.add(line, router.route(line));
         unknown_lines += u64::from(line.campaign.is_some_and(|c| c as usize >= known));
     })?;
-    let uses_campaigns = metrics.iter().any(|m| m.is_campaign());
+    let uses_campaigns = metrics.iter().any(|m| m.is_campaign())
+        || config.settings.slicing.dims.contains(&Dim::CampaignType);
     if let Some(c) = campaigns
         .as_ref()
         .filter(|_| uses_campaigns && unknown_lines > 0)
@@ -98,7 +111,8 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
             ids.push("...");
         }
         eprintln!(
-            "xsell: warning: {} attributed to {} missing from {} ({}); campaign metrics leave them out",
+            "xsell: warning: {} attributed to {} missing from {} ({}); campaign metrics leave them \
+             out, and --by campaign-type groups them as (unknown)",
             count(unknown_lines, "order line"),
             count(unknown as u64, "campaign"),
             c.file,
@@ -106,24 +120,17 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
         );
     }
     let customer_dims: Vec<Dim> = config.settings.slicing.customer_dims().cloned().collect();
-    let attributes = |c: u32| {
-        customers
-            .as_ref()
-            .and_then(|f| f.get(book.customers.name(c)))
-    };
-    let cohorts = Cohorts::new(&book, &customer_dims, attributes);
     if let Some(file) = &customers {
-        let unknown = (0..book.customers.len() as u32)
-            .filter(|&c| attributes(c).is_none())
-            .count();
+        let unknown = book.apply(file);
         if unknown > 0 {
             eprintln!(
                 "xsell: warning: {} of the orders missing from {}: their attributes come from the order lines",
-                count(unknown as u64, "customer"),
+                count(unknown, "customer"),
                 file.file
             );
         }
     }
+    let cohorts = Cohorts::new(&book, &customer_dims);
     let rows = fold.rows(&book, campaigns.as_ref(), &router, &cohorts)?;
     Ok((rows, summary(&book, config)))
 }
@@ -162,6 +169,7 @@ pub fn finish(config: &Config, mut rows: Vec<Row>, summary: &Summary) -> Result<
         &rows,
         Some(summary),
         judging.color,
+        judging.industry.is_some(),
     )?;
     let Some(threshold) = &judging.fail_under else {
         return Ok(ExitCode::SUCCESS);
@@ -207,6 +215,7 @@ pub fn write(
     rows: &[Row],
     summary: Option<&Summary>,
     color: ColorArg,
+    benchmarks: bool,
 ) -> Result<()> {
     let terminal = output.is_none() && io::stdout().is_terminal();
     let color = match color {
@@ -214,7 +223,11 @@ pub fn write(
         ColorArg::Always => true,
         ColorArg::Never => false,
     } && !no_color();
-    let style = Style { terminal, color };
+    let style = Style {
+        terminal,
+        color,
+        benchmarks,
+    };
     write_with(output, |out| {
         output::write_rows(out, format, rows, summary, style)
     })

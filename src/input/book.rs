@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap as HashMap;
 use chrono::NaiveDate;
 
 use super::orders::Row;
-use super::{Line, RowError};
+use super::{Customers, Line, RowError};
 
 /// Maps texts to dense ids `0..len` and back.
 #[derive(Debug, Default)]
@@ -150,6 +150,25 @@ impl Book {
             loyalty: row.loyalty,
             extra: row.extra.map(|c| self.extras.intern(c)),
         }
+    }
+
+    /// Applies customers.csv: its attributes win over those of the order lines (an empty cell
+    /// leaves the line's). Returns how many customers of the orders the file lacks.
+    pub fn apply(&mut self, customers: &Customers) -> u64 {
+        let mut unknown = 0;
+        for (c, facts) in self.customer.iter_mut().enumerate() {
+            let Some(given) = customers.get(self.customers.name(c as u32)) else {
+                unknown += 1;
+                continue;
+            };
+            if let Some(member) = given.loyalty {
+                facts.member = member;
+            }
+            if let Some(segment) = given.segment {
+                facts.segment = Some((NaiveDate::MIN, segment));
+            }
+        }
+        unknown
     }
 
     fn file_name(&self, file: u32) -> &str {

@@ -3,7 +3,6 @@
 use std::collections::{HashMap, HashSet};
 
 use anyhow::{Result, bail};
-use chrono::NaiveDate;
 
 use super::table::{Spec, Table};
 use super::{Book, ReadOptions, Source, date};
@@ -36,7 +35,6 @@ const SIGNUP: usize = 3;
 #[derive(Debug, Default)]
 pub struct Customers {
     pub attributes: HashMap<Box<str>, Attributes>,
-    pub signup: HashMap<Box<str>, NaiveDate>,
     /// The names of the columns the file has.
     pub columns: HashSet<&'static str>,
     pub file: String,
@@ -77,10 +75,10 @@ impl Customers {
                         .ok_or_else(|| t.invalid(LOYALTY, text, "true/false, 1/0 or yes/no"))?,
                 ),
             };
+            // signup_date is not used by any metric yet; it is checked so that a broken
+            // column is noticed.
             if let Some(text) = t.cell(SIGNUP)?.filter(|s| !s.is_empty()) {
-                let signup =
-                    date::parse(text).ok_or_else(|| t.invalid(SIGNUP, text, date::EXPECTED))?;
-                customers.signup.insert(id.clone(), signup);
+                date::parse(text).ok_or_else(|| t.invalid(SIGNUP, text, date::EXPECTED))?;
             }
             customers
                 .attributes

@@ -173,17 +173,44 @@ impl Context<'_> {
         mut make: impl FnMut(&Label, Option<(u32, &T)>) -> Vec<Row>,
     ) -> Vec<Row> {
         let slicing = &self.settings.slicing;
-        let periods: Vec<Option<i32>> = match (slicing.period, whole) {
+        let mut periods: Vec<Option<i32>> = match (slicing.period, whole) {
             (Some(kind), false) => match self.bounds() {
                 Some((first, last)) => kind.range(first, last).map(Some).collect(),
                 None => Vec::new(),
             },
             _ => vec![None],
         };
+        if periods.is_empty() {
+            // An empty window has no period: one n/a row says so.
+            periods.push(None);
+        }
         let (by_line, by_customer) = (
             slicing.line_dims().next().is_some(),
             slicing.customer_dims().next().is_some(),
         );
+        // The group cells of each period, in one pass over the tally.
+        let mut groups: HashMap<Option<i32>, Vec<(Label, u32, &T)>> = HashMap::default();
+        if by_line || by_customer {
+            for (&(scope, cohort), t) in &tally.cells {
+                let Some(key) = self.router.key(scope) else {
+                    continue;
+                };
+                if key.values.is_some() == by_line && (cohort != EVERYONE) == by_customer {
+                    let label = Label {
+                        period: key
+                            .period
+                            .zip(slicing.period)
+                            .map(|(k, kind)| kind.label(k)),
+                        by: slicing.by(),
+                        group: self.group_label(key, cohort),
+                    };
+                    groups
+                        .entry(key.period)
+                        .or_default()
+                        .push((label, scope, t));
+                }
+            }
+        }
         let mut rows = Vec::new();
         for period in periods {
             let period_label = period
@@ -194,28 +221,10 @@ impl Context<'_> {
                 values: None,
             });
             let cell = tally.cells.get(&(all, EVERYONE)).map(|t| (all, t));
-            rows.extend(make(&Label::all(period_label.clone()), cell));
-            if !(by_line || by_customer) {
-                continue;
-            }
-            let mut groups: Vec<(Label, u32, &T)> = Vec::new();
-            for (&(scope, cohort), t) in &tally.cells {
-                let Some(key) = self.router.key(scope) else {
-                    continue;
-                };
-                let line_ok = key.values.is_some() == by_line;
-                let cohort_ok = (cohort != EVERYONE) == by_customer;
-                if key.period == period && line_ok && cohort_ok {
-                    let label = Label {
-                        period: period_label.clone(),
-                        by: slicing.by(),
-                        group: self.group_label(key, cohort),
-                    };
-                    groups.push((label, scope, t));
-                }
-            }
-            groups.sort_by(|a, b| a.0.group.cmp(&b.0.group));
-            for (label, scope, t) in groups {
+            rows.extend(make(&Label::all(period_label), cell));
+            let mut these = groups.remove(&period).unwrap_or_default();
+            these.sort_by(|a, b| a.0.group.cmp(&b.0.group));
+            for (label, scope, t) in these {
                 rows.extend(make(&label, Some((scope, t))));
             }
         }
@@ -245,6 +254,9 @@ impl Context<'_> {
                 };
                 if value == NONE {
                     return slice::label_part("");
+                }
+                if value == slice::UNKNOWN {
+                    return "(unknown)".to_string();
                 }
                 let text = match dim {
                     Dim::Segment => names.segments.name(value),

@@ -68,8 +68,8 @@ impl Metric {
     /// Why this metric cannot be computed from the given inputs and slicing, if it cannot:
     /// "needs ..." or "cannot ...", to follow the metric's name.
     pub fn missing(self, settings: &Settings, inputs: &Inputs) -> Option<String> {
-        self.slicing_problem(&settings.slicing, inputs)
-            .or_else(|| self.column_problem(settings, inputs))
+        self.column_problem(settings, inputs)
+            .or_else(|| self.slicing_problem(&settings.slicing, inputs))
     }
 
     fn slicing_problem(self, slicing: &Slicing, inputs: &Inputs) -> Option<String> {
@@ -150,9 +150,11 @@ impl Metric {
         if self == Metric::Conversion && counts_buyers {
             order_columns.push("campaign_id");
         }
+        // Customer attributes may come from customers.csv instead.
+        let given = |c: &str| inputs.customers.is_some_and(|f| f.columns.contains(c));
         let lacking: Vec<&str> = order_columns
             .into_iter()
-            .filter(|c| !inputs.orders.has(c))
+            .filter(|c| !(inputs.orders.has(c) || (*c == "loyalty" && given(c))))
             .collect();
         if !lacking.is_empty() {
             let why = if self == Metric::Conversion {
@@ -275,7 +277,7 @@ const INFO: [Info; 11] = [
     },
     Info {
         name: "retention",
-        title: "Month-to-month retention",
+        title: "Period-to-period retention (months, or the unit of --period)",
         formula: "for each month P of the window after its first: customers with an order in both P-1 and P \
                   / customers with an order in P-1; pooled: sum of numerators / sum of denominators",
         order_columns: &[],

@@ -61,11 +61,12 @@ pub fn retention(ctx: &Context, activity: &Activity) -> Vec<Row> {
     });
     // Period-major, like every other metric: the pooled rows (all, then each group), then each
     // period's rows. The sort is stable, so the groups keep their order within a period.
-    let position = |row: &Row| {
-        row.period
-            .as_ref()
-            .and_then(|p| labels.iter().position(|l| l == p))
-    };
+    let index: HashMap<&str, usize> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.as_str(), i))
+        .collect();
+    let position = |row: &Row| row.period.as_deref().and_then(|p| index.get(p).copied());
     rows.sort_by_key(|row| position(row).map_or(0, |i| i + 1));
     rows
 }

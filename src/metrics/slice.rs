@@ -21,6 +21,8 @@ pub const EVERYONE: u32 = u32::MAX;
 pub const EMPTY: u32 = u32::MAX;
 /// The category value of a widened scope: any category.
 const ANY: u32 = u32::MAX - 1;
+/// The campaign_type of a campaign that campaigns.csv does not list: the group `(unknown)`.
+pub const UNKNOWN: u32 = u32::MAX - 2;
 
 /// What results can be sliced by.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -294,10 +296,14 @@ impl Router {
             Dim::Channel => known(line.channel),
             Dim::Category => known(line.category),
             Dim::Campaign => known(line.campaign),
-            Dim::CampaignType => known(
-                line.campaign
-                    .and_then(|c| self.campaign_types.get(c as usize).copied()),
-            ),
+            Dim::CampaignType => match line.campaign {
+                None => NONE,
+                Some(c) => self
+                    .campaign_types
+                    .get(c as usize)
+                    .copied()
+                    .unwrap_or(UNKNOWN),
+            },
             Dim::Column(_) => known(line.extra),
             Dim::Segment | Dim::Loyalty => NONE,
         }
@@ -335,7 +341,8 @@ pub struct Cohorts {
     keys: Vec<Box<[u32]>>,
 }
 
-/// A customer's attributes from customers.csv, which win over those on the order lines.
+/// A customer's attributes from customers.csv, which win over those on the order lines (see
+/// [`Book::apply`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Attributes {
     /// An id in [`Book::segments`].
@@ -344,24 +351,19 @@ pub struct Attributes {
 }
 
 impl Cohorts {
-    /// `attributes(customer)` gives customers.csv's attributes of a customer, if any.
-    pub fn new(
-        book: &Book,
-        dims: &[Dim],
-        attributes: impl Fn(u32) -> Option<Attributes>,
-    ) -> Cohorts {
+    /// The cohorts of the book's customers, whose attributes already include customers.csv.
+    pub fn new(book: &Book, dims: &[Dim]) -> Cohorts {
         if dims.is_empty() {
             return Cohorts::default();
         }
         let mut ids: HashMap<Box<[u32]>, u32> = HashMap::default();
         let mut cohorts = Cohorts::default();
-        for (c, facts) in book.customer.iter().enumerate() {
-            let given = attributes(c as u32).unwrap_or_default();
+        for facts in &book.customer {
             let key: Box<[u32]> = dims
                 .iter()
                 .map(|d| match d {
-                    Dim::Segment => given.segment.or(facts.segment.map(|s| s.1)).unwrap_or(NONE),
-                    Dim::Loyalty => u32::from(given.loyalty.unwrap_or(facts.member)),
+                    Dim::Segment => facts.segment.map_or(NONE, |s| s.1),
+                    Dim::Loyalty => u32::from(facts.member),
                     _ => NONE,
                 })
                 .collect();
@@ -384,11 +386,12 @@ impl Cohorts {
     }
 }
 
-/// A group label part: `(none)` for an empty value, quoted when it holds the separator `/`.
+/// A group label part: `(none)` for an empty value; quoted when it holds the separator `/` or
+/// a quote, or reads like a label xsell makes itself (`(none)`, `(unknown)`, `all`).
 pub fn label_part(value: &str) -> String {
     if value.is_empty() {
         "(none)".to_string()
-    } else if value.contains(['/', '"']) {
+    } else if value.contains(['/', '"']) || matches!(value, "(none)" | "(unknown)" | "all") {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
         value.to_string()

@@ -60,7 +60,7 @@ pub fn try_run(
         fold.add(&line, router.route(&line));
     }
     let dims: Vec<Dim> = settings.slicing.customer_dims().cloned().collect();
-    let cohorts = Cohorts::new(&book, &dims, |_| None);
+    let cohorts = Cohorts::new(&book, &dims);
     fold.rows(&book, Some(&list), &router, &cohorts)
 }
 

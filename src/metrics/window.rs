@@ -1,6 +1,6 @@
 //! The measured window: `--from`/`--to` (inclusive), or the data's first to last date.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Window {
@@ -19,29 +19,6 @@ impl Window {
         let first = self.from.or(span.map(|s| s.0))?;
         let last = self.to.or(span.map(|s| s.1))?;
         (first <= last).then_some((first, last))
-    }
-}
-
-/// A calendar month as a single number, so that consecutive months differ by one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Month(i32);
-
-impl Month {
-    pub fn of(date: NaiveDate) -> Month {
-        Month(date.year() * 12 + date.month0() as i32)
-    }
-
-    pub fn next(self) -> Month {
-        Month(self.0 + 1)
-    }
-
-    /// `2025-03`.
-    pub fn label(self) -> String {
-        format!(
-            "{:04}-{:02}",
-            self.0.div_euclid(12),
-            self.0.rem_euclid(12) + 1
-        )
     }
 }
 
@@ -76,14 +53,5 @@ mod tests {
             to: None,
         };
         assert_eq!(reversed.bounds(span), None);
-    }
-
-    #[test]
-    fn months_count_across_years() {
-        assert_eq!(
-            Month::of(d("2024-12-15")).next(),
-            Month::of(d("2025-01-01"))
-        );
-        assert_eq!(Month::of(d("2025-03-31")).label(), "2025-03");
     }
 }

@@ -6,8 +6,8 @@ use std::io::{self, Write};
 use super::{Cell, records};
 use crate::metrics::Row;
 
-pub fn write(out: &mut dyn Write, rows: &[Row]) -> io::Result<()> {
-    let (columns, records) = records(rows);
+pub fn write(out: &mut dyn Write, rows: &[Row], benchmarks: bool) -> io::Result<()> {
+    let (columns, records) = records(rows, benchmarks);
     write_cells(out, &columns, &records)
 }
 

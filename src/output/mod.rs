@@ -85,10 +85,9 @@ pub fn write_records(
     }
 }
 
-/// The column names and cells of rows for CSV and JSON: the benchmark columns only when some
-/// row has a benchmark.
-fn records(rows: &[Row]) -> (Vec<&'static str>, Vec<Vec<Cell>>) {
-    let benchmarks = rows.iter().any(|r| r.benchmark.is_some());
+/// The column names and cells of rows for CSV and JSON, with the benchmark columns when
+/// `benchmarks` (asked for by `--industry`, whatever the rows hold: the columns are a contract).
+fn records(rows: &[Row], benchmarks: bool) -> (Vec<&'static str>, Vec<Vec<Cell>>) {
     let columns = COLUMNS
         .iter()
         .chain(
@@ -146,8 +145,8 @@ pub fn write_rows(
 ) -> io::Result<()> {
     match format {
         Format::Table => table::write(out, rows, summary, style),
-        Format::Csv => csv::write(out, rows),
-        Format::Json => json::write(out, rows),
+        Format::Csv => csv::write(out, rows, style.benchmarks),
+        Format::Json => json::write(out, rows, style.benchmarks),
     }
 }
 

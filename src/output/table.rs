@@ -18,11 +18,15 @@ pub struct Summary {
     pub window: String,
 }
 
-/// How the table looks: fit to a terminal's width, and colour the judgements.
+/// How the output looks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Style {
+    /// The table may fit itself to the terminal's width.
     pub terminal: bool,
+    /// The table colours the benchmark status.
     pub color: bool,
+    /// CSV and JSON carry the benchmark columns (`--industry`).
+    pub benchmarks: bool,
 }
 
 /// A column shown when any row has something in it.

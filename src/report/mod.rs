@@ -78,14 +78,17 @@ pub fn order(rows: Vec<Row>, sort: SortBy, top: Option<usize>) -> Vec<Row> {
     if sort == SortBy::Group && top.is_none() {
         return rows;
     }
-    // Runs of consecutive rows of one metric and group: a group's rows.
+    // Runs of consecutive rows of one metric family and group: a group's rows (retention's
+    // periods, a CLV and its factors).
+    let family = |row: &Row| row.metric.split('.').next().unwrap_or(row.metric);
     let mut units: Vec<Vec<Row>> = Vec::new();
     for row in rows {
         match units.last_mut() {
             Some(unit)
-                if unit[0].metric == row.metric
+                if family(&unit[0]) == family(&row)
                     && unit[0].group == row.group
-                    && unit[0].by == row.by =>
+                    && unit[0].by == row.by
+                    && unit[0].period == row.period =>
             {
                 unit.push(row)
             }
@@ -130,6 +133,7 @@ pub enum Threshold {
 /// The rows that fall short of `threshold`; n/a never does.
 pub fn shortfalls<'a>(rows: &'a [Row], threshold: &Threshold) -> Vec<&'a Row> {
     rows.iter()
+        .filter(|row| Metric::from_name(row.metric).is_some()) // not formula factors
         .filter(|row| match (threshold, row.value) {
             (_, None) => false,
             (Threshold::Value(limit), Some(v)) => v < *limit,
@@ -143,7 +147,6 @@ pub fn shortfalls<'a>(rows: &'a [Row], threshold: &Threshold) -> Vec<&'a Row> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::Unit;
 
     fn row(metric: &'static str, group: &str, value: Option<f64>) -> Row {
         let mut r = Row::rate(metric, group, 0, Some(0));
@@ -193,28 +196,41 @@ mod tests {
     }
 
     #[test]
-    fn a_groups_rows_move_together() {
-        let mut rows = vec![
-            row("retention", ALL, Some(0.3)),
-            row("retention", ALL, Some(0.1)),
+    fn a_metric_and_its_factors_move_together() {
+        // CLV rows with their factor rows: groups rank by the CLV, and each keeps its factors.
+        let rows = vec![
+            row("clv", ALL, Some(6.0)),
+            row("clv.aov", ALL, Some(50.0)),
+            row("clv", "a", Some(5.0)),
+            row("clv.aov", "a", Some(100.0)),
+            row("clv", "b", Some(7.0)),
+            row("clv.aov", "b", Some(1.0)),
         ];
-        rows[1].period = Some("2025-02".into());
-        let mut low = row("retention", "low", Some(0.1));
-        let mut low_month = row("retention", "low", Some(0.9));
-        low_month.period = Some("2025-02".into());
-        let high = row("retention", "high", Some(0.5));
-        low.unit = Unit::Rate;
-        rows.extend([low, low_month, high]);
-        let sorted = order(rows, SortBy::Value, None);
+        let sorted = order(rows, SortBy::Value, Some(1));
         assert_eq!(
             groups(&sorted),
-            [
-                "retention:all",
-                "retention:all",
-                "retention:high",
-                "retention:low",
-                "retention:low"
-            ]
+            ["clv:all", "clv.aov:all", "clv:b", "clv.aov:b"]
+        );
+    }
+
+    #[test]
+    fn periods_rank_their_groups_apart() {
+        let mut rows = Vec::new();
+        for (period, a, b) in [("2025-01", 0.1, 0.9), ("2025-02", 0.8, 0.2)] {
+            for (group, value) in [(ALL, 0.5), ("a", a), ("b", b)] {
+                let mut r = row("retention", group, Some(value));
+                r.period = Some(period.into());
+                rows.push(r);
+            }
+        }
+        let top = order(rows, SortBy::Value, Some(1));
+        let picked: Vec<String> = top
+            .iter()
+            .map(|r| format!("{}:{}", r.period.as_deref().unwrap_or(""), r.group))
+            .collect();
+        assert_eq!(
+            picked,
+            ["2025-01:all", "2025-01:b", "2025-02:all", "2025-02:a"]
         );
     }
 
