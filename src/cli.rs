@@ -7,9 +7,11 @@ use chrono::NaiveDate;
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::input::{ColumnMap, ReadOptions, Source, campaigns, orders};
+use crate::input::date::DateFormat;
+use crate::input::{ColumnMap, Encoding, Invalid, Limit, ReadOptions, Source, campaigns, orders};
 use crate::metrics::slice::{Dim, PeriodKind, Slicing};
 use crate::metrics::{ClvModel, Level, Metric, Settings, Window};
+use crate::money::MoneyFormat;
 use crate::output::Format;
 use crate::report::benchmarks::Benchmarks;
 use crate::report::{SortBy, Threshold, stats};
@@ -132,6 +134,30 @@ pub struct InputArgs {
     /// Confidence level of the ci_low..ci_high interval of proportions (Wilson score)
     #[arg(long, default_value_t = 0.95, value_name = "LEVEL")]
     pub confidence: f64,
+    /// Skip rows that cannot be read, count them and say which (instead of stopping at the first)
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// With --skip-invalid, still fail when more than N rows (or P% of the rows) are bad
+    #[arg(long, value_name = "N|P%", value_parser = parse_limit, requires = "skip_invalid")]
+    pub max_invalid: Option<Limit>,
+    /// Drop order lines identical to an earlier line (by default they count, with a warning)
+    #[arg(long)]
+    pub dedupe: bool,
+    /// Text encoding of the input files
+    #[arg(long, value_enum, default_value_t = EncodingArg::Utf8, value_name = "NAME")]
+    pub encoding: EncodingArg,
+    /// Read every date in this strftime form instead of ISO 8601, e.g. %d/%m/%Y
+    #[arg(long, value_name = "PATTERN")]
+    pub date_format: Option<String>,
+    /// Thousands separator of amounts, e.g. , for 1,234.50 (refused unless given)
+    #[arg(long, value_name = "CHAR")]
+    pub thousands: Option<char>,
+    /// Currency symbol or code written with amounts, e.g. $ for $12.50 (refused unless given)
+    #[arg(long, value_name = "SYMBOL")]
+    pub currency: Option<String>,
+    /// Amounts use a decimal comma, e.g. 12,50 (with --thousands . for 1.234,50)
+    #[arg(long)]
+    pub decimal_comma: bool,
     /// Read a column under another header name, e.g. --map customer_id="Customer No" (repeatable)
     #[arg(long, value_name = "CANONICAL=HEADER")]
     pub map: Vec<String>,
@@ -216,6 +242,18 @@ pub struct MetricsArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EncodingArg {
+    #[value(name = "utf8", alias = "utf-8")]
+    Utf8,
+    /// ISO 8859-1
+    #[value(name = "latin1", alias = "iso-8859-1")]
+    Latin1,
+    /// Excel's "ANSI" on western Windows
+    #[value(name = "windows-1252", alias = "cp1252")]
+    Windows1252,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
     Auto,
     Always,
@@ -272,6 +310,17 @@ fn metric_names() -> Vec<&'static str> {
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
     crate::input::date::parse(text)
         .ok_or_else(|| format!("expected {}", crate::input::date::EXPECTED))
+}
+
+fn parse_limit(text: &str) -> Result<Limit, String> {
+    let bad = || "expected a number of rows (100) or a percentage (0.5%)".to_string();
+    match text.strip_suffix('%') {
+        Some(p) => match p.trim().parse::<f64>() {
+            Ok(v) if (0.0..=100.0).contains(&v) => Ok(Limit::Percent(v)),
+            _ => Err(bad()),
+        },
+        None => text.trim().parse().map(Limit::Rows).map_err(|_| bad()),
+    }
 }
 
 fn parse_threshold(text: &str) -> Result<Threshold, String> {
@@ -480,6 +529,25 @@ impl InputArgs {
                 delimiter: self.delimiter,
                 map: ColumnMap::parse(&self.map, &known)?,
                 extra_column,
+                encoding: match self.encoding {
+                    EncodingArg::Utf8 => Encoding::Utf8,
+                    EncodingArg::Latin1 => Encoding::Latin1,
+                    EncodingArg::Windows1252 => Encoding::Windows1252,
+                },
+                dates: match &self.date_format {
+                    Some(pattern) => DateFormat::pinned(pattern).map_err(anyhow::Error::msg)?,
+                    None => DateFormat::default(),
+                },
+                money: MoneyFormat {
+                    currency: self.currency.clone(),
+                    thousands: self.thousands,
+                    decimal_comma: self.decimal_comma,
+                },
+                invalid: Invalid {
+                    skip: self.skip_invalid,
+                    max: self.max_invalid,
+                },
+                dedupe: self.dedupe,
             },
             settings: Settings {
                 window: Window {

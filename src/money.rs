@@ -108,6 +108,98 @@ impl Money {
     }
 }
 
+/// How amounts are written when they are not plain decimals: `--currency $`, `--thousands ,`,
+/// `--decimal-comma`. Nothing is guessed: without these options `$1,234.50` is refused.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MoneyFormat {
+    /// A currency symbol or code allowed before or after the number (`$`, `€`, `EUR`).
+    pub currency: Option<String>,
+    /// The thousands separator (`,` in `1,234.50`; `.` in `1.234,50`).
+    pub thousands: Option<char>,
+    /// The decimal separator is a comma (`12,50`).
+    pub decimal_comma: bool,
+}
+
+impl MoneyFormat {
+    /// Parses an amount written in this format.
+    pub fn parse(&self, text: &str) -> Result<Money, MoneyError> {
+        if *self == MoneyFormat::default() {
+            return Money::parse(text);
+        }
+        let mut s = text.trim().to_string();
+        if let Some(symbol) = self.currency.as_deref().filter(|c| !c.is_empty()) {
+            // `$12`, `-$12`, `$-12`, `12 $`, `-12 €`.
+            let sign = if s.starts_with('-') || s.starts_with('+') {
+                s.remove(0).to_string()
+            } else {
+                String::new()
+            };
+            let bare = s
+                .strip_prefix(symbol)
+                .or_else(|| s.strip_suffix(symbol))
+                .unwrap_or(&s)
+                .trim();
+            s = format!("{sign}{bare}");
+        }
+        if let Some(sep) = self.thousands {
+            let decimal = if self.decimal_comma { ',' } else { '.' };
+            let int_end = s.find(decimal).unwrap_or(s.len());
+            let (int, rest) = s.split_at(int_end);
+            let digits = int.trim_start_matches(['-', '+']);
+            let groups: Vec<&str> = digits.split(sep).collect();
+            let grouped = groups.len() == 1
+                || (!groups[0].is_empty()
+                    && groups[0].len() <= 3
+                    && groups[1..].iter().all(|g| g.len() == 3));
+            if !grouped {
+                return Err(MoneyError::Syntax);
+            }
+            s = format!(
+                "{}{}{rest}",
+                &int[..int.len() - digits.len()],
+                groups.concat()
+            );
+        }
+        if self.decimal_comma {
+            if s.contains('.') {
+                return Err(MoneyError::Syntax);
+            }
+            s = s.replace(',', ".");
+        }
+        Money::parse(&s)
+    }
+
+    /// The options that would read `text`, when a plain decimal it is not.
+    pub fn hint(&self, text: &str) -> Option<String> {
+        // A currency symbol, or a code of two letters or more (`EUR`); not the `e` of `1e5`.
+        let code = text
+            .split(|c: char| !c.is_alphabetic())
+            .any(|w| w.chars().count() >= 2);
+        let symbol = code
+            || text
+                .chars()
+                .any(|c| matches!(c, '$' | '€' | '£' | '¥' | '₹'));
+        let (comma, dot) = (text.contains(','), text.contains('.'));
+        let mut hints = Vec::new();
+        if symbol && self.currency.is_none() {
+            hints.push(
+                "--currency SYMBOL (e.g. --currency $) reads amounts written with a currency",
+            );
+        }
+        if comma && dot && self.thousands.is_none() {
+            let comma_last = text.rfind(',') > text.rfind('.');
+            hints.push(if comma_last {
+                "--decimal-comma --thousands . reads 1.234,50"
+            } else {
+                "--thousands , reads 1,234.50"
+            });
+        } else if comma && !self.decimal_comma && self.thousands.is_none() {
+            hints.push("--decimal-comma reads 12,50; --thousands , reads 1,234");
+        }
+        (!hints.is_empty()).then(|| hints.join("; "))
+    }
+}
+
 impl Add for Money {
     type Output = Money;
     fn add(self, rhs: Money) -> Money {
@@ -188,6 +280,74 @@ mod tests {
         ] {
             assert_eq!(Money::parse(bad), Err(MoneyError::Syntax), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn formats_read_only_what_they_are_told() {
+        let usd = MoneyFormat {
+            currency: Some("$".into()),
+            thousands: Some(','),
+            decimal_comma: false,
+        };
+        for (text, value) in [
+            ("$1,234.50", "1234.50"),
+            ("-$3.00", "-3.00"),
+            ("$-3", "-3.00"),
+            ("12 $", "12.00"),
+            ("999", "999.00"),
+        ] {
+            assert_eq!(
+                usd.parse(text).map(|m| m.to_string()),
+                Ok(value.to_string()),
+                "{text}"
+            );
+        }
+        for bad in ["$12,34.5", "$1,2345", "€12", ",123"] {
+            assert!(usd.parse(bad).is_err(), "{bad}");
+        }
+        let eu = MoneyFormat {
+            currency: Some("€".into()),
+            thousands: Some('.'),
+            decimal_comma: true,
+        };
+        assert_eq!(
+            eu.parse("1.234,50 €").map(|m| m.to_string()),
+            Ok("1234.50".to_string())
+        );
+        assert_eq!(
+            eu.parse("-0,5").map(|m| m.to_string()),
+            Ok("-0.50".to_string())
+        );
+        let comma = MoneyFormat {
+            decimal_comma: true,
+            ..MoneyFormat::default()
+        };
+        assert_eq!(
+            comma.parse("12,50").map(|m| m.to_string()),
+            Ok("12.50".to_string())
+        );
+        assert!(
+            comma.parse("1.234,50").is_err(),
+            "a dot is no separator unless --thousands says so"
+        );
+        assert!(MoneyFormat::default().parse("$1,234.50").is_err());
+    }
+
+    #[test]
+    fn hints_name_the_option_that_reads_the_amount() {
+        let plain = MoneyFormat::default();
+        assert!(plain.hint("$1,234.50").unwrap().contains("--currency"));
+        assert!(plain.hint("1,234.50").unwrap().contains("--thousands ,"));
+        assert!(plain.hint("1.234,50").unwrap().contains("--decimal-comma"));
+        assert!(plain.hint("12,50").unwrap().contains("--decimal-comma"));
+        assert!(plain.hint("EUR 12.50").unwrap().contains("--currency"));
+        assert_eq!(plain.hint("1e5"), None);
+        assert_eq!(plain.hint("12.5x"), None);
+        let both = plain.hint("$1,234.50").unwrap();
+        assert!(
+            both.contains("--currency") && both.contains("--thousands ,"),
+            "{both}"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
 use super::table::{Spec, Table};
-use super::{Book, ReadOptions, Source, date};
+use super::{Book, ReadOptions, Source};
 use crate::money::Money;
 
 pub(crate) const SPECS: &[Spec] = &[
@@ -113,14 +113,6 @@ impl Campaigns {
                 t.cell(spec)
                     .map(|c| c.filter(|c| !c.is_empty()).map(str::to_string))
             };
-            let date = |spec| -> Result<Option<NaiveDate>> {
-                match t.cell(spec)? {
-                    None | Some("") => Ok(None),
-                    Some(s) => Ok(Some(
-                        date::parse(s).ok_or_else(|| t.invalid(spec, s, date::EXPECTED))?,
-                    )),
-                }
-            };
             let count = |spec| -> Result<Option<u64>> {
                 match t.cell(spec)? {
                     None | Some("") => Ok(None),
@@ -130,20 +122,16 @@ impl Campaigns {
                     )),
                 }
             };
-            let cost = match t.cell(COST)? {
-                None | Some("") => None,
-                Some(s) => match Money::parse(s) {
-                    Ok(m) if !m.is_negative() => Some(m),
-                    Ok(_) => return Err(t.invalid(COST, s, "a cost >= 0").into()),
-                    Err(e) => return Err(t.invalid(COST, s, e.expected()).into()),
-                },
-            };
+            let cost = t.money(COST)?;
+            if let Some(c) = cost.filter(|c| c.is_negative()) {
+                return Err(t.invalid(COST, &c.to_string(), "a cost >= 0").into());
+            }
             list.push(Campaign {
                 id,
                 campaign_type: text(TYPE)?,
                 channel: text(CHANNEL)?,
-                start_date: date(START)?,
-                end_date: date(END)?,
+                start_date: t.date(START)?,
+                end_date: t.date(END)?,
                 cost,
                 impressions: count(IMPRESSIONS)?,
                 clicks: count(CLICKS)?,

@@ -1,6 +1,7 @@
 //! Dates as written in exports: `YYYY-MM-DD`, or an RFC 3339 / ISO 8601 datetime whose date part
 //! is taken as written (no time-zone conversion: `2025-03-01T23:30:00-05:00` is 2025-03-01).
 
+use chrono::format::{Parsed, StrftimeItems, parse as parse_with};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 
 /// What a date cell must look like, for error messages.
@@ -36,6 +37,61 @@ fn parse_ymd(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, num(5..7)?, num(8..10)?)
 }
 
+/// How date cells are written: ISO 8601 / RFC 3339 (the default), or one strftime pattern pinned
+/// with `--date-format` (`%d/%m/%Y`), which every date must then follow.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DateFormat(Option<String>);
+
+impl DateFormat {
+    /// A pinned pattern; refused when chrono cannot read it or it has no full date.
+    pub fn pinned(pattern: &str) -> Result<DateFormat, String> {
+        if StrftimeItems::new(pattern).parse().is_err() {
+            return Err(format!(
+                "--date-format {pattern:?} is not a strftime pattern such as %d/%m/%Y"
+            ));
+        }
+        let has = |specs: &[&str]| specs.iter().any(|s| pattern.contains(s));
+        let whole_date = has(&["%F", "%D", "%x"]);
+        let year_and_day = has(&["%Y", "%y", "%C", "%G"]) && has(&["%d", "%e", "%j"]);
+        if !(whole_date || year_and_day) {
+            return Err(format!(
+                "--date-format {pattern:?} needs a year and a day, e.g. %d/%m/%Y"
+            ));
+        }
+        Ok(DateFormat(Some(pattern.to_string())))
+    }
+
+    pub fn parse(&self, text: &str) -> Option<NaiveDate> {
+        let Some(pattern) = &self.0 else {
+            return parse(text);
+        };
+        let mut parsed = Parsed::new();
+        parse_with(&mut parsed, text.trim(), StrftimeItems::new(pattern)).ok()?;
+        parsed.to_naive_date().ok()
+    }
+
+    /// What a date cell must look like, and, for a date in another common form, how to read it.
+    pub fn expected(&self, text: &str) -> String {
+        match &self.0 {
+            Some(pattern) => format!("a date written as {pattern} (--date-format)"),
+            None if looks_like_dmy(text) => format!(
+                "{EXPECTED}; a file with dates such as {text} can pin their form with \
+                 --date-format %d/%m/%Y (or %m/%d/%Y)"
+            ),
+            None => EXPECTED.to_string(),
+        }
+    }
+}
+
+/// `01/03/2025`, `1.3.2025`, `3-1-25`: day, month and year in some order.
+fn looks_like_dmy(text: &str) -> bool {
+    let parts: Vec<&str> = text.trim().split(['/', '.', '-']).collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,6 +109,28 @@ mod tests {
         assert_eq!(parse("2025-03-01T10:00:00Z"), ymd(2025, 3, 1));
         assert_eq!(parse("2025-03-01T10:00:00.250Z"), ymd(2025, 3, 1));
         assert_eq!(parse("2025-03-01 10:00:00"), ymd(2025, 3, 1));
+    }
+
+    #[test]
+    fn a_pinned_format_reads_only_its_own_dates() {
+        let dmy = DateFormat::pinned("%d/%m/%Y").unwrap();
+        assert_eq!(dmy.parse("01/03/2025"), ymd(2025, 3, 1));
+        assert_eq!(dmy.parse("31/02/2025"), None);
+        assert_eq!(dmy.parse("2025-03-01"), None);
+        let stamp = DateFormat::pinned("%m/%d/%Y %H:%M").unwrap();
+        assert_eq!(stamp.parse("03/01/2025 23:59"), ymd(2025, 3, 1));
+        assert!(DateFormat::pinned("%Q").is_err());
+        assert!(DateFormat::pinned("%H:%M").is_err());
+        assert!(
+            DateFormat::default()
+                .expected("01/03/2025")
+                .contains("--date-format %d/%m/%Y")
+        );
+        assert!(
+            !DateFormat::default()
+                .expected("soon")
+                .contains("--date-format")
+        );
     }
 
     #[test]

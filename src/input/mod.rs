@@ -5,6 +5,7 @@ pub mod book;
 pub mod campaigns;
 pub mod customers;
 pub mod date;
+mod decode;
 pub mod orders;
 mod table;
 
@@ -50,6 +51,40 @@ pub struct ReadOptions {
     pub map: ColumnMap,
     /// A further orders column to read into [`Line::extra`] (`--by column:NAME`).
     pub extra_column: Option<String>,
+    pub encoding: Encoding,
+    pub dates: date::DateFormat,
+    pub money: crate::money::MoneyFormat,
+    /// What to do with rows that cannot be read.
+    pub invalid: Invalid,
+    /// Drop order lines identical to an earlier one (`--dedupe`), instead of counting them.
+    pub dedupe: bool,
+}
+
+/// The text encoding of every input file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Encoding {
+    #[default]
+    Utf8,
+    /// ISO 8859-1: every byte is the character of that code.
+    Latin1,
+    /// Windows-1252: Latin-1 with printable characters (€, “, ”, …) at 0x80-0x9F.
+    Windows1252,
+}
+
+/// What to do with a row that cannot be read: stop (the default), or skip and count it, within
+/// a limit.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Invalid {
+    pub skip: bool,
+    pub max: Option<Limit>,
+}
+
+/// How many skipped rows are too many.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Limit {
+    Rows(u64),
+    /// A percentage of the rows read.
+    Percent(f64),
 }
 
 impl Default for ReadOptions {
@@ -58,6 +93,11 @@ impl Default for ReadOptions {
             delimiter: b',',
             map: ColumnMap::default(),
             extra_column: None,
+            encoding: Encoding::Utf8,
+            dates: date::DateFormat::default(),
+            money: crate::money::MoneyFormat::default(),
+            invalid: Invalid::default(),
+            dedupe: false,
         }
     }
 }

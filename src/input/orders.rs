@@ -4,7 +4,7 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
 use super::table::{Spec, Table};
-use super::{Book, FieldError, ReadOptions, Source, date};
+use super::{Book, FieldError, ReadOptions, Source};
 use crate::money::Money;
 
 /// The columns of orders.csv, by canonical name.
@@ -207,11 +207,12 @@ fn non_empty(cell: Option<&str>) -> Option<&str> {
 }
 
 fn parse_row(t: &Table, columns: OrderColumns) -> Result<Row<'_>, FieldError> {
-    let date_text = t.required(DATE)?;
-    let date = date::parse(date_text).ok_or_else(|| t.invalid(DATE, date_text, date::EXPECTED))?;
-    let amount_text = t.required(AMOUNT)?;
-    let amount =
-        Money::parse(amount_text).map_err(|e| t.invalid(AMOUNT, amount_text, e.expected()))?;
+    t.required(DATE)?;
+    let date = t.date(DATE)?.ok_or_else(|| t.invalid(DATE, "", "a date"))?;
+    t.required(AMOUNT)?;
+    let amount = t
+        .money(AMOUNT)?
+        .ok_or_else(|| t.invalid(AMOUNT, "", "an amount"))?;
     let quantity = match t.cell(QUANTITY)? {
         None | Some("") => 1,
         Some(text) => match text.parse::<i64>() {

@@ -8,7 +8,14 @@ use std::rc::Rc;
 use anyhow::{Context, Result, bail};
 use csv::{ByteRecord, ReaderBuilder, Trim};
 
-use super::{FieldError, ReadOptions, RowError, Source};
+use chrono::NaiveDate;
+
+use super::date::DateFormat;
+use super::{FieldError, ReadOptions, RowError, Source, decode};
+use crate::money::{Money, MoneyError, MoneyFormat};
+
+const NOT_UTF8: &str = "UTF-8 text: the file is in another encoding (for Latin-1 or Excel's \
+                        Windows-1252, use --encoding latin1 or --encoding windows-1252)";
 
 /// A column xsell knows by its canonical name.
 #[derive(Clone, Copy, Debug)]
@@ -80,6 +87,8 @@ pub(crate) struct Table {
     headers: Vec<String>,
     /// A further column read by name (`--by column:NAME`): its name and index.
     extra: Option<(String, usize)>,
+    dates: DateFormat,
+    money: MoneyFormat,
 }
 
 impl Table {
@@ -92,12 +101,14 @@ impl Table {
         kind: &str,
     ) -> Result<Table> {
         let name = source.to_string();
-        let input: Box<dyn Read> = match source {
+        let raw: Box<dyn Read> = match source {
             Source::Stdin => Box::new(std::io::stdin()),
             Source::File(path) => Box::new(
                 File::open(path).with_context(|| format!("cannot open {kind} file {name}"))?,
             ),
         };
+        let input =
+            decode::text(raw, opts.encoding).with_context(|| format!("cannot read {name}"))?;
         let lines = Rc::new(RefCell::new(LineCounter::default()));
         let mut reader = ReaderBuilder::new()
             .delimiter(opts.delimiter)
@@ -140,6 +151,8 @@ impl Table {
             specs,
             headers,
             extra: None,
+            dates: opts.dates.clone(),
+            money: opts.money.clone(),
         })
     }
 
@@ -170,7 +183,7 @@ impl Table {
                 line: self.line,
                 column: name.clone(),
                 value: String::from_utf8_lossy(bytes).into_owned(),
-                expected: "UTF-8 text".to_string(),
+                expected: NOT_UTF8.to_string(),
             })
     }
 
@@ -209,6 +222,11 @@ impl Table {
                         ),
                     })
                 }
+                csv::ErrorKind::Io(e) if e.to_string().contains("deflate") => anyhow::anyhow!(
+                    "{}: the compressed data ends too early or is damaged ({e}); a truncated .gz \
+                     file gives no numbers rather than partial ones",
+                    self.name
+                ),
                 _ => anyhow::Error::new(err).context(format!("{}: cannot read CSV", self.name)),
             }),
         }
@@ -228,7 +246,37 @@ impl Table {
         let bytes = self.record.get(index).unwrap_or_default();
         std::str::from_utf8(bytes)
             .map(Some)
-            .map_err(|_| self.invalid(spec, &String::from_utf8_lossy(bytes), "UTF-8 text"))
+            .map_err(|_| self.invalid(spec, &String::from_utf8_lossy(bytes), NOT_UTF8))
+    }
+
+    /// The date in column `specs[spec]`; `None` when the column is absent or the cell empty.
+    pub fn date(&self, spec: usize) -> Result<Option<NaiveDate>, FieldError> {
+        match self.cell(spec)? {
+            None | Some("") => Ok(None),
+            Some(text) => match self.dates.parse(text) {
+                Some(date) => Ok(Some(date)),
+                None => Err(self.invalid(spec, text, &self.dates.expected(text))),
+            },
+        }
+    }
+
+    /// The amount in column `specs[spec]`; `None` when the column is absent or the cell empty.
+    pub fn money(&self, spec: usize) -> Result<Option<Money>, FieldError> {
+        match self.cell(spec)? {
+            None | Some("") => Ok(None),
+            Some(text) => match self.money.parse(text) {
+                Ok(amount) => Ok(Some(amount)),
+                Err(e) => {
+                    let expected = match self.money.hint(text) {
+                        Some(hint) if e == MoneyError::Syntax => {
+                            format!("{}; {hint}", e.expected())
+                        }
+                        _ => e.expected().to_string(),
+                    };
+                    Err(self.invalid(spec, text, &expected))
+                }
+            },
+        }
     }
 
     /// The text of a required column, which must not be empty.

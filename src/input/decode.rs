@@ -1,0 +1,105 @@
+//! Turning a file's bytes into UTF-8 text: gzip is unpacked transparently (recognised by its
+//! magic bytes, so `.gz` files and compressed standard input both work), and Latin-1 or
+//! Windows-1252 text is transcoded when `--encoding` says so.
+
+use std::io::{self, BufRead, BufReader, Read};
+
+use flate2::bufread::MultiGzDecoder;
+
+use super::Encoding;
+
+/// `raw` as UTF-8 text: unpacked if it is gzip, transcoded from `encoding`.
+pub fn text(raw: Box<dyn Read>, encoding: Encoding) -> io::Result<Box<dyn Read>> {
+    let mut buffered = BufReader::with_capacity(1 << 16, raw);
+    let gzip = buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    let plain: Box<dyn Read> = if gzip {
+        Box::new(MultiGzDecoder::new(buffered))
+    } else {
+        Box::new(buffered)
+    };
+    Ok(match encoding {
+        Encoding::Utf8 => plain,
+        Encoding::Latin1 | Encoding::Windows1252 => Box::new(Transcode {
+            inner: plain,
+            windows: encoding == Encoding::Windows1252,
+            out: Vec::new(),
+            pos: 0,
+        }),
+    })
+}
+
+/// Windows-1252's characters at 0x80..=0x9F; the five it leaves undefined keep their Latin-1
+/// (C1 control) code points, as the WHATWG encoding standard does.
+const WINDOWS_1252: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}',
+    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+];
+
+/// A single-byte encoding read as UTF-8.
+struct Transcode {
+    inner: Box<dyn Read>,
+    windows: bool,
+    out: Vec<u8>,
+    pos: usize,
+}
+
+impl Read for Transcode {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos == self.out.len() {
+            let mut raw = [0u8; 8192];
+            let n = self.inner.read(&mut raw)?;
+            self.out.clear();
+            self.pos = 0;
+            for &byte in &raw[..n] {
+                let c = match byte {
+                    0x80..=0x9F if self.windows => WINDOWS_1252[usize::from(byte - 0x80)],
+                    _ => char::from(byte),
+                };
+                let mut utf8 = [0u8; 4];
+                self.out
+                    .extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+            }
+        }
+        let n = buf.len().min(self.out.len() - self.pos);
+        buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn read_all(bytes: Vec<u8>, encoding: Encoding) -> io::Result<String> {
+        let mut s = String::new();
+        text(Box::new(io::Cursor::new(bytes)), encoding)?.read_to_string(&mut s)?;
+        Ok(s)
+    }
+
+    #[test]
+    fn single_byte_encodings_become_utf8() {
+        // "Café 5€" in Latin-1 has no euro sign; Windows-1252 puts it at 0x80.
+        let bytes = b"Caf\xE9 5\x80".to_vec();
+        assert_eq!(
+            read_all(bytes.clone(), Encoding::Latin1).unwrap(),
+            "Café 5\u{80}"
+        );
+        assert_eq!(read_all(bytes, Encoding::Windows1252).unwrap(), "Café 5€");
+    }
+
+    #[test]
+    fn gzip_is_unpacked_and_a_truncated_one_is_an_error() {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(b"a,b\n1,2\n").unwrap();
+        let packed = gz.finish().unwrap();
+        assert_eq!(
+            read_all(packed.clone(), Encoding::Utf8).unwrap(),
+            "a,b\n1,2\n"
+        );
+        let cut = packed[..packed.len() - 6].to_vec();
+        assert!(read_all(cut, Encoding::Utf8).is_err());
+    }
+}
