@@ -171,10 +171,10 @@ impl MoneyFormat {
 
     /// The options that would read `text`, when a plain decimal it is not.
     pub fn hint(&self, text: &str) -> Option<String> {
-        // A currency symbol, or a code of two letters or more (`EUR`); not the `e` of `1e5`.
+        // A currency symbol, or an ISO 4217 code (`EUR`): three capital letters.
         let code = text
-            .split(|c: char| !c.is_alphabetic())
-            .any(|w| w.chars().count() >= 2);
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .any(|w| w.len() == 3 && w.bytes().all(|b| b.is_ascii_uppercase()));
         let symbol = code
             || text
                 .chars()
@@ -343,6 +343,7 @@ mod tests {
         assert!(plain.hint("EUR 12.50").unwrap().contains("--currency"));
         assert_eq!(plain.hint("1e5"), None);
         assert_eq!(plain.hint("12.5x"), None);
+        assert_eq!(plain.hint("abc"), None);
         let both = plain.hint("$1,234.50").unwrap();
         assert!(
             both.contains("--currency") && both.contains("--thousands ,"),

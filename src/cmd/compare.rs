@@ -80,10 +80,12 @@ pub fn run(args: &CompareArgs) -> Result<ExitCode> {
             }
         });
         let Some(row) = hit else {
+            let known = groups(&rows, by_period).join(", ");
+            if by_period {
+                bail!("no lines in period {value:?}; the periods with lines: {known}");
+            }
             bail!(
-                "{} has no group {value:?} with lines in the window; groups with lines: {}",
-                describe(args),
-                groups(&rows, by_period).join(", ")
+                "--by {by} has no group {value:?} with lines in the window; groups with lines: {known}"
             );
         };
         report::proportion(row).ok_or_else(|| {
@@ -125,14 +127,6 @@ pub fn run(args: &CompareArgs) -> Result<ExitCode> {
         output::write_records(out, config.format, &COLUMNS, &[record])
     })?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn describe(args: &CompareArgs) -> String {
-    if args.by == "period" {
-        "the window".to_string()
-    } else {
-        format!("--by {}", args.by)
-    }
 }
 
 /// The groups (or periods) there are, for an error message.

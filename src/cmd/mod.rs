@@ -16,10 +16,10 @@ use anyhow::{Context as _, Result, bail};
 use std::process::ExitCode;
 
 use crate::cli::{ColorArg, Config};
-use crate::input::orders::OrderFiles;
+use crate::input::orders::{OrderFiles, ReadReport};
 use crate::input::{Book, Campaigns, Customers};
 use crate::metrics::slice::{Cohorts, Dim, Router};
-use crate::metrics::{Fold, Inputs, Metric, Row};
+use crate::metrics::{Fold, Inputs, Metric, Row, Unit};
 use crate::output::{self, Format, Style, Summary};
 use crate::report::{self as judge, Threshold};
 
@@ -92,10 +92,31 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
     );
     let known = campaigns.as_ref().map_or(0, |c| c.list.len());
     let mut unknown_lines = 0u64;
-    files.read(&mut book, |line| {
+    let report = files.read(&mut book, &config.read, |line| {
         fold.add(line, router.route(line));
         unknown_lines += u64::from(line.campaign.is_some_and(|c| c as usize >= known));
     })?;
+    if report.skipped > 0 {
+        eprintln!(
+            "xsell: warning: skipped {} of {} (--skip-invalid); the first:",
+            count(report.skipped, "invalid row"),
+            count(report.rows, "row")
+        );
+        for reason in &report.reasons {
+            eprintln!("  {reason}");
+        }
+    }
+    if report.duplicates > 0 {
+        let lines = count(report.duplicates, "order line");
+        if report.dropped {
+            eprintln!("xsell: note: dropped {lines} identical to an earlier line (--dedupe)");
+        } else {
+            eprintln!(
+                "xsell: warning: {lines} identical to an earlier line: counted as data \
+                 (--dedupe drops them)"
+            );
+        }
+    }
     let uses_campaigns = metrics.iter().any(|m| m.is_campaign())
         || config.settings.slicing.dims.contains(&Dim::CampaignType);
     if let Some(c) = campaigns
@@ -132,7 +153,7 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
     }
     let cohorts = Cohorts::new(&book, &customer_dims);
     let rows = fold.rows(&book, campaigns.as_ref(), &router, &cohorts)?;
-    Ok((rows, summary(&book, config)))
+    Ok((rows, summary(&book, config, &report)))
 }
 
 /// `1 campaign`, `2 campaigns`.
@@ -140,7 +161,7 @@ fn count(n: u64, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
-fn summary(book: &Book, config: &Config) -> Summary {
+fn summary(book: &Book, config: &Config, report: &ReadReport) -> Summary {
     let window = match config.settings.window.bounds(book.span) {
         Some((first, last)) => format!("{first} to {last}"),
         None => "empty".to_string(),
@@ -151,6 +172,7 @@ fn summary(book: &Book, config: &Config) -> Summary {
         customers: book.customers.len() as u64,
         files: book.files.clone(),
         window,
+        skipped: config.read.invalid.skip.then_some(report.skipped),
     }
 }
 
@@ -162,7 +184,15 @@ pub fn finish(config: &Config, mut rows: Vec<Row>, summary: &Summary) -> Result<
     if let Some(industry) = &judging.industry {
         judge::judge(&mut rows, &judging.benchmarks, industry);
     }
-    let rows = judge::order(rows, judging.sort, judging.top);
+    let mut rows = judge::order(rows, judging.sort, judging.top);
+    if let Some(skipped) = summary.skipped {
+        // The KPIs above were computed without these rows: say how many, in every format.
+        rows.push(Row::plain(
+            "skipped-rows",
+            Some(skipped as f64),
+            Unit::Count,
+        ));
+    }
     write(
         config.output.as_deref(),
         config.format,

@@ -74,6 +74,9 @@ impl DateFormat {
     pub fn expected(&self, text: &str) -> String {
         match &self.0 {
             Some(pattern) => format!("a date written as {pattern} (--date-format)"),
+            None if ymd_shape(text) => {
+                "a real calendar date: this day does not exist (YYYY-MM-DD)".to_string()
+            }
             None if looks_like_dmy(text) => format!(
                 "{EXPECTED}; a file with dates such as {text} can pin their form with \
                  --date-format %d/%m/%Y (or %m/%d/%Y)"
@@ -81,6 +84,19 @@ impl DateFormat {
             None => EXPECTED.to_string(),
         }
     }
+}
+
+/// `2025-02-30`: written as YYYY-MM-DD, but no such day.
+fn ymd_shape(text: &str) -> bool {
+    let b = text.trim().as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 /// `01/03/2025`, `1.3.2025`, `3-1-25`: day, month and year in some order.
@@ -109,6 +125,15 @@ mod tests {
         assert_eq!(parse("2025-03-01T10:00:00Z"), ymd(2025, 3, 1));
         assert_eq!(parse("2025-03-01T10:00:00.250Z"), ymd(2025, 3, 1));
         assert_eq!(parse("2025-03-01 10:00:00"), ymd(2025, 3, 1));
+    }
+
+    #[test]
+    fn an_impossible_iso_date_is_called_so() {
+        assert!(
+            DateFormat::default()
+                .expected("2025-02-30")
+                .contains("does not exist")
+        );
     }
 
     #[test]

@@ -4,7 +4,9 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
 use super::table::{Spec, Table};
-use super::{Book, FieldError, ReadOptions, Source};
+use rustc_hash::FxHashSet as HashSet;
+
+use super::{Book, FieldError, Limit, ReadOptions, Source, is_row_error};
 use crate::money::Money;
 
 /// The columns of orders.csv, by canonical name.
@@ -148,34 +150,167 @@ impl OrderFiles {
         }
     }
 
-    /// Streams every line of every file, in order, through `book` and then `each`.
-    pub fn read(self, book: &mut Book, mut each: impl FnMut(&Line)) -> Result<()> {
+    /// Streams every line of every file, in order, through `book` and then `each`. Bad rows
+    /// stop the run, or with `--skip-invalid` are skipped and counted; lines identical to an
+    /// earlier one are counted, or with `--dedupe` dropped.
+    pub fn read(
+        self,
+        book: &mut Book,
+        opts: &ReadOptions,
+        mut each: impl FnMut(&Line),
+    ) -> Result<ReadReport> {
         let columns = self.columns();
+        let mut report = ReadReport::default();
+        let mut seen = Seen::new(opts.dedupe);
         for table in self.tables {
             let file = u32::try_from(book.files.len()).unwrap_or(u32::MAX);
             book.files.push(table.name.clone());
-            read_table(table, file, columns, book, &mut each)?;
+            read_table(
+                table,
+                file,
+                columns,
+                book,
+                opts,
+                &mut report,
+                &mut seen,
+                &mut each,
+            )?;
+        }
+        report.duplicates = seen.duplicates();
+        if let Some(max) = opts.invalid.max {
+            let too_many = match max {
+                Limit::Rows(n) => report.skipped > n,
+                Limit::Percent(p) => report.skipped as f64 > p / 100.0 * report.rows as f64,
+            };
+            if too_many {
+                let limit = match max {
+                    Limit::Rows(n) => format!("{n} rows"),
+                    Limit::Percent(p) => format!("{p}% of the rows"),
+                };
+                bail!(
+                    "{} of {} rows could not be read, more than --max-invalid {limit}; the first: {}",
+                    report.skipped,
+                    report.rows,
+                    report.reasons.first().map_or("", String::as_str)
+                );
+            }
         }
         if book.lines == 0 {
-            bail!(
-                "no order lines: {} has a header but no rows",
-                book.files.join(", ")
-            );
+            let what = if report.skipped > 0 {
+                "every row was invalid"
+            } else {
+                "a header but no rows"
+            };
+            bail!("no order lines: {} has {what}", book.files.join(", "));
         }
-        Ok(())
+        Ok(report)
     }
 }
 
+/// What reading the orders met besides good lines.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReadReport {
+    /// Data rows read, good or bad.
+    pub rows: u64,
+    /// Bad rows skipped (`--skip-invalid`).
+    pub skipped: u64,
+    /// Why, for the first [`ReadReport::REASONS`] skipped rows: `file:line: reason`.
+    pub reasons: Vec<String>,
+    /// Lines identical to an earlier line.
+    pub duplicates: u64,
+    /// Whether those were dropped (`--dedupe`) rather than counted as data.
+    pub dropped: bool,
+}
+
+impl ReadReport {
+    pub const REASONS: usize = 10;
+
+    fn skip(&mut self, err: &anyhow::Error) {
+        self.skipped += 1;
+        if self.reasons.len() < ReadReport::REASONS {
+            self.reasons.push(err.to_string());
+        }
+    }
+}
+
+/// Lines seen so far, to find exact repeats: 64-bit hashes counted after reading (8 bytes a
+/// line; a collision could only inflate the warning's count), or with `--dedupe` a set of
+/// 128-bit hashes checked as lines arrive, so that no line is dropped by a collision.
+enum Seen {
+    Count(Vec<u64>),
+    Drop(HashSet<u128>, u64),
+}
+
+impl Seen {
+    fn new(dedupe: bool) -> Seen {
+        if dedupe {
+            Seen::Drop(HashSet::default(), 0)
+        } else {
+            Seen::Count(Vec::new())
+        }
+    }
+
+    /// Whether a line with these hashes is a repeat to drop.
+    fn drop_repeat(&mut self, (low, high): (u64, u64)) -> bool {
+        match self {
+            Seen::Count(hashes) => {
+                hashes.push(low);
+                false
+            }
+            Seen::Drop(set, dropped) => {
+                let repeat = !set.insert(u128::from(high) << 64 | u128::from(low));
+                *dropped += u64::from(repeat);
+                repeat
+            }
+        }
+    }
+
+    fn duplicates(&mut self) -> u64 {
+        match self {
+            Seen::Count(hashes) => {
+                hashes.sort_unstable();
+                hashes.windows(2).filter(|w| w[0] == w[1]).count() as u64
+            }
+            Seen::Drop(_, dropped) => *dropped,
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn read_table(
     mut t: Table,
     file: u32,
     columns: OrderColumns,
     book: &mut Book,
+    opts: &ReadOptions,
+    report: &mut ReadReport,
+    seen: &mut Seen,
     each: &mut impl FnMut(&Line),
 ) -> Result<()> {
-    while t.next_row()? {
-        let row = parse_row(&t, columns)?;
-        book.check_order(&row, file, t.line())?;
+    report.dropped = opts.dedupe;
+    loop {
+        let row = t.next_row().and_then(|more| {
+            if !more {
+                return Ok(None);
+            }
+            let row = parse_row(&t, columns)?;
+            book.check_order(&row, file, t.line())?;
+            Ok(Some(row))
+        });
+        let row = match row {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(e) if opts.invalid.skip && is_row_error(&e) => {
+                report.rows += 1;
+                report.skip(&e);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        report.rows += 1;
+        if seen.drop_repeat(t.record_hashes()) {
+            continue;
+        }
         let line = book.admit(&row, file, t.line());
         book.record(&line);
         each(&line);

@@ -232,6 +232,18 @@ impl Table {
         }
     }
 
+    /// Two independent 64-bit hashes of the current row's raw fields, to find exact repeats.
+    pub fn record_hashes(&self) -> (u64, u64) {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let (mut low, mut high) = (DefaultHasher::new(), DefaultHasher::new());
+        high.write_u64(0x9E37_79B9_7F4A_7C15);
+        for field in &self.record {
+            field.hash(&mut low);
+            field.hash(&mut high);
+        }
+        (low.finish(), high.finish())
+    }
+
     /// The line number (1-based) where the current row starts.
     pub fn line(&self) -> u64 {
         self.line

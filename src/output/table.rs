@@ -16,6 +16,8 @@ pub struct Summary {
     pub files: Vec<String>,
     /// The window, as `first to last`, or a note that it is empty.
     pub window: String,
+    /// Rows skipped as invalid, with `--skip-invalid`.
+    pub skipped: Option<u64>,
 }
 
 /// How the output looks.
@@ -136,6 +138,12 @@ pub fn write(
             s.files.join(", "),
             s.window
         )?;
+        if let Some(skipped) = s.skipped {
+            writeln!(
+                out,
+                "skipped rows: {skipped} (--skip-invalid): the values above leave them out"
+            )?;
+        }
     }
     Ok(())
 }
