@@ -379,6 +379,39 @@ pub struct Judging {
     pub top: Option<usize>,
 }
 
+impl Config {
+    /// The defaults of the command line for `orders`: every option unset, table output. For
+    /// library use (tests, fuzzing); set fields to change them.
+    pub fn new(orders: Vec<Source>) -> Config {
+        Config {
+            orders,
+            campaigns: None,
+            customers: None,
+            read: ReadOptions::default(),
+            settings: Settings::default(),
+            format: Format::Table,
+            output: None,
+            judging: Judging::default(),
+        }
+    }
+}
+
+impl Default for Judging {
+    /// 95% intervals, and nothing else.
+    fn default() -> Judging {
+        Judging {
+            z: stats::Z95,
+            confidence: 0.95,
+            benchmarks: Benchmarks::builtin(),
+            industry: None,
+            color: ColorArg::Auto,
+            fail_under: None,
+            sort: SortBy::Group,
+            top: None,
+        }
+    }
+}
+
 impl Judging {
     /// Intervals at `confidence`, and nothing else.
     pub fn plain(confidence: f64) -> Result<Judging> {
@@ -388,12 +421,7 @@ impl Judging {
         Ok(Judging {
             z,
             confidence,
-            benchmarks: Benchmarks::builtin(),
-            industry: None,
-            color: ColorArg::Auto,
-            fail_under: None,
-            sort: SortBy::Group,
-            top: None,
+            ..Judging::default()
         })
     }
 }

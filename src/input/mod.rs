@@ -23,6 +23,8 @@ pub use table::ColumnMap;
 pub enum Source {
     Stdin,
     File(PathBuf),
+    /// Bytes already in memory, under a name for messages (tests, fuzzing, embedding).
+    Bytes(String, std::sync::Arc<[u8]>),
 }
 
 impl Source {
@@ -40,6 +42,7 @@ impl fmt::Display for Source {
         match self {
             Source::Stdin => f.write_str("<stdin>"),
             Source::File(path) => write!(f, "{}", path.display()),
+            Source::Bytes(name, _) => f.write_str(name),
         }
     }
 }

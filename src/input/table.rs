@@ -103,6 +103,7 @@ impl Table {
         let name = source.to_string();
         let raw: Box<dyn Read> = match source {
             Source::Stdin => Box::new(std::io::stdin()),
+            Source::Bytes(_, bytes) => Box::new(std::io::Cursor::new(std::sync::Arc::clone(bytes))),
             Source::File(path) => Box::new(
                 File::open(path).with_context(|| format!("cannot open {kind} file {name}"))?,
             ),

@@ -27,6 +27,9 @@
 
 use std::f64::consts::{PI, SQRT_2};
 
+/// The two-sided 95% quantile of the standard normal, Φ⁻¹(0.975).
+pub const Z95: f64 = 1.959_963_984_540_054;
+
 /// z such that P(-z < Z < z) = level for a standard normal Z (two-sided quantile), e.g.
 /// 0.95 -> 1.959964.
 ///
@@ -245,6 +248,11 @@ mod tests {
 
     // Reference quantiles: standard normal tables (e.g. Abramowitz & Stegun 26.2), and
     // Python's statistics.NormalDist().inv_cdf(0.975) = 1.9599639845400536.
+    #[test]
+    fn z95_is_the_95_percent_quantile() {
+        assert!((z_for_level(0.95).unwrap_or(0.0) - Z95).abs() < 1e-12);
+    }
+
     #[test]
     fn z_for_common_levels() {
         let cases = [
