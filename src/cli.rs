@@ -506,6 +506,16 @@ impl InputArgs {
         known.dedup();
         let campaigns = self.campaigns.as_deref().map(Source::new);
         let customers = self.customers.as_deref().map(Source::new);
+        let decimal = if self.decimal_comma { ',' } else { '.' };
+        if self.thousands == Some(decimal) {
+            bail!(
+                "--thousands {decimal} is also the decimal separator; use --decimal-comma with \
+                 --thousands . (1.234,50), or --thousands , alone (1,234.50)"
+            );
+        }
+        if self.thousands.is_some_and(|c| c.is_ascii_digit() || c == '-' || c == '+') {
+            bail!("--thousands takes a separator such as , or . or a space, not a digit or a sign");
+        }
         // Cross-sell by category is the share buying in two categories or more.
         let by_category = slicing.dims.contains(&Dim::Category);
         let level = match self.level {
