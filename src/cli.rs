@@ -513,7 +513,10 @@ impl InputArgs {
                  --thousands . (1.234,50), or --thousands , alone (1,234.50)"
             );
         }
-        if self.thousands.is_some_and(|c| c.is_ascii_digit() || c == '-' || c == '+') {
+        if self
+            .thousands
+            .is_some_and(|c| c.is_ascii_digit() || c == '-' || c == '+')
+        {
             bail!("--thousands takes a separator such as , or . or a space, not a digit or a sign");
         }
         // Cross-sell by category is the share buying in two categories or more.

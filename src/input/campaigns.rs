@@ -90,12 +90,7 @@ impl Campaigns {
     /// Reads campaigns.csv. Call it before the orders, so that campaign `i` gets id `i`.
     pub fn read(source: &Source, opts: &ReadOptions, book: &mut Book) -> Result<Campaigns> {
         let mut t = Table::open(source, opts, SPECS, "campaigns")?;
-        let columns = SPECS
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| t.has(*i))
-            .map(|(_, s)| s.name)
-            .collect();
+        let columns = t.present();
         let mut list: Vec<Campaign> = Vec::new();
         let mut lines = Vec::new();
         while t.next_row()? {

@@ -44,12 +44,7 @@ impl Customers {
     /// Reads customers.csv; segment names are interned in `book`.
     pub fn read(source: &Source, opts: &ReadOptions, book: &mut Book) -> Result<Customers> {
         let mut t = Table::open(source, opts, SPECS, "customers")?;
-        let columns = SPECS
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| t.has(*i))
-            .map(|(_, s)| s.name)
-            .collect();
+        let columns = t.present();
         let mut customers = Customers {
             columns,
             ..Customers::default()

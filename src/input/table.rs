@@ -188,6 +188,16 @@ impl Table {
             })
     }
 
+    /// The canonical names of the wanted columns the file has.
+    pub fn present(&self) -> std::collections::HashSet<&'static str> {
+        self.specs
+            .iter()
+            .zip(&self.columns)
+            .filter(|(_, c)| c.is_some())
+            .map(|(s, _)| s.name)
+            .collect()
+    }
+
     /// Whether the file has the column of `specs[spec]`.
     pub fn has(&self, spec: usize) -> bool {
         self.columns[spec].is_some()
