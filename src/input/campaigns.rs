@@ -118,8 +118,9 @@ impl Campaigns {
                 }
             };
             let cost = t.money(COST)?;
-            if let Some(c) = cost.filter(|c| c.is_negative()) {
-                return Err(t.invalid(COST, &c.to_string(), "a cost >= 0").into());
+            if cost.is_some_and(|c| c.is_negative()) {
+                let written = t.cell(COST)?.unwrap_or_default();
+                return Err(t.invalid(COST, written, "a cost >= 0").into());
             }
             list.push(Campaign {
                 id,

@@ -180,7 +180,8 @@ impl OrderFiles {
         if let Some(max) = opts.invalid.max {
             let too_many = match max {
                 Limit::Rows(n) => report.skipped > n,
-                Limit::Percent(p) => report.skipped as f64 > p / 100.0 * report.rows as f64,
+                // skipped / rows > p / 100, without dividing: 57 of 100 is not above 57%.
+                Limit::Percent(p) => report.skipped as f64 * 100.0 > p * report.rows as f64,
             };
             if too_many {
                 let limit = match max {
@@ -196,12 +197,16 @@ impl OrderFiles {
             }
         }
         if book.lines == 0 {
-            let what = if report.skipped > 0 {
-                "every row was invalid"
-            } else {
-                "a header but no rows"
-            };
-            bail!("no order lines: {} has {what}", book.files.join(", "));
+            if report.skipped > 0 {
+                bail!(
+                    "no order lines: every row of {} was invalid",
+                    book.files.join(", ")
+                );
+            }
+            bail!(
+                "no order lines: {} has a header but no rows",
+                book.files.join(", ")
+            );
         }
         Ok(report)
     }

@@ -110,7 +110,7 @@ impl Table {
         };
         let input =
             decode::text(raw, opts.encoding).with_context(|| format!("cannot read {name}"))?;
-        let lines = Rc::new(RefCell::new(LineCounter::default()));
+        let lines = Rc::new(RefCell::new(LineCounter::new(opts.delimiter)));
         let mut reader = ReaderBuilder::new()
             .delimiter(opts.delimiter)
             .trim(Trim::All)
@@ -119,10 +119,10 @@ impl Table {
                 inner: input,
                 lines: Rc::clone(&lines),
             });
-        let header = reader
-            .byte_headers()
-            .with_context(|| format!("{name}: cannot read the header row"))?
-            .clone();
+        let header = match reader.byte_headers() {
+            Ok(header) => header.clone(),
+            Err(err) => return Err(read_failure(&name, err, "cannot read the header row")),
+        };
         if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
             bail!("{name}: the file is empty; expected a header row naming the {kind} columns");
         }
@@ -210,6 +210,13 @@ impl Table {
                 if more {
                     let byte = self.record.position().map_or(0, |p| p.byte());
                     self.line = self.lines.borrow_mut().line_at(byte);
+                } else if self.lines.borrow().quotes.open() {
+                    bail!(
+                        "{}:{}: a quoted field in this row is never closed: the rest of the file \
+                         would be read as part of it; close the quote (a quote inside a field is written \"\")",
+                        self.name,
+                        self.line
+                    );
                 }
                 Ok(more)
             }
@@ -233,12 +240,7 @@ impl Table {
                         ),
                     })
                 }
-                csv::ErrorKind::Io(e) if e.to_string().contains("deflate") => anyhow::anyhow!(
-                    "{}: the compressed data ends too early or is damaged ({e}); a truncated .gz \
-                     file gives no numbers rather than partial ones",
-                    self.name
-                ),
-                _ => anyhow::Error::new(err).context(format!("{}: cannot read CSV", self.name)),
+                _ => read_failure(&self.name, err, "cannot read CSV"),
             }),
         }
     }
@@ -290,11 +292,14 @@ impl Table {
             Some(text) => match self.money.parse(text) {
                 Ok(amount) => Ok(Some(amount)),
                 Err(e) => {
+                    let form = if self.money.decimal_comma && e == MoneyError::Syntax {
+                        "an amount with a decimal comma, such as 12,50 or -3,00 (--decimal-comma)"
+                    } else {
+                        e.expected()
+                    };
                     let expected = match self.money.hint(text) {
-                        Some(hint) if e == MoneyError::Syntax => {
-                            format!("{}; {hint}", e.expected())
-                        }
-                        _ => e.expected().to_string(),
+                        Some(hint) if e == MoneyError::Syntax => format!("{form}; {hint}"),
+                        _ => form.to_string(),
                     };
                     Err(self.invalid(spec, text, &expected))
                 }
@@ -380,6 +385,20 @@ fn nearest<'a>(wanted: &str, headers: &'a [String]) -> Option<&'a str> {
         .map(|(_, h)| h.as_str())
 }
 
+/// A failure to read a file: said plainly when a gzip stream is cut short or damaged, wherever
+/// the cut falls (in the data, the header or the trailer).
+fn read_failure(name: &str, err: csv::Error, what: &str) -> anyhow::Error {
+    if let csv::ErrorKind::Io(e) = err.kind()
+        && (e.kind() == io::ErrorKind::UnexpectedEof || e.to_string().contains("deflate"))
+    {
+        return anyhow::anyhow!(
+            "{name}: the compressed data ends too early or is damaged ({e}); a truncated .gz \
+             file gives no numbers rather than partial ones"
+        );
+    }
+    anyhow::Error::new(err).context(format!("{name}: {what}"))
+}
+
 /// The input with its lines counted. The csv crate's own `Position::line` miscounts after blank
 /// lines and CRLF terminators (rust-csv issues 208 and 395), so xsell counts newlines itself.
 struct Counted {
@@ -390,16 +409,70 @@ struct Counted {
 impl Read for Counted {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(out)?;
-        self.lines.borrow_mut().pending.extend_from_slice(&out[..n]);
+        let mut lines = self.lines.borrow_mut();
+        lines.pending.extend_from_slice(&out[..n]);
+        lines.quotes.feed(&out[..n]);
         Ok(n)
+    }
+}
+
+/// Follows CSV quoting over the raw bytes, to notice a quoted field still open at the end of the
+/// file: the csv crate then ends it there, and every later row would silently become part of
+/// that one field.
+#[derive(Debug)]
+struct Quotes {
+    delimiter: u8,
+    in_quotes: bool,
+    /// Inside quotes, a `"` was just seen: the end of the field, or the first of `""`.
+    quote_seen: bool,
+    field_start: bool,
+}
+
+impl Quotes {
+    fn new(delimiter: u8) -> Quotes {
+        Quotes {
+            delimiter,
+            in_quotes: false,
+            quote_seen: false,
+            field_start: true,
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if self.in_quotes {
+                if self.quote_seen {
+                    self.quote_seen = false;
+                    if b == b'"' {
+                        continue;
+                    }
+                    self.in_quotes = false;
+                } else {
+                    self.quote_seen = b == b'"';
+                    continue;
+                }
+            }
+            if b == b'"' && self.field_start {
+                self.in_quotes = true;
+                self.field_start = false;
+            } else {
+                self.field_start = b == self.delimiter || b == b'\n' || b == b'\r';
+            }
+        }
+    }
+
+    /// Whether the input so far ends inside a quoted field.
+    fn open(&self) -> bool {
+        self.in_quotes && !self.quote_seen
     }
 }
 
 /// The bytes read but not yet passed by a record start, and the newlines before them. Holds at
 /// most the csv reader's read-ahead plus one record.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct LineCounter {
     pending: Vec<u8>,
+    quotes: Quotes,
     /// Index in `pending` of byte `offset` of the input.
     start: usize,
     offset: u64,
@@ -407,6 +480,16 @@ struct LineCounter {
 }
 
 impl LineCounter {
+    fn new(delimiter: u8) -> LineCounter {
+        LineCounter {
+            pending: Vec::new(),
+            quotes: Quotes::new(delimiter),
+            start: 0,
+            offset: 0,
+            newlines: 0,
+        }
+    }
+
     /// The line of the first content byte at or after input offset `byte`: csv reports a record's
     /// offset before the blank lines and leftover `\n` of a CRLF it skips.
     fn line_at(&mut self, byte: u64) -> u64 {
@@ -475,13 +558,29 @@ mod tests {
     }
 
     #[test]
+    fn quotes_left_open_at_the_end_are_noticed() {
+        let open = |text: &[u8]| {
+            let mut q = Quotes::new(b',');
+            q.feed(text);
+            q.open()
+        };
+        assert!(!open(b"a,\"b,c\"\n1,\"x\ny\"\n"));
+        assert!(!open(b"a,\"say \"\"hi\"\"\"\n"), "escaped quotes");
+        assert!(
+            !open(b"a,5\" screen\n"),
+            "a quote inside an unquoted field is a character"
+        );
+        assert!(!open(b"a,\"\""), "an empty quoted field at the very end");
+        assert!(open(b"a,\"oops\n2,b\n"));
+        assert!(open(b"a,\"never\"\"closed\n"));
+    }
+
+    #[test]
     fn lines_are_counted_across_blank_lines_crlf_and_quoted_newlines() {
         // Record starts as the csv crate reports them (the offset can sit on a skipped newline).
         let input = b"h,a\r\n2,x\r\n\r\n4,\"y\nz\"\r\n6,w\r\n";
-        let mut counter = LineCounter {
-            pending: input.to_vec(),
-            ..LineCounter::default()
-        };
+        let mut counter = LineCounter::new(b',');
+        counter.pending = input.to_vec();
         assert_eq!(counter.line_at(0), 1);
         assert_eq!(counter.line_at(4), 2); // on the \n of the header's CRLF
         assert_eq!(counter.line_at(9), 4); // on the \n of line 2's CRLF, then a blank line

@@ -1,0 +1,652 @@
+//! Hostile input: one small file under `tests/hostile/` per case, run through the real binary.
+//!
+//! A refused input must give exit 2, nothing on stdout and exactly one stderr line, asserted
+//! whole. An accepted or skipped input is checked by its skip count and KPI values, worked out by
+//! hand in the comments (aov = net revenue / orders with a purchase line, in the window).
+
+use std::process::{Command, Output};
+
+/// The CSV columns, in the order of the output contract.
+const HEADER: &str = "metric,group,period,value,numerator,denominator,by,ci_low,ci_high";
+/// The error that follows a bad amount when no money option is given.
+const PLAIN: &str =
+    "expected a decimal amount such as 12.50 or -3.00 (digits, an optional sign and a `.`)";
+
+// ==== Helpers ====
+
+/// The real binary, run in the crate directory so that `tests/hostile/...` resolves.
+fn xsell(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xsell"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("run xsell")
+}
+
+/// `xsell compute --metric METRIC tests/hostile/FILE MORE`, MORE split at whitespace.
+fn compute(metric: &str, file: &str, more: &str) -> Output {
+    let path = format!("tests/hostile/{file}");
+    let mut args = vec!["compute", "--metric", metric, path.as_str()];
+    args.extend(more.split_whitespace());
+    xsell(&args)
+}
+
+/// Exit 2, nothing on stdout, and stderr exactly the one line `xsell: error: MESSAGE`.
+#[track_caller]
+fn assert_error(out: &Output, message: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr, format!("xsell: error: {message}\n"));
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.is_empty(), "stdout: {stdout}");
+}
+
+/// Exit 0; stdout and stderr.
+#[track_caller]
+fn success(out: &Output) -> (String, String) {
+    let stderr = String::from_utf8(out.stderr.clone()).unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
+    (String::from_utf8(out.stdout.clone()).unwrap(), stderr)
+}
+
+/// `compute ... --format csv`, which must succeed: stdout and stderr.
+#[track_caller]
+fn csv_out(metric: &str, file: &str, more: &str) -> (String, String) {
+    success(&compute(metric, file, &format!("{more} --format csv")))
+}
+
+/// The CSV rows, each as `metric|group|period|value|numerator|denominator|by` (the fields as
+/// the csv crate reads them; the interval columns left out), compared with `want`.
+#[track_caller]
+fn assert_rows(stdout: &str, want: &[&str]) {
+    assert_eq!(stdout.lines().next(), Some(HEADER), "stdout: {stdout}");
+    let mut reader = csv::Reader::from_reader(stdout.as_bytes());
+    let got: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap().iter().take(7).collect::<Vec<_>>().join("|"))
+        .collect();
+    assert_eq!(got, want, "stdout: {stdout}");
+}
+
+/// The `--skip-invalid` warning: its head line, then the reasons indented.
+fn skip_warning(skipped: u64, rows: u64, reasons: &[&str]) -> String {
+    let noun = |n: u64, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let mut text = format!(
+        "xsell: warning: skipped {} of {} (--skip-invalid); the first:\n",
+        noun(skipped, "invalid row"),
+        noun(rows, "row")
+    );
+    for reason in reasons {
+        text += &format!("  {reason}\n");
+    }
+    text
+}
+
+/// `xsell LINE`, split at whitespace.
+fn run(line: &str) -> Output {
+    xsell(&line.split_whitespace().collect::<Vec<_>>())
+}
+
+/// The skipped-rows row that ends CSV and JSON output under `--skip-invalid`.
+fn skipped(n: u64) -> String {
+    format!("skipped-rows|all||{n}|||")
+}
+
+// ==== 1. Headers ====
+
+#[test]
+fn missing_header() {
+    // No customer_id column at all: no near header to suggest, but the headers and --map.
+    assert_error(
+        &compute("aov", "missing_header.csv", ""),
+        "tests/hostile/missing_header.csv: missing orders column \"customer_id\"; found columns: \
+         order_id, order_date, product_id, amount; if it has another name, use --map \
+         customer_id=<header>",
+    );
+}
+
+#[test]
+fn misspelt_header() {
+    assert_error(
+        &compute("aov", "misspelt_header.csv", ""),
+        "tests/hostile/misspelt_header.csv: missing orders column \"customer_id\" (did you mean \
+         \"custmer_id\"?); found columns: order_id, custmer_id, order_date, product_id, amount; \
+         if it has another name, use --map customer_id=<header>",
+    );
+    // The suggested --map reads it: one order of 10.00, aov = 10.00 / 1 = 10.
+    let (out, err) = csv_out("aov", "misspelt_header.csv", "--map customer_id=custmer_id");
+    assert_rows(&out, &["aov|all||10.000000|10.00|1|"]);
+    assert_eq!(err, "");
+}
+
+// ==== 2. Duplicate headers ====
+
+#[test]
+fn duplicate_headers() {
+    // amount is the 5th and the 6th header.
+    assert_error(
+        &compute("aov", "duplicate_headers.csv", ""),
+        "tests/hostile/duplicate_headers.csv: the header names column \"amount\" twice \
+         (columns 5 and 6); rename one of them",
+    );
+}
+
+// ==== 3. Too few and too many fields ====
+
+#[test]
+fn field_count() {
+    // Line 3 has 4 fields, line 5 has 6; the header has 5.
+    let few = "tests/hostile/field_count.csv:3: the row has 4 fields, but the header has 5; \
+               quote fields that contain the delimiter";
+    let many = "tests/hostile/field_count.csv:5: the row has 6 fields, but the header has 5; \
+                quote fields that contain the delimiter";
+    assert_error(&compute("aov", "field_count.csv", ""), few);
+    // Skipped: 2 of 5 rows; left O1 10.00, O3 30.00, O5 50.00: aov = 90.00 / 3 = 30.
+    let (out, err) = csv_out("aov", "field_count.csv", "--skip-invalid");
+    assert_eq!(err, skip_warning(2, 5, &[few, many]));
+    assert_rows(&out, &["aov|all||30.000000|90.00|3|", &skipped(2)]);
+}
+
+// ==== 4. Quoted fields with commas, quotes and newlines ====
+
+#[test]
+fn quoted_fields() {
+    // Line 1 header; O1's first line spans lines 2-3 (a newline in note), its second is line 4;
+    // O2 on line 5 has the amount 1O.00 (a letter O): the error must say line 5, not 4.
+    let bad = format!(
+        "tests/hostile/quoted_fields.csv:5: column amount: \"1O.00\" is not valid; {PLAIN}"
+    );
+    assert_error(&compute("aov", "quoted_fields.csv", ""), &bad);
+    // Skipping line 5 leaves O1 = 10.00 + 20.00: aov = 30.00 / 1 = 30. The note holding a
+    // newline is one group (O1's 10.00 line), `plain` the other (its 20.00 line).
+    let (out, err) = csv_out(
+        "aov",
+        "quoted_fields.csv",
+        "--skip-invalid --by column:note",
+    );
+    assert_eq!(err, skip_warning(1, 3, &[&bad]));
+    assert_rows(
+        &out,
+        &[
+            "aov|all||30.000000|30.00|1|",
+            "aov|first line\nsecond line||10.000000|10.00|1|column:note",
+            "aov|plain||20.000000|20.00|1|column:note",
+            &skipped(1),
+        ],
+    );
+    // The product `Mug, "large"` is one product (comma and quotes kept); as a group label it is
+    // quoted with its quotes doubled, as the README says of labels holding a quote. C1 bought
+    // two distinct products: cross-sell = 1 / 1.
+    let by = "--skip-invalid --by column:product_id";
+    let (out, _) = csv_out("aov,cross-sell", "quoted_fields.csv", by);
+    assert_rows(
+        &out,
+        &[
+            "aov|all||30.000000|30.00|1|",
+            "aov|\"Mug, \"\"large\"\"\"||10.000000|10.00|1|column:product_id",
+            "aov|Plate||20.000000|20.00|1|column:product_id",
+            "cross-sell|all||1.000000|1|1|",
+            "cross-sell|\"Mug, \"\"large\"\"\"||0.000000|0|1|column:product_id",
+            "cross-sell|Plate||0.000000|0|1|column:product_id",
+            &skipped(1),
+        ],
+    );
+}
+
+// ==== 5. CRLF line ends and a UTF-8 byte-order mark ====
+
+#[test]
+fn crlf_bom() {
+    // BOM + quoted header, CRLF ends, a blank line 3; line 5 has the amount 1O.00.
+    let bad =
+        format!("tests/hostile/crlf_bom.csv:5: column amount: \"1O.00\" is not valid; {PLAIN}");
+    assert_error(&compute("aov", "crlf_bom.csv", ""), &bad);
+    // O1 10.00 + O2 20.50 = 30.50 over 2 orders: aov = 15.25.
+    let (out, err) = csv_out("aov", "crlf_bom.csv", "--skip-invalid");
+    assert_eq!(err, skip_warning(1, 3, &[&bad]));
+    assert_rows(&out, &["aov|all||15.250000|30.50|2|", &skipped(1)]);
+}
+
+// ==== 6. Not UTF-8 ====
+
+#[test]
+fn latin1() {
+    // `Caf\xE9` is Latin-1; shown with U+FFFD for the byte that is not UTF-8.
+    assert_error(
+        &compute("aov", "latin1.csv", ""),
+        "tests/hostile/latin1.csv:2: column customer_id: \"Caf\u{FFFD}\" is not valid; expected \
+         UTF-8 text: the file is in another encoding (for Latin-1 or Excel's Windows-1252, use \
+         --encoding latin1 or --encoding windows-1252)",
+    );
+    // Read as Latin-1 the customer is Café, with O1 12.00 and O2 8.00: aov = 20.00 / 2 = 10.
+    let by = "--encoding latin1 --by column:customer_id";
+    let (out, err) = csv_out("aov", "latin1.csv", by);
+    assert_eq!(err, "");
+    assert_rows(
+        &out,
+        &[
+            "aov|all||10.000000|20.00|2|",
+            "aov|Café||10.000000|20.00|2|column:customer_id",
+        ],
+    );
+}
+
+// ==== 7. Empty file, header only ====
+
+#[test]
+fn empty() {
+    assert_error(
+        &compute("aov", "empty.csv", ""),
+        "tests/hostile/empty.csv: the file is empty; expected a header row naming the orders columns",
+    );
+}
+
+#[test]
+fn header_only() {
+    assert_error(
+        &compute("aov", "header_only.csv", ""),
+        "no order lines: tests/hostile/header_only.csv has a header but no rows",
+    );
+}
+
+// ==== 8. Dates ====
+
+#[test]
+fn bad_date() {
+    assert_error(
+        &compute("aov", "bad_date.csv", ""),
+        "tests/hostile/bad_date.csv:3: column order_date: \"2025-02-30\" is not valid; expected a \
+         real calendar date: this day does not exist (YYYY-MM-DD)",
+    );
+}
+
+#[test]
+fn mixed_dates() {
+    // Lines 2 and 5 are ISO, lines 3 and 4 d/m/Y.
+    assert_error(
+        &compute("aov", "mixed_dates.csv", ""),
+        "tests/hostile/mixed_dates.csv:3: column order_date: \"01/03/2025\" is not valid; \
+         expected a date as YYYY-MM-DD or an RFC 3339 datetime (2025-03-01T10:00:00Z); a file \
+         with dates such as 01/03/2025 can pin their form with --date-format %d/%m/%Y (or \
+         %m/%d/%Y)",
+    );
+    let iso = |line: u32, date: &str| {
+        format!(
+            "tests/hostile/mixed_dates.csv:{line}: column order_date: \"{date}\" is not valid; \
+             expected a date written as %d/%m/%Y (--date-format)"
+        )
+    };
+    let pinned = "--date-format %d/%m/%Y";
+    assert_error(
+        &compute("aov", "mixed_dates.csv", pinned),
+        &iso(2, "2025-03-01"),
+    );
+    // Pinned and skipping: the ISO lines 2 and 5 go; O2 20.00 + O3 40.00: aov = 60.00 / 2 = 30.
+    let (out, err) = csv_out(
+        "aov",
+        "mixed_dates.csv",
+        &format!("{pinned} --skip-invalid"),
+    );
+    let reasons = [iso(2, "2025-03-01"), iso(5, "2025-03-03")];
+    assert_eq!(err, skip_warning(2, 4, &[&reasons[0], &reasons[1]]));
+    assert_rows(&out, &["aov|all||30.000000|60.00|2|", &skipped(2)]);
+}
+
+// ==== 9. Currency symbols, thousands separators, decimal commas ====
+
+#[test]
+fn currency_thousands() {
+    let bad = |hint: &str| {
+        format!(
+            "tests/hostile/currency_thousands.csv:2: column amount: \"$1,234.50\" is not valid; \
+             {PLAIN}; {hint}"
+        )
+    };
+    let currency = "--currency SYMBOL (e.g. --currency $) reads amounts written with a currency";
+    let thousands = "--thousands , reads 1,234.50";
+    let both = format!("{currency}; {thousands}");
+    assert_error(&compute("aov", "currency_thousands.csv", ""), &bad(&both));
+    // Never guessed: either option alone is not enough, and the error names the missing one.
+    let file = "currency_thousands.csv";
+    assert_error(&compute("aov", file, "--currency $"), &bad(thousands));
+    assert_error(&compute("aov", file, "--thousands ,"), &bad(currency));
+    // $1,234.50 + $765.50 = 2000.00 over 2 orders: aov = 1000.
+    let (out, err) = csv_out("aov", file, "--currency $ --thousands ,");
+    assert_eq!(err, "");
+    assert_rows(&out, &["aov|all||1000.000000|2000.00|2|"]);
+}
+
+#[test]
+fn decimal_comma() {
+    let bad = format!(
+        "tests/hostile/decimal_comma.csv:2: column amount: \"1.234,50\" is not valid; {PLAIN}; \
+         --decimal-comma --thousands . reads 1.234,50"
+    );
+    assert_error(&compute("aov", "decimal_comma.csv", ""), &bad);
+    // --decimal-comma alone does not guess that the dot groups thousands; the message then
+    // describes the decimal-comma form it expects.
+    let comma_form = "an amount with a decimal comma, such as 12,50 or -3,00 (--decimal-comma)";
+    assert_error(
+        &compute("aov", "decimal_comma.csv", "--decimal-comma"),
+        &bad.replace(PLAIN, &format!("expected {comma_form}")),
+    );
+    // 1.234,50 + 15,50 = 1234.50 + 15.50 = 1250.00 over 2 orders: aov = 625.
+    let (out, err) = csv_out("aov", "decimal_comma.csv", "--decimal-comma --thousands .");
+    assert_eq!(err, "");
+    assert_rows(&out, &["aov|all||625.000000|1250.00|2|"]);
+}
+
+// ==== 10. Negative quantities ====
+
+#[test]
+fn negative_quantity() {
+    // Line 2: quantity -2 on amount 30.00; line 3: quantity -1 on amount 0.00 (not a return).
+    let bad = |line: u32, q: &str| {
+        format!(
+            "tests/hostile/negative_quantity.csv:{line}: column quantity: \"{q}\" is not valid; \
+             expected a whole number >= 0 (negative only on a return line)"
+        )
+    };
+    assert_error(&compute("aov", "negative_quantity.csv", ""), &bad(2, "-2"));
+    // Skipped 2 of 3; O3 12.00 is left: aov = 12.00 / 1 = 12.
+    let (out, err) = csv_out("aov", "negative_quantity.csv", "--skip-invalid");
+    assert_eq!(err, skip_warning(2, 3, &[&bad(2, "-2"), &bad(3, "-1")]));
+    assert_rows(&out, &["aov|all||12.000000|12.00|1|", &skipped(2)]);
+}
+
+#[test]
+fn negative_quantity_return() {
+    // O2 returns one unit: quantity -1, amount -15.00. Net revenue 30.00 - 15.00 + 25.00 =
+    // 40.00; O2 has no purchase line, so the orders are O1 and O3: aov = 40.00 / 2 = 20.
+    let (out, err) = csv_out("aov", "negative_quantity_return.csv", "");
+    assert_eq!(err, "");
+    assert_rows(&out, &["aov|all||20.000000|40.00|2|"]);
+}
+
+// ==== 11. Amounts beyond exact arithmetic ====
+
+#[test]
+fn huge_amount() {
+    // 10^15 is above the 10^14 limit: refused, not wrapped.
+    assert_error(
+        &compute("aov", "huge_amount.csv", ""),
+        "tests/hostile/huge_amount.csv:2: column amount: \"1000000000000000\" is not valid; \
+         expected an amount below 100 trillion in magnitude",
+    );
+}
+
+#[test]
+fn precision() {
+    // A fifth non-zero decimal: refused, not rounded to 12.3457.
+    assert_error(
+        &compute("aov", "precision.csv", ""),
+        "tests/hostile/precision.csv:2: column amount: \"12.34567\" is not valid; expected at \
+         most 4 decimal places (xsell never rounds money)",
+    );
+}
+
+// ==== 12. Lines of one order that disagree ====
+
+#[test]
+fn order_customer_conflict() {
+    assert_error(
+        &compute("aov", "order_customer_conflict.csv", ""),
+        "tests/hostile/order_customer_conflict.csv:4: order \"O1\" has customer \"C3\", but \
+         tests/hostile/order_customer_conflict.csv:2 gives it customer \"C1\"; an order's lines \
+         must share one customer and one date",
+    );
+}
+
+#[test]
+fn order_date_conflict() {
+    assert_error(
+        &compute("aov", "order_date_conflict.csv", ""),
+        "tests/hostile/order_date_conflict.csv:4: order \"O1\" has date \"2025-03-02\", but \
+         tests/hostile/order_date_conflict.csv:2 gives it date \"2025-03-01\"; an order's lines \
+         must share one customer and one date",
+    );
+}
+
+// ==== 13. Identical lines ====
+
+#[test]
+fn duplicates() {
+    // O1's 10.00 line three times (2 repeats), O2's 30.00 line twice (1 repeat): 3 repeats.
+    // As data: O1 = 30.00, O2 = 60.00: aov = 90.00 / 2 = 45.
+    let (out, err) = csv_out("aov", "duplicates.csv", "");
+    assert_eq!(
+        err,
+        "xsell: warning: 3 order lines identical to an earlier line: counted as data (--dedupe \
+         drops them)\n"
+    );
+    assert_rows(&out, &["aov|all||45.000000|90.00|2|"]);
+    // Dropped: O1 = 10.00, O2 = 30.00: aov = 40.00 / 2 = 20.
+    let (out, err) = csv_out("aov", "duplicates.csv", "--dedupe");
+    assert_eq!(
+        err,
+        "xsell: note: dropped 3 order lines identical to an earlier line (--dedupe)\n"
+    );
+    assert_rows(&out, &["aov|all||20.000000|40.00|2|"]);
+}
+
+// ==== 14. Bad campaigns.csv ====
+
+#[test]
+fn campaigns_duplicate_id() {
+    let file = "tests/hostile/campaigns_duplicate_id.csv";
+    assert_error(
+        &run(&format!(
+            "compute -m ctr fixtures/orders.csv --campaigns {file}"
+        )),
+        &format!("{file}:4: campaign \"A\" is listed twice (first on line 2)"),
+    );
+}
+
+#[test]
+fn campaigns_negative_cost() {
+    let file = "tests/hostile/campaigns_negative_cost.csv";
+    assert_error(
+        &run(&format!(
+            "compute -m roi fixtures/orders.csv --campaigns {file}"
+        )),
+        &format!("{file}:3: column cost: \"-50.00\" is not valid; expected a cost >= 0"),
+    );
+}
+
+// ==== 15. Orders of campaigns missing from campaigns.csv ====
+
+#[test]
+fn unknown_campaign() {
+    // O1 (1542.58) is C01's; O2, O3 are C99's, which fixtures/campaigns.csv lacks; O4 is organic.
+    let (out, err) = success(&run(
+        "compute -m roi tests/hostile/unknown_campaign.csv --campaigns fixtures/campaigns.csv \
+         --format csv",
+    ));
+    assert_eq!(
+        err,
+        "xsell: warning: 2 order lines attributed to 1 campaign missing from \
+         fixtures/campaigns.csv (C99); campaign metrics leave them out, and --by campaign-type \
+         groups them as (unknown)\n"
+    );
+    // C01 cost 771.29: roi = (1542.58 - 771.29) / 771.29 = 1. The costs of C01..C06 sum to
+    // 771.29 + 1731.80 + 4901.64 + 2887.35 + 392.30 + 1907.90 = 12592.28; the C99 lines are left
+    // out, so all = (1542.58 - 12592.28) / 12592.28 = -11049.70 / 12592.28 = -0.877498 (12592.28
+    // x 0.8775 = 11049.7257, 0.0257 too much, i.e. 0.000002 less). The other campaigns have no
+    // revenue: roi = -cost / cost = -1.
+    assert_rows(
+        &out,
+        &[
+            "roi|all||-0.877498|-11049.70|12592.28|",
+            "roi|C01||1.000000|771.29|771.29|campaign",
+            "roi|C02||-1.000000|-1731.80|1731.80|campaign",
+            "roi|C03||-1.000000|-4901.64|4901.64|campaign",
+            "roi|C04||-1.000000|-2887.35|2887.35|campaign",
+            "roi|C05||-1.000000|-392.30|392.30|campaign",
+            "roi|C06||-1.000000|-1907.90|1907.90|campaign",
+        ],
+    );
+}
+
+// ==== 16. gzip ====
+
+#[test]
+fn gzip() {
+    // gzip.csv.gz packs negative_quantity_return.csv: the same rows, aov = 40.00 / 2 = 20.
+    let (packed, err) = csv_out("aov", "gzip.csv.gz", "");
+    assert_eq!(err, "");
+    let (plain, _) = csv_out("aov", "negative_quantity_return.csv", "");
+    assert_eq!(packed, plain);
+    assert_rows(&packed, &["aov|all||20.000000|40.00|2|"]);
+}
+
+#[test]
+fn truncated_gzip() {
+    // The last 20 of gzip.csv.gz's 122 bytes cut off: the deflate data ends mid-stream.
+    assert_error(
+        &compute("aov", "truncated.csv.gz", ""),
+        "tests/hostile/truncated.csv.gz: the compressed data ends too early or is damaged \
+         (incomplete deflate stream); a truncated .gz file gives no numbers rather than partial \
+         ones",
+    );
+    // Every row is in the data and only the 8-byte trailer (CRC-32, size) lacks its last 4
+    // bytes: still an error, never the rows that could be unpacked.
+    let whole = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/hostile/gzip.csv.gz"
+    ));
+    let whole = whole.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("trailer.csv.gz");
+    std::fs::write(&cut, &whole[..whole.len() - 4]).unwrap();
+    let cut = cut.to_str().unwrap();
+    assert_error(
+        &xsell(&["compute", "--metric", "aov", cut]),
+        &format!(
+            "{cut}: the compressed data ends too early or is damaged (unexpected end of file); \
+             a truncated .gz file gives no numbers rather than partial ones"
+        ),
+    );
+}
+
+// ==== 17. --max-invalid ====
+
+#[test]
+fn max_invalid() {
+    // 10 rows; bad: line 3 (amount oops), line 6 (2025-02-30), line 9 (no customer).
+    let file = "tests/hostile/max_invalid.csv";
+    let amount = format!("{file}:3: column amount: \"oops\" is not valid; {PLAIN}");
+    let date = format!(
+        "{file}:6: column order_date: \"2025-02-30\" is not valid; expected a real calendar \
+         date: this day does not exist (YYYY-MM-DD)"
+    );
+    let customer = format!(
+        "{file}:9: column customer_id: \"\" is not valid; expected a value (the column is required)"
+    );
+    let too_many = |limit: &str| {
+        format!(
+            "3 of 10 rows could not be read, more than --max-invalid {limit}; the first: {amount}"
+        )
+    };
+    // 3 > 2 rows, and 3 > 20% of 10 = 2: both fail.
+    let skip = "--skip-invalid --max-invalid";
+    assert_error(
+        &compute("aov", "max_invalid.csv", &format!("{skip} 2")),
+        &too_many("2 rows"),
+    );
+    let pct = compute("aov", "max_invalid.csv", &format!("{skip} 20%"));
+    assert_error(&pct, &too_many("20% of the rows"));
+    // 3 is not more than 3 rows, nor more than 50% of 10 = 5: both pass. The 7 good orders:
+    // 10 + 20 + 30 + 50 + 60 + 80 + 100 = 350.00: aov = 350.00 / 7 = 50.
+    let warning = skip_warning(3, 10, &[&amount, &date, &customer]);
+    for limit in ["3", "50%"] {
+        let (out, err) = csv_out("aov", "max_invalid.csv", &format!("{skip} {limit}"));
+        assert_eq!(err, warning);
+        assert_rows(&out, &["aov|all||50.000000|350.00|7|", &skipped(3)]);
+    }
+    // JSON: the same rows, the count last.
+    let json = compute(
+        "aov",
+        "max_invalid.csv",
+        &format!("{skip} 50% --format json"),
+    );
+    let (out, err) = success(&json);
+    assert_eq!(err, warning);
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{out}");
+    assert_eq!(rows[0]["metric"], "aov");
+    assert_eq!(rows[0]["value"].as_f64(), Some(50.0));
+    assert_eq!(rows[0]["denominator"].as_f64(), Some(7.0));
+    assert_eq!(rows[1]["metric"], "skipped-rows");
+    assert_eq!(rows[1]["group"], "all");
+    assert_eq!(rows[1]["value"].as_f64(), Some(3.0));
+    // Table: a skipped-rows row and a footer line.
+    let table = compute(
+        "aov",
+        "max_invalid.csv",
+        &format!("{skip} 50% --format table"),
+    );
+    let (out, err) = success(&table);
+    assert_eq!(err, warning);
+    let cells = |metric: &str| -> Vec<String> {
+        let cells = |l: &str| -> Vec<String> {
+            l.split('┆')
+                .map(|c| c.trim_matches(['│', ' ']).to_string())
+                .collect()
+        };
+        let row = out.lines().map(cells).find(|c| c[0] == metric);
+        row.unwrap_or_else(|| panic!("no {metric} row in\n{out}"))
+    };
+    assert_eq!(cells("aov"), ["aov", "all", "50.00", "350.00", "7"]);
+    assert_eq!(cells("skipped-rows"), ["skipped-rows", "all", "3", "", ""]);
+    let footer = "skipped rows: 3 (--skip-invalid): the values above leave them out";
+    assert!(out.lines().any(|l| l == footer), "{out}");
+}
+
+#[test]
+fn unclosed_quote() {
+    // The quote opened on line 2 is never closed: read as written, O2 and O3 would vanish into
+    // one field and aov would be 10.00 / 1. An error instead, in strict mode and when skipping.
+    let want = "tests/hostile/unclosed_quote.csv:2: a quoted field in this row is never closed: \
+                the rest of the file would be read as part of it; close the quote (a quote \
+                inside a field is written \"\")";
+    assert_error(&compute("aov", "unclosed_quote.csv", ""), want);
+    assert_error(
+        &compute("aov", "unclosed_quote.csv", "--skip-invalid"),
+        want,
+    );
+}
+
+#[test]
+fn max_invalid_percent_is_exact_at_the_boundary() {
+    // 100 rows, 57 with a bad amount: exactly 57% is not more than 57%, 56% is.
+    let mut text = String::from("order_id,customer_id,order_date,product_id,amount\n");
+    for i in 0..100 {
+        let amount = if i < 57 { "bad" } else { "1.00" };
+        text.push_str(&format!("O{i},C{i},2025-03-01,P1,{amount}\n"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pct.csv");
+    std::fs::write(&file, text).unwrap();
+    let file = file.to_str().unwrap();
+    let run = |limit: &str| {
+        let args = [
+            "compute",
+            "--metric",
+            "aov",
+            file,
+            "--skip-invalid",
+            "--max-invalid",
+            limit,
+        ];
+        Command::new(env!("CARGO_BIN_EXE_xsell"))
+            .args(args)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(run("57%"), Some(0));
+    assert_eq!(run("56%"), Some(2));
+    assert_eq!(run("57"), Some(0));
+}
