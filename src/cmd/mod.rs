@@ -117,6 +117,7 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
             );
         }
     }
+    check_period_count(config, &book)?;
     let uses_campaigns = metrics.iter().any(|m| m.is_campaign())
         || config.settings.slicing.dims.contains(&Dim::CampaignType);
     if let Some(c) = campaigns
@@ -154,6 +155,27 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
     let cohorts = Cohorts::new(&book, &customer_dims);
     let rows = fold.rows(&book, campaigns.as_ref(), &router, &cohorts)?;
     Ok((rows, summary(&book, config, &report)))
+}
+
+/// The most periods `--period` may list: 96 years of weeks. More comes from a typo in a date
+/// (year 8174) far more often than from a wish for that many rows.
+const MAX_PERIODS: usize = 5000;
+
+fn check_period_count(config: &Config, book: &Book) -> Result<()> {
+    let (Some(kind), Some((first, last))) = (
+        config.settings.slicing.period,
+        config.settings.window.bounds(book.span),
+    ) else {
+        return Ok(());
+    };
+    let periods = kind.range(first, last).count();
+    if periods > MAX_PERIODS {
+        bail!(
+            "the window from {first} to {last} spans {periods} periods of --period, more than \
+             {MAX_PERIODS}; check the dates for a typo, or narrow it with --from/--to"
+        );
+    }
+    Ok(())
 }
 
 /// `1 campaign`, `2 campaigns`.

@@ -1,0 +1,54 @@
+//! Inputs the fuzz target (fuzz/fuzz_targets/orders.rs) once choked on, replayed the way it runs
+//! them. Each file in tests/fuzz_inputs/ is one input: the first byte picks the variant (even:
+//! the command line's defaults; odd: --skip-invalid, --by segment --by channel, --period week,
+//! rows written as JSON), the rest is orders.csv.
+
+use std::sync::Arc;
+
+use xsell::cli::Config;
+use xsell::input::Source;
+use xsell::metrics::slice::{Dim, PeriodKind, Slicing};
+use xsell::output::{self, Format};
+
+/// What the fuzz target does with `data`; the error, if any, as text.
+fn replay(data: &[u8]) -> Option<String> {
+    let (&variant, csv) = data.split_first()?;
+    let mut config = Config::new(vec![Source::Bytes("fuzz.csv".into(), Arc::from(csv))]);
+    if variant & 1 == 1 {
+        config.read.invalid.skip = true;
+        config.settings.slicing = Slicing {
+            dims: vec![Dim::Segment, Dim::Channel],
+            period: Some(PeriodKind::Week),
+        };
+    }
+    match xsell::cmd::evaluate(&config, None) {
+        Ok((rows, _)) => {
+            let mut out = Vec::new();
+            output::write_rows(&mut out, Format::Json, &rows, None, Default::default()).ok()?;
+            None
+        }
+        Err(e) => Some(format!("{e:#}")),
+    }
+}
+
+fn input(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fuzz_inputs/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn weekly_periods_over_six_thousand_years_are_refused_not_built() {
+    // Dates 2025-02-10 and 8174-02-10 under --period week: about 320,000 weeks of rows for
+    // every metric and group exhausted memory. Now a clear error before any row is made.
+    let err = replay(&input("oom-far-date-weeks.bin")).expect("an error, not rows");
+    assert!(err.contains("spans") && err.contains("8174-02-10"), "{err}");
+}
+
+#[test]
+fn every_saved_input_runs_without_panicking() {
+    let dir = format!("{}/tests/fuzz_inputs", env!("CARGO_MANIFEST_DIR"));
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let _ = replay(&std::fs::read(&path).unwrap());
+    }
+}
