@@ -67,7 +67,8 @@ pub fn run(args: &CompareArgs) -> Result<ExitCode> {
     let config = args
         .input
         .config(slicing, Judging::plain(args.input.confidence)?)?;
-    let (rows, _) = super::evaluate(&config, Some(vec![metric]))?;
+    let (rows, summary) = super::evaluate(&config, Some(vec![metric]))?;
+    super::tell(&summary);
     let by = config.settings.slicing.by();
     // A group is named by its value as written or as labelled (`a/b` or `"a/b"`).
     let find = |value: &str| -> Result<(u64, u64)> {

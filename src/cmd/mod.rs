@@ -25,6 +25,7 @@ use crate::report::{self as judge, Threshold};
 
 /// Reads the inputs once and computes `wanted` (`None`: every metric the inputs allow).
 pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row>, Summary)> {
+    let mut notes: Vec<String> = Vec::new();
     let mut book = Book::default();
     let campaigns = match &config.campaigns {
         Some(source) => Some(Campaigns::read(source, &config.read, &mut book)?),
@@ -35,10 +36,10 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
             if let (Some(n), Some(impressions)) = (count, c.impressions)
                 && n > impressions
             {
-                eprintln!(
-                    "xsell: warning: campaign {} reports more {what} ({n}) than impressions ({impressions})",
+                notes.push(format!(
+                    "warning: campaign {} reports more {what} ({n}) than impressions ({impressions})",
                     c.id
-                );
+                ));
             }
         }
     }
@@ -74,7 +75,10 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
             }
             for (why, names) in reasons {
                 let subject = if names.len() == 1 { "it" } else { "each" };
-                eprintln!("xsell: note: skipped {}: {subject} {why}", names.join(", "));
+                notes.push(format!(
+                    "note: skipped {}: {subject} {why}",
+                    names.join(", ")
+                ));
             }
             able
         }
@@ -97,24 +101,26 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
         unknown_lines += u64::from(line.campaign.is_some_and(|c| c as usize >= known));
     })?;
     if report.skipped > 0 {
-        eprintln!(
-            "xsell: warning: skipped {} of {} (--skip-invalid); the first:",
+        notes.push(format!(
+            "warning: skipped {} of {} (--skip-invalid); the first:",
             count(report.skipped, "invalid row"),
             count(report.rows, "row")
-        );
+        ));
         for reason in &report.reasons {
-            eprintln!("  {reason}");
+            notes.push(format!("  {reason}"));
         }
     }
     if report.duplicates > 0 {
         let lines = count(report.duplicates, "order line");
         if report.dropped {
-            eprintln!("xsell: note: dropped {lines} identical to an earlier line (--dedupe)");
+            notes.push(format!(
+                "note: dropped {lines} identical to an earlier line (--dedupe)"
+            ));
         } else {
-            eprintln!(
-                "xsell: warning: {lines} identical to an earlier line: counted as data \
+            notes.push(format!(
+                "warning: {lines} identical to an earlier line: counted as data \
                  (--dedupe drops them)"
-            );
+            ));
         }
     }
     check_period_count(config, &book)?;
@@ -132,29 +138,31 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
         if unknown > ids.len() {
             ids.push("...");
         }
-        eprintln!(
-            "xsell: warning: {} attributed to {} missing from {} ({}); campaign metrics leave them \
+        notes.push(format!(
+            "warning: {} attributed to {} missing from {} ({}); campaign metrics leave them \
              out, and --by campaign-type groups them as (unknown)",
             count(unknown_lines, "order line"),
             count(unknown as u64, "campaign"),
             c.file,
             ids.join(", ")
-        );
+        ));
     }
     let customer_dims: Vec<Dim> = config.settings.slicing.customer_dims().cloned().collect();
     if let Some(file) = &customers {
         let unknown = book.apply(file);
         if unknown > 0 {
-            eprintln!(
-                "xsell: warning: {} of the orders missing from {}: their attributes come from the order lines",
+            notes.push(format!(
+                "warning: {} of the orders missing from {}: their attributes come from the order lines",
                 count(unknown, "customer"),
                 file.file
-            );
+            ));
         }
     }
     let cohorts = Cohorts::new(&book, &customer_dims);
     let rows = fold.rows(&book, campaigns.as_ref(), &router, &cohorts)?;
-    Ok((rows, summary(&book, config, &report)))
+    let mut summary = summary(&book, config, &report);
+    summary.notes = notes;
+    Ok((rows, summary))
 }
 
 /// The most periods `--period` may list: 96 years of weeks. More comes from a typo in a date
@@ -195,12 +203,25 @@ fn summary(book: &Book, config: &Config, report: &ReadReport) -> Summary {
         files: book.files.clone(),
         window,
         skipped: config.read.invalid.skip.then_some(report.skipped),
+        notes: Vec::new(),
+    }
+}
+
+/// Prints the warnings and notes of reading, one a line, on stderr.
+pub fn tell(summary: &Summary) {
+    for note in &summary.notes {
+        if note.starts_with(' ') {
+            eprintln!("{note}");
+        } else {
+            eprintln!("xsell: {note}");
+        }
     }
 }
 
 /// Adds intervals and benchmarks, orders the groups, writes the rows and checks
 /// `--fail-under`: exit 1 when a value falls short, after the full result is written.
 pub fn finish(config: &Config, mut rows: Vec<Row>, summary: &Summary) -> Result<ExitCode> {
+    tell(summary);
     let judging = &config.judging;
     judge::add_intervals(&mut rows, judging.z);
     if let Some(industry) = &judging.industry {

@@ -18,6 +18,8 @@ pub struct Summary {
     pub window: String,
     /// Rows skipped as invalid, with `--skip-invalid`.
     pub skipped: Option<u64>,
+    /// Warnings and notes about the input, for stderr (`warning: ...`, `note: ...`).
+    pub notes: Vec<String>,
 }
 
 /// How the output looks.
