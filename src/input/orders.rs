@@ -238,9 +238,9 @@ impl ReadReport {
     }
 }
 
-/// Lines seen so far, to find exact repeats: 64-bit hashes counted after reading (8 bytes a
+/// Lines seen so far, to find exact repeats: fast 64-bit hashes counted after reading (8 bytes a
 /// line; a collision could only inflate the warning's count), or with `--dedupe` a set of
-/// 128-bit hashes checked as lines arrive, so that no line is dropped by a collision.
+/// 128-bit SipHash pairs checked as lines arrive, so that no line is dropped by a collision.
 enum Seen {
     Count(Vec<u64>),
     Drop(HashSet<u128>, u64),
@@ -255,14 +255,15 @@ impl Seen {
         }
     }
 
-    /// Whether a line with these hashes is a repeat to drop.
-    fn drop_repeat(&mut self, (low, high): (u64, u64)) -> bool {
+    /// Whether the table's current row repeats an earlier one and is to be dropped.
+    fn drop_repeat(&mut self, t: &Table) -> bool {
         match self {
             Seen::Count(hashes) => {
-                hashes.push(low);
+                hashes.push(t.record_hash());
                 false
             }
             Seen::Drop(set, dropped) => {
+                let (low, high) = t.record_hashes();
                 let repeat = !set.insert(u128::from(high) << 64 | u128::from(low));
                 *dropped += u64::from(repeat);
                 repeat
@@ -313,7 +314,7 @@ fn read_table(
             Err(e) => return Err(e),
         };
         report.rows += 1;
-        if seen.drop_repeat(t.record_hashes()) {
+        if seen.drop_repeat(&t) {
             continue;
         }
         let line = book.admit(&row, file, t.line());

@@ -8,6 +8,8 @@ use std::rc::Rc;
 use anyhow::{Context, Result, bail};
 use csv::{ByteRecord, ReaderBuilder, Trim};
 
+use std::hash::{DefaultHasher, Hash, Hasher};
+
 use chrono::NaiveDate;
 
 use super::date::DateFormat;
@@ -247,14 +249,23 @@ impl Table {
 
     /// Two independent 64-bit hashes of the current row's raw fields, to find exact repeats.
     pub fn record_hashes(&self) -> (u64, u64) {
-        use std::hash::{DefaultHasher, Hash, Hasher};
-        let (mut low, mut high) = (DefaultHasher::new(), DefaultHasher::new());
+        let mut low = DefaultHasher::new();
+        let mut high = DefaultHasher::new();
         high.write_u64(0x9E37_79B9_7F4A_7C15);
         for field in &self.record {
             field.hash(&mut low);
             field.hash(&mut high);
         }
         (low.finish(), high.finish())
+    }
+
+    /// A fast 64-bit hash of the current row's raw fields, for counting repeats.
+    pub fn record_hash(&self) -> u64 {
+        let mut h = rustc_hash::FxHasher::default();
+        for field in &self.record {
+            field.hash(&mut h);
+        }
+        h.finish()
     }
 
     /// The line number (1-based) where the current row starts.
