@@ -3,6 +3,8 @@
 //! metric shares (first purchase date, loyalty membership). Memory grows with customers and
 //! orders, never with lines.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
@@ -13,8 +15,9 @@ use super::{Customers, Line, RowError};
 /// Maps texts to dense ids `0..len` and back.
 #[derive(Debug, Default)]
 pub struct Interner {
-    ids: HashMap<Box<str>, u32>,
-    names: Vec<Box<str>>,
+    /// Each text is allocated once and shared by the map and the list.
+    ids: HashMap<Arc<str>, u32>,
+    names: Vec<Arc<str>>,
 }
 
 impl Interner {
@@ -23,8 +26,9 @@ impl Interner {
             return id;
         }
         let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        self.names.push(text.into());
-        self.ids.insert(text.into(), id);
+        let text: Arc<str> = Arc::from(text);
+        self.names.push(Arc::clone(&text));
+        self.ids.insert(text, id);
         id
     }
 

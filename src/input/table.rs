@@ -6,7 +6,7 @@ use std::io::{self, Read};
 use std::rc::Rc;
 
 use anyhow::{Context, Result, bail};
-use csv::{ByteRecord, ReaderBuilder, Trim};
+use csv::{ByteRecord, ReaderBuilder};
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -115,7 +115,6 @@ impl Table {
         let lines = Rc::new(RefCell::new(LineCounter::new(opts.delimiter)));
         let mut reader = ReaderBuilder::new()
             .delimiter(opts.delimiter)
-            .trim(Trim::All)
             .buffer_capacity(1 << 16)
             .from_reader(Counted {
                 inner: input,
@@ -125,7 +124,7 @@ impl Table {
             Ok(header) => header.clone(),
             Err(err) => return Err(read_failure(&name, err, "cannot read the header row")),
         };
-        if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
+        if header.is_empty() || (header.len() == 1 && header[0].trim_ascii().is_empty()) {
             bail!("{name}: the file is empty; expected a header row naming the {kind} columns");
         }
         let headers: Vec<String> = header
@@ -137,7 +136,7 @@ impl Table {
                 } else {
                     h
                 };
-                String::from_utf8_lossy(h).into_owned()
+                String::from_utf8_lossy(h.trim_ascii()).into_owned()
             })
             .collect();
         let columns = specs
@@ -178,7 +177,7 @@ impl Table {
         let Some((name, index)) = &self.extra else {
             return Ok(None);
         };
-        let bytes = self.record.get(*index).unwrap_or_default();
+        let bytes = self.record.get(*index).unwrap_or_default().trim_ascii();
         std::str::from_utf8(bytes)
             .map(Some)
             .map_err(|_| FieldError {
@@ -279,7 +278,8 @@ impl Table {
         let Some(index) = self.columns[spec] else {
             return Ok(None);
         };
-        let bytes = self.record.get(index).unwrap_or_default();
+        // Only the cells read are trimmed, not every field of every row.
+        let bytes = self.record.get(index).unwrap_or_default().trim_ascii();
         std::str::from_utf8(bytes)
             .map(Some)
             .map_err(|_| self.invalid(spec, &String::from_utf8_lossy(bytes), NOT_UTF8))
