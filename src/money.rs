@@ -34,7 +34,7 @@ impl MoneyError {
                 "a decimal amount such as 12.50 or -3.00 (digits, an optional sign and a `.`)"
             }
             MoneyError::Precision => "at most 4 decimal places (xsell never rounds money)",
-            MoneyError::Range => "an amount below 100 trillion in magnitude",
+            MoneyError::Range => "an amount of at most 100 trillion in magnitude",
         }
     }
 }
@@ -147,8 +147,10 @@ impl MoneyFormat {
             let (int, rest) = s.split_at(int_end);
             let digits = int.trim_start_matches(['-', '+']);
             let groups: Vec<&str> = digits.split(sep).collect();
+            // `0,123` is not grouping: a leading group never starts with 0.
             let grouped = groups.len() == 1
                 || (!groups[0].is_empty()
+                    && !groups[0].starts_with('0')
                     && groups[0].len() <= 3
                     && groups[1..].iter().all(|g| g.len() == 3));
             if !grouped {

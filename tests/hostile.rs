@@ -136,9 +136,9 @@ fn duplicate_headers() {
 #[test]
 fn field_count() {
     // Line 3 has 4 fields, line 5 has 6; the header has 5.
-    let few = "tests/hostile/field_count.csv:3: the row has 4 fields, but the header has 5; \
+    let few = "tests/hostile/field_count.csv:3: the row has 4 fields, but the header has 5 fields; \
                quote fields that contain the delimiter";
-    let many = "tests/hostile/field_count.csv:5: the row has 6 fields, but the header has 5; \
+    let many = "tests/hostile/field_count.csv:5: the row has 6 fields, but the header has 5 fields; \
                 quote fields that contain the delimiter";
     assert_error(&compute("aov", "field_count.csv", ""), few);
     // Skipped: 2 of 5 rows; left O1 10.00, O3 30.00, O5 50.00: aov = 90.00 / 3 = 30.
@@ -371,7 +371,7 @@ fn huge_amount() {
     assert_error(
         &compute("aov", "huge_amount.csv", ""),
         "tests/hostile/huge_amount.csv:2: column amount: \"1000000000000000\" is not valid; \
-         expected an amount below 100 trillion in magnitude",
+         expected an amount of at most 100 trillion in magnitude",
     );
 }
 
@@ -649,4 +649,115 @@ fn max_invalid_percent_is_exact_at_the_boundary() {
     assert_eq!(run("57%"), Some(0));
     assert_eq!(run("56%"), Some(2));
     assert_eq!(run("57"), Some(0));
+}
+
+// ==== Found by review ====
+
+#[test]
+fn bom_quoted_header_unclosed() {
+    // The byte-order mark must not shift the quote tracking: O2's comment never closes.
+    assert_error(
+        &compute("aov", "bom_quoted_header_unclosed.csv", ""),
+        "tests/hostile/bom_quoted_header_unclosed.csv:3: a quoted field in this row is never \
+         closed: the rest of the file would be read as part of it; close the quote (a quote \
+         inside a field is written \"\")",
+    );
+}
+
+#[test]
+fn repeats_ignore_padding_and_column_order() {
+    // Line 3 is line 2 with spaces around cells: a repeat. --dedupe keeps one: 10.00 / 1 order.
+    let (out, err) = csv_out("aov", "repeat_padded.csv", "--dedupe");
+    assert_rows(&out, &["aov|all||10.000000|10.00|1|"]);
+    assert!(err.contains("dropped 1 order line"), "{err}");
+    // The same line in a file with its columns in another order is a repeat too.
+    let other = "tests/hostile/repeat_other_column_order.csv";
+    let out = xsell(&[
+        "compute",
+        "--metric",
+        "aov",
+        "tests/hostile/repeat_padded.csv",
+        other,
+    ]);
+    let (_, err) = success(&out);
+    assert!(
+        err.contains("2 order lines identical to an earlier line"),
+        "{err}"
+    );
+}
+
+#[test]
+fn text_after_quote() {
+    // "1"0 is not a CSV field; the csv crate would read it as 10.
+    assert_error(
+        &compute("aov", "text_after_quote.csv", ""),
+        "tests/hostile/text_after_quote.csv:2: text follows a closing quote (as in \"1\"0); \
+         quote the whole field, or write a quote inside it as \"\"",
+    );
+}
+
+#[test]
+fn cr_only_lines_are_numbered() {
+    // Old Mac line ends (\r alone): the bad amount is on line 4.
+    let out = compute("aov", "cr_only.csv", "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("xsell: error: tests/hostile/cr_only.csv:4: column amount: \"x\""),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn other_encodings_are_named() {
+    assert_error(
+        &compute("aov", "utf16.csv", ""),
+        "cannot read tests/hostile/utf16.csv: the file is UTF-16 text; save it as UTF-8 (or CSV \
+         UTF-8 in Excel)",
+    );
+    assert_error(
+        &compute("aov", "bom_with_latin1.csv", "--encoding latin1"),
+        "cannot read tests/hostile/bom_with_latin1.csv: the file starts with a UTF-8 byte-order \
+         mark, so it is UTF-8: drop --encoding",
+    );
+}
+
+#[test]
+fn a_line_of_spaces_is_blank() {
+    // 10 + 20 over 2 orders.
+    let (out, _) = csv_out("aov", "spaces_line.csv", "");
+    assert_rows(&out, &["aov|all||15.000000|30.00|2|"]);
+}
+
+#[test]
+fn a_trailing_header_delimiter_is_named() {
+    assert_error(
+        &compute("aov", "trailing_header_delimiter.csv", ""),
+        "tests/hostile/trailing_header_delimiter.csv:2: the row has 5 fields, but the header has \
+         6 fields; the header ends with an empty column name (a trailing delimiter?)",
+    );
+}
+
+#[test]
+fn a_leading_zero_group_is_no_thousands_grouping() {
+    // 0,123 means a decimal comma, not 123: refused under --thousands ,.
+    let out = compute("aov", "leading_zero_group.csv", "--thousands ,");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_long_bad_value_is_cut_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("long.csv");
+    let value = "1".repeat(100_000) + "x";
+    let text =
+        format!("order_id,customer_id,order_date,product_id,amount\nO1,C1,2025-01-01,P1,{value}\n");
+    std::fs::write(&file, text).unwrap();
+    let out = xsell(&["compute", "--metric", "aov", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.len() < 500 && stderr.contains(&format!("\"{}…\"", "1".repeat(80))),
+        "{}",
+        &stderr[..200.min(stderr.len())]
+    );
 }

@@ -124,8 +124,15 @@ pub fn run(args: &CompareArgs) -> Result<ExitCode> {
         count(b.0),
         count(b.1),
     ];
+    // With --skip-invalid the rows left out are counted in the output too, as in compute.
+    let mut columns = COLUMNS.to_vec();
+    let mut record = record;
+    if let Some(skipped) = summary.skipped {
+        columns.push("skipped_rows");
+        record.push(count(skipped));
+    }
     super::write_with(config.output.as_deref(), |out| {
-        output::write_records(out, config.format, &COLUMNS, &[record])
+        output::write_records(out, config.format, &columns, &[record])
     })?;
     Ok(ExitCode::SUCCESS)
 }

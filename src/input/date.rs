@@ -43,22 +43,31 @@ fn parse_ymd(s: &str) -> Option<NaiveDate> {
 pub struct DateFormat(Option<String>);
 
 impl DateFormat {
-    /// A pinned pattern; refused when chrono cannot read it or it has no full date.
+    /// A pinned pattern; refused when chrono cannot read it, or when a date written in it does
+    /// not read back as the same date (it lacks the year or the day, as `%Y-%d` does).
     pub fn pinned(pattern: &str) -> Result<DateFormat, String> {
         if StrftimeItems::new(pattern).parse().is_err() {
             return Err(format!(
                 "--date-format {pattern:?} is not a strftime pattern such as %d/%m/%Y"
             ));
         }
-        let has = |specs: &[&str]| specs.iter().any(|s| pattern.contains(s));
-        let whole_date = has(&["%F", "%D", "%x"]);
-        let year_and_day = has(&["%Y", "%y", "%C", "%G"]) && has(&["%d", "%e", "%j"]);
-        if !(whole_date || year_and_day) {
+        let sample = NaiveDate::from_ymd_opt(2025, 3, 7)
+            .and_then(|d| d.and_hms_opt(13, 14, 15))
+            .map(|t| t.and_utc().fixed_offset());
+        let mut written = String::new();
+        let format = DateFormat(Some(pattern.to_string()));
+        let round_trip = sample.is_some_and(|s| {
+            use std::fmt::Write;
+            write!(written, "{}", s.format(pattern)).is_ok()
+                && format.parse(&written) == Some(s.date_naive())
+        });
+        if !round_trip {
             return Err(format!(
-                "--date-format {pattern:?} needs a year and a day, e.g. %d/%m/%Y"
+                "--date-format {pattern:?} does not give a full date: 2025-03-07 written in it \
+                 ({written:?}) does not read back; it needs a year and a day, e.g. %d/%m/%Y"
             ));
         }
-        Ok(DateFormat(Some(pattern.to_string())))
+        Ok(format)
     }
 
     pub fn parse(&self, text: &str) -> Option<NaiveDate> {
@@ -67,7 +76,11 @@ impl DateFormat {
         };
         let mut parsed = Parsed::new();
         parse_with(&mut parsed, text.trim(), StrftimeItems::new(pattern)).ok()?;
-        parsed.to_naive_date().ok()
+        // A Unix timestamp (%s) holds no date fields: its date is the UTC one.
+        parsed
+            .to_naive_date()
+            .or_else(|_| parsed.to_naive_datetime_with_offset(0).map(|t| t.date()))
+            .ok()
     }
 
     /// What a date cell must look like, and, for a date in another common form, how to read it.
@@ -146,6 +159,16 @@ mod tests {
         assert_eq!(stamp.parse("03/01/2025 23:59"), ymd(2025, 3, 1));
         assert!(DateFormat::pinned("%Q").is_err());
         assert!(DateFormat::pinned("%H:%M").is_err());
+        assert!(
+            DateFormat::pinned("%Y-%d").is_err(),
+            "no month: 2025-07 cannot read back"
+        );
+        let iso_week = DateFormat::pinned("%G-W%V-%u").unwrap();
+        assert_eq!(iso_week.parse("2025-W10-5"), ymd(2025, 3, 7));
+        assert!(
+            DateFormat::pinned("%s").is_ok(),
+            "a Unix timestamp holds a date"
+        );
         assert!(
             DateFormat::default()
                 .expected("01/03/2025")

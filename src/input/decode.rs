@@ -17,10 +17,24 @@ pub fn text(raw: Box<dyn Read>, encoding: Encoding) -> io::Result<Box<dyn Read>>
     } else {
         Box::new(buffered)
     };
+    let mut plain = BufReader::with_capacity(1 << 16, plain);
+    let start = plain.fill_buf()?;
+    if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "the file is UTF-16 text; save it as UTF-8 (or CSV UTF-8 in Excel)",
+        ));
+    }
+    if encoding != Encoding::Utf8 && start.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "the file starts with a UTF-8 byte-order mark, so it is UTF-8: drop --encoding",
+        ));
+    }
     Ok(match encoding {
-        Encoding::Utf8 => plain,
+        Encoding::Utf8 => Box::new(plain),
         Encoding::Latin1 | Encoding::Windows1252 => Box::new(Transcode {
-            inner: plain,
+            inner: Box::new(plain),
             windows: encoding == Encoding::Windows1252,
             out: Vec::new(),
             pos: 0,

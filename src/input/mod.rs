@@ -114,6 +114,14 @@ pub struct RowError {
     pub message: String,
 }
 
+/// A value as quoted in a message: cut after 80 characters.
+fn short(value: &str) -> String {
+    match value.char_indices().nth(80) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.to_string(),
+    }
+}
+
 /// Whether an error is about one row (which `--skip-invalid` may skip) rather than a whole file.
 pub fn is_row_error(err: &anyhow::Error) -> bool {
     err.downcast_ref::<FieldError>().is_some() || err.downcast_ref::<RowError>().is_some()
@@ -121,7 +129,7 @@ pub fn is_row_error(err: &anyhow::Error) -> bool {
 
 /// A cell that does not hold what its column needs.
 #[derive(Debug, thiserror::Error)]
-#[error("{file}:{line}: column {column}: {value:?} is not valid; expected {expected}")]
+#[error("{file}:{line}: column {column}: {:?} is not valid; expected {expected}", short(.value))]
 pub struct FieldError {
     pub file: String,
     pub line: u64,

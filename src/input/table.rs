@@ -114,6 +114,7 @@ impl Table {
             decode::text(raw, opts.encoding).with_context(|| format!("cannot read {name}"))?;
         let lines = Rc::new(RefCell::new(LineCounter::new(opts.delimiter)));
         let mut reader = ReaderBuilder::new()
+            .flexible(true) // field counts are checked row by row, with xsell's own messages
             .delimiter(opts.delimiter)
             .buffer_capacity(1 << 16)
             .from_reader(Counted {
@@ -206,65 +207,97 @@ impl Table {
 
     /// Reads the next row; `false` at the end of the file.
     pub fn next_row(&mut self) -> Result<bool> {
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(more) => {
-                if more {
-                    let byte = self.record.position().map_or(0, |p| p.byte());
-                    self.line = self.lines.borrow_mut().line_at(byte);
-                } else if self.lines.borrow().quotes.open() {
+        loop {
+            let more = match self.reader.read_byte_record(&mut self.record) {
+                Ok(more) => more,
+                Err(err) => return Err(read_failure(&self.name, err, "cannot read CSV")),
+            };
+            if !more {
+                if self.lines.borrow().quotes.open() {
                     bail!(
                         "{}:{}: a quoted field in this row is never closed: the rest of the file \
-                         would be read as part of it; close the quote (a quote inside a field is written \"\")",
+                         would be read as part of it; close the quote (a quote inside a field is \
+                         written \"\")",
                         self.name,
                         self.line
                     );
                 }
-                Ok(more)
+                return Ok(false);
             }
-            Err(err) => Err(match err.kind() {
-                csv::ErrorKind::UnequalLengths {
-                    pos,
-                    expected_len,
-                    len,
-                } => {
-                    let line = self
-                        .lines
-                        .borrow_mut()
-                        .line_at(pos.as_ref().map_or(0, |p| p.byte()));
-                    self.line = line;
-                    anyhow::Error::new(RowError {
-                        file: self.name.clone(),
-                        line,
-                        message: format!(
-                            "the row has {len} fields, but the header has {expected_len}; \
-                             quote fields that contain the delimiter"
-                        ),
-                    })
+            let byte = self.record.position().map_or(0, |p| p.byte());
+            self.line = self.lines.borrow_mut().line_at(byte);
+            let stray = self.lines.borrow().quotes.stray;
+            if let Some(at) = stray.filter(|&at| at <= self.reader.position().byte()) {
+                self.lines.borrow_mut().quotes.stray = None;
+                if at >= byte {
+                    return Err(self.row_error(
+                        "text follows a closing quote (as in \"1\"0); quote the whole field, or \
+                         write a quote inside it as \"\""
+                            .to_string(),
+                    ));
                 }
-                _ => read_failure(&self.name, err, "cannot read CSV"),
-            }),
+            }
+            let (len, expected) = (self.record.len(), self.headers.len());
+            if len == expected {
+                return Ok(true);
+            }
+            if len == 1 && self.record[0].trim_ascii().is_empty() {
+                continue; // a line of spaces is a blank line
+            }
+            let fields = |n: usize| format!("{n} field{}", if n == 1 { "" } else { "s" });
+            let hint = if self.headers.last().is_some_and(|h| h.is_empty()) {
+                "the header ends with an empty column name (a trailing delimiter?)"
+            } else {
+                "quote fields that contain the delimiter"
+            };
+            return Err(self.row_error(format!(
+                "the row has {}, but the header has {}; {hint}",
+                fields(len),
+                fields(expected)
+            )));
         }
     }
 
-    /// Two independent 64-bit hashes of the current row's raw fields, to find exact repeats.
+    fn row_error(&self, message: String) -> anyhow::Error {
+        anyhow::Error::new(RowError {
+            file: self.name.clone(),
+            line: self.line,
+            message,
+        })
+    }
+
+    /// Two independent 64-bit hashes of the current row, to find exact repeats.
     pub fn record_hashes(&self) -> (u64, u64) {
         let mut low = DefaultHasher::new();
         let mut high = DefaultHasher::new();
         high.write_u64(0x9E37_79B9_7F4A_7C15);
-        for field in &self.record {
-            field.hash(&mut low);
-            field.hash(&mut high);
+        for cell in self.read_cells() {
+            cell.hash(&mut low);
+            cell.hash(&mut high);
         }
         (low.finish(), high.finish())
     }
 
-    /// A fast 64-bit hash of the current row's raw fields, for counting repeats.
+    /// A fast 64-bit hash of the current row, for counting repeats.
     pub fn record_hash(&self) -> u64 {
         let mut h = rustc_hash::FxHasher::default();
-        for field in &self.record {
-            field.hash(&mut h);
+        for cell in self.read_cells() {
+            cell.hash(&mut h);
         }
         h.finish()
+    }
+
+    /// The trimmed cells of the columns xsell reads, in canonical order (empty for a column the
+    /// file lacks): two rows are repeats when these are equal, whatever the files' column order
+    /// and padding.
+    fn read_cells(&self) -> impl Iterator<Item = &[u8]> {
+        let extra = self.extra.as_ref().map(|(_, i)| Some(*i));
+        self.columns.iter().copied().chain(extra).map(|index| {
+            index
+                .and_then(|i| self.record.get(i))
+                .unwrap_or_default()
+                .trim_ascii()
+        })
     }
 
     /// The line number (1-based) where the current row starts.
@@ -437,6 +470,12 @@ struct Quotes {
     /// Inside quotes, a `"` was just seen: the end of the field, or the first of `""`.
     quote_seen: bool,
     field_start: bool,
+    /// How many of the first bytes were a byte-order mark (3 once past it).
+    fed: u8,
+    /// Bytes seen so far.
+    pos: u64,
+    /// Where text first follows a closing quote, until the row holding it is reported.
+    stray: Option<u64>,
 }
 
 impl Quotes {
@@ -446,11 +485,21 @@ impl Quotes {
             in_quotes: false,
             quote_seen: false,
             field_start: true,
+            fed: 0,
+            pos: 0,
+            stray: None,
         }
     }
 
     fn feed(&mut self, bytes: &[u8]) {
         for &b in bytes {
+            // A byte-order mark opens the file before its first field (the csv reader skips it).
+            self.pos += 1;
+            let bom = self.fed < 3 && b == [0xEF, 0xBB, 0xBF][self.fed as usize];
+            self.fed = if bom { self.fed + 1 } else { 3 };
+            if bom {
+                continue;
+            }
             if self.in_quotes {
                 if self.quote_seen {
                     self.quote_seen = false;
@@ -458,6 +507,10 @@ impl Quotes {
                         continue;
                     }
                     self.in_quotes = false;
+                    // `"1"0`: text after a closing quote, which the csv crate would glue on.
+                    if !matches!(b, b'\n' | b'\r') && b != self.delimiter && self.stray.is_none() {
+                        self.stray = Some(self.pos);
+                    }
                 } else {
                     self.quote_seen = b == b'"';
                     continue;
@@ -506,7 +559,10 @@ impl LineCounter {
     fn line_at(&mut self, byte: u64) -> u64 {
         let skip = usize::try_from(byte.saturating_sub(self.offset)).unwrap_or(usize::MAX);
         let end = self.start.saturating_add(skip).min(self.pending.len());
-        self.newlines += count_newlines(&self.pending[self.start..end]);
+        self.newlines += count_newlines(
+            &self.pending[self.start..end],
+            self.pending.get(end).copied(),
+        );
         self.offset += (end - self.start) as u64;
         self.start = end;
         if self.start > self.pending.len() / 2 {
@@ -518,12 +574,20 @@ impl LineCounter {
             .iter()
             .take_while(|b| matches!(b, b'\r' | b'\n'))
             .count();
-        self.newlines + count_newlines(&rest[..blank]) + 1
+        self.newlines + count_newlines(&rest[..blank], rest.get(blank).copied()) + 1
     }
 }
 
-fn count_newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+/// Line ends in `bytes`, the byte after them being `next`: `\n`, and a `\r` not followed by
+/// `\n` (old Mac files end lines with `\r` alone).
+fn count_newlines(bytes: &[u8], next: Option<u8>) -> u64 {
+    let lf = bytes.iter().filter(|&&b| b == b'\n').count();
+    let lone_cr = bytes
+        .windows(2)
+        .filter(|w| w[0] == b'\r' && w[1] != b'\n')
+        .count();
+    let last_cr = bytes.last() == Some(&b'\r') && next.is_some_and(|b| b != b'\n');
+    (lf + lone_cr + usize::from(last_cr)) as u64
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
