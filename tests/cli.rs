@@ -9,7 +9,10 @@
 //! Expectations are written as `metric,group,period,numerator,denominator,value`,
 //! whitespace separated; an empty value means n/a.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{Workdir, xsell_in};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Stdio;
@@ -32,13 +35,6 @@ fn manifest() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The real binary run in `dir`, with a whitespace-separated argument line.
-fn xsell_in(dir: &Path, line: &str) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xsell"));
-    cmd.current_dir(dir).args(line.split_whitespace());
-    cmd
-}
-
 /// The real binary run in the crate directory (so `fixtures/...` resolves).
 fn xsell(line: &str) -> Command {
     xsell_in(manifest(), line)
@@ -49,20 +45,12 @@ macro_rules! run {
     ($($fmt:tt)*) => { ok(&mut xsell(&format!($($fmt)*))) };
 }
 
-/// A scratch directory of inline files (like xsv's Workdir).
-struct Workdir(tempfile::TempDir);
+/// `compute ... --format csv` in a Workdir, parsed.
+trait Csv {
+    fn csv(&self, line: &str) -> Vec<Row>;
+}
 
-impl Workdir {
-    fn with(files: &[(&str, &str)]) -> Self {
-        let w = Workdir(tempfile::tempdir().unwrap());
-        for (name, text) in files {
-            std::fs::write(w.0.path().join(name), text).unwrap();
-        }
-        w
-    }
-    fn cmd(&self, line: &str) -> Command {
-        xsell_in(self.0.path(), line)
-    }
+impl Csv for Workdir {
     fn csv(&self, line: &str) -> Vec<Row> {
         parse_csv(&ok(&mut self.cmd(&format!("{line} --format csv"))))
     }

@@ -6,7 +6,10 @@
 //! - tiny inline CSVs whose values are worked out by hand in comments;
 //! - textbook statistics (Wilson / Newcombe 1998 intervals, pooled two-proportion z-test).
 
+mod common;
+
 use assert_cmd::Command;
+use common::{Workdir, xsell_in};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
@@ -33,14 +36,6 @@ fn industries() -> Vec<(String, f64, f64)> {
     INDUSTRIES.split(';').map(parse).collect()
 }
 
-/// The real binary run in `dir`, with a whitespace-separated argument line.
-fn xsell_in(dir: &Path, line: &str) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xsell"));
-    cmd.current_dir(dir).args(line.split_whitespace());
-    cmd.env_remove("NO_COLOR");
-    cmd
-}
-
 /// The real binary run in the crate directory (so `fixtures/...` resolves).
 fn xsell(line: &str) -> Command {
     xsell_in(Path::new(env!("CARGO_MANIFEST_DIR")), line)
@@ -51,20 +46,12 @@ fn sample_path() -> String {
     format!("{}/{ORDERS}", env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A scratch directory of inline files.
-struct Workdir(tempfile::TempDir);
+/// `compute ... --format csv` in a Workdir, parsed.
+trait Csv {
+    fn csv(&self, line: &str) -> Vec<Rec>;
+}
 
-impl Workdir {
-    fn with(files: &[(&str, &str)]) -> Self {
-        let w = Workdir(tempfile::tempdir().unwrap());
-        for (name, text) in files {
-            std::fs::write(w.0.path().join(name), text).unwrap();
-        }
-        w
-    }
-    fn cmd(&self, line: &str) -> Command {
-        xsell_in(self.0.path(), line)
-    }
+impl Csv for Workdir {
     fn csv(&self, line: &str) -> Vec<Rec> {
         parse_csv(&ok(&mut self.cmd(&format!("{line} --format csv"))))
     }
