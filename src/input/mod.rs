@@ -2,10 +2,12 @@
 //! expected.
 
 pub mod book;
+mod bytes;
 pub mod campaigns;
 pub mod customers;
 pub mod date;
 mod decode;
+mod header;
 pub mod orders;
 mod table;
 
@@ -15,8 +17,8 @@ use std::path::PathBuf;
 pub use book::Book;
 pub use campaigns::{Campaign, Campaigns};
 pub use customers::Customers;
+pub use header::ColumnMap;
 pub use orders::{Line, OrderColumns};
-pub use table::ColumnMap;
 
 /// Where records come from: a file, or standard input (`-`).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -12,7 +12,9 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use chrono::NaiveDate;
 
+use super::bytes::{Counted, LineCounter};
 use super::date::DateFormat;
+use super::header::{find_column, normalize};
 use super::{FieldError, ReadOptions, RowError, Source, decode};
 use crate::money::{Money, MoneyError, MoneyFormat};
 
@@ -24,55 +26,6 @@ const NOT_UTF8: &str = "UTF-8 text: the file is in another encoding (for Latin-1
 pub(crate) struct Spec {
     pub name: &'static str,
     pub required: bool,
-}
-
-/// `--map canonical=their_header` pairs, applied to every input file.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ColumnMap(Vec<(String, String)>);
-
-impl ColumnMap {
-    /// Parses `canonical=header` pairs; `known` lists the canonical names that may be mapped.
-    pub fn parse(pairs: &[String], known: &[&str]) -> Result<ColumnMap> {
-        let mut map = Vec::new();
-        for pair in pairs {
-            let Some((canonical, header)) = pair.split_once('=') else {
-                bail!(
-                    "--map {pair:?}: expected canonical=their_header, e.g. --map customer_id=\"Customer No\""
-                );
-            };
-            let canonical = normalize(canonical);
-            if header.trim().is_empty() {
-                bail!("--map {pair:?}: the header name after = is empty");
-            }
-            if !known.contains(&canonical.as_str()) {
-                bail!(
-                    "--map {pair:?}: {canonical:?} is not a column xsell reads; known columns: {}",
-                    known.join(", ")
-                );
-            }
-            map.retain(|(c, _): &(String, String)| *c != canonical);
-            map.push((canonical, normalize(header)));
-        }
-        Ok(ColumnMap(map))
-    }
-
-    fn header_for<'a>(&'a self, canonical: &'a str) -> &'a str {
-        self.0
-            .iter()
-            .find(|(c, _)| c == canonical)
-            .map_or(canonical, |(_, h)| h.as_str())
-    }
-}
-
-/// Header names are matched trimmed and case-insensitively, with spaces and hyphens read as
-/// underscores: `Customer ID` is `customer_id`.
-fn normalize(name: &str) -> String {
-    name.trim()
-        .to_lowercase()
-        .split([' ', '-'])
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join("_")
 }
 
 pub(crate) struct Table {
@@ -117,10 +70,7 @@ impl Table {
             .flexible(true) // field counts are checked row by row, with xsell's own messages
             .delimiter(opts.delimiter)
             .buffer_capacity(1 << 16)
-            .from_reader(Counted {
-                inner: input,
-                lines: Rc::clone(&lines),
-            });
+            .from_reader(Counted::new(input, Rc::clone(&lines)));
         let header = match reader.byte_headers() {
             Ok(header) => header.clone(),
             Err(err) => return Err(read_failure(&name, err, "cannot read the header row")),
@@ -213,7 +163,7 @@ impl Table {
                 Err(err) => return Err(read_failure(&self.name, err, "cannot read CSV")),
             };
             if !more {
-                if self.lines.borrow().quotes.open() {
+                if self.lines.borrow().quote_open() {
                     bail!(
                         "{}:{}: a quoted field in this row is never closed: the rest of the file \
                          would be read as part of it; close the quote (a quote inside a field is \
@@ -226,16 +176,16 @@ impl Table {
             }
             let byte = self.record.position().map_or(0, |p| p.byte());
             self.line = self.lines.borrow_mut().line_at(byte);
-            let stray = self.lines.borrow().quotes.stray;
-            if let Some(at) = stray.filter(|&at| at <= self.reader.position().byte()) {
-                self.lines.borrow_mut().quotes.stray = None;
-                if at >= byte {
-                    return Err(self.row_error(
-                        "text follows a closing quote (as in \"1\"0); quote the whole field, or \
-                         write a quote inside it as \"\""
-                            .to_string(),
-                    ));
-                }
+            let end = self.reader.position().byte();
+            let stray = self.lines.borrow_mut().take_stray(end);
+            if let Some(at) = stray
+                && at >= byte
+            {
+                return Err(self.row_error(
+                    "text follows a closing quote (as in \"1\"0); quote the whole field, or \
+                     write a quote inside it as \"\""
+                        .to_string(),
+                ));
             }
             let (len, expected) = (self.record.len(), self.headers.len());
             if len == expected {
@@ -370,65 +320,6 @@ impl Table {
     }
 }
 
-fn find_column(
-    file: &str,
-    headers: &[String],
-    spec: &Spec,
-    map: &ColumnMap,
-    kind: &str,
-) -> Result<Option<usize>> {
-    let wanted = map.header_for(spec.name);
-    let mut found = headers
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| normalize(h) == wanted)
-        .map(|(i, _)| i);
-    let first = found.next();
-    if let Some(second) = found.next() {
-        bail!(
-            "{file}: the header names column {wanted:?} twice (columns {} and {}); rename one of them",
-            first.map_or(0, |i| i + 1),
-            second + 1
-        );
-    }
-    if first.is_none() && spec.required {
-        let hint = nearest(wanted, headers)
-            .map(|h| format!(" (did you mean {h:?}?)"))
-            .unwrap_or_default();
-        let how = if let [only] = headers
-            && let Some(d) = [';', '\t', '|', ',']
-                .into_iter()
-                .find(|d| only.contains(*d))
-        {
-            let name = if d == '\t' {
-                "tab".to_string()
-            } else {
-                d.to_string()
-            };
-            format!("the header is one column: is the delimiter {name:?}? use --delimiter {name}")
-        } else if wanted == spec.name {
-            format!("if it has another name, use --map {}=<header>", spec.name)
-        } else {
-            format!("--map {}={wanted} names it", spec.name)
-        };
-        bail!(
-            "{file}: missing {kind} column {wanted:?}{hint}; found columns: {}; {how}",
-            headers.join(", ")
-        );
-    }
-    Ok(first)
-}
-
-/// The header closest to `wanted` by edit distance, if it is close enough to be a likely typo.
-fn nearest<'a>(wanted: &str, headers: &'a [String]) -> Option<&'a str> {
-    headers
-        .iter()
-        .map(|h| (edit_distance(wanted, &normalize(h)), h))
-        .filter(|(d, h)| *d <= (wanted.len().max(h.len()) / 3).max(1))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, h)| h.as_str())
-}
-
 /// A failure to read a file: said plainly when a gzip stream is cut short or damaged, wherever
 /// the cut falls (in the data, the header or the trailer).
 fn read_failure(name: &str, err: csv::Error, what: &str) -> anyhow::Error {
@@ -441,234 +332,4 @@ fn read_failure(name: &str, err: csv::Error, what: &str) -> anyhow::Error {
         );
     }
     anyhow::Error::new(err).context(format!("{name}: {what}"))
-}
-
-/// The input with its lines counted. The csv crate's own `Position::line` miscounts after blank
-/// lines and CRLF terminators (rust-csv issues 208 and 395), so xsell counts newlines itself.
-struct Counted {
-    inner: Box<dyn Read>,
-    lines: Rc<RefCell<LineCounter>>,
-}
-
-impl Read for Counted {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(out)?;
-        let mut lines = self.lines.borrow_mut();
-        lines.pending.extend_from_slice(&out[..n]);
-        lines.quotes.feed(&out[..n]);
-        Ok(n)
-    }
-}
-
-/// Follows CSV quoting over the raw bytes, to notice a quoted field still open at the end of the
-/// file: the csv crate then ends it there, and every later row would silently become part of
-/// that one field.
-#[derive(Debug)]
-struct Quotes {
-    delimiter: u8,
-    in_quotes: bool,
-    /// Inside quotes, a `"` was just seen: the end of the field, or the first of `""`.
-    quote_seen: bool,
-    field_start: bool,
-    /// How many of the first bytes were a byte-order mark (3 once past it).
-    fed: u8,
-    /// Bytes seen so far.
-    pos: u64,
-    /// Where text first follows a closing quote, until the row holding it is reported.
-    stray: Option<u64>,
-}
-
-impl Quotes {
-    fn new(delimiter: u8) -> Quotes {
-        Quotes {
-            delimiter,
-            in_quotes: false,
-            quote_seen: false,
-            field_start: true,
-            fed: 0,
-            pos: 0,
-            stray: None,
-        }
-    }
-
-    fn feed(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            // A byte-order mark opens the file before its first field (the csv reader skips it).
-            self.pos += 1;
-            let bom = self.fed < 3 && b == [0xEF, 0xBB, 0xBF][self.fed as usize];
-            self.fed = if bom { self.fed + 1 } else { 3 };
-            if bom {
-                continue;
-            }
-            if self.in_quotes {
-                if self.quote_seen {
-                    self.quote_seen = false;
-                    if b == b'"' {
-                        continue;
-                    }
-                    self.in_quotes = false;
-                    // `"1"0`: text after a closing quote, which the csv crate would glue on.
-                    if !matches!(b, b'\n' | b'\r') && b != self.delimiter && self.stray.is_none() {
-                        self.stray = Some(self.pos);
-                    }
-                } else {
-                    self.quote_seen = b == b'"';
-                    continue;
-                }
-            }
-            if b == b'"' && self.field_start {
-                self.in_quotes = true;
-                self.field_start = false;
-            } else {
-                self.field_start = b == self.delimiter || b == b'\n' || b == b'\r';
-            }
-        }
-    }
-
-    /// Whether the input so far ends inside a quoted field.
-    fn open(&self) -> bool {
-        self.in_quotes && !self.quote_seen
-    }
-}
-
-/// The bytes read but not yet passed by a record start, and the newlines before them. Holds at
-/// most the csv reader's read-ahead plus one record.
-#[derive(Debug)]
-struct LineCounter {
-    pending: Vec<u8>,
-    quotes: Quotes,
-    /// Index in `pending` of byte `offset` of the input.
-    start: usize,
-    offset: u64,
-    newlines: u64,
-}
-
-impl LineCounter {
-    fn new(delimiter: u8) -> LineCounter {
-        LineCounter {
-            pending: Vec::new(),
-            quotes: Quotes::new(delimiter),
-            start: 0,
-            offset: 0,
-            newlines: 0,
-        }
-    }
-
-    /// The line of the first content byte at or after input offset `byte`: csv reports a record's
-    /// offset before the blank lines and leftover `\n` of a CRLF it skips.
-    fn line_at(&mut self, byte: u64) -> u64 {
-        let skip = usize::try_from(byte.saturating_sub(self.offset)).unwrap_or(usize::MAX);
-        let end = self.start.saturating_add(skip).min(self.pending.len());
-        self.newlines += count_newlines(
-            &self.pending[self.start..end],
-            self.pending.get(end).copied(),
-        );
-        self.offset += (end - self.start) as u64;
-        self.start = end;
-        if self.start > self.pending.len() / 2 {
-            self.pending.drain(..self.start);
-            self.start = 0;
-        }
-        let rest = &self.pending[self.start..];
-        let blank = rest
-            .iter()
-            .take_while(|b| matches!(b, b'\r' | b'\n'))
-            .count();
-        self.newlines + count_newlines(&rest[..blank], rest.get(blank).copied()) + 1
-    }
-}
-
-/// Line ends in `bytes`, the byte after them being `next`: `\n`, and a `\r` not followed by
-/// `\n` (old Mac files end lines with `\r` alone).
-fn count_newlines(bytes: &[u8], next: Option<u8>) -> u64 {
-    let lf = bytes.iter().filter(|&&b| b == b'\n').count();
-    let lone_cr = bytes
-        .windows(2)
-        .filter(|w| w[0] == b'\r' && w[1] != b'\n')
-        .count();
-    let last_cr = bytes.last() == Some(&b'\r') && next.is_some_and(|b| b != b'\n');
-    (lf + lone_cr + usize::from(last_cr)) as u64
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitute.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn edit_distance_counts_single_edits() {
-        assert_eq!(edit_distance("customer_id", "customer_id"), 0);
-        assert_eq!(edit_distance("customer_id", "custmer_id"), 1);
-        assert_eq!(edit_distance("amount", "amout"), 1);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
-    }
-
-    #[test]
-    fn suggests_only_close_headers() {
-        let headers = vec!["Custmer ID".to_string(), "total".to_string()];
-        assert_eq!(nearest("customer_id", &headers), Some("Custmer ID"));
-        assert_eq!(nearest("amount", &headers), None);
-    }
-
-    #[test]
-    fn headers_match_by_normalised_name() {
-        assert_eq!(normalize(" Customer ID "), "customer_id");
-        assert_eq!(normalize("ORDER-DATE"), "order_date");
-        assert_eq!(normalize("amount"), "amount");
-    }
-
-    #[test]
-    fn quotes_left_open_at_the_end_are_noticed() {
-        let open = |text: &[u8]| {
-            let mut q = Quotes::new(b',');
-            q.feed(text);
-            q.open()
-        };
-        assert!(!open(b"a,\"b,c\"\n1,\"x\ny\"\n"));
-        assert!(!open(b"a,\"say \"\"hi\"\"\"\n"), "escaped quotes");
-        assert!(
-            !open(b"a,5\" screen\n"),
-            "a quote inside an unquoted field is a character"
-        );
-        assert!(!open(b"a,\"\""), "an empty quoted field at the very end");
-        assert!(open(b"a,\"oops\n2,b\n"));
-        assert!(open(b"a,\"never\"\"closed\n"));
-    }
-
-    #[test]
-    fn lines_are_counted_across_blank_lines_crlf_and_quoted_newlines() {
-        // Record starts as the csv crate reports them (the offset can sit on a skipped newline).
-        let input = b"h,a\r\n2,x\r\n\r\n4,\"y\nz\"\r\n6,w\r\n";
-        let mut counter = LineCounter::new(b',');
-        counter.pending = input.to_vec();
-        assert_eq!(counter.line_at(0), 1);
-        assert_eq!(counter.line_at(4), 2); // on the \n of the header's CRLF
-        assert_eq!(counter.line_at(9), 4); // on the \n of line 2's CRLF, then a blank line
-        assert_eq!(counter.line_at(21), 6); // after a field holding a newline
-    }
-
-    #[test]
-    fn map_refuses_unknown_canonical_names() {
-        let known = ["order_id", "amount"];
-        let map = ColumnMap::parse(&["Amount = Net Sales".to_string()], &known).unwrap();
-        assert_eq!(map.header_for("amount"), "net_sales");
-        assert_eq!(map.header_for("order_id"), "order_id");
-        assert!(ColumnMap::parse(&["price=Net".to_string()], &known).is_err());
-        assert!(ColumnMap::parse(&["amount".to_string()], &known).is_err());
-    }
 }

@@ -1,0 +1,167 @@
+//! Finding columns by header name: normalised names, `--map`, and errors that list the headers
+//! found and suggest the nearest one.
+
+use anyhow::{Result, bail};
+
+use super::table::Spec;
+
+/// `--map canonical=their_header` pairs, applied to every input file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ColumnMap(Vec<(String, String)>);
+
+impl ColumnMap {
+    /// Parses `canonical=header` pairs; `known` lists the canonical names that may be mapped.
+    pub fn parse(pairs: &[String], known: &[&str]) -> Result<ColumnMap> {
+        let mut map = Vec::new();
+        for pair in pairs {
+            let Some((canonical, header)) = pair.split_once('=') else {
+                bail!(
+                    "--map {pair:?}: expected canonical=their_header, e.g. --map customer_id=\"Customer No\""
+                );
+            };
+            let canonical = normalize(canonical);
+            if header.trim().is_empty() {
+                bail!("--map {pair:?}: the header name after = is empty");
+            }
+            if !known.contains(&canonical.as_str()) {
+                bail!(
+                    "--map {pair:?}: {canonical:?} is not a column xsell reads; known columns: {}",
+                    known.join(", ")
+                );
+            }
+            map.retain(|(c, _): &(String, String)| *c != canonical);
+            map.push((canonical, normalize(header)));
+        }
+        Ok(ColumnMap(map))
+    }
+
+    fn header_for<'a>(&'a self, canonical: &'a str) -> &'a str {
+        self.0
+            .iter()
+            .find(|(c, _)| c == canonical)
+            .map_or(canonical, |(_, h)| h.as_str())
+    }
+}
+
+/// Header names are matched trimmed and case-insensitively, with spaces and hyphens read as
+/// underscores: `Customer ID` is `customer_id`.
+pub(super) fn normalize(name: &str) -> String {
+    name.trim()
+        .to_lowercase()
+        .split([' ', '-'])
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+pub(super) fn find_column(
+    file: &str,
+    headers: &[String],
+    spec: &Spec,
+    map: &ColumnMap,
+    kind: &str,
+) -> Result<Option<usize>> {
+    let wanted = map.header_for(spec.name);
+    let mut found = headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| normalize(h) == wanted)
+        .map(|(i, _)| i);
+    let first = found.next();
+    if let Some(second) = found.next() {
+        bail!(
+            "{file}: the header names column {wanted:?} twice (columns {} and {}); rename one of them",
+            first.map_or(0, |i| i + 1),
+            second + 1
+        );
+    }
+    if first.is_none() && spec.required {
+        let hint = nearest(wanted, headers)
+            .map(|h| format!(" (did you mean {h:?}?)"))
+            .unwrap_or_default();
+        let how = if let [only] = headers
+            && let Some(d) = [';', '\t', '|', ',']
+                .into_iter()
+                .find(|d| only.contains(*d))
+        {
+            let name = if d == '\t' {
+                "tab".to_string()
+            } else {
+                d.to_string()
+            };
+            format!("the header is one column: is the delimiter {name:?}? use --delimiter {name}")
+        } else if wanted == spec.name {
+            format!("if it has another name, use --map {}=<header>", spec.name)
+        } else {
+            format!("--map {}={wanted} names it", spec.name)
+        };
+        bail!(
+            "{file}: missing {kind} column {wanted:?}{hint}; found columns: {}; {how}",
+            headers.join(", ")
+        );
+    }
+    Ok(first)
+}
+
+/// The header closest to `wanted` by edit distance, if it is close enough to be a likely typo.
+fn nearest<'a>(wanted: &str, headers: &'a [String]) -> Option<&'a str> {
+    headers
+        .iter()
+        .map(|h| (edit_distance(wanted, &normalize(h)), h))
+        .filter(|(d, h)| *d <= (wanted.len().max(h.len()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, h)| h.as_str())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("customer_id", "customer_id"), 0);
+        assert_eq!(edit_distance("customer_id", "custmer_id"), 1);
+        assert_eq!(edit_distance("amount", "amout"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn suggests_only_close_headers() {
+        let headers = vec!["Custmer ID".to_string(), "total".to_string()];
+        assert_eq!(nearest("customer_id", &headers), Some("Custmer ID"));
+        assert_eq!(nearest("amount", &headers), None);
+    }
+
+    #[test]
+    fn headers_match_by_normalised_name() {
+        assert_eq!(normalize(" Customer ID "), "customer_id");
+        assert_eq!(normalize("ORDER-DATE"), "order_date");
+        assert_eq!(normalize("amount"), "amount");
+    }
+
+    #[test]
+    fn map_refuses_unknown_canonical_names() {
+        let known = ["order_id", "amount"];
+        let map = ColumnMap::parse(&["Amount = Net Sales".to_string()], &known).unwrap();
+        assert_eq!(map.header_for("amount"), "net_sales");
+        assert_eq!(map.header_for("order_id"), "order_id");
+        assert!(ColumnMap::parse(&["price=Net".to_string()], &known).is_err());
+        assert!(ColumnMap::parse(&["amount".to_string()], &known).is_err());
+    }
+}
