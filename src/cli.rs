@@ -161,6 +161,10 @@ pub struct InputArgs {
     /// Read a column under another header name, e.g. --map customer_id="Customer No" (repeatable)
     #[arg(long, value_name = "CANONICAL=HEADER")]
     pub map: Vec<String>,
+    /// No progress display on stderr (it shows only on a terminal, for inputs that take more than
+    /// a second)
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// How results are sliced and judged: `compute` and `report`.
@@ -363,6 +367,8 @@ pub struct Config {
     pub format: Format,
     pub output: Option<PathBuf>,
     pub judging: Judging,
+    /// No progress display.
+    pub quiet: bool,
 }
 
 /// What is done with the rows after the metrics: intervals, benchmarks, order, alerts.
@@ -392,6 +398,7 @@ impl Config {
             format: Format::Table,
             output: None,
             judging: Judging::default(),
+            quiet: true,
         }
     }
 }
@@ -602,6 +609,7 @@ impl InputArgs {
             format: self.format,
             output: self.output.clone(),
             judging,
+            quiet: self.quiet,
         })
     }
 }

@@ -5,6 +5,7 @@ pub mod benchmarks;
 pub mod compare;
 pub mod compute;
 pub mod metrics;
+mod progress;
 pub mod report;
 
 use std::fs::File;
@@ -96,10 +97,13 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
     );
     let known = campaigns.as_ref().map_or(0, |c| c.list.len());
     let mut unknown_lines = 0u64;
+    let mut progress = progress::Progress::new(config.quiet);
     let report = files.read(&mut book, &config.read, |line| {
         fold.add(line, router.route(line));
         unknown_lines += u64::from(line.campaign.is_some_and(|c| c as usize >= known));
+        progress.line();
     })?;
+    drop(progress);
     if report.skipped > 0 {
         notes.push(format!(
             "warning: skipped {} of {} (--skip-invalid); the first:",
