@@ -31,7 +31,7 @@ impl Progress {
     /// Counts one line read.
     pub fn line(&mut self) {
         self.lines += 1;
-        if !self.enabled || self.lines % EVERY != 0 {
+        if !self.enabled || !self.lines.is_multiple_of(EVERY) {
             return;
         }
         if self.bar.is_none() && self.start.elapsed() >= DELAY {
