@@ -29,7 +29,7 @@ const COLUMNS: [&str; 15] = [
 ];
 
 pub fn run(args: &CompareArgs) -> Result<ExitCode> {
-    let metric = Metric::from_name(&args.metric).filter(|m| report::is_proportion(m.name()));
+    let metric = Metric::from_name(&args.metric).filter(|m| m.is_proportion());
     let Some(metric) = metric else {
         bail!(
             "compare needs a proportion; {} is not one (use cross-sell, campaign-cross-sell, \

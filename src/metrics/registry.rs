@@ -59,6 +59,22 @@ impl Metric {
         Metric::ALL.into_iter().find(|m| m.name() == name)
     }
 
+    /// Whether the numerator counts a subset of the denominator, so that the value is a
+    /// proportion in [0, 1] with a binomial confidence interval.
+    pub fn is_proportion(self) -> bool {
+        match self {
+            Metric::CrossSell
+            | Metric::CampaignCrossSell
+            | Metric::LoyaltyCrossSell
+            | Metric::Ctr
+            | Metric::Conversion
+            | Metric::Retention
+            | Metric::RepeatRate => true,
+            // ROI is a ratio that may pass 1 or go negative; CAC, AOV and CLV are amounts.
+            Metric::Roi | Metric::Cac | Metric::Aov | Metric::Clv => false,
+        }
+    }
+
     /// A metric of campaigns (its denominator comes from campaigns.csv), as opposed to one of
     /// customers and their orders.
     pub fn is_campaign(self) -> bool {

@@ -9,29 +9,12 @@ use crate::metrics::row::{ALL, Judgement};
 use crate::metrics::{Metric, Quantity, Row};
 use benchmarks::Benchmarks;
 
-/// Whether a metric's numerator counts a subset of its denominator, so that its value is a
-/// proportion with a binomial confidence interval.
-pub fn is_proportion(metric: &str) -> bool {
-    matches!(
-        Metric::from_name(metric),
-        Some(
-            Metric::CrossSell
-                | Metric::CampaignCrossSell
-                | Metric::LoyaltyCrossSell
-                | Metric::Ctr
-                | Metric::Conversion
-                | Metric::Retention
-                | Metric::RepeatRate
-        )
-    )
-}
-
 /// The counts of a proportion row: (successes, trials), when the successes do not exceed the
 /// trials (a campaign may report more conversions than impressions: no interval then).
 pub fn proportion(row: &Row) -> Option<(u64, u64)> {
     match (row.numerator, row.denominator) {
         (Some(Quantity::Count(k)), Some(Quantity::Count(n)))
-            if is_proportion(row.metric) && k <= n =>
+            if Metric::from_name(row.metric).is_some_and(Metric::is_proportion) && k <= n =>
         {
             Some((k, n))
         }

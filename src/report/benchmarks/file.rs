@@ -7,7 +7,7 @@ use std::io::Read;
 use anyhow::{Context, Result, anyhow, bail};
 use csv::{ReaderBuilder, StringRecord, Trim};
 
-use super::{Benchmark, industry_key, is_fraction};
+use super::{Benchmark, industry_key};
 use crate::metrics::Metric;
 
 /// The columns a benchmarks file must have, in the order its header should list them.
@@ -199,7 +199,7 @@ fn parse_bound(
                  number such as 0.15{hint}"
             )
         })?;
-    if is_fraction(metric) && !(0.0..=1.0).contains(&value) {
+    if metric.is_proportion() && !(0.0..=1.0).contains(&value) {
         bail!(
             "{name}:{line}: column {column}: {text:?} is not a fraction between 0 and 1; {} is a \
              rate: write 0.15 for 15%",

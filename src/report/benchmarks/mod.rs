@@ -174,22 +174,6 @@ pub fn rated(metric: &str) -> bool {
     )
 }
 
-/// Whether a metric's values are fractions in [0, 1], so that a benchmark outside them is a
-/// mistake (most likely a percentage written as 15 for 15%).
-fn is_fraction(metric: Metric) -> bool {
-    match metric {
-        Metric::CrossSell
-        | Metric::CampaignCrossSell
-        | Metric::LoyaltyCrossSell
-        | Metric::Ctr
-        | Metric::Conversion
-        | Metric::Retention
-        | Metric::RepeatRate => true,
-        // ROI is a ratio that may pass 1 or go negative; CAC, AOV and CLV are amounts.
-        Metric::Roi | Metric::Cac | Metric::Aov | Metric::Clv => false,
-    }
-}
-
 /// An industry name as compared: lowercase, without whitespace, hyphens or underscores, so
 /// "E-commerce", "ecommerce" and "e_commerce" are one industry.
 fn industry_key(name: &str) -> String {
