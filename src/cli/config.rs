@@ -258,6 +258,9 @@ impl InputArgs {
                     max: self.max_invalid,
                 },
                 dedupe: self.dedupe,
+                threads: self
+                    .threads
+                    .map_or_else(crate::input::default_threads, usize::from),
             },
             settings: Settings {
                 window: Window {

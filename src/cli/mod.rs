@@ -143,6 +143,10 @@ pub struct InputArgs {
     /// Drop order lines identical to an earlier line (by default they count, with a warning)
     #[arg(long)]
     pub dedupe: bool,
+    /// Threads: 1 reads and computes in turn; with 2 (the default on a machine with two or more
+    /// cores) one thread parses rows while the other computes. More than 2 adds nothing
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
     /// Text encoding of the input files
     #[arg(long, value_enum, default_value_t = EncodingArg::Utf8, value_name = "NAME")]
     pub encoding: EncodingArg,

@@ -2,27 +2,28 @@
 //! `Position::line` miscounts after blank lines and CRLF terminators, rust-csv issues 208 and
 //! 395), and follows CSV quoting to catch a quote left open or text after a closing quote.
 
-use std::cell::RefCell;
 use std::io::{self, Read};
-use std::rc::Rc;
 
 /// The input with its lines counted. The csv crate's own `Position::line` miscounts after blank
 /// lines and CRLF terminators (rust-csv issues 208 and 395), so xsell counts newlines itself.
 pub(super) struct Counted {
-    inner: Box<dyn Read>,
-    lines: Rc<RefCell<LineCounter>>,
+    inner: Box<dyn Read + Send>,
+    pub(super) lines: LineCounter,
 }
 
 impl Counted {
-    pub(super) fn new(inner: Box<dyn Read>, lines: Rc<RefCell<LineCounter>>) -> Counted {
-        Counted { inner, lines }
+    pub(super) fn new(inner: Box<dyn Read + Send>, delimiter: u8) -> Counted {
+        Counted {
+            inner,
+            lines: LineCounter::new(delimiter),
+        }
     }
 }
 
 impl Read for Counted {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(out)?;
-        let mut lines = self.lines.borrow_mut();
+        let lines = &mut self.lines;
         lines.pending.extend_from_slice(&out[..n]);
         lines.quotes.feed(&out[..n]);
         Ok(n)

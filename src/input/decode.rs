@@ -9,10 +9,10 @@ use flate2::bufread::MultiGzDecoder;
 use super::Encoding;
 
 /// `raw` as UTF-8 text: unpacked if it is gzip, transcoded from `encoding`.
-pub fn text(raw: Box<dyn Read>, encoding: Encoding) -> io::Result<Box<dyn Read>> {
+pub fn text(raw: Box<dyn Read + Send>, encoding: Encoding) -> io::Result<Box<dyn Read + Send>> {
     let mut buffered = BufReader::with_capacity(1 << 16, raw);
     let gzip = buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]);
-    let plain: Box<dyn Read> = if gzip {
+    let plain: Box<dyn Read + Send> = if gzip {
         Box::new(MultiGzDecoder::new(buffered))
     } else {
         Box::new(buffered)
@@ -51,7 +51,7 @@ const WINDOWS_1252: [char; 32] = [
 
 /// A single-byte encoding read as UTF-8.
 struct Transcode {
-    inner: Box<dyn Read>,
+    inner: Box<dyn Read + Send>,
     windows: bool,
     out: Vec<u8>,
     pos: usize,

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::table::{Spec, Table};
 use rustc_hash::FxHashSet as HashSet;
 
-use super::{Book, FieldError, Limit, ReadOptions, Source, is_row_error};
+use super::{Book, FieldError, Limit, ReadOptions, Source, ahead, is_row_error};
 use crate::money::Money;
 
 /// The columns of orders.csv, by canonical name.
@@ -152,7 +152,8 @@ impl OrderFiles {
 
     /// Streams every line of every file, in order, through `book` and then `each`. Bad rows
     /// stop the run, or with `--skip-invalid` are skipped and counted; lines identical to an
-    /// earlier one are counted, or with `--dedupe` dropped.
+    /// earlier one are counted, or with `--dedupe` dropped. Rows are parsed a batch ahead on a
+    /// second thread unless `opts.threads` is 1.
     pub fn read(
         self,
         book: &mut Book,
@@ -160,21 +161,35 @@ impl OrderFiles {
         mut each: impl FnMut(&Line),
     ) -> Result<ReadReport> {
         let columns = self.columns();
-        let mut report = ReadReport::default();
+        let mut report = ReadReport {
+            dropped: opts.dedupe,
+            ..ReadReport::default()
+        };
         let mut seen = Seen::new(opts.dedupe);
-        for table in self.tables {
-            let file = u32::try_from(book.files.len()).unwrap_or(u32::MAX);
-            book.files.push(table.name.clone());
-            read_table(
-                table,
-                file,
-                columns,
+        book.files
+            .extend(self.tables.iter().map(|t| t.name.clone()));
+        let tables = self.tables;
+        let mut failure = None;
+        ahead::run(
+            opts.threads,
+            |send: &mut dyn FnMut(&mut Batch) -> bool| produce(tables, columns, opts, send),
+            |batch: &mut Batch| match fold_batch(
+                batch,
                 book,
                 opts,
                 &mut report,
                 &mut seen,
                 &mut each,
-            )?;
+            ) {
+                Ok(()) => true,
+                Err(e) => {
+                    failure = Some(e);
+                    false
+                }
+            },
+        );
+        if let Some(e) = failure {
+            return Err(e);
         }
         report.duplicates = seen.duplicates();
         if let Some(max) = opts.invalid.max {
@@ -255,16 +270,25 @@ impl Seen {
         }
     }
 
-    /// Whether the table's current row repeats an earlier one and is to be dropped.
-    fn drop_repeat(&mut self, t: &Table) -> bool {
+    /// The identity of the table's current row: its fast hash, or both hashes with `--dedupe`.
+    fn key(dedupe: bool, t: &Table) -> u128 {
+        if dedupe {
+            let (low, high) = t.record_hashes();
+            u128::from(high) << 64 | u128::from(low)
+        } else {
+            u128::from(t.record_hash())
+        }
+    }
+
+    /// Whether the row of `key` repeats an earlier one and is to be dropped.
+    fn drop_repeat(&mut self, key: u128) -> bool {
         match self {
             Seen::Count(hashes) => {
-                hashes.push(t.record_hash());
+                hashes.push(key as u64);
                 false
             }
             Seen::Drop(set, dropped) => {
-                let (low, high) = t.record_hashes();
-                let repeat = !set.insert(u128::from(high) << 64 | u128::from(low));
+                let repeat = !set.insert(key);
                 *dropped += u64::from(repeat);
                 repeat
             }
@@ -282,64 +306,171 @@ impl Seen {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn read_table(
-    mut t: Table,
+/// Order rows parsed ahead of the fold; their texts lie end to end in one string.
+#[derive(Default)]
+struct Batch {
+    text: String,
+    rows: Vec<Parsed>,
+}
+
+/// A cell's text in [`Batch::text`].
+type Span = (usize, usize);
+
+struct Parsed {
     file: u32,
+    line: u64,
+    /// The row's identity for finding repeats ([`Seen`]).
+    key: u128,
+    row: Result<Row<Span>>,
+}
+
+impl Batch {
+    /// Rows per batch; a batch is also handed on once its text passes [`Batch::TEXT`].
+    const ROWS: usize = 4096;
+    const TEXT: usize = 1 << 20;
+
+    fn push(&mut self, file: u32, line: u64, key: u128, row: Result<Row<&str>>) {
+        let text = &mut self.text;
+        let row = row.map(|row| {
+            row.map(|cell| {
+                let start = text.len();
+                text.push_str(cell);
+                (start, text.len())
+            })
+        });
+        self.rows.push(Parsed {
+            file,
+            line,
+            key,
+            row,
+        });
+    }
+
+    fn is_full(&self) -> bool {
+        self.rows.len() >= Batch::ROWS || self.text.len() >= Batch::TEXT
+    }
+}
+
+impl ahead::Clear for Batch {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.rows.clear();
+    }
+}
+
+/// Splits and parses the rows of every table into batches handed to `send`: every check that
+/// needs only the row itself happens here. Stops at the first error that ends the run.
+fn produce(
+    tables: Vec<Table>,
     columns: OrderColumns,
+    opts: &ReadOptions,
+    send: &mut dyn FnMut(&mut Batch) -> bool,
+) {
+    let mut batch = Batch::default();
+    for (file, mut t) in (0u32..).zip(tables) {
+        loop {
+            let row = t.next_row().and_then(|more| {
+                Ok(if more {
+                    Some(parse_row(&t, columns)?)
+                } else {
+                    None
+                })
+            });
+            match row {
+                Ok(None) => break,
+                Ok(Some(row)) => {
+                    let key = Seen::key(opts.dedupe, &t);
+                    batch.push(file, t.line(), key, Ok(row));
+                }
+                Err(e) => {
+                    let fatal = !(opts.invalid.skip && is_row_error(&e));
+                    batch.push(file, t.line(), 0, Err(e));
+                    if fatal {
+                        send(&mut batch);
+                        return;
+                    }
+                }
+            }
+            if batch.is_full() && !send(&mut batch) {
+                return;
+            }
+        }
+    }
+    if !batch.rows.is_empty() {
+        send(&mut batch);
+    }
+}
+
+/// Takes a batch's rows, in order, through the book and `each`.
+fn fold_batch(
+    batch: &mut Batch,
     book: &mut Book,
     opts: &ReadOptions,
     report: &mut ReadReport,
     seen: &mut Seen,
     each: &mut impl FnMut(&Line),
 ) -> Result<()> {
-    report.dropped = opts.dedupe;
-    loop {
-        let row = t.next_row().and_then(|more| {
-            if !more {
-                return Ok(None);
-            }
-            let row = parse_row(&t, columns)?;
-            book.check_order(&row, file, t.line())?;
-            Ok(Some(row))
+    let Batch { text, rows } = batch;
+    for parsed in rows.drain(..) {
+        let (file, line) = (parsed.file, parsed.line);
+        let row = parsed.row.and_then(|row| {
+            let row = row.map(|(start, end)| text.get(start..end).unwrap_or_default());
+            book.check_order(&row, file, line)?;
+            Ok(row)
         });
-        let row = match row {
-            Ok(Some(row)) => row,
-            Ok(None) => break,
-            Err(e) if opts.invalid.skip && is_row_error(&e) => {
-                report.rows += 1;
-                report.skip(&e);
-                continue;
-            }
-            Err(e) => return Err(e),
-        };
         report.rows += 1;
-        if seen.drop_repeat(&t) {
-            continue;
+        match row {
+            Ok(row) => {
+                if seen.drop_repeat(parsed.key) {
+                    continue;
+                }
+                let line = book.admit(&row, file, line);
+                book.record(&line);
+                each(&line);
+            }
+            Err(e) if opts.invalid.skip && is_row_error(&e) => report.skip(&e),
+            Err(e) => return Err(e),
         }
-        let line = book.admit(&row, file, t.line());
-        book.record(&line);
-        each(&line);
     }
     Ok(())
 }
 
 /// An order line as written: every cell checked, nothing interned yet, so that a bad row leaves
-/// no trace.
+/// no trace. `S` is a cell's text (`&str`), or where a [`Batch`] keeps it.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Row<'a> {
-    pub order: &'a str,
-    pub customer: &'a str,
+pub(crate) struct Row<S> {
+    pub order: S,
+    pub customer: S,
     pub date: NaiveDate,
-    pub product: &'a str,
-    pub category: Option<&'a str>,
+    pub product: S,
+    pub category: Option<S>,
     pub quantity: i64,
     pub amount: Money,
-    pub channel: Option<&'a str>,
-    pub campaign: Option<&'a str>,
-    pub segment: Option<&'a str>,
+    pub channel: Option<S>,
+    pub campaign: Option<S>,
+    pub segment: Option<S>,
     pub loyalty: Option<bool>,
-    pub extra: Option<&'a str>,
+    pub extra: Option<S>,
+}
+
+impl<S> Row<S> {
+    /// The same row with each cell's text turned by `f`.
+    fn map<T>(self, mut f: impl FnMut(S) -> T) -> Row<T> {
+        Row {
+            order: f(self.order),
+            customer: f(self.customer),
+            date: self.date,
+            product: f(self.product),
+            category: self.category.map(&mut f),
+            quantity: self.quantity,
+            amount: self.amount,
+            channel: self.channel.map(&mut f),
+            campaign: self.campaign.map(&mut f),
+            segment: self.segment.map(&mut f),
+            loyalty: self.loyalty,
+            extra: self.extra.map(&mut f),
+        }
+    }
 }
 
 /// `None` for an empty cell.
@@ -347,7 +478,7 @@ fn non_empty(cell: Option<&str>) -> Option<&str> {
     cell.filter(|c| !c.is_empty())
 }
 
-fn parse_row(t: &Table, columns: OrderColumns) -> Result<Row<'_>, FieldError> {
+fn parse_row(t: &Table, columns: OrderColumns) -> Result<Row<&str>, FieldError> {
     t.required(DATE)?;
     let date = t.date(DATE)?.ok_or_else(|| t.invalid(DATE, "", "a date"))?;
     t.required(AMOUNT)?;

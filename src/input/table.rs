@@ -1,9 +1,7 @@
 //! One CSV file with a header row: open it, find the wanted columns by name, hand out cells.
 
-use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, Read};
-use std::rc::Rc;
 
 use anyhow::{Context, Result, bail};
 use csv::{ByteRecord, ReaderBuilder};
@@ -12,7 +10,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use chrono::NaiveDate;
 
-use super::bytes::{Counted, LineCounter};
+use super::bytes::Counted;
 use super::date::DateFormat;
 use super::header::{find_column, normalize};
 use super::{FieldError, ReadOptions, RowError, Source, decode};
@@ -32,7 +30,6 @@ pub(crate) struct Table {
     pub name: String,
     reader: csv::Reader<Counted>,
     record: ByteRecord,
-    lines: Rc<RefCell<LineCounter>>,
     /// The line where the current row starts.
     line: u64,
     /// For each wanted spec, the index of its column in this file.
@@ -56,7 +53,7 @@ impl Table {
         kind: &str,
     ) -> Result<Table> {
         let name = source.to_string();
-        let raw: Box<dyn Read> = match source {
+        let raw: Box<dyn Read + Send> = match source {
             Source::Stdin => Box::new(std::io::stdin()),
             Source::Bytes(_, bytes) => Box::new(std::io::Cursor::new(std::sync::Arc::clone(bytes))),
             Source::File(path) => Box::new(
@@ -65,12 +62,11 @@ impl Table {
         };
         let input =
             decode::text(raw, opts.encoding).with_context(|| format!("cannot read {name}"))?;
-        let lines = Rc::new(RefCell::new(LineCounter::new(opts.delimiter)));
         let mut reader = ReaderBuilder::new()
             .flexible(true) // field counts are checked row by row, with xsell's own messages
             .delimiter(opts.delimiter)
             .buffer_capacity(1 << 16)
-            .from_reader(Counted::new(input, Rc::clone(&lines)));
+            .from_reader(Counted::new(input, opts.delimiter));
         let header = match reader.byte_headers() {
             Ok(header) => header.clone(),
             Err(err) => return Err(read_failure(&name, err, "cannot read the header row")),
@@ -98,7 +94,6 @@ impl Table {
             name,
             reader,
             record: ByteRecord::new(),
-            lines,
             line: 1,
             columns,
             specs,
@@ -163,7 +158,7 @@ impl Table {
                 Err(err) => return Err(read_failure(&self.name, err, "cannot read CSV")),
             };
             if !more {
-                if self.lines.borrow().quote_open() {
+                if self.reader.get_ref().lines.quote_open() {
                     bail!(
                         "{}:{}: a quoted field in this row is never closed: the rest of the file \
                          would be read as part of it; close the quote (a quote inside a field is \
@@ -175,9 +170,9 @@ impl Table {
                 return Ok(false);
             }
             let byte = self.record.position().map_or(0, |p| p.byte());
-            self.line = self.lines.borrow_mut().line_at(byte);
+            self.line = self.reader.get_mut().lines.line_at(byte);
             let end = self.reader.position().byte();
-            let stray = self.lines.borrow_mut().take_stray(end);
+            let stray = self.reader.get_mut().lines.take_stray(end);
             if let Some(at) = stray
                 && at >= byte
             {
