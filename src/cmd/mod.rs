@@ -98,7 +98,8 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
     let known = campaigns.as_ref().map_or(0, |c| c.list.len());
     let mut unknown_lines = 0u64;
     let mut progress = progress::Progress::new(config.quiet);
-    let report = files.read(&mut book, &config.read, |line| {
+    let columns = Metric::columns_read(&metrics, &config.settings, files.columns());
+    let report = files.read(&mut book, &config.read, columns, |line| {
         fold.add(line, router.route(line));
         unknown_lines += u64::from(line.campaign.is_some_and(|c| c as usize >= known));
         progress.line();

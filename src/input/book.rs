@@ -38,10 +38,16 @@ fn hash(text: &str) -> u64 {
 
 impl Interner {
     pub fn intern(&mut self, text: &str) -> u32 {
-        let hash = hash(text);
-        if let Some(&id) = self.ids.find(hash, |&id| self.name(id) == text) {
-            return id;
+        match self.get(text) {
+            Some(id) => id,
+            None => self.add(text),
         }
+    }
+
+    /// Adds `text`, which the caller has just looked up in vain.
+    fn add(&mut self, text: &str) -> u32 {
+        debug_assert!(self.get(text).is_none());
+        let hash = hash(text);
         let id = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
         self.text.push_str(text);
         self.ends.push(self.text.len());
@@ -118,6 +124,8 @@ pub struct Book {
     pub extras: Interner,
     order_ids: Interner,
     pub orders: Vec<Order>,
+    /// The order of the last line admitted.
+    last_order: Option<u32>,
     pub customer: Vec<Customer>,
     /// The names of the files read, in order.
     pub files: Vec<String>,
@@ -127,23 +135,25 @@ pub struct Book {
 }
 
 impl Book {
-    /// Checks that a row agrees with the earlier lines of its order on customer and date.
+    /// Checks that a row agrees with the earlier lines of its order on customer and date, and
+    /// returns the order's id (`None` for a new order), for [`Book::admit`].
     pub(crate) fn check_order(
         &self,
         row: &Row<&str>,
         file: u32,
         line: u64,
-    ) -> Result<(), RowError> {
-        let Some(order) = self
-            .order_ids
-            .get(row.order)
-            .and_then(|id| self.orders.get(id as usize))
-        else {
-            return Ok(());
+    ) -> Result<Option<u32>, RowError> {
+        // The lines of an order usually follow each other: try the last order first.
+        let id = match self.last_order {
+            Some(id) if self.order_ids.name(id) == row.order => Some(id),
+            _ => self.order_ids.get(row.order),
         };
-        let same_customer = self.customers.get(row.customer) == Some(order.customer);
+        let Some((id, order)) = id.and_then(|id| Some((id, self.orders.get(id as usize)?))) else {
+            return Ok(None);
+        };
+        let same_customer = self.customers.name(order.customer) == row.customer;
         if same_customer && order.date == row.date {
-            return Ok(());
+            return Ok(Some(id));
         }
         let (what, now, before) = if same_customer {
             ("date", row.date.to_string(), order.date.to_string())
@@ -167,18 +177,30 @@ impl Book {
         })
     }
 
-    /// Interns a checked row into a [`Line`].
-    pub(crate) fn admit(&mut self, row: &Row<&str>, file: u32, line: u64) -> Line {
-        let customer = self.customers.intern(row.customer);
-        let order = self.order_ids.intern(row.order);
-        if order as usize == self.orders.len() {
-            self.orders.push(Order {
-                customer,
-                date: row.date,
-                has_purchase: false,
-                seen_at: (file, line),
-            });
-        }
+    /// Interns a row into a [`Line`]; `order` is what [`Book::check_order`] returned for it.
+    pub(crate) fn admit(
+        &mut self,
+        row: &Row<&str>,
+        order: Option<u32>,
+        file: u32,
+        line: u64,
+    ) -> Line {
+        let known = order.and_then(|id| Some((id, self.orders.get(id as usize)?.customer)));
+        let (order, customer) = match known {
+            Some(known) => known,
+            None => {
+                let customer = self.customers.intern(row.customer);
+                let order = self.order_ids.add(row.order);
+                self.orders.push(Order {
+                    customer,
+                    date: row.date,
+                    has_purchase: false,
+                    seen_at: (file, line),
+                });
+                (order, customer)
+            }
+        };
+        self.last_order = Some(order);
         Line {
             order,
             customer,

@@ -153,14 +153,15 @@ impl OrderFiles {
     /// Streams every line of every file, in order, through `book` and then `each`. Bad rows
     /// stop the run, or with `--skip-invalid` are skipped and counted; lines identical to an
     /// earlier one are counted, or with `--dedupe` dropped. Rows are parsed a batch ahead on a
-    /// second thread unless `opts.threads` is 1.
+    /// second thread unless `opts.threads` is 1. Of the optional columns, only those of
+    /// `columns` are parsed.
     pub fn read(
         self,
         book: &mut Book,
         opts: &ReadOptions,
+        columns: OrderColumns,
         mut each: impl FnMut(&Line),
     ) -> Result<ReadReport> {
-        let columns = self.columns();
         let mut report = ReadReport {
             dropped: opts.dedupe,
             ..ReadReport::default()
@@ -415,16 +416,16 @@ fn fold_batch(
         let (file, line) = (parsed.file, parsed.line);
         let row = parsed.row.and_then(|row| {
             let row = row.map(|(start, end)| text.get(start..end).unwrap_or_default());
-            book.check_order(&row, file, line)?;
-            Ok(row)
+            let order = book.check_order(&row, file, line)?;
+            Ok((row, order))
         });
         report.rows += 1;
         match row {
-            Ok(row) => {
+            Ok((row, order)) => {
                 if seen.drop_repeat(parsed.key) {
                     continue;
                 }
-                let line = book.admit(&row, file, line);
+                let line = book.admit(&row, order, file, line);
                 book.record(&line);
                 each(&line);
             }

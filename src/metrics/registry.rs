@@ -81,6 +81,36 @@ impl Metric {
         !self.info().campaign_columns.is_empty()
     }
 
+    /// The optional order columns `metrics` under `settings` read, of those the files have:
+    /// the others are not parsed (nor checked) at all.
+    pub fn columns_read(
+        metrics: &[Metric],
+        settings: &Settings,
+        present: OrderColumns,
+    ) -> OrderColumns {
+        let any = |f: fn(&Metric) -> bool| metrics.iter().any(f);
+        let dim = |d: Dim| settings.slicing.dims.contains(&d);
+        let by_level = settings.level == Level::Category
+            && any(|m| matches!(m, Metric::CrossSell | Metric::CampaignCrossSell));
+        let wanted = OrderColumns {
+            category: by_level || any(|m| *m == Metric::LoyaltyCrossSell) || dim(Dim::Category),
+            channel: dim(Dim::Channel),
+            // Campaign metrics also warn of lines attributed to unknown campaigns.
+            campaign: any(|m| m.is_campaign() || *m == Metric::CampaignCrossSell)
+                || dim(Dim::Campaign)
+                || dim(Dim::CampaignType),
+            segment: dim(Dim::Segment),
+            loyalty: any(|m| *m == Metric::LoyaltyCrossSell) || dim(Dim::Loyalty),
+        };
+        OrderColumns {
+            category: wanted.category && present.category,
+            channel: wanted.channel && present.channel,
+            campaign: wanted.campaign && present.campaign,
+            segment: wanted.segment && present.segment,
+            loyalty: wanted.loyalty && present.loyalty,
+        }
+    }
+
     /// Why this metric cannot be computed from the given inputs and slicing, if it cannot:
     /// "needs ..." or "cannot ...", to follow the metric's name.
     pub fn missing(self, settings: &Settings, inputs: &Inputs) -> Option<String> {

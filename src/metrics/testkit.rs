@@ -53,9 +53,10 @@ pub fn try_run(
             extra: None,
         };
         let at = n as u64 + 2;
-        book.check_order(&row, 0, at)
+        let order = book
+            .check_order(&row, 0, at)
             .expect("consistent test order");
-        let line = book.admit(&row, 0, at);
+        let line = book.admit(&row, order, 0, at);
         book.record(&line);
         fold.add(&line, router.route(&line));
     }
