@@ -46,7 +46,10 @@ impl Basket {
 #[derive(Debug)]
 pub struct CrossSell {
     level: Level,
-    /// Per (scope, customer), for scopes that count their own lines.
+    /// Per customer, for scope 0 (unsliced, it is every measured line): a plain vector, as
+    /// every line touches it.
+    first_scope: Vec<Basket>,
+    /// Per (scope, customer), for the other scopes that count their own lines.
     baskets: HashMap<(u32, u32), Basket>,
     /// Per (widened scope, customer), under `--by category`.
     wide_baskets: HashMap<(u32, u32), Basket>,
@@ -58,6 +61,7 @@ impl CrossSell {
     pub fn new(level: Level) -> CrossSell {
         CrossSell {
             level,
+            first_scope: Vec::new(),
             baskets: HashMap::default(),
             wide_baskets: HashMap::default(),
             members: HashMap::default(),
@@ -70,7 +74,13 @@ impl CrossSell {
         }
         let item = self.level.item(line);
         for slot in slots {
-            if slot.wide == slot.scope {
+            if slot.scope == 0 && slot.wide == 0 {
+                let c = line.customer as usize;
+                if c >= self.first_scope.len() {
+                    self.first_scope.resize(c + 1, Basket::Empty);
+                }
+                self.first_scope[c].add(item);
+            } else if slot.wide == slot.scope {
                 self.baskets
                     .entry((slot.scope, line.customer))
                     .or_default()
@@ -94,6 +104,11 @@ impl CrossSell {
                 *d += 1;
             });
         };
+        for (customer, basket) in (0u32..).zip(&self.first_scope) {
+            if *basket != Basket::Empty {
+                count(0, customer, Some(basket));
+            }
+        }
         for (&(scope, customer), basket) in &self.baskets {
             count(scope, customer, Some(basket));
         }
@@ -222,7 +237,7 @@ impl LoyaltyCrossSell {
         }
         let by_loyalty = ctx.settings.slicing.dims.contains(&Dim::Loyalty);
         let mut tally: Tally<(u64, u64)> = Tally::new();
-        for &(scope, order) in activity.orders() {
+        for (scope, order) in activity.orders() {
             let customer = ctx.customer_of(order);
             let member = ctx.member(customer);
             let is_cross = u64::from(cross.contains(&(scope, order)));

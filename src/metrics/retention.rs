@@ -17,8 +17,7 @@ pub fn retention(ctx: &Context, activity: &Activity) -> Vec<Row> {
     let unit = ctx.settings.slicing.period.unwrap_or(PeriodKind::Month);
     let active: HashSet<(u32, u32, i32)> = activity
         .orders()
-        .iter()
-        .filter_map(|&(scope, order)| {
+        .filter_map(|(scope, order)| {
             let date = ctx.book.orders.get(order as usize)?.date;
             Some((scope, ctx.customer_of(order), unit.key(date)))
         })
@@ -74,7 +73,7 @@ pub fn retention(ctx: &Context, activity: &Activity) -> Vec<Row> {
 /// `repeat-rate` = customers with >= 2 orders in the scope / customers with >= 1.
 pub fn repeat_rate(ctx: &Context, activity: &Activity) -> Vec<Row> {
     let mut orders_of: HashMap<(u32, u32), u32> = HashMap::default();
-    for &(scope, order) in activity.orders() {
+    for (scope, order) in activity.orders() {
         *orders_of
             .entry((scope, ctx.customer_of(order)))
             .or_default() += 1;

@@ -16,15 +16,39 @@ pub const DAYS_PER_YEAR: f64 = 365.25;
 /// the lines: net revenue per customer and the orders with a purchase line, per scope.
 #[derive(Debug, Default)]
 pub struct Activity {
-    /// (scope, customer) → net revenue of their lines in the scope (returns included).
+    /// Scope 0 (unsliced, every measured line) in plain vectors, as every line touches it:
+    /// per customer, whether they have a line in it and their net revenue there.
+    first_customers: Vec<(bool, Money)>,
+    /// Per order, whether it has a purchase line in scope 0.
+    first_orders: Vec<bool>,
+    /// (scope, customer) → net revenue of their lines in the scope (returns included), for the
+    /// other scopes.
     revenue: HashMap<(u32, u32), Money>,
-    /// (scope, order) for each order with a purchase line in the scope.
+    /// (scope, order) for each order with a purchase line in the scope, for the other scopes.
     orders: HashSet<(u32, u32)>,
+}
+
+/// Sets `v[i]`, growing `v` with defaults as needed.
+fn at<T: Default + Clone>(v: &mut Vec<T>, i: u32) -> &mut T {
+    let i = i as usize;
+    if i >= v.len() {
+        v.resize(i + 1, T::default());
+    }
+    &mut v[i]
 }
 
 impl Activity {
     pub fn add(&mut self, line: &Line, slots: &[Slot]) {
         for slot in slots {
+            if slot.scope == 0 {
+                let (seen, revenue) = at(&mut self.first_customers, line.customer);
+                *seen = true;
+                *revenue += line.amount;
+                if line.is_purchase() {
+                    *at(&mut self.first_orders, line.order) = true;
+                }
+                continue;
+            }
             *self.revenue.entry((slot.scope, line.customer)).or_default() += line.amount;
             if line.is_purchase() {
                 self.orders.insert((slot.scope, line.order));
@@ -33,18 +57,31 @@ impl Activity {
     }
 
     /// Every (scope, order) that counts as an order in the scope.
-    pub fn orders(&self) -> &HashSet<(u32, u32)> {
-        &self.orders
+    pub fn orders(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let first = (0u32..)
+            .zip(&self.first_orders)
+            .filter(|(_, has)| **has)
+            .map(|(order, _)| (0, order));
+        first.chain(self.orders.iter().copied())
+    }
+
+    /// Every (scope, customer) with a line in the scope, with their net revenue there.
+    fn revenues(&self) -> impl Iterator<Item = ((u32, u32), Money)> + '_ {
+        let first = (0u32..)
+            .zip(&self.first_customers)
+            .filter(|(_, (seen, _))| *seen)
+            .map(|(customer, (_, money))| ((0, customer), *money));
+        first.chain(self.revenue.iter().map(|(k, m)| (*k, *m)))
     }
 
     /// Net revenue, orders and buying customers per (scope, cohort).
     fn totals(&self, ctx: &Context) -> Tally<Totals> {
         let mut tally: Tally<Totals> = Tally::new();
-        for (&(scope, customer), &money) in &self.revenue {
+        for ((scope, customer), money) in self.revenues() {
             tally.add(ctx, scope, customer, |t| t.revenue += money);
         }
         let mut buyers: HashSet<(u32, u32)> = HashSet::default();
-        for &(scope, order) in &self.orders {
+        for (scope, order) in self.orders() {
             let customer = ctx.customer_of(order);
             let new_buyer = u64::from(buyers.insert((scope, customer)));
             tally.add(ctx, scope, customer, |t| {
