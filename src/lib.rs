@@ -25,6 +25,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Compute(args) => cmd::compute::run(args),
         Command::Report(args) => cmd::report::run(args),
         Command::Compare(args) => cmd::compare::run(args),
+        Command::Pairs(args) => cmd::pairs::run(args),
+        Command::Cohort(args) => cmd::cohort::run(args),
         Command::Benchmarks(args) => cmd::benchmarks::run(args).map(|()| ExitCode::SUCCESS),
         Command::Metrics(args) => cmd::metrics::run(args).map(|()| ExitCode::SUCCESS),
     }

@@ -46,6 +46,25 @@ Examples:
   This month against last month:
     xsell compare --metric cross-sell --by period --a 2025-02 --b 2025-03 orders.csv";
 
+const PAIRS_EXAMPLES: &str = "\
+Examples:
+  The 20 strongest product pairs bought in one order:
+    xsell pairs orders.csv
+
+  What to offer buyers of one product, seen in at least 30 orders:
+    xsell pairs orders.csv --for P017 --min-count 30
+
+  Categories bought by the same customer, per segment, as CSV:
+    xsell pairs orders.csv --level category --basket customer --by segment --format csv";
+
+const COHORT_EXAMPLES: &str = "\
+Examples:
+  Monthly cohorts: the share of each month's new customers who ordered again k months later:
+    xsell cohort orders.csv
+
+  Revenue per customer of quarterly cohorts, from 2025 on, as tidy CSV:
+    xsell cohort orders.csv --period quarter --metric revenue --from 2025-01-01 --format csv";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "xsell",
@@ -73,6 +92,14 @@ pub enum Command {
     /// Compare a proportion between two groups or two periods: difference, interval, p-value
     #[command(after_help = COMPARE_EXAMPLES)]
     Compare(CompareArgs),
+    /// Which products are bought together: association rules with support, confidence, lift,
+    /// leverage and conviction
+    #[command(after_help = PAIRS_EXAMPLES)]
+    Pairs(PairsArgs),
+    /// Cohorts by the period of the first order: the share that ordered (or the revenue per
+    /// customer) in each later period
+    #[command(after_help = COHORT_EXAMPLES)]
+    Cohort(CohortArgs),
     /// List the industry benchmarks xsell knows (and those of --benchmarks FILE)
     Benchmarks(BenchmarksArgs),
     /// List the metrics, their formulas and the columns they need
@@ -232,6 +259,67 @@ pub struct CompareArgs {
     pub input: InputArgs,
 }
 
+/// `xsell pairs`: association rules between the items of a basket.
+#[derive(Debug, Args)]
+pub struct PairsArgs {
+    /// A basket is one order, or everything one customer bought in the window
+    #[arg(long, value_enum, default_value_t = BasketArg::Order, value_name = "KIND")]
+    pub basket: BasketArg,
+    /// Keep rules whose support (share of baskets holding both items) is at least F
+    #[arg(long, value_name = "F", default_value_t = 0.0, value_parser = parse_fraction)]
+    pub min_support: f64,
+    /// Keep rules seen in at least N baskets
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub min_count: u64,
+    /// Keep rules whose confidence (share of the antecedent's baskets that hold the
+    /// consequent) is at least F
+    #[arg(long, value_name = "F", default_value_t = 0.0, value_parser = parse_fraction)]
+    pub min_confidence: f64,
+    /// Keep rules whose lift is at least X (1 is independence)
+    #[arg(long, value_name = "X", default_value_t = 0.0, value_parser = parse_non_negative)]
+    pub min_lift: f64,
+    /// Only rules for buyers of ITEM (a product, or a category with --level category)
+    #[arg(long = "for", value_name = "ITEM")]
+    pub for_item: Option<String>,
+    /// Rules per group, best first (lift, then count); 0 lists them all
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub top: usize,
+    /// Baskets with more distinct items than N count in support's denominator but add no pairs
+    #[arg(long, value_name = "N", default_value_t = 50, value_parser = parse_max_basket)]
+    pub max_basket: usize,
+    /// Split by the customer's segment or loyalty; repeat for both
+    #[arg(long, value_name = "DIM", value_parser = parse_dim)]
+    pub by: Vec<Dim>,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BasketArg {
+    Order,
+    Customer,
+}
+
+/// `xsell cohort`: the cohort matrix.
+#[derive(Debug, Args)]
+pub struct CohortArgs {
+    /// The unit of cohorts and of their columns
+    #[arg(long, value_enum, default_value_t = PeriodArg::Month, value_name = "UNIT")]
+    pub period: PeriodArg,
+    /// customers: share of the cohort with an order in the period; revenue: the cohort's net
+    /// revenue in the period per cohort customer
+    #[arg(long, value_enum, default_value_t = CohortMetricArg::Customers, value_name = "MEASURE")]
+    pub metric: CohortMetricArg,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CohortMetricArg {
+    Customers,
+    Revenue,
+}
+
 #[derive(Debug, Args)]
 pub struct BenchmarksArgs {
     /// Your own benchmarks CSV (metric, industry, low, high), merged over the built-in table
@@ -318,6 +406,27 @@ fn metric_names() -> Vec<&'static str> {
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
     crate::input::date::parse(text)
         .ok_or_else(|| format!("expected {}", crate::input::date::EXPECTED))
+}
+
+fn parse_max_basket(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n >= 2 => Ok(n),
+        _ => Err("expected a number of items of at least 2 (a pair)".to_string()),
+    }
+}
+
+fn parse_fraction(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
+        _ => Err("expected a fraction from 0 to 1, e.g. 0.05 for 5%".to_string()),
+    }
+}
+
+fn parse_non_negative(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        _ => Err("expected a number of at least 0, e.g. 1.5".to_string()),
+    }
 }
 
 fn parse_limit(text: &str) -> Result<Limit, String> {

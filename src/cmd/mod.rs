@@ -2,9 +2,11 @@
 //! metric fold, and writing the result.
 
 pub mod benchmarks;
+pub mod cohort;
 pub mod compare;
 pub mod compute;
 pub mod metrics;
+pub mod pairs;
 mod progress;
 pub mod report;
 
@@ -19,6 +21,7 @@ use std::process::ExitCode;
 use crate::cli::{ColorArg, Config};
 use crate::input::orders::{OrderFiles, ReadReport};
 use crate::input::{Book, Campaigns, Customers};
+use crate::input::{Line, OrderColumns};
 use crate::metrics::slice::{Cohorts, Dim, Router};
 use crate::metrics::{Fold, Inputs, Metric, Row, Unit};
 use crate::output::{self, Format, Style, Summary};
@@ -105,29 +108,7 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
         progress.line();
     })?;
     drop(progress);
-    if report.skipped > 0 {
-        notes.push(format!(
-            "warning: skipped {} of {} (--skip-invalid); the first:",
-            count(report.skipped, "invalid row"),
-            count(report.rows, "row")
-        ));
-        for reason in &report.reasons {
-            notes.push(format!("  {reason}"));
-        }
-    }
-    if report.duplicates > 0 {
-        let lines = count(report.duplicates, "order line");
-        if report.dropped {
-            notes.push(format!(
-                "note: dropped {lines} identical to an earlier line (--dedupe)"
-            ));
-        } else {
-            notes.push(format!(
-                "warning: {lines} identical to an earlier line: counted as data \
-                 (--dedupe drops them)"
-            ));
-        }
-    }
+    notes.extend(reading_notes(&report));
     check_period_count(config, &book)?;
     let uses_campaigns = metrics.iter().any(|m| m.is_campaign())
         || config.settings.slicing.dims.contains(&Dim::CampaignType);
@@ -153,21 +134,89 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
         ));
     }
     let customer_dims: Vec<Dim> = config.settings.slicing.customer_dims().cloned().collect();
-    if let Some(file) = &customers {
-        let unknown = book.apply(file);
-        if unknown > 0 {
-            notes.push(format!(
-                "warning: {} of the orders missing from {}: their attributes come from the order lines",
-                count(unknown, "customer"),
-                file.file
-            ));
-        }
-    }
+    notes.extend(
+        customers
+            .as_ref()
+            .and_then(|file| apply_customers(&mut book, file)),
+    );
     let cohorts = Cohorts::new(&book, &customer_dims);
     let rows = fold.rows(&book, campaigns.as_ref(), &router, &cohorts)?;
     let mut summary = summary(&book, config, &report);
     summary.notes = notes;
     Ok((rows, summary))
+}
+
+/// The warnings of reading: rows skipped (`--skip-invalid`) and lines repeated.
+fn reading_notes(report: &ReadReport) -> Vec<String> {
+    let mut notes = Vec::new();
+    if report.skipped > 0 {
+        notes.push(format!(
+            "warning: skipped {} of {} (--skip-invalid); the first:",
+            count(report.skipped, "invalid row"),
+            count(report.rows, "row")
+        ));
+        for reason in &report.reasons {
+            notes.push(format!("  {reason}"));
+        }
+    }
+    if report.duplicates > 0 {
+        let lines = count(report.duplicates, "order line");
+        if report.dropped {
+            notes.push(format!(
+                "note: dropped {lines} identical to an earlier line (--dedupe)"
+            ));
+        } else {
+            notes.push(format!(
+                "warning: {lines} identical to an earlier line: counted as data \
+                 (--dedupe drops them)"
+            ));
+        }
+    }
+    notes
+}
+
+/// Applies customers.csv to the book; a warning when it lacks customers of the orders.
+fn apply_customers(book: &mut Book, file: &Customers) -> Option<String> {
+    let unknown = book.apply(file);
+    (unknown > 0).then(|| {
+        format!(
+            "warning: {} of the orders missing from {}: their attributes come from the order lines",
+            count(unknown, "customer"),
+            file.file
+        )
+    })
+}
+
+/// Reads the orders (and `--customers`) through `each`, for commands other than the metric
+/// fold. `columns` checks which optional columns the files have (and customers.csv, if given)
+/// and returns those to read. Returns the book and what was read, with its notes.
+pub fn read_orders(
+    config: &Config,
+    columns: impl FnOnce(OrderColumns, Option<&Customers>) -> Result<OrderColumns>,
+    mut each: impl FnMut(&Line),
+) -> Result<(Book, Summary)> {
+    let mut book = Book::default();
+    let customers = match &config.customers {
+        Some(source) => Some(Customers::read(source, &config.read, &mut book)?),
+        None => None,
+    };
+    let files = OrderFiles::open(&config.orders, &config.read)?;
+    let columns = columns(files.columns(), customers.as_ref())?;
+    let mut progress = progress::Progress::new(config.quiet);
+    let report = files.read(&mut book, &config.read, columns, |line| {
+        each(line);
+        progress.line();
+    })?;
+    drop(progress);
+    let mut notes = reading_notes(&report);
+    notes.extend(
+        customers
+            .as_ref()
+            .and_then(|file| apply_customers(&mut book, file)),
+    );
+    let mut summary = summary(&book, config, &report);
+    summary.notes = notes;
+    Ok((book, summary))
 }
 
 /// The most periods `--period` may list: 96 years of weeks. More comes from a typo in a date

@@ -3,7 +3,9 @@
 //! the command line or the output format.
 
 mod campaign;
+pub mod cohort;
 mod cross_sell;
+pub mod pairs;
 pub mod registry;
 mod retention;
 pub mod row;
@@ -252,24 +254,7 @@ impl Context<'_> {
                         .and_then(|v| v.get(line - 1).copied())
                         .unwrap_or(NONE)
                 };
-                if value == NONE {
-                    return slice::label_part("");
-                }
-                if value == slice::UNKNOWN {
-                    return "(unknown)".to_string();
-                }
-                let text = match dim {
-                    Dim::Segment => names.segments.name(value),
-                    Dim::Loyalty => {
-                        return if value == 1 { "member" } else { "non-member" }.to_string();
-                    }
-                    Dim::Channel => names.channels.name(value),
-                    Dim::Category => names.categories.name(value),
-                    Dim::Campaign => names.campaigns.name(value),
-                    Dim::CampaignType => self.router.types.name(value),
-                    Dim::Column(_) => names.extras.name(value),
-                };
-                slice::label_part(text)
+                slice::value_label(names, Some(&self.router.types), dim, value)
             })
             .collect();
         parts.join("/")

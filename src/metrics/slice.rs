@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap as HashMap;
 use chrono::{Datelike, NaiveDate};
 
 use super::Window;
+use crate::input::book::Interner;
 use crate::input::{Book, Line};
 
 /// The value id of an empty cell: the group `(none)`.
@@ -215,7 +216,7 @@ pub struct Router {
     whole_window_too: bool,
     /// Campaign id → its campaign_type's id in `types`.
     campaign_types: Vec<u32>,
-    pub types: crate::input::book::Interner,
+    pub types: Interner,
     ids: HashMap<ScopeKey, u32>,
     keys: Vec<ScopeKey>,
     slots: Vec<Slot>,
@@ -228,7 +229,7 @@ impl Router {
         whole_window_too: bool,
         campaign_types: &[Option<String>],
     ) -> Router {
-        let mut types = crate::input::book::Interner::default();
+        let mut types = Interner::default();
         let campaign_types = campaign_types
             .iter()
             .map(|t| t.as_deref().map_or(NONE, |t| types.intern(t)))
@@ -384,6 +385,38 @@ impl Cohorts {
     pub fn key(&self, cohort: u32) -> Option<&[u32]> {
         self.keys.get(cohort as usize).map(|k| &k[..])
     }
+}
+
+/// The label part of a dimension's value (`Dim::CampaignType` names come from `types`).
+pub fn value_label(book: &Book, types: Option<&Interner>, dim: &Dim, value: u32) -> String {
+    if value == NONE {
+        return label_part("");
+    }
+    if value == UNKNOWN {
+        return "(unknown)".to_string();
+    }
+    let text = match dim {
+        Dim::Segment => book.segments.name(value),
+        Dim::Loyalty => {
+            return if value == 1 { "member" } else { "non-member" }.to_string();
+        }
+        Dim::Channel => book.channels.name(value),
+        Dim::Category => book.categories.name(value),
+        Dim::Campaign => book.campaigns.name(value),
+        Dim::CampaignType => types.map_or("", |t| t.name(value)),
+        Dim::Column(_) => book.extras.name(value),
+    };
+    label_part(text)
+}
+
+/// The label of a customer cohort: its values of the customer dimensions `dims`, by `/`.
+pub fn customer_label(book: &Book, dims: &[Dim], key: &[u32]) -> String {
+    let parts: Vec<String> = dims
+        .iter()
+        .zip(key)
+        .map(|(dim, &value)| value_label(book, None, dim, value))
+        .collect();
+    parts.join("/")
 }
 
 /// A group label part: `(none)` for an empty value; quoted when it holds the separator `/` or

@@ -22,6 +22,54 @@ pub struct Summary {
     pub notes: Vec<String>,
 }
 
+impl Summary {
+    /// The lines printed under a table: what was read, and what was skipped.
+    pub fn footer(&self) -> Vec<String> {
+        let mut lines = vec![format!(
+            "{} lines, {} orders, {} customers read from {}; window {}",
+            self.lines,
+            self.orders,
+            self.customers,
+            self.files.join(", "),
+            self.window
+        )];
+        if let Some(skipped) = self.skipped {
+            lines.push(format!(
+                "skipped rows: {skipped} (--skip-invalid): the values above leave them out"
+            ));
+        }
+        lines
+    }
+}
+
+/// Rows of text as a table: the first `left` columns aligned left, the others (numbers) right;
+/// then the `footer` lines.
+pub fn write_grid(
+    out: &mut dyn Write,
+    columns: &[String],
+    rows: &[Vec<String>],
+    left: usize,
+    footer: &[String],
+) -> io::Result<()> {
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_header(columns);
+    for row in rows {
+        table.add_row(row);
+    }
+    for index in left..columns.len() {
+        if let Some(c) = table.column_mut(index) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    writeln!(out, "{table}")?;
+    for line in footer {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
 /// How the output looks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Style {
@@ -130,22 +178,8 @@ pub fn write(
         }
     }
     writeln!(out, "{table}")?;
-    if let Some(s) = summary {
-        writeln!(
-            out,
-            "{} lines, {} orders, {} customers read from {}; window {}",
-            s.lines,
-            s.orders,
-            s.customers,
-            s.files.join(", "),
-            s.window
-        )?;
-        if let Some(skipped) = s.skipped {
-            writeln!(
-                out,
-                "skipped rows: {skipped} (--skip-invalid): the values above leave them out"
-            )?;
-        }
+    for line in summary.map(Summary::footer).unwrap_or_default() {
+        writeln!(out, "{line}")?;
     }
     Ok(())
 }

@@ -1,0 +1,152 @@
+//! `xsell cohort`: customers by the period of their first order, and for each later period the
+//! share of the cohort that ordered (or its net revenue per customer).
+
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+
+use crate::cli::{CohortArgs, CohortMetricArg, Judging};
+use crate::input::OrderColumns;
+use crate::metrics::cohort::{Activity, Cohort, Count, Measure, cohorts};
+use crate::metrics::slice::{PeriodKind, Slicing};
+use crate::output::{self, Cell, Format};
+
+pub const COLUMNS: [&str; 6] = ["cohort", "k", "period", "value", "numerator", "denominator"];
+
+/// The most periods a matrix may span: its cells grow with the square.
+const MAX_PERIODS: i32 = 1000;
+
+pub fn run(args: &CohortArgs) -> Result<ExitCode> {
+    let config = args
+        .input
+        .config(Slicing::default(), Judging::plain(args.input.confidence)?)?;
+    let kind = PeriodKind::from(args.period);
+    let measure = match args.metric {
+        CohortMetricArg::Customers => Measure::Customers,
+        CohortMetricArg::Revenue => Measure::Revenue,
+    };
+    let window = config.settings.window;
+    let mut activity = Activity::default();
+    let (book, summary) = super::read_orders(
+        &config,
+        |_, _| Ok(OrderColumns::default()),
+        |line| {
+            if window.contains(line.date) {
+                let period = kind.key(line.date);
+                activity.add(line.customer, period, line.is_purchase(), line.amount);
+            }
+        },
+    )?;
+    super::tell(&summary);
+    // The periods measured: from the window's first to the earlier of its last and the data's.
+    let measured = window.bounds(book.span).and_then(|(first, last)| {
+        let data_end = book.span.map_or(last, |s| s.1);
+        let (from, to) = (kind.key(first), kind.key(last.min(data_end)));
+        (from <= to).then_some((from, to))
+    });
+    let first: Vec<(u32, i32)> = (0u32..)
+        .zip(&book.customer)
+        .filter_map(|(c, facts)| Some((c, kind.key(facts.first_order?))))
+        .collect();
+    let list = match measured {
+        Some((from, to)) => {
+            let oldest = first.iter().map(|f| f.1).min().unwrap_or(from).min(from);
+            if to - oldest >= MAX_PERIODS {
+                bail!(
+                    "the cohorts span {} periods of --period from {} to {}, more than {MAX_PERIODS}; \
+                     use a longer --period, or check the dates for a typo",
+                    to - oldest + 1,
+                    kind.label(oldest),
+                    kind.label(to)
+                );
+            }
+            cohorts(&first, &activity, measure, (from, to))
+        }
+        None => Vec::new(),
+    };
+    let unit = match kind {
+        PeriodKind::Week => "week",
+        PeriodKind::Month => "month",
+        PeriodKind::Quarter => "quarter",
+        PeriodKind::Year => "year",
+    };
+    super::write_with(config.output.as_deref(), |out| match config.format {
+        Format::Table => {
+            let width = list.iter().map(|c| c.cells.len()).max().unwrap_or(1);
+            let mut columns = vec!["cohort".to_string(), "size".to_string()];
+            columns.extend((0..width).map(|k| format!("+{k}")));
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|c| {
+                    let mut row = vec![kind.label(c.period), c.size.to_string()];
+                    row.extend((0..width).map(|k| match c.cells.get(k) {
+                        Some(Some(count)) => human(value(*count, c.size), measure),
+                        _ => String::new(),
+                    }));
+                    row
+                })
+                .collect();
+            let what = match measure {
+                Measure::Customers => "share of the cohort's customers with an order",
+                Measure::Revenue => "net revenue per cohort customer",
+            };
+            let mut footer = vec![format!(
+                "cohort: {unit} of the first order; +k: {what} k {unit}s later; blank: before \
+                 the window or after the data"
+            )];
+            footer.extend(summary.footer());
+            output::write_grid(out, &columns, &rows, 1, &footer)
+        }
+        format => {
+            let records: Vec<Vec<Cell>> = list.iter().flat_map(|c| tidy(c, kind)).collect();
+            output::write_records(out, format, &COLUMNS, &records)
+        }
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A cell's value: a share of the cohort, or an amount per cohort customer.
+fn value(count: Count, size: u64) -> Option<f64> {
+    if size == 0 {
+        return None;
+    }
+    Some(match count {
+        Count::Customers(n) => n as f64 / size as f64,
+        Count::Revenue(m) => m.to_f64() / size as f64,
+    })
+}
+
+fn human(value: Option<f64>, measure: Measure) -> String {
+    match (value, measure) {
+        (None, _) => "n/a".to_string(),
+        (Some(v), Measure::Customers) => format!("{:.1}%", v * 100.0),
+        (Some(v), Measure::Revenue) => format!("{v:.2}"),
+    }
+}
+
+/// The cells of one cohort as tidy records: cohort, k, period, value, numerator, denominator.
+fn tidy(c: &Cohort, kind: PeriodKind) -> Vec<Vec<Cell>> {
+    (0i32..)
+        .zip(&c.cells)
+        .map(|(k, cell)| {
+            let (value, numerator) = match cell {
+                None => (Cell::Null, Cell::Null),
+                Some(count) => (
+                    output::number(value(*count, c.size)),
+                    Cell::Number(match count {
+                        Count::Customers(n) => n.to_string(),
+                        Count::Revenue(m) => m.to_string(),
+                    }),
+                ),
+            };
+            vec![
+                Cell::Text(kind.label(c.period)),
+                Cell::Number(k.to_string()),
+                Cell::Text(kind.label(c.period + k)),
+                value,
+                numerator,
+                Cell::Number(c.size.to_string()),
+            ]
+        })
+        .collect()
+}

@@ -1,0 +1,182 @@
+//! Cohorts: customers grouped by the period of their first order (over all history), and per
+//! later period what share of each cohort ordered again, or what it spent per customer.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::money::Money;
+
+/// What a cell measures.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Measure {
+    /// Share of the cohort's customers with an order (a purchase line) in the period.
+    #[default]
+    Customers,
+    /// The cohort's net revenue in the period (returns included) per cohort customer.
+    Revenue,
+}
+
+/// Per (customer, period) measured: whether they ordered, and their net revenue.
+#[derive(Debug, Default)]
+pub struct Activity {
+    cells: HashMap<(u32, i32), (bool, Money)>,
+}
+
+impl Activity {
+    pub fn add(&mut self, customer: u32, period: i32, purchase: bool, amount: Money) {
+        let cell = self.cells.entry((customer, period)).or_default();
+        cell.0 |= purchase;
+        cell.1 += amount;
+    }
+}
+
+/// A cell's numerator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Count {
+    Customers(u64),
+    Revenue(Money),
+}
+
+/// One cohort: its first period, its size, and a cell per k = 0, 1, ... up to the last period
+/// measured; `None` for a period before the window.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cohort {
+    pub period: i32,
+    pub size: u64,
+    pub cells: Vec<Option<Count>>,
+}
+
+/// The cohorts, oldest first. `first` holds each customer's cohort (the period of their first
+/// order); `measured` is the first and last period of the window. Shown are the cohorts that
+/// start in the window and the earlier ones with a customer active in it; a cohort's cells run
+/// to the last period measured.
+pub fn cohorts(
+    first: &[(u32, i32)],
+    activity: &Activity,
+    measure: Measure,
+    measured: (i32, i32),
+) -> Vec<Cohort> {
+    let (from, to) = measured;
+    let cohort_of: HashMap<u32, i32> = first.iter().copied().collect();
+    let mut sizes: HashMap<i32, u64> = HashMap::default();
+    for &(_, period) in first {
+        *sizes.entry(period).or_default() += 1;
+    }
+    // (cohort, period) → numerator
+    let mut sums: HashMap<(i32, i32), Count> = HashMap::default();
+    let mut active: Vec<i32> = Vec::new();
+    for (&(customer, period), &(ordered, revenue)) in &activity.cells {
+        let Some(&cohort) = cohort_of.get(&customer) else {
+            continue; // no purchase ever: in no cohort
+        };
+        active.push(cohort);
+        let sum = sums.entry((cohort, period)).or_insert(match measure {
+            Measure::Customers => Count::Customers(0),
+            Measure::Revenue => Count::Revenue(Money::ZERO),
+        });
+        match sum {
+            Count::Customers(n) => *n += u64::from(ordered),
+            Count::Revenue(m) => *m += revenue,
+        }
+    }
+    let mut shown: Vec<i32> = sizes
+        .keys()
+        .copied()
+        .filter(|&c| (from..=to).contains(&c))
+        .chain(active.into_iter().filter(|&c| c < from))
+        .collect();
+    shown.sort_unstable();
+    shown.dedup();
+    shown
+        .into_iter()
+        .map(|cohort| Cohort {
+            period: cohort,
+            size: sizes.get(&cohort).copied().unwrap_or(0),
+            cells: (cohort..=to)
+                .map(|period| {
+                    (period >= from).then(|| {
+                        sums.get(&(cohort, period))
+                            .copied()
+                            .unwrap_or(match measure {
+                                Measure::Customers => Count::Customers(0),
+                                Measure::Revenue => Count::Revenue(Money::ZERO),
+                            })
+                    })
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn money(s: &str) -> Money {
+        Money::parse(s).unwrap()
+    }
+
+    /// Periods are plain numbers here: 1, 2, 3 are consecutive months.
+    fn sample() -> (Vec<(u32, i32)>, Activity) {
+        // Customer 0 and 1 start in period 1, customer 2 in period 2, customer 3 in period 0
+        // (before the window, which measures periods 1..=3).
+        let first = vec![(0, 1), (1, 1), (2, 2), (3, 0)];
+        let mut a = Activity::default();
+        a.add(0, 1, true, money("10"));
+        a.add(1, 1, true, money("5"));
+        a.add(0, 2, true, money("7"));
+        a.add(0, 2, false, money("-2")); // a return in the same period
+        a.add(1, 3, false, money("-5")); // only a return: no order
+        a.add(2, 2, true, money("4"));
+        a.add(3, 3, true, money("8"));
+        a.add(9, 3, false, money("-1")); // never bought: in no cohort
+        (first, a)
+    }
+
+    #[test]
+    fn customers_share_per_period_since_the_first_order() {
+        let (first, a) = sample();
+        let c = cohorts(&first, &a, Measure::Customers, (1, 3));
+        let n = |k: u64| Some(Count::Customers(k));
+        assert_eq!(
+            c,
+            [
+                // Customer 3's cohort starts before the window: shown, periods 0 unmeasured.
+                Cohort {
+                    period: 0,
+                    size: 1,
+                    cells: vec![None, n(0), n(0), n(1)]
+                },
+                // Period 1: both ordered; period 2 only customer 0; period 3 a return only.
+                Cohort {
+                    period: 1,
+                    size: 2,
+                    cells: vec![n(2), n(1), n(0)]
+                },
+                Cohort {
+                    period: 2,
+                    size: 1,
+                    cells: vec![n(1), n(0)]
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn revenue_is_net_per_cohort_and_period() {
+        let (first, a) = sample();
+        let c = cohorts(&first, &a, Measure::Revenue, (1, 3));
+        let m = |s: &str| Some(Count::Revenue(money(s)));
+        assert_eq!(c[1].cells, vec![m("15"), m("5"), m("-5")]);
+        assert_eq!(c[2].cells, vec![m("4"), m("0")]);
+    }
+
+    #[test]
+    fn an_earlier_cohort_without_activity_in_the_window_is_left_out() {
+        let first = vec![(0, 0), (1, 2)];
+        let mut a = Activity::default();
+        a.add(1, 2, true, money("1"));
+        let c = cohorts(&first, &a, Measure::Customers, (1, 2));
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].period, 2);
+    }
+}

@@ -1,0 +1,309 @@
+//! `xsell pairs` and `xsell cohort` through the binary, on the hand-worked files of
+//! fixtures/affinity/ (the arithmetic is in the comments; see fixtures/README.md).
+
+mod common;
+
+use common::xsell_in;
+use std::path::Path;
+
+fn fixtures() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/affinity"))
+}
+
+/// stdout of a successful run.
+fn run(line: &str) -> String {
+    let out = xsell_in(fixtures(), line).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{line}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+const HEADER: &str =
+    "group,antecedent,consequent,count,support,confidence,lift,leverage,conviction";
+
+// Order baskets (purchase lines only; a product once per basket):
+//   O1 {bread, butter} (bread on two lines), O2 {bread, butter, milk}, O3 {bread, milk} (the jam
+//   line is a return), O4 {milk} (a single item), O5 {butter, jam}. N = 5 baskets.
+// Items: bread 3, butter 3, milk 3, jam 1. Pairs: bread+butter 2, bread+milk 2, butter+milk 1,
+// butter+jam 1.
+//   butter->jam: support 1/5, confidence 1/3, lift 1*5/(3*1) = 5/3, leverage 0.2 - 0.6*0.2 =
+//     0.08, conviction (1 - 0.2)/(1 - 1/3) = 1.2
+//   jam->butter: confidence 1, lift 5/3, leverage 0.08, conviction none
+//   bread->butter (and the three like it): support 0.4, confidence 2/3, lift 2*5/9 = 10/9,
+//     leverage 0.4 - 0.36 = 0.04, conviction 0.4/(1/3) = 1.2
+//   butter->milk, milk->butter: support 0.2, confidence 1/3, lift 5/9, leverage 0.2 - 0.36 =
+//     -0.16, conviction 0.4/(2/3) = 0.6
+// Order: lift, then count (both descending), then antecedent, then consequent.
+#[test]
+fn pairs_of_order_baskets_follow_the_definitions() {
+    let expected = format!(
+        "{HEADER}
+all,butter,jam,1,0.200000,0.333333,1.666667,0.080000,1.200000
+all,jam,butter,1,0.200000,1.000000,1.666667,0.080000,
+all,bread,butter,2,0.400000,0.666667,1.111111,0.040000,1.200000
+all,bread,milk,2,0.400000,0.666667,1.111111,0.040000,1.200000
+all,butter,bread,2,0.400000,0.666667,1.111111,0.040000,1.200000
+all,milk,bread,2,0.400000,0.666667,1.111111,0.040000,1.200000
+all,butter,milk,1,0.200000,0.333333,0.555556,-0.160000,0.600000
+all,milk,butter,1,0.200000,0.333333,0.555556,-0.160000,0.600000
+"
+    );
+    assert_eq!(run("pairs orders.csv --format csv"), expected);
+}
+
+#[test]
+fn pairs_for_one_product_and_thresholds() {
+    let got = run("pairs orders.csv --for bread --format csv");
+    assert_eq!(
+        got,
+        format!(
+            "{HEADER}
+all,bread,butter,2,0.400000,0.666667,1.111111,0.040000,1.200000
+all,bread,milk,2,0.400000,0.666667,1.111111,0.040000,1.200000
+"
+        )
+    );
+    // Count >= 2 and confidence >= 0.5 leave the four rules of lift 10/9; --top 2 the first two.
+    let got = run("pairs orders.csv --min-count 2 --min-confidence 0.5 --top 2 --format csv");
+    assert_eq!(
+        got,
+        format!(
+            "{HEADER}
+all,bread,butter,2,0.400000,0.666667,1.111111,0.040000,1.200000
+all,bread,milk,2,0.400000,0.666667,1.111111,0.040000,1.200000
+"
+        )
+    );
+    // Lift >= 1.5 keeps the butter/jam pair; support >= 0.3 keeps the four of count 2.
+    assert_eq!(
+        run("pairs orders.csv --min-lift 1.5 --format csv")
+            .lines()
+            .count(),
+        3
+    );
+    assert_eq!(
+        run("pairs orders.csv --min-support 0.3 --format csv")
+            .lines()
+            .count(),
+        5
+    );
+}
+
+// Customer baskets: U1 {bread, butter, milk} (orders O1 and O4), U2 {bread, butter, milk},
+// U3 {bread, milk}, U4 {butter, jam}; N = 4. bread+milk in 3: bread->milk has support 0.75,
+// confidence 1, lift 3*4/(3*3) = 4/3, leverage 0.75 - 0.75*0.75 = 0.1875, no conviction.
+#[test]
+fn pairs_of_customer_baskets() {
+    let got = run("pairs orders.csv --basket customer --for bread --format csv");
+    assert_eq!(
+        got,
+        format!(
+            "{HEADER}
+all,bread,milk,3,0.750000,1.000000,1.333333,0.187500,
+all,bread,butter,2,0.500000,0.666667,0.888889,-0.062500,0.750000
+"
+        )
+    );
+}
+
+// --max-basket 2: O2's three items count (N = 5, bread in 3 baskets) but add no pairs, leaving
+// bread+butter 1 (O1), bread+milk 1 (O3), butter+jam 1 (O5). bread->butter: support 0.2,
+// confidence 1/3, lift 1*5/(3*3) = 5/9.
+#[test]
+fn an_oversized_basket_counts_in_support_but_adds_no_pairs() {
+    let out = xsell_in(
+        fixtures(),
+        "pairs orders.csv --max-basket 2 --for bread --format csv",
+    )
+    .output()
+    .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!(
+            "{HEADER}
+all,bread,butter,1,0.200000,0.333333,0.555556,-0.160000,0.600000
+all,bread,milk,1,0.200000,0.333333,0.555556,-0.160000,0.600000
+"
+        )
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("1 of 5 baskets have more than 2 items (--max-basket)"),
+        "{stderr}"
+    );
+    let table = run("pairs orders.csv --max-basket 2");
+    assert!(
+        table.contains("5 baskets (orders with a purchase line in the window); 1 with more than 2 items added no pairs"),
+        "{table}"
+    );
+}
+
+// Categories: O1, O2, O3 {bakery, dairy}, O4 {dairy}, O5 {dairy, pantry}; N = 5, dairy in all 5.
+// bakery->dairy: count 3, support 0.6, confidence 1, lift 3*5/(3*5) = 1, leverage 0.6 - 0.6*1 = 0.
+// dairy->bakery: confidence 0.6, lift 1, conviction (1 - 0.6)/(1 - 0.6) = 1.
+// dairy->pantry: confidence 0.2, lift 1*5/(5*1) = 1, conviction (1 - 0.2)/(1 - 0.2) = 1.
+#[test]
+fn pairs_of_categories() {
+    let got = run("pairs orders.csv --level category --format csv");
+    assert_eq!(
+        got,
+        format!(
+            "{HEADER}
+all,bakery,dairy,3,0.600000,1.000000,1.000000,0.000000,
+all,dairy,bakery,3,0.600000,0.600000,1.000000,0.000000,1.000000
+all,dairy,pantry,1,0.200000,0.200000,1.000000,0.000000,1.000000
+all,pantry,dairy,1,0.200000,1.000000,1.000000,0.000000,
+"
+        )
+    );
+}
+
+// Segments: retail (U1, U2) has O1, O2, O4 (N = 3); pro (U3, U4) has O3, O5 (N = 2).
+// pro: bread+milk 1, butter+jam 1, each item in one basket: lift 1*2/(1*1) = 2, confidence 1.
+// retail: bread 2, butter 2, milk 2; bread+butter 2 -> lift 2*3/(2*2) = 1.5, confidence 1;
+// bread+milk 1, butter+milk 1 -> lift 1*3/4 = 0.75.
+#[test]
+fn pairs_by_segment() {
+    let got = run("pairs orders.csv --by segment --min-lift 1.5 --format csv");
+    assert_eq!(
+        got,
+        format!(
+            "{HEADER}
+pro,bread,milk,1,0.500000,1.000000,2.000000,0.250000,
+pro,butter,jam,1,0.500000,1.000000,2.000000,0.250000,
+pro,jam,butter,1,0.500000,1.000000,2.000000,0.250000,
+pro,milk,bread,1,0.500000,1.000000,2.000000,0.250000,
+retail,bread,butter,2,0.666667,1.000000,1.500000,0.222222,
+retail,butter,bread,2,0.666667,1.000000,1.500000,0.222222,
+"
+        )
+    );
+}
+
+#[test]
+fn pairs_refuse_what_they_cannot_do() {
+    let out = xsell_in(fixtures(), "pairs orders.csv --for bagel")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--for \"bagel\": no product of that name")
+    );
+    let out = xsell_in(fixtures(), "pairs orders.csv --by channel")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("segment or loyalty"));
+    let out = xsell_in(fixtures(), "pairs cohorts.csv --level category")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs the column category"));
+}
+
+const COHORT_HEADER: &str = "cohort,k,period,value,numerator,denominator";
+
+// cohorts.csv: U1 first orders in 2024-12 (and again in 2025-02); U2 and U3 in 2025-01 (U2 has
+// only a return in 2025-03; U3 orders again in 2025-02); U4 in 2025-02 and again in 2025-03.
+#[test]
+fn cohort_shares_by_month() {
+    let expected = format!(
+        "{COHORT_HEADER}
+2024-12,0,2024-12,1.000000,1,1
+2024-12,1,2025-01,0.000000,0,1
+2024-12,2,2025-02,1.000000,1,1
+2024-12,3,2025-03,0.000000,0,1
+2025-01,0,2025-01,1.000000,2,2
+2025-01,1,2025-02,0.500000,1,2
+2025-01,2,2025-03,0.000000,0,2
+2025-02,0,2025-02,1.000000,1,1
+2025-02,1,2025-03,1.000000,1,1
+"
+    );
+    assert_eq!(run("cohort cohorts.csv --format csv"), expected);
+}
+
+// With --from 2025-01-01, U1 (first order 2024-12) stays in the 2024-12 cohort, which is shown;
+// its December cell lies before the window: null.
+#[test]
+fn cohort_keeps_a_customer_from_before_the_window_in_their_cohort() {
+    let got = run("cohort cohorts.csv --from 2025-01-01 --format csv");
+    let first: Vec<&str> = got.lines().take(3).collect();
+    assert_eq!(
+        first,
+        [
+            COHORT_HEADER,
+            "2024-12,0,2024-12,,,1",
+            "2024-12,1,2025-01,0.000000,0,1"
+        ]
+    );
+    // The table shows the triangle: blank cells before the window and after the data.
+    let table = run("cohort cohorts.csv --from 2025-01-01");
+    let row = table.lines().find(|l| l.contains("2025-02 ")).unwrap();
+    let cells: Vec<&str> = row.split(['│', '┆']).map(str::trim).collect();
+    assert_eq!(cells[1..7], ["2025-02", "1", "100.0%", "100.0%", "", ""]);
+}
+
+// Revenue per cohort customer: 2025-01 (U2, U3): January 20 + 4 + 8 = 32 -> 16.00; February 8 ->
+// 4.00; March the return -6 -> -3.00.
+#[test]
+fn cohort_revenue_per_customer() {
+    let got = run("cohort cohorts.csv --metric revenue --format csv");
+    let january: Vec<&str> = got.lines().filter(|l| l.starts_with("2025-01,")).collect();
+    assert_eq!(
+        january,
+        [
+            "2025-01,0,2025-01,16.000000,32.00,2",
+            "2025-01,1,2025-02,4.000000,8.00,2",
+            "2025-01,2,2025-03,-3.000000,-6.00,2"
+        ]
+    );
+}
+
+// Quarters: U1 in 2024-Q4; U2, U3, U4 in 2025-Q1, all with an order in 2025-Q1.
+#[test]
+fn cohort_by_quarter() {
+    let got = run("cohort cohorts.csv --period quarter --format csv");
+    assert_eq!(
+        got,
+        format!(
+            "{COHORT_HEADER}
+2024-Q4,0,2024-Q4,1.000000,1,1
+2024-Q4,1,2025-Q1,1.000000,1,1
+2025-Q1,0,2025-Q1,1.000000,3,3
+"
+        )
+    );
+}
+
+// Only purchase lines dated in the window make baskets: with --from 2025-01-02 the January 1st
+// order (a, b) is left out, leaving O2 {a, c} and O3 {a}: N = 2, a in both, c in one.
+// a->c: support 0.5, confidence 0.5, lift 1*2/(2*1) = 1, leverage 0.5 - 1*0.5 = 0,
+// conviction (1 - 0.5)/(1 - 0.5) = 1. Equal lift and count: antecedent a before c.
+#[test]
+fn pairs_count_only_baskets_in_the_window() {
+    let w = common::Workdir::with(&[(
+        "o.csv",
+        "order_id,customer_id,order_date,product_id,amount\n\
+         O1,U1,2025-01-01,a,1\nO1,U1,2025-01-01,b,1\n\
+         O2,U1,2025-01-05,a,1\nO2,U1,2025-01-05,c,1\n\
+         O3,U2,2025-01-06,a,1\n",
+    )]);
+    let out = w
+        .cmd("pairs o.csv --from 2025-01-02 --format csv")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!(
+            "{HEADER}
+all,a,c,1,0.500000,0.500000,1.000000,0.000000,1.000000
+all,c,a,1,0.500000,1.000000,1.000000,0.000000,
+"
+        )
+    );
+}
