@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo run --release --example gen -- --lines 3000 --seed 7 --out fixtures
+//! cargo run --release --example gen -- --lines 1900000 --products 300000 --out stress
 //! ```
 //!
 //! Writes `orders.csv` and `campaigns.csv` to the output folder. The same `--lines` and `--seed`
@@ -33,6 +34,7 @@ const CATEGORIES: [&str; 12] = [
 const SEGMENTS: [&str; 3] = ["budget", "mainstream", "premium"];
 const CHANNELS: [&str; 4] = ["email", "sms", "push", "web"];
 const CAMPAIGN_TYPES: [&str; 4] = ["cross-sell", "upsell", "win-back", "newsletter"];
+/// Products by default (`--products` sets another number, e.g. for the pairs stress test).
 const PRODUCTS: u64 = 200;
 /// Days from 2024-01-01 to 2025-12-31 inclusive.
 const DAYS: u64 = 731;
@@ -89,6 +91,7 @@ struct Args {
     lines: u64,
     seed: u64,
     out: PathBuf,
+    products: u64,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -96,6 +99,7 @@ fn parse_args() -> Result<Args, String> {
         lines: 3000,
         seed: 7,
         out: PathBuf::from("."),
+        products: PRODUCTS,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -104,9 +108,17 @@ fn parse_args() -> Result<Args, String> {
             "--lines" => args.lines = value.parse().map_err(|e| format!("--lines: {e}"))?,
             "--seed" => args.seed = value.parse().map_err(|e| format!("--seed: {e}"))?,
             "--out" => args.out = PathBuf::from(value),
+            "--products" => match value.parse() {
+                Ok(n) if n > 0 => args.products = n,
+                _ => {
+                    return Err(format!(
+                        "--products: expected a positive number, got {value}"
+                    ));
+                }
+            },
             _ => {
                 return Err(format!(
-                    "unknown flag {flag}; use --lines N --seed S --out DIR"
+                    "unknown flag {flag}; use --lines N --seed S --out DIR [--products N]"
                 ));
             }
         }
@@ -175,7 +187,9 @@ fn generate(args: &Args) -> std::io::Result<()> {
         .map(|_| SEGMENTS[rng.below(3) as usize])
         .collect();
     let loyal: Vec<bool> = (0..customers).map(|_| rng.below(100) < 35).collect();
-    let price: Vec<u64> = (0..PRODUCTS).map(|_| 299 + rng.below(19_700)).collect();
+    let price: Vec<u64> = (0..args.products)
+        .map(|_| 299 + rng.below(19_700))
+        .collect();
 
     let mut out = BufWriter::with_capacity(1 << 20, File::create(args.out.join("orders.csv"))?);
     writeln!(
@@ -206,7 +220,7 @@ fn generate(args: &Args) -> std::io::Result<()> {
             _ => 4,
         };
         for _ in 0..lines_in_order.min(args.lines - written) {
-            let product = rng.skewed(PRODUCTS);
+            let product = rng.skewed(args.products);
             let quantity = 1 + rng.skewed(3);
             let amount = price[product as usize] * quantity;
             let returned = rng.below(1000) < RETURN_PER_MILLE;

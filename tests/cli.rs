@@ -776,3 +776,65 @@ fn a_one_column_header_suggests_the_delimiter() {
     let err = fails(&mut w.cmd("compute --metric aov t.csv"));
     has_all(&err, &["t.csv", "--delimiter ;"]);
 }
+
+/// 12,000 lines in 6,000 two-line orders (three read batches): customer k % 100 orders on day
+/// k % 300 of 2025. Even customers buy two products an order, odd ones one product on both lines.
+fn many_lines(bad_at: Option<usize>) -> String {
+    let mut text = String::from("order_id,customer_id,order_date,product_id,quantity,amount\n");
+    let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    for k in 0..6000 {
+        let customer = k % 100;
+        let date = start + chrono::Days::new((k % 300) as u64);
+        let (p1, p2) = if customer % 2 == 0 {
+            (k % 7, (k + 1) % 7)
+        } else {
+            (1, 1)
+        };
+        text.push_str(&format!("O{k},U{customer},{date},P{p1},1,1.00\n"));
+        text.push_str(&format!("O{k},U{customer},{date},P{p2},2,1.00\n"));
+    }
+    if let Some(at) = bad_at {
+        // Line numbers count the header as line 1.
+        let mut lines: Vec<String> = text.lines().map(String::from).collect();
+        lines[at - 1] = lines[at - 1].replace(",2025-", ",20x5-");
+        text = lines.join("\n") + "\n";
+    }
+    text
+}
+
+// Cross-sell: the 50 even customers of 100 bought two distinct products; AOV: 12,000 lines of
+// 1.00 over 6,000 orders = 2.00; repeat-rate: every customer has 60 orders, so 100 of 100.
+#[test]
+fn one_thread_and_two_threads_give_the_same_numbers_over_several_batches() {
+    let w = Workdir::with(&[("o.csv", &many_lines(None))]);
+    let line = "compute --metric cross-sell,aov,repeat-rate o.csv --format csv";
+    let one = ok(&mut w.cmd(&format!("{line} --threads 1")));
+    let two = ok(&mut w.cmd(&format!("{line} --threads 2")));
+    assert_eq!(one, two);
+    let rows: Vec<&str> = one.lines().collect();
+    assert_eq!(rows[0], HEADER);
+    assert!(
+        rows[1].starts_with("cross-sell,all,,0.500000,50,100,"),
+        "{one}"
+    );
+    assert!(
+        rows[2].starts_with("aov,all,,2.000000,12000.00,6000,"),
+        "{one}"
+    );
+    assert!(
+        rows[3].starts_with("repeat-rate,all,,1.000000,100,100,"),
+        "{one}"
+    );
+    // A bad row in the third batch stops both the same way, and --skip-invalid skips it alike.
+    let w = Workdir::with(&[("o.csv", &many_lines(Some(10_001)))]);
+    let expected = "o.csv:10001: column order_date: \"20x5-";
+    let one = fails(&mut w.cmd("compute --metric cross-sell o.csv --threads 1"));
+    let two = fails(&mut w.cmd("compute --metric cross-sell o.csv --threads 2"));
+    assert_eq!(one, two);
+    assert!(one.contains(expected), "{one}");
+    let line = "compute --metric aov o.csv --format csv --skip-invalid";
+    let one = ok(&mut w.cmd(&format!("{line} --threads 1")));
+    assert_eq!(one, ok(&mut w.cmd(&format!("{line} --threads 2"))));
+    // 11,999 lines of 1.00, still over 6,000 orders (the bad line's order keeps its other line).
+    assert!(one.contains("aov,all,,1.999833,11999.00,6000,"), "{one}");
+}

@@ -8,7 +8,7 @@ use crate::cli::{BasketArg, Judging, PairsArgs};
 use crate::input::OrderColumns;
 use crate::input::book::Interner;
 use crate::metrics::Level;
-use crate::metrics::pairs::{Baskets, Counts, Filter, Rule, rank};
+use crate::metrics::pairs::{Baskets, Counts, Filter, Rule};
 use crate::metrics::slice::{Cohorts, Dim, EVERYONE, Slicing, customer_label};
 use crate::output::{self, Cell, Format};
 
@@ -135,14 +135,8 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
     for (group, counts) in &groups {
         total += counts.baskets;
         oversized += counts.oversized;
-        let mut rules: Vec<Rule> = counts
-            .rules()
-            .into_iter()
-            .filter(|r| filter.keeps(r))
-            .collect();
-        rank(&mut rules, |i| names.name(i));
-        let keep = if args.top == 0 { rules.len() } else { args.top };
-        rows.extend(rules.into_iter().take(keep).map(|r| (group.clone(), r)));
+        let rules = counts.rules(&filter, args.top, |i| names.name(i));
+        rows.extend(rules.into_iter().map(|r| (group.clone(), r)));
     }
     let basket_kind = if per_customer { "customers" } else { "orders" };
     let max = args.max_basket;
@@ -193,10 +187,10 @@ fn human(names: &Interner, group: &str, r: &Rule) -> Vec<String> {
         names.name(r.antecedent).to_string(),
         names.name(r.consequent).to_string(),
         r.count.to_string(),
-        format!("{:.2}%", r.support() * 100.0),
+        format!("{:.3}%", r.support() * 100.0),
         format!("{:.1}%", r.confidence() * 100.0),
         format!("{:.2}", r.lift()),
-        format!("{:.4}", r.leverage()),
+        format!("{:.5}", r.leverage()),
         r.conviction()
             .map_or_else(|| "n/a".to_string(), |c| format!("{c:.2}")),
     ]

@@ -18,8 +18,9 @@ impl Baskets {
         self.lines.push((basket, item));
     }
 
-    /// Counts baskets, items and pairs per group (`group` maps a basket to its group). A basket
-    /// with more than `max` distinct items counts, with its items, but adds no pairs.
+    /// Counts baskets and items per group (`group` maps a basket to its group) and keeps the
+    /// items of each basket for the pairs. A basket with more than `max` distinct items counts,
+    /// with its items, but adds no pairs.
     pub fn count(mut self, max: usize, group: impl Fn(u32) -> u32) -> HashMap<u32, Counts> {
         self.lines.sort_unstable();
         self.lines.dedup();
@@ -44,10 +45,11 @@ pub struct Counts {
     pub baskets: u64,
     /// Baskets over the size limit, which added no pairs.
     pub oversized: u64,
-    /// Item → baskets holding it.
-    pub items: HashMap<u32, u64>,
-    /// (a, b) with a < b → baskets holding both.
-    pub pairs: HashMap<(u32, u32), u64>,
+    /// Per item id, the baskets holding it.
+    items: Vec<u64>,
+    /// The items of the baskets that add pairs, basket after basket, and where each ends.
+    basket_items: Vec<u32>,
+    basket_ends: Vec<usize>,
 }
 
 impl Counts {
@@ -55,36 +57,101 @@ impl Counts {
     fn add(&mut self, items: &[u32], max: usize) {
         self.baskets += 1;
         for &item in items {
-            *self.items.entry(item).or_default() += 1;
+            let i = item as usize;
+            if i >= self.items.len() {
+                self.items.resize(i + 1, 0);
+            }
+            self.items[i] += 1;
         }
         if items.len() > max {
             self.oversized += 1;
             return;
         }
-        for (k, &a) in items.iter().enumerate() {
-            for &b in &items[k + 1..] {
-                *self.pairs.entry((a, b)).or_default() += 1;
-            }
-        }
+        self.basket_items.extend_from_slice(items);
+        self.basket_ends.push(self.basket_items.len());
     }
 
-    /// Both rules of every pair counted: a → b and b → a.
-    pub fn rules(&self) -> Vec<Rule> {
-        let item = |i: u32| self.items.get(&i).copied().unwrap_or(0);
-        self.pairs
-            .iter()
-            .flat_map(|(&(a, b), &both)| {
-                let rule = |x: u32, y: u32| Rule {
-                    antecedent: x,
-                    consequent: y,
-                    count: both,
-                    antecedent_count: item(x),
-                    consequent_count: item(y),
+    /// The baskets holding `item`.
+    pub fn item(&self, item: u32) -> u64 {
+        self.items.get(item as usize).copied().unwrap_or(0)
+    }
+
+    fn basket(&self, b: usize) -> &[u32] {
+        let start = b.checked_sub(1).map_or(0, |p| self.basket_ends[p]);
+        &self.basket_items[start..self.basket_ends[b]]
+    }
+
+    /// The rules `filter` keeps, best first (see [`compare`]), at most `top` of them (0: all).
+    /// For each antecedent, the baskets holding it are walked with one counter per item: no
+    /// table of every pair is ever built, and only the best `top` rules are held.
+    pub fn rules<'a>(
+        &self,
+        filter: &Filter,
+        top: usize,
+        name: impl Fn(u32) -> &'a str,
+    ) -> Vec<Rule> {
+        let n = self.items.len();
+        // Baskets by item (the inverse of `basket_items`), by counting sort.
+        let mut start = vec![0usize; n + 1];
+        for &item in &self.basket_items {
+            start[item as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut next = start.clone();
+        let mut holding = vec![0u32; self.basket_items.len()];
+        for b in 0..self.basket_ends.len() {
+            for &item in self.basket(b) {
+                holding[next[item as usize]] = b as u32;
+                next[item as usize] += 1;
+            }
+        }
+        let mut together = vec![0u64; n];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut kept: Vec<Rule> = Vec::new();
+        let mut worst: Option<Rule> = None;
+        let antecedents = match filter.antecedent {
+            Some(a) => a..a.saturating_add(1),
+            None => 0..n as u32,
+        };
+        for a in antecedents.filter(|&a| (a as usize) < n) {
+            for &b in &holding[start[a as usize]..start[a as usize + 1]] {
+                for &c in self.basket(b as usize) {
+                    if c != a {
+                        if together[c as usize] == 0 {
+                            touched.push(c);
+                        }
+                        together[c as usize] += 1;
+                    }
+                }
+            }
+            for &c in &touched {
+                let rule = Rule {
+                    antecedent: a,
+                    consequent: c,
+                    count: std::mem::take(&mut together[c as usize]),
+                    antecedent_count: self.item(a),
+                    consequent_count: self.item(c),
                     baskets: self.baskets,
                 };
-                [rule(a, b), rule(b, a)]
-            })
-            .collect()
+                let better = worst.is_none_or(|w| compare(&rule, &w, &name) == Ordering::Less);
+                if filter.keeps(&rule) && better {
+                    kept.push(rule);
+                }
+            }
+            touched.clear();
+            if top > 0 && kept.len() >= 2 * top.max(512) {
+                rank(&mut kept, &name);
+                kept.truncate(top);
+                worst = kept.last().copied();
+            }
+        }
+        rank(&mut kept, &name);
+        if top > 0 {
+            kept.truncate(top);
+        }
+        kept
     }
 }
 
@@ -177,20 +244,29 @@ impl Filter {
     }
 }
 
-/// Sorts rules by lift, then count (both highest first), then antecedent, then consequent
-/// (by `name`).
-pub fn rank<'a>(rules: &mut [Rule], name: impl Fn(u32) -> &'a str) {
-    rules.sort_by(|x, y| {
-        y.cmp_lift(x)
-            .then(y.count.cmp(&x.count))
-            .then_with(|| name(x.antecedent).cmp(name(y.antecedent)))
-            .then_with(|| name(x.consequent).cmp(name(y.consequent)))
-    });
+/// Whether `x` comes before `y`: by lift, then count (both highest first), then antecedent,
+/// then consequent (by `name`).
+pub fn compare<'a>(x: &Rule, y: &Rule, name: &impl Fn(u32) -> &'a str) -> Ordering {
+    y.cmp_lift(x)
+        .then(y.count.cmp(&x.count))
+        .then_with(|| name(x.antecedent).cmp(name(y.antecedent)))
+        .then_with(|| name(x.consequent).cmp(name(y.consequent)))
+}
+
+/// Sorts rules best first (see [`compare`]).
+pub fn rank<'a>(rules: &mut [Rule], name: &impl Fn(u32) -> &'a str) {
+    rules.sort_by(|x, y| compare(x, y, name));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const NAMES: [&str; 4] = ["bread", "butter", "milk", "jam"];
+
+    fn name(i: u32) -> &'static str {
+        NAMES[i as usize]
+    }
 
     /// Items: 0 = bread, 1 = butter, 2 = milk, 3 = jam.
     fn sample() -> Counts {
@@ -218,27 +294,47 @@ mod tests {
         groups.remove(&0).unwrap()
     }
 
+    fn all(c: &Counts, filter: Filter) -> Vec<Rule> {
+        c.rules(&filter, 0, name)
+    }
+
+    fn pairs(rules: &[Rule]) -> Vec<(u32, u32)> {
+        let mut v: Vec<(u32, u32)> = rules.iter().map(|r| (r.antecedent, r.consequent)).collect();
+        v.sort();
+        v
+    }
+
     #[test]
     fn baskets_items_and_pairs_are_counted_once_each() {
         let c = sample();
         assert_eq!(c.baskets, 5);
         assert_eq!(c.oversized, 1);
         // bread in 10, 11, 12, 14; butter in 10, 11, 14; milk in 11, 12, 13, 14; jam in 14.
-        assert_eq!(c.items[&0], 4);
-        assert_eq!(c.items[&1], 3);
-        assert_eq!(c.items[&2], 4);
-        assert_eq!(c.items[&3], 1);
+        assert_eq!([c.item(0), c.item(1), c.item(2), c.item(3)], [4, 3, 4, 1]);
         // Pairs from baskets 10, 11, 12 only: bread+butter in 10 and 11, bread+milk in 11 and
-        // 12, butter+milk in 11.
-        let mut pairs: Vec<_> = c.pairs.iter().map(|(k, v)| (*k, *v)).collect();
-        pairs.sort();
-        assert_eq!(pairs, [((0, 1), 2), ((0, 2), 2), ((1, 2), 1)]);
+        // 12, butter+milk in 11; each pair gives two rules.
+        let mut counts: Vec<(u32, u32, u64)> = all(&c, Filter::default())
+            .iter()
+            .map(|r| (r.antecedent, r.consequent, r.count))
+            .collect();
+        counts.sort();
+        assert_eq!(
+            counts,
+            [
+                (0, 1, 2),
+                (0, 2, 2),
+                (1, 0, 2),
+                (1, 2, 1),
+                (2, 0, 2),
+                (2, 1, 1)
+            ]
+        );
     }
 
     #[test]
     fn rule_measures_follow_the_definitions() {
         let c = sample();
-        let rules = c.rules();
+        let rules = all(&c, Filter::default());
         let rule = |a, b| {
             *rules
                 .iter()
@@ -292,8 +388,7 @@ mod tests {
             rule(0, 1, 1, 10, 5),  // lift 2, count 1, same antecedent: consequent decides
             rule(3, 0, 9, 10, 10), // lift 9
         ];
-        let names = ["a", "b", "c", "d"];
-        rank(&mut rules, |i| names[i as usize]);
+        rank(&mut rules, &name);
         let order: Vec<(u32, u32)> = rules.iter().map(|r| (r.antecedent, r.consequent)).collect();
         assert_eq!(order, [(3, 0), (1, 0), (2, 0), (0, 1), (0, 2)]);
     }
@@ -301,16 +396,7 @@ mod tests {
     #[test]
     fn filters_apply_every_threshold() {
         let c = sample();
-        let rules = c.rules();
-        let kept = |f: Filter| {
-            let mut v: Vec<(u32, u32)> = rules
-                .iter()
-                .filter(|r| f.keeps(r))
-                .map(|r| (r.antecedent, r.consequent))
-                .collect();
-            v.sort();
-            v
-        };
+        let kept = |f: Filter| pairs(&all(&c, f));
         assert_eq!(kept(Filter::default()).len(), 6);
         let min_count = Filter {
             min_count: 2,
@@ -341,5 +427,25 @@ mod tests {
             ..Filter::default()
         };
         assert_eq!(kept(supported).len(), 4);
+    }
+
+    #[test]
+    fn top_keeps_the_best_rules_in_order() {
+        // Lifts: bread<->butter 0.833 (count 2), bread<->milk 0.625, butter<->milk 0.417.
+        let c = sample();
+        let best = c.rules(&Filter::default(), 3, name);
+        let order: Vec<(u32, u32)> = best.iter().map(|r| (r.antecedent, r.consequent)).collect();
+        assert_eq!(order, [(0, 1), (1, 0), (0, 2)]);
+        // Many candidates pass through the bounded selection: 40 items in one basket give
+        // 1560 rules of equal lift and count, ranked by name.
+        let mut baskets = Baskets::default();
+        for item in 0..40 {
+            baskets.add(1, item);
+        }
+        let counts = baskets.count(50, |_| 0).remove(&0).unwrap();
+        let names: Vec<String> = (0..40).map(|i| format!("i{i:02}")).collect();
+        let best = counts.rules(&Filter::default(), 3, |i| names[i as usize].as_str());
+        let order: Vec<(u32, u32)> = best.iter().map(|r| (r.antecedent, r.consequent)).collect();
+        assert_eq!(order, [(0, 1), (0, 2), (0, 3)]);
     }
 }
