@@ -187,13 +187,23 @@ fn human(names: &Interner, group: &str, r: &Rule) -> Vec<String> {
         names.name(r.antecedent).to_string(),
         names.name(r.consequent).to_string(),
         r.count.to_string(),
-        format!("{:.3}%", r.support() * 100.0),
+        percent(r.support()),
         format!("{:.1}%", r.confidence() * 100.0),
         format!("{:.2}", r.lift()),
         format!("{:.5}", r.leverage()),
         r.conviction()
             .map_or_else(|| "n/a".to_string(), |c| format!("{c:.2}")),
     ]
+}
+
+/// A share as a percentage with three significant digits (20.0%, 0.00358%).
+fn percent(share: f64) -> String {
+    let p = share * 100.0;
+    if p <= 0.0 {
+        return "0%".to_string();
+    }
+    let decimals = (2 - p.log10().floor() as i32).clamp(1, 8) as usize;
+    format!("{p:.decimals$}%")
 }
 
 /// A rule for scripts: fractions with 6 decimals, null conviction when confidence is 1.
@@ -210,4 +220,15 @@ fn machine(names: &Interner, group: &str, r: &Rule) -> Vec<Cell> {
         number(r.leverage()),
         r.conviction().map_or(Cell::Null, number),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn percentages_keep_three_significant_digits() {
+        assert_eq!(super::percent(0.2), "20.0%");
+        assert_eq!(super::percent(1.0), "100.0%");
+        assert_eq!(super::percent(0.000_035_75), "0.00358%");
+        assert_eq!(super::percent(0.0), "0%");
+    }
 }
