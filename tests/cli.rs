@@ -388,7 +388,15 @@ fn report_formats_give_headline_rows() {
 
 #[test]
 fn metrics_in_every_format() {
-    let names = sorted(METRICS.split_whitespace().map(String::from).collect());
+    let analyses = "pairs.count pairs.support pairs.confidence pairs.lift pairs.leverage \
+                    pairs.conviction cohort.customers cohort.revenue";
+    let names = sorted(
+        METRICS
+            .split_whitespace()
+            .chain(analyses.split_whitespace())
+            .map(String::from)
+            .collect(),
+    );
     let table_out = run!("metrics");
     let table_cells: Vec<String> = table(&table_out).iter().map(|r| r[0].clone()).collect();
     assert!(names.iter().all(|n| table_cells.contains(n)), "{table_out}");

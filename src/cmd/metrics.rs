@@ -1,4 +1,5 @@
-//! `xsell metrics`: every metric, its formula and the columns it needs.
+//! `xsell metrics`: every metric, its formula and the columns it needs; then the measures of
+//! `xsell pairs` and `xsell cohort`.
 
 use std::io::{self, BufWriter, Write};
 
@@ -7,7 +8,7 @@ use comfy_table::{ContentArrangement, Table, presets};
 
 use crate::cli::MetricsArgs;
 use crate::input::orders;
-use crate::metrics::Metric;
+use crate::metrics::{Metric, cohort, pairs};
 use crate::output::{Format, into_io};
 
 /// One metric's documentation, as printed in every format.
@@ -24,26 +25,35 @@ struct Doc {
 
 fn docs() -> Vec<Doc> {
     let required = orders::SPECS.iter().filter(|s| s.required).map(|s| s.name);
-    Metric::ALL
-        .iter()
-        .map(|m| {
-            let info = m.info();
-            let mut campaign_columns = info.campaign_columns.to_vec();
-            if !campaign_columns.is_empty() {
-                campaign_columns.insert(0, "campaign_id");
-            }
-            Doc {
-                metric: info.name,
-                title: info.title,
-                formula: info.formula,
-                order_columns: required
-                    .clone()
-                    .chain(info.order_columns.iter().copied())
-                    .collect(),
-                campaign_columns,
-            }
-        })
-        .collect()
+    let analyses =
+        pairs::MEASURES
+            .iter()
+            .chain(&cohort::MEASURES)
+            .map(|&(metric, title, formula)| Doc {
+                metric,
+                title,
+                formula,
+                order_columns: required.clone().collect(),
+                campaign_columns: Vec::new(),
+            });
+    let kpis = Metric::ALL.iter().map(|m| {
+        let info = m.info();
+        let mut campaign_columns = info.campaign_columns.to_vec();
+        if !campaign_columns.is_empty() {
+            campaign_columns.insert(0, "campaign_id");
+        }
+        Doc {
+            metric: info.name,
+            title: info.title,
+            formula: info.formula,
+            order_columns: required
+                .clone()
+                .chain(info.order_columns.iter().copied())
+                .collect(),
+            campaign_columns,
+        }
+    });
+    kpis.chain(analyses).collect()
 }
 
 pub fn run(args: &MetricsArgs) -> Result<()> {
