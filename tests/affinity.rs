@@ -184,6 +184,31 @@ retail,butter,bread,2,0.666667,1.000000,1.500000,0.222222,
     );
 }
 
+// By channel, an order's lines split by their channel (as compute's order-line dimensions do):
+// web has O1 {bread, butter}, O2's web lines {bread, butter}, O4 {milk}, O5 {butter, jam}: N = 4,
+// bread 2, butter 3; bread->butter: count 2, confidence 1, lift 2*4/(2*3) = 4/3, leverage
+// 0.5 - 0.5*0.75 = 0.125; butter->bread: confidence 2/3, conviction (1 - 0.5)/(1/3) = 1.5;
+// butter->jam: support 0.25, lift 1*4/(3*1) = 4/3, leverage 0.25 - 0.75*0.25 = 0.0625, conviction
+// 0.75/(2/3) = 1.125. store has O2's milk line {milk} and O3 {bread, milk}: N = 2, milk 2;
+// bread->milk: confidence 1, lift 1*2/(1*2) = 1, leverage 0.5 - 0.5*1 = 0.
+#[test]
+fn pairs_by_channel_split_baskets_by_the_lines_channel() {
+    let got = run("pairs orders.csv --by channel --format csv");
+    assert_eq!(
+        got,
+        format!(
+            "{HEADER}
+store,bread,milk,1,0.500000,1.000000,1.000000,0.000000,
+store,milk,bread,1,0.500000,0.500000,1.000000,0.000000,1.000000
+web,bread,butter,2,0.500000,1.000000,1.333333,0.125000,
+web,butter,bread,2,0.500000,0.666667,1.333333,0.125000,1.500000
+web,butter,jam,1,0.250000,0.333333,1.333333,0.062500,1.125000
+web,jam,butter,1,0.250000,1.000000,1.333333,0.062500,
+"
+        )
+    );
+}
+
 #[test]
 fn pairs_refuse_what_they_cannot_do() {
     let out = xsell_in(fixtures(), "pairs orders.csv --for bagel")
@@ -193,11 +218,16 @@ fn pairs_refuse_what_they_cannot_do() {
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("--for \"bagel\": no product of that name")
     );
-    let out = xsell_in(fixtures(), "pairs orders.csv --by channel")
+    let out = xsell_in(fixtures(), "pairs orders.csv --by campaign-type")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("segment or loyalty"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not by campaign-type"));
+    let out = xsell_in(fixtures(), "pairs cohorts.csv --by channel")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a channel column"));
     let out = xsell_in(fixtures(), "pairs cohorts.csv --level category")
         .output()
         .unwrap();

@@ -287,7 +287,8 @@ pub struct PairsArgs {
     /// Baskets with more distinct items than N count in support's denominator but add no pairs
     #[arg(long, value_name = "N", default_value_t = 50, value_parser = parse_max_basket)]
     pub max_basket: usize,
-    /// Split by the customer's segment or loyalty; repeat for both
+    /// Split by the customer's segment or loyalty, or by the lines' channel, category, campaign
+    /// or column:NAME (a basket then splits by its lines' values); repeat for a cross-tab
     #[arg(long, value_name = "DIM", value_parser = parse_dim)]
     pub by: Vec<Dim>,
     #[command(flatten)]

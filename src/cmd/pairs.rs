@@ -9,7 +9,9 @@ use crate::input::OrderColumns;
 use crate::input::book::Interner;
 use crate::metrics::Level;
 use crate::metrics::pairs::{Baskets, Counts, Filter, Rule};
-use crate::metrics::slice::{Cohorts, Dim, EVERYONE, Slicing, customer_label};
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::metrics::slice::{Cohorts, Dim, EVERYONE, NONE, Slicing, value_label};
 use crate::output::{self, Cell, Format};
 
 pub const COLUMNS: [&str; 9] = [
@@ -25,9 +27,9 @@ pub const COLUMNS: [&str; 9] = [
 ];
 
 pub fn run(args: &PairsArgs) -> Result<ExitCode> {
-    if let Some(dim) = args.by.iter().find(|d| !d.is_customer()) {
+    if let Some(dim) = args.by.iter().find(|d| **d == Dim::CampaignType) {
         bail!(
-            "pairs can be split by segment or loyalty, not by {}: the lines of one basket may differ in it",
+            "pairs can be split by segment, loyalty, channel, category, campaign or column:NAME, not by {}",
             dim.name()
         );
     }
@@ -41,43 +43,73 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
     let level = config.settings.level;
     let per_customer = args.basket == BasketArg::Customer;
     let dims = args.by.clone();
-    let mut baskets = Baskets::default();
+    let line_dims: Vec<Dim> = dims.iter().filter(|d| !d.is_customer()).cloned().collect();
+    let customer_dims: Vec<Dim> = dims.iter().filter(|d| d.is_customer()).cloned().collect();
+    // Under an order-line dimension a basket is split by the line's value: the pairs of one
+    // channel are those bought together through that channel.
+    let mut line_groups: HashMap<Vec<u32>, u32> = HashMap::default();
+    let mut values: Vec<u32> = Vec::new();
+    let mut baskets: Baskets<(u32, u32)> = Baskets::default();
     let (book, mut summary) = super::read_orders(
         &config,
         |present, customers| {
+            let wants = |d: &Dim| dims.contains(d);
             if level == Level::Category && !present.category {
                 bail!("pairs --level category needs the column category in every orders file");
             }
             for dim in &dims {
-                let column = if *dim == Dim::Segment {
-                    "segment"
-                } else {
-                    "loyalty"
+                let column = match dim {
+                    Dim::Segment => "segment",
+                    Dim::Loyalty => "loyalty",
+                    Dim::Channel => "channel",
+                    Dim::Category => "category",
+                    Dim::Campaign => "campaign_id",
+                    _ => continue, // column:NAME is checked as the files open
                 };
-                let in_customers = customers.is_some_and(|c| c.columns.contains(column));
+                let in_customers =
+                    dim.is_customer() && customers.is_some_and(|c| c.columns.contains(column));
                 if !present.has(column) && !in_customers {
-                    bail!(
-                        "pairs --by {} needs a {column} column in the orders or in --customers FILE",
-                        dim.name()
-                    );
+                    let place = if dim.is_customer() {
+                        "in the orders or in --customers FILE"
+                    } else {
+                        "in every orders file"
+                    };
+                    bail!("pairs --by {} needs a {column} column {place}", dim.name());
                 }
             }
             Ok(OrderColumns {
-                category: level == Level::Category,
-                segment: present.segment && dims.contains(&Dim::Segment),
-                loyalty: present.loyalty && dims.contains(&Dim::Loyalty),
-                ..OrderColumns::default()
+                category: level == Level::Category || wants(&Dim::Category),
+                channel: wants(&Dim::Channel),
+                campaign: wants(&Dim::Campaign),
+                segment: present.segment && wants(&Dim::Segment),
+                loyalty: present.loyalty && wants(&Dim::Loyalty),
             })
         },
         |line| {
-            if line.is_purchase() && config.settings.window.contains(line.date) {
-                let basket = if per_customer {
-                    line.customer
-                } else {
-                    line.order
-                };
-                baskets.add(basket, level.item(line));
+            if !line.is_purchase() || !config.settings.window.contains(line.date) {
+                return;
             }
+            values.clear();
+            values.extend(line_dims.iter().map(|d| {
+                let value = match d {
+                    Dim::Channel => line.channel,
+                    Dim::Category => line.category,
+                    Dim::Campaign => line.campaign,
+                    _ => line.extra,
+                };
+                value.unwrap_or(NONE)
+            }));
+            let next = line_groups.len() as u32;
+            let group = match line_groups.get(&values) {
+                Some(&g) => g,
+                None => *line_groups.entry(values.clone()).or_insert(next),
+            };
+            let basket = if per_customer {
+                line.customer
+            } else {
+                line.order
+            };
+            baskets.add((group, basket), level.item(line));
         },
     )?;
     let names = match level {
@@ -98,7 +130,7 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
             }
         },
     };
-    let cohorts = Cohorts::new(&book, &dims);
+    let cohorts = Cohorts::new(&book, &customer_dims);
     let customer_of = |basket: u32| {
         if per_customer {
             basket
@@ -108,12 +140,13 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
                 .map_or(u32::MAX, |o| o.customer)
         }
     };
-    let counts = baskets.count(args.max_basket, |basket| {
-        if dims.is_empty() {
+    let counts = baskets.count(args.max_basket, |(group, basket)| {
+        let cohort = if customer_dims.is_empty() {
             EVERYONE
         } else {
             cohorts.of(customer_of(basket))
-        }
+        };
+        (group, cohort)
     });
     let filter = Filter {
         min_support: args.min_support,
@@ -122,12 +155,33 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
         min_lift: args.min_lift,
         antecedent,
     };
-    let label = |group: u32| {
+    let mut line_values: Vec<&[u32]> = vec![&[]; line_groups.len()];
+    for (key, &g) in &line_groups {
+        line_values[g as usize] = key;
+    }
+    // `channel/segment`: the values of the dimensions in the order given.
+    let label = |(group, cohort): (u32, u32)| {
         if dims.is_empty() {
-            "all".to_string()
-        } else {
-            customer_label(&book, &dims, cohorts.key(group).unwrap_or_default())
+            return "all".to_string();
         }
+        let mut line = line_values
+            .get(group as usize)
+            .copied()
+            .unwrap_or_default()
+            .iter();
+        let mut customer = cohorts.key(cohort).unwrap_or_default().iter();
+        let parts: Vec<String> = dims
+            .iter()
+            .map(|dim| {
+                let from = if dim.is_customer() {
+                    &mut customer
+                } else {
+                    &mut line
+                };
+                value_label(&book, None, dim, from.next().copied().unwrap_or(NONE))
+            })
+            .collect();
+        parts.join("/")
     };
     let mut groups: Vec<(String, &Counts)> = counts.iter().map(|(g, c)| (label(*g), c)).collect();
     groups.sort_by(|a, b| a.0.cmp(&b.0));

@@ -4,6 +4,7 @@
 //! that occur, never a baskets × items matrix).
 
 use std::cmp::Ordering;
+use std::hash::Hash;
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -38,24 +39,31 @@ pub const MEASURES: [(&str, &str, &str); 6] = [
     ),
 ];
 
-/// The (basket, item) of every purchase line measured; repeats are dropped when counting.
-#[derive(Debug, Default)]
-pub struct Baskets {
-    lines: Vec<(u32, u32)>,
+/// The (basket, item) of every purchase line measured; repeats are dropped when counting. A
+/// basket is any key: an order or customer id, or that with the group of the line.
+#[derive(Debug)]
+pub struct Baskets<K> {
+    lines: Vec<(K, u32)>,
 }
 
-impl Baskets {
-    pub fn add(&mut self, basket: u32, item: u32) {
+impl<K> Default for Baskets<K> {
+    fn default() -> Self {
+        Baskets { lines: Vec::new() }
+    }
+}
+
+impl<K: Ord + Copy> Baskets<K> {
+    pub fn add(&mut self, basket: K, item: u32) {
         self.lines.push((basket, item));
     }
 
     /// Counts baskets and items per group (`group` maps a basket to its group) and keeps the
     /// items of each basket for the pairs. A basket with more than `max` distinct items counts,
     /// with its items, but adds no pairs.
-    pub fn count(mut self, max: usize, group: impl Fn(u32) -> u32) -> HashMap<u32, Counts> {
+    pub fn count<G: Hash + Eq>(mut self, max: usize, group: impl Fn(K) -> G) -> HashMap<G, Counts> {
         self.lines.sort_unstable();
         self.lines.dedup();
-        let mut groups: HashMap<u32, Counts> = HashMap::default();
+        let mut groups: HashMap<G, Counts> = HashMap::default();
         let mut items: Vec<u32> = Vec::new();
         for basket in self.lines.chunk_by(|a, b| a.0 == b.0) {
             items.clear();
@@ -301,7 +309,7 @@ mod tests {
 
     /// Items: 0 = bread, 1 = butter, 2 = milk, 3 = jam.
     fn sample() -> Counts {
-        let mut baskets = Baskets::default();
+        let mut baskets: Baskets<u32> = Baskets::default();
         let lines = [
             (10, 0),
             (10, 1),
@@ -469,7 +477,7 @@ mod tests {
         assert_eq!(order, [(0, 1), (1, 0), (0, 2)]);
         // Many candidates pass through the bounded selection: 40 items in one basket give
         // 1560 rules of equal lift and count, ranked by name.
-        let mut baskets = Baskets::default();
+        let mut baskets: Baskets<u32> = Baskets::default();
         for item in 0..40 {
             baskets.add(1, item);
         }

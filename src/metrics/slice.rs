@@ -409,16 +409,6 @@ pub fn value_label(book: &Book, types: Option<&Interner>, dim: &Dim, value: u32)
     label_part(text)
 }
 
-/// The label of a customer cohort: its values of the customer dimensions `dims`, by `/`.
-pub fn customer_label(book: &Book, dims: &[Dim], key: &[u32]) -> String {
-    let parts: Vec<String> = dims
-        .iter()
-        .zip(key)
-        .map(|(dim, &value)| value_label(book, None, dim, value))
-        .collect();
-    parts.join("/")
-}
-
 /// A group label part: `(none)` for an empty value; quoted when it holds the separator `/` or
 /// a quote, or reads like a label xsell makes itself (`(none)`, `(unknown)`, `all`).
 pub fn label_part(value: &str) -> String {
