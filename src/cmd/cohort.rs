@@ -26,7 +26,7 @@ pub fn run(args: &CohortArgs) -> Result<ExitCode> {
         CohortMetricArg::Revenue => Measure::Revenue,
     };
     let window = config.settings.window;
-    let mut activity = Activity::default();
+    let mut activity = Activity::new(measure);
     let (book, summary) = super::read_orders(
         &config,
         |_, _| Ok(OrderColumns::default()),

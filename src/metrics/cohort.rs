@@ -1,7 +1,7 @@
 //! Cohorts: customers grouped by the period of their first order (over all history), and per
 //! later period what share of each cohort ordered again, or what it spent per customer.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::money::Money;
 
@@ -30,17 +30,35 @@ pub enum Measure {
     Revenue,
 }
 
-/// Per (customer, period) measured: whether they ordered, and their net revenue.
+/// What the lines measured say per (customer, period): who ordered, and with `--metric revenue`
+/// their net revenue; and which customers had any line measured.
 #[derive(Debug, Default)]
 pub struct Activity {
-    cells: HashMap<(u32, i32), (bool, Money)>,
+    ordered: HashSet<(u32, i32)>,
+    revenue: Option<HashMap<(u32, i32), Money>>,
+    active: Vec<bool>,
 }
 
 impl Activity {
+    pub fn new(measure: Measure) -> Activity {
+        Activity {
+            revenue: (measure == Measure::Revenue).then(HashMap::default),
+            ..Activity::default()
+        }
+    }
+
     pub fn add(&mut self, customer: u32, period: i32, purchase: bool, amount: Money) {
-        let cell = self.cells.entry((customer, period)).or_default();
-        cell.0 |= purchase;
-        cell.1 += amount;
+        if purchase {
+            self.ordered.insert((customer, period));
+        }
+        if let Some(revenue) = &mut self.revenue {
+            *revenue.entry((customer, period)).or_default() += amount;
+        }
+        let c = customer as usize;
+        if c >= self.active.len() {
+            self.active.resize(c + 1, false);
+        }
+        self.active[c] = true;
     }
 }
 
@@ -78,21 +96,41 @@ pub fn cohorts(
     }
     // (cohort, period) → numerator
     let mut sums: HashMap<(i32, i32), Count> = HashMap::default();
-    let mut active: Vec<i32> = Vec::new();
-    for (&(customer, period), &(ordered, revenue)) in &activity.cells {
-        let Some(&cohort) = cohort_of.get(&customer) else {
-            continue; // no purchase ever: in no cohort
-        };
-        active.push(cohort);
-        let sum = sums.entry((cohort, period)).or_insert(match measure {
-            Measure::Customers => Count::Customers(0),
-            Measure::Revenue => Count::Revenue(Money::ZERO),
-        });
-        match sum {
-            Count::Customers(n) => *n += u64::from(ordered),
-            Count::Revenue(m) => *m += revenue,
+    let zero = match measure {
+        Measure::Customers => Count::Customers(0),
+        Measure::Revenue => Count::Revenue(Money::ZERO),
+    };
+    let mut add = |customer: u32, period: i32, f: &dyn Fn(&mut Count)| {
+        if let Some(&cohort) = cohort_of.get(&customer) {
+            f(sums.entry((cohort, period)).or_insert(zero));
+        }
+    };
+    match (&activity.revenue, measure) {
+        (Some(revenue), Measure::Revenue) => {
+            for (&(customer, period), &money) in revenue {
+                add(customer, period, &|sum| {
+                    if let Count::Revenue(m) = sum {
+                        *m += money;
+                    }
+                });
+            }
+        }
+        _ => {
+            for &(customer, period) in &activity.ordered {
+                add(customer, period, &|sum| {
+                    if let Count::Customers(n) = sum {
+                        *n += 1;
+                    }
+                });
+            }
         }
     }
+    // Customers with a line measured, in no cohort when they never bought.
+    let active: Vec<i32> = (0u32..)
+        .zip(&activity.active)
+        .filter(|(_, a)| **a)
+        .filter_map(|(c, _)| cohort_of.get(&c).copied())
+        .collect();
     let mut shown: Vec<i32> = sizes
         .keys()
         .copied()
@@ -108,14 +146,7 @@ pub fn cohorts(
             size: sizes.get(&cohort).copied().unwrap_or(0),
             cells: (cohort..=to)
                 .map(|period| {
-                    (period >= from).then(|| {
-                        sums.get(&(cohort, period))
-                            .copied()
-                            .unwrap_or(match measure {
-                                Measure::Customers => Count::Customers(0),
-                                Measure::Revenue => Count::Revenue(Money::ZERO),
-                            })
-                    })
+                    (period >= from).then(|| sums.get(&(cohort, period)).copied().unwrap_or(zero))
                 })
                 .collect(),
         })
@@ -131,11 +162,11 @@ mod tests {
     }
 
     /// Periods are plain numbers here: 1, 2, 3 are consecutive months.
-    fn sample() -> (Vec<(u32, i32)>, Activity) {
+    fn sample(measure: Measure) -> (Vec<(u32, i32)>, Activity) {
         // Customer 0 and 1 start in period 1, customer 2 in period 2, customer 3 in period 0
         // (before the window, which measures periods 1..=3).
         let first = vec![(0, 1), (1, 1), (2, 2), (3, 0)];
-        let mut a = Activity::default();
+        let mut a = Activity::new(measure);
         a.add(0, 1, true, money("10"));
         a.add(1, 1, true, money("5"));
         a.add(0, 2, true, money("7"));
@@ -149,7 +180,7 @@ mod tests {
 
     #[test]
     fn customers_share_per_period_since_the_first_order() {
-        let (first, a) = sample();
+        let (first, a) = sample(Measure::Customers);
         let c = cohorts(&first, &a, Measure::Customers, (1, 3));
         let n = |k: u64| Some(Count::Customers(k));
         assert_eq!(
@@ -178,7 +209,7 @@ mod tests {
 
     #[test]
     fn revenue_is_net_per_cohort_and_period() {
-        let (first, a) = sample();
+        let (first, a) = sample(Measure::Revenue);
         let c = cohorts(&first, &a, Measure::Revenue, (1, 3));
         let m = |s: &str| Some(Count::Revenue(money(s)));
         assert_eq!(c[1].cells, vec![m("15"), m("5"), m("-5")]);
@@ -188,7 +219,7 @@ mod tests {
     #[test]
     fn an_earlier_cohort_without_activity_in_the_window_is_left_out() {
         let first = vec![(0, 0), (1, 2)];
-        let mut a = Activity::default();
+        let mut a = Activity::new(Measure::Customers);
         a.add(1, 2, true, money("1"));
         let c = cohorts(&first, &a, Measure::Customers, (1, 2));
         assert_eq!(c.len(), 1);
