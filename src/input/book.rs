@@ -3,91 +3,13 @@
 //! metric shares (first purchase date, loyalty membership). Memory grows with customers and
 //! orders, never with lines.
 
-use std::hash::BuildHasher;
-
-use hashbrown::HashTable;
-use rustc_hash::FxBuildHasher;
-
 use chrono::NaiveDate;
+
+pub use super::intern::Interner;
+use super::intern::OrderIds;
 
 use super::orders::Row;
 use super::{Customers, Line, RowError};
-
-/// Maps texts to dense ids `0..len` and back. The texts live end to end in one string and the
-/// hash table holds only ids, so an id costs about 13 bytes plus its text, with no allocation of
-/// its own: the book holds millions of order and customer ids.
-#[derive(Default)]
-pub struct Interner {
-    ids: HashTable<u32>,
-    text: String,
-    /// Where each text ends in `text`; it starts where the previous one ends.
-    ends: Vec<usize>,
-}
-
-impl std::fmt::Debug for Interner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list()
-            .entries((0..self.len()).map(|id| self.name(id as u32)))
-            .finish()
-    }
-}
-
-fn hash(text: &str) -> u64 {
-    FxBuildHasher.hash_one(text)
-}
-
-impl Interner {
-    pub fn intern(&mut self, text: &str) -> u32 {
-        match self.get(text) {
-            Some(id) => id,
-            None => self.add(text),
-        }
-    }
-
-    /// Adds `text`, which the caller has just looked up in vain.
-    fn add(&mut self, text: &str) -> u32 {
-        debug_assert!(self.get(text).is_none());
-        let hash = hash(text);
-        let id = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
-        self.text.push_str(text);
-        self.ends.push(self.text.len());
-        let (text, ends) = (&self.text, &self.ends);
-        self.ids
-            .insert_unique(hash, id, |&id| hash_of(text, ends, id));
-        id
-    }
-
-    pub fn get(&self, text: &str) -> Option<u32> {
-        self.ids
-            .find(hash(text), |&id| self.name(id) == text)
-            .copied()
-    }
-
-    pub fn name(&self, id: u32) -> &str {
-        name_of(&self.text, &self.ends, id)
-    }
-
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-}
-
-fn name_of<'a>(text: &'a str, ends: &[usize], id: u32) -> &'a str {
-    let id = id as usize;
-    let Some(&end) = ends.get(id) else {
-        return "";
-    };
-    let start = id.checked_sub(1).and_then(|i| ends.get(i)).copied();
-    text.get(start.unwrap_or(0)..end).unwrap_or("")
-}
-
-fn hash_of(text: &str, ends: &[usize], id: u32) -> u64 {
-    hash(name_of(text, ends, id))
-}
 
 /// An order: every line of one order_id has the same customer and date.
 #[derive(Clone, Copy, Debug)]
@@ -122,7 +44,7 @@ pub struct Book {
     pub segments: Interner,
     /// Values of the column of `--by column:NAME`.
     pub extras: Interner,
-    order_ids: Interner,
+    order_ids: OrderIds,
     pub orders: Vec<Order>,
     /// The order of the last line admitted.
     last_order: Option<u32>,

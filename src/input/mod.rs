@@ -9,6 +9,7 @@ pub mod customers;
 pub mod date;
 mod decode;
 mod header;
+mod intern;
 pub mod orders;
 mod table;
 
