@@ -37,16 +37,51 @@ impl Names {
     }
 }
 
-fn hash(text: &str) -> u64 {
+fn hash(text: &[u8]) -> u64 {
     FxBuildHasher.hash_one(text)
 }
 
-/// Maps texts to dense ids `0..len` and back; the hash table holds bare ids, so an id costs
-/// about 13 bytes besides its text.
+/// Maps texts to dense ids `0..len` and back. A short text (most ids) is also kept in its hash
+/// table slot, so that finding it reads the slot alone, not the text store.
 #[derive(Default)]
 pub struct Interner {
-    ids: HashTable<u32>,
+    slots: HashTable<Slot>,
     names: Names,
+}
+
+/// The longest text kept in a slot.
+const INLINE: usize = 11;
+
+/// A hash table slot: an id, and its text when that is at most [`INLINE`] bytes.
+#[derive(Clone, Copy)]
+struct Slot {
+    id: u32,
+    /// The text's length, or `u8::MAX` when it is not kept here.
+    len: u8,
+    text: [u8; INLINE],
+}
+
+impl Slot {
+    fn new(id: u32, text: &str) -> Slot {
+        let mut slot = Slot {
+            id,
+            len: u8::MAX,
+            text: [0; INLINE],
+        };
+        if let Some(inline) = slot.text.get_mut(..text.len()) {
+            inline.copy_from_slice(text.as_bytes());
+            slot.len = text.len() as u8;
+        }
+        slot
+    }
+
+    /// The slot's text: from the slot, or from `names`.
+    fn text<'a>(&'a self, names: &'a Names) -> &'a [u8] {
+        match self.text.get(..usize::from(self.len)) {
+            Some(inline) => inline,
+            None => names.get(self.id).as_bytes(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Interner {
@@ -70,15 +105,18 @@ impl Interner {
         debug_assert!(self.get(text).is_none());
         let id = self.names.push(text);
         let names = &self.names;
-        self.ids
-            .insert_unique(hash(text), id, |&id| hash(names.get(id)));
+        self.slots
+            .insert_unique(hash(text.as_bytes()), Slot::new(id, text), |s| {
+                hash(s.text(names))
+            });
         id
     }
 
     pub fn get(&self, text: &str) -> Option<u32> {
-        self.ids
-            .find(hash(text), |&id| self.names.get(id) == text)
-            .copied()
+        let bytes = text.as_bytes();
+        self.slots
+            .find(hash(bytes), |s| s.text(&self.names) == bytes)
+            .map(|s| s.id)
     }
 
     pub fn name(&self, id: u32) -> &str {
@@ -125,7 +163,7 @@ impl OrderIds {
             return self.rising.get(i).copied();
         }
         self.others
-            .find(hash(text), |&id| self.names.get(id) == text)
+            .find(hash(text.as_bytes()), |&id| self.names.get(id) == text)
             .copied()
     }
 
@@ -141,8 +179,9 @@ impl OrderIds {
             self.rising.push(id);
         } else {
             let names = &self.names;
-            self.others
-                .insert_unique(hash(text), id, |&id| hash(names.get(id)));
+            self.others.insert_unique(hash(text.as_bytes()), id, |&id| {
+                hash(names.get(id).as_bytes())
+            });
         }
         id
     }
@@ -170,6 +209,26 @@ mod tests {
         assert_eq!(i.get("a"), Some(1));
         assert_eq!(i.get("c"), None);
         assert_eq!(i.len(), 3);
+        // Texts longer than a slot holds, and ones that share a slot-long prefix.
+        let long = "customer-0000000001";
+        assert_eq!(i.intern(long), 3);
+        assert_eq!(i.intern("customer-0000000002"), 4);
+        assert_eq!(i.intern("12345678901"), 5);
+        assert_eq!(i.intern("123456789012"), 6);
+        assert_eq!(i.get(long), Some(3));
+        assert_eq!(i.get("12345678901"), Some(5));
+        assert_eq!(i.get("123456789012"), Some(6));
+        assert_eq!(i.get("customer-000000000"), None);
+        // Many texts, so that the table grows and rehashes from slots and from the store.
+        for n in 0..5000 {
+            i.intern(&format!(
+                "{}{n}",
+                if n % 2 == 0 { "u" } else { "a-long-prefix-" }
+            ));
+        }
+        assert_eq!(i.get("u4998"), Some(7 + 4998));
+        assert_eq!(i.get("a-long-prefix-4999"), Some(7 + 4999));
+        assert_eq!(i.name(7 + 4999), "a-long-prefix-4999");
     }
 
     #[test]
