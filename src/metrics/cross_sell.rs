@@ -197,7 +197,29 @@ impl CampaignCrossSell {
 /// non-members, for comparison.
 /// The first date a customer bought an item, and the (scope, order) of the measured lines that
 /// bought it on that date.
-type FirstBought = (NaiveDate, Vec<(u32, u32)>);
+type FirstBought = (NaiveDate, Pairs);
+
+/// (scope, order) pairs: nearly always one, kept without an allocation of its own.
+#[derive(Clone, Debug, Default)]
+struct Pairs {
+    first: Option<(u32, u32)>,
+    more: Vec<(u32, u32)>,
+}
+
+impl Pairs {
+    fn insert(&mut self, pair: (u32, u32)) {
+        match self.first {
+            None => self.first = Some(pair),
+            Some(first) if first == pair => {}
+            Some(_) if self.more.contains(&pair) => {}
+            Some(_) => self.more.push(pair),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.first.into_iter().chain(self.more.iter().copied())
+    }
+}
 
 #[derive(Debug, Default)]
 pub struct LoyaltyCrossSell {
@@ -215,15 +237,13 @@ impl LoyaltyCrossSell {
         let entry = self
             .first_bought
             .entry((line.customer, item))
-            .or_insert((line.date, Vec::new()));
+            .or_insert((line.date, Pairs::default()));
         if line.date < entry.0 {
-            *entry = (line.date, Vec::new());
+            *entry = (line.date, Pairs::default());
         }
         if line.date == entry.0 {
             for slot in slots {
-                if !entry.1.contains(&(slot.scope, line.order)) {
-                    entry.1.push((slot.scope, line.order));
-                }
+                entry.1.insert((slot.scope, line.order));
             }
         }
     }
@@ -232,7 +252,7 @@ impl LoyaltyCrossSell {
         let mut cross: HashSet<(u32, u32)> = HashSet::default();
         for (&(customer, _), (date, orders)) in &self.first_bought {
             if ctx.first_order(customer).is_some_and(|first| first < *date) {
-                cross.extend(orders);
+                cross.extend(orders.iter());
             }
         }
         let by_loyalty = ctx.settings.slicing.dims.contains(&Dim::Loyalty);
