@@ -387,3 +387,116 @@ fn the_sample_matches_an_independent_sqlite_computation() {
         ]
     );
 }
+
+// --from 2025-01-20 cuts January: U3's only January order (the 15th) lies before it, so a
+// January cell would count part of the month. Cohorts measure whole periods: January is left
+// out (null), with a note, and the 2025-01 cohort starts at +1 (February: U3 of U2, U3 = 50%).
+#[test]
+fn cohort_leaves_out_a_period_that_the_window_cuts() {
+    let out = xsell_in(
+        fixtures(),
+        "cohort cohorts.csv --from 2025-01-20 --format csv",
+    )
+    .output()
+    .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let january: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("2025-01,"))
+        .collect();
+    assert_eq!(
+        january,
+        [
+            "2025-01,0,2025-01,,,2",
+            "2025-01,1,2025-02,0.500000,1,2",
+            "2025-01,2,2025-03,0.000000,0,2"
+        ]
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("--from 2025-01-20 falls inside 2025-01: cohorts measure whole periods"),
+        "{stderr}"
+    );
+    // --to 2025-03-15 cuts March (U4 orders on the 30th): the table ends with February.
+    let got = run("cohort cohorts.csv --to 2025-03-15 --format csv");
+    assert!(got.lines().all(|l| !l.contains(",2025-03,")), "{got}");
+    assert!(got.contains("2025-02,0,2025-02,1.000000,1,1"), "{got}");
+}
+
+// A customer from 1990 inactive in the window does not widen a weekly table past the limit; the
+// same data without --from spans 1,832 weeks and is refused.
+#[test]
+fn cohort_limits_the_periods_it_lists() {
+    let w = common::Workdir::with(&[(
+        "far.csv",
+        "order_id,customer_id,order_date,product_id,amount\n\
+         A,U1,1990-01-01,p,10.00\nB,U2,2025-01-06,p,5.00\nC,U2,2025-02-06,p,5.00\n",
+    )]);
+    let out = w
+        .cmd("cohort far.csv --period week --from 2025-01-06 --format csv")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    // One cohort (2025-W02, U2), weeks W02..W06: five cells.
+    assert_eq!(stdout.lines().count(), 6, "{stdout}");
+    let out = w.cmd("cohort far.csv --period week").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("more than 1000"), "{stderr}");
+}
+
+#[test]
+fn pairs_and_cohort_refuse_options_they_would_ignore() {
+    for line in [
+        "pairs orders.csv --campaigns campaigns.csv",
+        "cohort cohorts.csv --campaigns campaigns.csv",
+        "cohort cohorts.csv --level category",
+        "pairs orders.csv --clv-model formula --margin 0.3 --lifespan 3",
+    ] {
+        let out = xsell_in(fixtures(), line).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{line}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains("does not use --"), "{line}: {stderr}");
+    }
+}
+
+// An empty category cell is the item (none), as --by labels it; with --by channel the footer
+// says the baskets are split (O2 counts in web and in store: 6 baskets of 5 orders); a run with
+// no rule says why.
+#[test]
+fn pairs_name_empty_items_and_say_what_they_counted() {
+    let w = common::Workdir::with(&[(
+        "o.csv",
+        "order_id,customer_id,order_date,product_id,category,amount\n\
+         A,U1,2025-01-01,x,c1,1\nA,U1,2025-01-01,y,,1\nB,U2,2025-01-02,z,c2,1\n",
+    )]);
+    let out = w
+        .cmd("pairs o.csv --level category --for c1 --format csv")
+        .output()
+        .unwrap();
+    // Baskets A {(none), c1} and B {c2}: N = 2; c1 -> (none): count 1, support 0.5,
+    // confidence 1, lift 1*2/(1*1) = 2, leverage 0.5 - 0.25 = 0.25.
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("{HEADER}\nall,c1,(none),1,0.500000,1.000000,2.000000,0.250000,\n")
+    );
+    let table = run("pairs orders.csv --by channel");
+    assert!(
+        table.contains(
+            "6 baskets (orders with a purchase line in the window, split by their lines' channel)"
+        ),
+        "{table}"
+    );
+    let out = xsell_in(fixtures(), "pairs orders.csv --min-lift 3")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("note: no rule"), "{stderr}");
+}

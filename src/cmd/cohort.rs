@@ -8,8 +8,11 @@ use anyhow::{Result, bail};
 use crate::cli::{CohortArgs, CohortMetricArg, Judging};
 use crate::input::OrderColumns;
 use crate::metrics::cohort::{Activity, Cohort, Count, Measure, cohorts};
+use chrono::NaiveDate;
+
+use crate::metrics::Window;
 use crate::metrics::slice::{PeriodKind, Slicing};
-use crate::output::{self, Cell, Format};
+use crate::output::{self, Cell, Format, Summary};
 
 pub const COLUMNS: [&str; 6] = ["cohort", "k", "period", "value", "numerator", "denominator"];
 
@@ -17,6 +20,7 @@ pub const COLUMNS: [&str; 6] = ["cohort", "k", "period", "value", "numerator", "
 const MAX_PERIODS: i32 = 1000;
 
 pub fn run(args: &CohortArgs) -> Result<ExitCode> {
+    super::refuse_unused(&args.input, "cohort", true)?;
     let config = args
         .input
         .config(Slicing::default(), Judging::plain(args.input.confidence)?)?;
@@ -37,12 +41,11 @@ pub fn run(args: &CohortArgs) -> Result<ExitCode> {
             }
         },
     )?;
-    super::tell(&summary);
-    // The periods measured: from the window's first to the earlier of its last and the data's.
-    let measured = window.bounds(book.span).and_then(|(first, last)| {
-        let data_end = book.span.map_or(last, |s| s.1);
-        let (from, to) = (kind.key(first), kind.key(last.min(data_end)));
-        (from <= to).then_some((from, to))
+    let mut notes = summary.notes.clone();
+    let measured = measured_periods(kind, window, book.span, &mut notes);
+    super::tell(&Summary {
+        notes,
+        ..summary.clone()
     });
     let first: Vec<(u32, i32)> = (0u32..)
         .zip(&book.customer)
@@ -50,11 +53,17 @@ pub fn run(args: &CohortArgs) -> Result<ExitCode> {
         .collect();
     let list = match measured {
         Some((from, to)) => {
-            let oldest = first.iter().map(|f| f.1).min().unwrap_or(from).min(from);
+            // The oldest cohort listed: the window's first, or an earlier one still active.
+            let oldest = first
+                .iter()
+                .filter(|&&(c, cohort)| cohort < from && activity.is_active(c))
+                .map(|f| f.1)
+                .min()
+                .unwrap_or(from);
             if to - oldest >= MAX_PERIODS {
                 bail!(
                     "the cohorts span {} periods of --period from {} to {}, more than {MAX_PERIODS}; \
-                     use a longer --period, or check the dates for a typo",
+                     use a longer --period or a later --from, or check the dates for a typo",
                     to - oldest + 1,
                     kind.label(oldest),
                     kind.label(to)
@@ -103,6 +112,44 @@ pub fn run(args: &CohortArgs) -> Result<ExitCode> {
         }
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The first and last period measured: the whole periods of the window, up to the period where
+/// the data ends (which may be partial: the data stops there). A period that `--from` or `--to`
+/// cuts, with data on its other side, is left out, with a note: its cells would count part of
+/// it only.
+fn measured_periods(
+    kind: PeriodKind,
+    window: Window,
+    span: Option<(NaiveDate, NaiveDate)>,
+    notes: &mut Vec<String>,
+) -> Option<(i32, i32)> {
+    let (data_first, data_last) = span?;
+    let (first, last) = window.bounds(span)?;
+    let (first, last) = (first.max(data_first), last.min(data_last));
+    let (mut from, mut to) = (kind.key(first), kind.key(last));
+    let cut = |key: i32| kind.label(key);
+    if let Some(f) = window.from
+        && f > data_first
+        && kind.bounds(from).is_some_and(|(start, _)| start < f)
+    {
+        let p = cut(from);
+        notes.push(format!(
+            "note: --from {f} falls inside {p}: cohorts measure whole periods, so {p} is left out"
+        ));
+        from += 1;
+    }
+    if let Some(t) = window.to
+        && t < data_last
+        && kind.bounds(to).is_some_and(|(_, end)| t < end)
+    {
+        let p = cut(to);
+        notes.push(format!(
+            "note: --to {t} falls inside {p}: cohorts measure whole periods, so {p} is left out"
+        ));
+        to -= 1;
+    }
+    (from <= to).then_some((from, to))
 }
 
 /// A cell's value: a share of the cohort, or an amount per cohort customer.

@@ -18,7 +18,7 @@ use anyhow::{Context as _, Result, bail};
 
 use std::process::ExitCode;
 
-use crate::cli::{ColorArg, Config};
+use crate::cli::{ClvArg, ColorArg, Config, InputArgs};
 use crate::input::orders::{OrderFiles, ReadReport};
 use crate::input::{Book, Campaigns, Customers};
 use crate::input::{Line, OrderColumns};
@@ -144,6 +144,22 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
     let mut summary = summary(&book, config, &report);
     summary.notes = notes;
     Ok((rows, summary))
+}
+
+/// Refuses the options of `compute` that `command` would silently ignore: `--campaigns`, the CLV
+/// model and (when `no_level`) `--level`.
+fn refuse_unused(input: &InputArgs, command: &str, no_level: bool) -> Result<()> {
+    let unused = [
+        ("--campaigns", input.campaigns.is_some()),
+        ("--clv-model formula", input.clv_model == ClvArg::Formula),
+        ("--margin", input.margin.is_some()),
+        ("--lifespan", input.lifespan.is_some()),
+        ("--level", no_level && input.level.is_some()),
+    ];
+    match unused.iter().find(|(_, given)| *given) {
+        Some((option, _)) => bail!("xsell {command} does not use {option}; drop it"),
+        None => Ok(()),
+    }
 }
 
 /// The warnings of reading: rows skipped (`--skip-invalid`) and lines repeated.

@@ -27,6 +27,7 @@ pub const COLUMNS: [&str; 9] = [
 ];
 
 pub fn run(args: &PairsArgs) -> Result<ExitCode> {
+    super::refuse_unused(&args.input, "pairs", false)?;
     if let Some(dim) = args.by.iter().find(|d| **d == Dim::CampaignType) {
         bail!(
             "pairs can be split by segment, loyalty, channel, category, campaign or column:NAME, not by {}",
@@ -200,11 +201,16 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
              they count in support's denominator but add no pairs"
         ));
     }
-    if let (Some(item), true) = (&args.for_item, rows.is_empty()) {
-        summary.notes.push(format!(
-            "note: no rule has {item:?} as its antecedent (it shares no basket with another item \
-             in the window, or the thresholds leave none)"
-        ));
+    if rows.is_empty() {
+        summary.notes.push(match &args.for_item {
+            Some(item) => format!(
+                "note: no rule has {item:?} as its antecedent (it shares no basket with another \
+                 item in the window, or the thresholds leave none)"
+            ),
+            None => "note: no rule: no two items share a basket in the window, or the thresholds \
+                     leave none"
+                .to_string(),
+        });
     }
     super::tell(&summary);
     let sliced = !dims.is_empty();
@@ -216,9 +222,15 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
                 .iter()
                 .map(|(group, r)| human(names, group, r)[skip..].to_vec())
                 .collect();
+            let split = if line_dims.is_empty() {
+                String::new()
+            } else {
+                let by: Vec<String> = line_dims.iter().map(Dim::name).collect();
+                format!(", split by their lines' {}", by.join("/"))
+            };
             let mut footer = vec![format!(
-                "{total} baskets ({basket_kind} with a purchase line in the window); {oversized} \
-                 with more than {max} items added no pairs (--max-basket)"
+                "{total} baskets ({basket_kind} with a purchase line in the window{split}); \
+                 {oversized} with more than {max} items added no pairs (--max-basket)"
             )];
             footer.extend(summary.footer());
             output::write_grid(out, &columns, &cells, 3 - skip, &footer)
@@ -238,8 +250,8 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
 fn human(names: &Interner, group: &str, r: &Rule) -> Vec<String> {
     vec![
         group.to_string(),
-        names.name(r.antecedent).to_string(),
-        names.name(r.consequent).to_string(),
+        item(names, r.antecedent),
+        item(names, r.consequent),
         r.count.to_string(),
         percent(r.support()),
         format!("{:.1}%", r.confidence() * 100.0),
@@ -248,6 +260,14 @@ fn human(names: &Interner, group: &str, r: &Rule) -> Vec<String> {
         r.conviction()
             .map_or_else(|| "n/a".to_string(), |c| format!("{c:.2}")),
     ]
+}
+
+/// An item's name; an empty category cell is the item `(none)`, as `--by` labels it.
+fn item(names: &Interner, id: u32) -> String {
+    match names.name(id) {
+        "" => "(none)".to_string(),
+        name => name.to_string(),
+    }
 }
 
 /// A share as a percentage with three significant digits (20.0%, 0.00358%).
@@ -265,8 +285,8 @@ fn machine(names: &Interner, group: &str, r: &Rule) -> Vec<Cell> {
     let number = |v: f64| Cell::Number(format!("{v:.6}"));
     vec![
         Cell::Text(group.to_string()),
-        Cell::Text(names.name(r.antecedent).to_string()),
-        Cell::Text(names.name(r.consequent).to_string()),
+        Cell::Text(item(names, r.antecedent)),
+        Cell::Text(item(names, r.consequent)),
         Cell::Number(r.count.to_string()),
         number(r.support()),
         number(r.confidence()),

@@ -60,6 +60,11 @@ impl Activity {
         }
         self.active[c] = true;
     }
+
+    /// Whether the customer has a line measured.
+    pub fn is_active(&self, customer: u32) -> bool {
+        self.active.get(customer as usize).copied().unwrap_or(false)
+    }
 }
 
 /// A cell's numerator.
