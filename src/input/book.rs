@@ -100,10 +100,12 @@ impl Book {
     }
 
     /// Interns a row into a [`Line`]; `order` is what [`Book::check_order`] returned for it.
+    /// `customer` is the row's customer id if it was looked up already.
     pub(crate) fn admit(
         &mut self,
         row: &Row<&str>,
         order: Option<u32>,
+        customer: Option<u32>,
         file: u32,
         line: u64,
     ) -> Line {
@@ -111,7 +113,7 @@ impl Book {
         let (order, customer) = match known {
             Some(known) => known,
             None => {
-                let customer = self.customers.intern(row.customer);
+                let customer = customer.unwrap_or_else(|| self.customers.intern(row.customer));
                 let order = self.order_ids.add(row.order);
                 self.orders.push(Order {
                     customer,

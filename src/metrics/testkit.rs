@@ -56,7 +56,7 @@ pub fn try_run(
         let order = book
             .check_order(&row, 0, at)
             .expect("consistent test order");
-        let line = book.admit(&row, order, 0, at);
+        let line = book.admit(&row, order, None, 0, at);
         book.record(&line);
         fold.add(&line, router.route(&line));
     }
