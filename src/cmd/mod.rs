@@ -17,6 +17,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result, bail};
 
 use std::process::ExitCode;
+use std::sync::atomic::AtomicU64;
 
 use crate::cli::{ClvArg, ColorArg, Config, InputArgs};
 use crate::input::orders::{OrderFiles, ReadReport};
@@ -100,9 +101,10 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
     );
     let known = campaigns.as_ref().map_or(0, |c| c.list.len());
     let mut unknown_lines = 0u64;
-    let mut progress = progress::Progress::new(config.quiet);
+    let done = AtomicU64::new(0);
+    let mut progress = progress::Progress::new(config.quiet, files.size(), &done);
     let columns = Metric::columns_read(&metrics, &config.settings, files.columns());
-    let report = files.read(&mut book, &config.read, columns, |line| {
+    let report = files.read(&mut book, &config.read, columns, &done, |line| {
         fold.add(line, router.route(line));
         unknown_lines += u64::from(line.campaign.is_some_and(|c| c as usize >= known));
         progress.line();
@@ -218,8 +220,9 @@ pub fn read_orders(
     };
     let files = OrderFiles::open(&config.orders, &config.read)?;
     let columns = columns(files.columns(), customers.as_ref())?;
-    let mut progress = progress::Progress::new(config.quiet);
-    let report = files.read(&mut book, &config.read, columns, |line| {
+    let done = AtomicU64::new(0);
+    let mut progress = progress::Progress::new(config.quiet, files.size(), &done);
+    let report = files.read(&mut book, &config.read, columns, &done, |line| {
         each(line);
         progress.line();
     })?;

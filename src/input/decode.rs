@@ -8,8 +8,12 @@ use flate2::bufread::MultiGzDecoder;
 
 use super::Encoding;
 
-/// `raw` as UTF-8 text: unpacked if it is gzip, transcoded from `encoding`.
-pub fn text(raw: Box<dyn Read + Send>, encoding: Encoding) -> io::Result<Box<dyn Read + Send>> {
+/// `raw` as UTF-8 text: unpacked if it is gzip, transcoded from `encoding`; and whether its
+/// bytes are the file's own (neither unpacked nor transcoded).
+pub fn text(
+    raw: Box<dyn Read + Send>,
+    encoding: Encoding,
+) -> io::Result<(Box<dyn Read + Send>, bool)> {
     let mut buffered = BufReader::with_capacity(1 << 16, raw);
     let gzip = buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     let plain: Box<dyn Read + Send> = if gzip {
@@ -31,7 +35,8 @@ pub fn text(raw: Box<dyn Read + Send>, encoding: Encoding) -> io::Result<Box<dyn
             "the file starts with a UTF-8 byte-order mark, so it is UTF-8: drop --encoding",
         ));
     }
-    Ok(match encoding {
+    let verbatim = !gzip && encoding == Encoding::Utf8;
+    let reader: Box<dyn Read + Send> = match encoding {
         Encoding::Utf8 => Box::new(plain),
         Encoding::Latin1 | Encoding::Windows1252 => Box::new(Transcode {
             inner: Box::new(plain),
@@ -39,7 +44,8 @@ pub fn text(raw: Box<dyn Read + Send>, encoding: Encoding) -> io::Result<Box<dyn
             out: Vec::new(),
             pos: 0,
         }),
-    })
+    };
+    Ok((reader, verbatim))
 }
 
 /// Windows-1252's characters at 0x80..=0x9F; the five it leaves undefined keep their Latin-1

@@ -1,5 +1,7 @@
 //! orders.csv: one row per order line.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
@@ -139,6 +141,11 @@ impl OrderFiles {
         Ok(OrderFiles { tables })
     }
 
+    /// The files' total size in bytes, when every one is a plain file read as it is.
+    pub fn size(&self) -> Option<u64> {
+        self.tables.iter().map(|t| t.size).sum()
+    }
+
     pub fn columns(&self) -> OrderColumns {
         let all = |spec| self.tables.iter().all(|t| t.has(spec));
         OrderColumns {
@@ -154,12 +161,13 @@ impl OrderFiles {
     /// stop the run, or with `--skip-invalid` are skipped and counted; lines identical to an
     /// earlier one are counted, or with `--dedupe` dropped. Rows are parsed a batch ahead on a
     /// second thread unless `opts.threads` is 1. Of the optional columns, only those of
-    /// `columns` are parsed.
+    /// `columns` are parsed. `done` follows the bytes read, for a progress display.
     pub fn read(
         self,
         book: &mut Book,
         opts: &ReadOptions,
         columns: OrderColumns,
+        done: &AtomicU64,
         mut each: impl FnMut(&Line),
     ) -> Result<ReadReport> {
         let mut report = ReadReport {
@@ -173,7 +181,7 @@ impl OrderFiles {
         let mut failure = None;
         ahead::run(
             opts.threads,
-            |send: &mut dyn FnMut(&mut Batch) -> bool| produce(tables, columns, opts, send),
+            |send: &mut dyn FnMut(&mut Batch) -> bool| produce(tables, columns, opts, done, send),
             |batch: &mut Batch| match fold_batch(
                 batch,
                 book,
@@ -365,9 +373,11 @@ fn produce(
     tables: Vec<Table>,
     columns: OrderColumns,
     opts: &ReadOptions,
+    done: &AtomicU64,
     send: &mut dyn FnMut(&mut Batch) -> bool,
 ) {
     let mut batch = Batch::default();
+    let mut before = 0; // bytes of the files before this one
     for (file, mut t) in (0u32..).zip(tables) {
         loop {
             let row = t.next_row().and_then(|more| {
@@ -392,10 +402,14 @@ fn produce(
                     }
                 }
             }
-            if batch.is_full() && !send(&mut batch) {
-                return;
+            if batch.is_full() {
+                done.store(before + t.position(), Ordering::Relaxed);
+                if !send(&mut batch) {
+                    return;
+                }
             }
         }
+        before += t.position();
     }
     if !batch.rows.is_empty() {
         send(&mut batch);

@@ -41,6 +41,8 @@ pub(crate) struct Table {
     extra: Option<(String, usize)>,
     dates: DateFormat,
     money: MoneyFormat,
+    /// The file's size, when its bytes are read as they are (not gzip, not transcoded).
+    pub size: Option<u64>,
 }
 
 impl Table {
@@ -60,8 +62,13 @@ impl Table {
                 File::open(path).with_context(|| format!("cannot open {kind} file {name}"))?,
             ),
         };
-        let input =
+        let (input, verbatim) =
             decode::text(raw, opts.encoding).with_context(|| format!("cannot read {name}"))?;
+        // The size to measure progress against: a plain file's, read as it is.
+        let size = match source {
+            Source::File(path) if verbatim => std::fs::metadata(path).ok().map(|m| m.len()),
+            _ => None,
+        };
         let mut reader = ReaderBuilder::new()
             .flexible(true) // field counts are checked row by row, with xsell's own messages
             .delimiter(opts.delimiter)
@@ -101,7 +108,13 @@ impl Table {
             extra: None,
             dates: opts.dates.clone(),
             money: opts.money.clone(),
+            size,
         })
+    }
+
+    /// Bytes read up to the end of the current row.
+    pub fn position(&self) -> u64 {
+        self.reader.position().byte()
     }
 
     /// Also reads the column `name`, which the file must have.
