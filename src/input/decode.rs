@@ -95,7 +95,9 @@ mod tests {
 
     fn read_all(bytes: Vec<u8>, encoding: Encoding) -> io::Result<String> {
         let mut s = String::new();
-        text(Box::new(io::Cursor::new(bytes)), encoding)?.read_to_string(&mut s)?;
+        text(Box::new(io::Cursor::new(bytes)), encoding)?
+            .0
+            .read_to_string(&mut s)?;
         Ok(s)
     }
 
