@@ -3,14 +3,13 @@
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::cli::{BasketArg, Judging, PairsArgs};
 use crate::input::OrderColumns;
 use crate::input::book::Interner;
 use crate::metrics::Level;
 use crate::metrics::pairs::{Baskets, Counts, Filter, Rule};
-use rustc_hash::FxHashMap as HashMap;
-
 use crate::metrics::slice::{Cohorts, Dim, EVERYONE, NONE, Slicing, value_label};
 use crate::output::{self, Cell, Format};
 
