@@ -32,6 +32,10 @@ Examples:
   Read an export whose headers differ from xsell's names:
     xsell compute --metric aov export.csv --map order_id=\"Order No\" --map amount=net_sales
 
+  What to cross-sell next, and do new customers come back:
+    xsell pairs orders.csv --for P017
+    xsell cohort orders.csv --period quarter
+
   List every metric with its formula:
     xsell metrics";
 
