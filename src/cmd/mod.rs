@@ -271,7 +271,7 @@ fn summary(book: &Book, config: &Config, report: &ReadReport) -> Summary {
     };
     Summary {
         lines: book.lines,
-        orders: book.orders.iter().filter(|o| o.has_purchase).count() as u64,
+        orders: book.orders.iter().filter(|o| o.has_purchase()).count() as u64,
         customers: book.customers.len() as u64,
         files: book.files.clone(),
         window,

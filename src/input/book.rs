@@ -11,15 +11,57 @@ use super::intern::OrderIds;
 use super::orders::Row;
 use super::{Customers, Line, RowError};
 
-/// An order: every line of one order_id has the same customer and date.
+/// An order: every line of one order_id has the same customer and date. 16 bytes: a large
+/// export has millions.
 #[derive(Clone, Copy, Debug)]
 pub struct Order {
     pub customer: u32,
     pub date: NaiveDate,
+    /// Bit 63: at least one purchase line (amount > 0), only then does the order count; bits
+    /// 48-62: the file where the order was first seen, bits 0-47 the line (for error messages).
+    /// Two halves, so that the order needs no 8-byte alignment.
+    packed: [u32; 2],
+}
+
+const PURCHASE: u64 = 1 << 63;
+const LINE_BITS: u32 = 48;
+const FILE_MAX: u64 = (1 << 15) - 1;
+
+impl Order {
+    fn new(customer: u32, date: NaiveDate, file: u32, line: u64) -> Order {
+        let file = u64::from(file).min(FILE_MAX);
+        let line = line.min((1 << LINE_BITS) - 1);
+        let mut order = Order {
+            customer,
+            date,
+            packed: [0; 2],
+        };
+        order.set(file << LINE_BITS | line);
+        order
+    }
+
+    fn get(&self) -> u64 {
+        u64::from(self.packed[0]) << 32 | u64::from(self.packed[1])
+    }
+
+    fn set(&mut self, value: u64) {
+        self.packed = [(value >> 32) as u32, value as u32];
+    }
+
     /// At least one purchase line (amount > 0): only then does the order count.
-    pub has_purchase: bool,
-    /// Where the order was first seen, for error messages: (file index, line).
-    seen_at: (u32, u64),
+    pub fn has_purchase(&self) -> bool {
+        self.get() & PURCHASE != 0
+    }
+
+    fn mark_purchase(&mut self) {
+        self.set(self.get() | PURCHASE);
+    }
+
+    /// Where the order was first seen: (file index, line).
+    fn seen_at(&self) -> (u32, u64) {
+        let value = self.get() & !PURCHASE;
+        ((value >> LINE_BITS) as u32, value & ((1 << LINE_BITS) - 1))
+    }
 }
 
 /// What every metric needs to know about a customer, over all input rows.
@@ -86,7 +128,7 @@ impl Book {
                 self.customers.name(order.customer).to_string(),
             )
         };
-        let (first_file, first_line) = order.seen_at;
+        let (first_file, first_line) = order.seen_at();
         Err(RowError {
             file: self.file_name(file).to_string(),
             line,
@@ -115,12 +157,7 @@ impl Book {
             None => {
                 let customer = customer.unwrap_or_else(|| self.customers.intern(row.customer));
                 let order = self.order_ids.add(row.order);
-                self.orders.push(Order {
-                    customer,
-                    date: row.date,
-                    has_purchase: false,
-                    seen_at: (file, line),
-                });
+                self.orders.push(Order::new(customer, row.date, file, line));
                 (order, customer)
             }
         };
@@ -194,8 +231,30 @@ impl Book {
             customer.first_order =
                 Some(customer.first_order.map_or(line.date, |d| d.min(line.date)));
             if let Some(order) = self.orders.get_mut(line.order as usize) {
-                order.has_purchase = true;
+                order.mark_purchase();
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_order_packs_where_it_was_seen_and_whether_it_bought() {
+        let date = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+        let mut order = Order::new(7, date, 3, 123_456_789_012);
+        assert_eq!(std::mem::size_of::<Order>(), 16);
+        assert_eq!((order.customer, order.date), (7, date));
+        assert_eq!(order.seen_at(), (3, 123_456_789_012));
+        assert!(!order.has_purchase());
+        order.mark_purchase();
+        assert!(order.has_purchase());
+        assert_eq!(order.seen_at(), (3, 123_456_789_012));
+        // Beyond the packed widths, the file and line saturate rather than spill.
+        let far = Order::new(7, date, 40_000, 1 << 50);
+        assert_eq!(far.seen_at(), (32_767, (1 << 48) - 1));
+        assert!(!far.has_purchase());
     }
 }
