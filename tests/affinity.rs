@@ -21,6 +21,13 @@ fn run(line: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// stderr of a run that must fail with exit 2 (an input or usage error).
+fn fails(line: &str) -> String {
+    let out = xsell_in(fixtures(), line).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{line}");
+    String::from_utf8(out.stderr).unwrap()
+}
+
 const HEADER: &str =
     "group,antecedent,consequent,count,support,confidence,lift,leverage,conviction";
 
@@ -211,28 +218,24 @@ web,jam,butter,1,0.250000,1.000000,1.333333,0.062500,
 
 #[test]
 fn pairs_refuse_what_they_cannot_do() {
-    let out = xsell_in(fixtures(), "pairs orders.csv --for bagel")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("--for \"bagel\": no product of that name")
-    );
-    let out = xsell_in(fixtures(), "pairs orders.csv --by campaign-type")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not by campaign-type"));
-    let out = xsell_in(fixtures(), "pairs cohorts.csv --by channel")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a channel column"));
-    let out = xsell_in(fixtures(), "pairs cohorts.csv --level category")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("needs the column category"));
+    for (line, says) in [
+        (
+            "pairs orders.csv --for bagel",
+            "--for \"bagel\": no product of that name",
+        ),
+        (
+            "pairs orders.csv --by campaign-type",
+            "not by campaign-type",
+        ),
+        ("pairs cohorts.csv --by channel", "needs a channel column"),
+        (
+            "pairs cohorts.csv --level category",
+            "needs the column category",
+        ),
+    ] {
+        let stderr = fails(line);
+        assert!(stderr.contains(says), "{line}: {stderr}");
+    }
 }
 
 const COHORT_HEADER: &str = "cohort,k,period,value,numerator,denominator";
@@ -459,9 +462,7 @@ fn pairs_and_cohort_refuse_options_they_would_ignore() {
         "cohort cohorts.csv --level category",
         "pairs orders.csv --clv-model formula --margin 0.3 --lifespan 3",
     ] {
-        let out = xsell_in(fixtures(), line).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{line}");
-        let stderr = String::from_utf8(out.stderr).unwrap();
+        let stderr = fails(line);
         assert!(stderr.contains("does not use --"), "{line}: {stderr}");
     }
 }

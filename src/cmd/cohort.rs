@@ -10,9 +10,9 @@ use crate::input::OrderColumns;
 use crate::metrics::cohort::{Activity, Cohort, Count, Measure, cohorts};
 use chrono::NaiveDate;
 
-use crate::metrics::Window;
 use crate::metrics::slice::{PeriodKind, Slicing};
-use crate::output::{self, Cell, Format, Summary};
+use crate::metrics::{Unit, Window};
+use crate::output::{self, Cell, Format};
 
 pub const COLUMNS: [&str; 6] = ["cohort", "k", "period", "value", "numerator", "denominator"];
 
@@ -31,7 +31,7 @@ pub fn run(args: &CohortArgs) -> Result<ExitCode> {
     };
     let window = config.settings.window;
     let mut activity = Activity::new(measure);
-    let (book, summary) = super::read_orders(
+    let (book, mut summary) = super::read_orders(
         &config,
         |_, _| Ok(OrderColumns::default()),
         |line| {
@@ -41,12 +41,8 @@ pub fn run(args: &CohortArgs) -> Result<ExitCode> {
             }
         },
     )?;
-    let mut notes = summary.notes.clone();
-    let measured = measured_periods(kind, window, book.span, &mut notes);
-    super::tell(&Summary {
-        notes,
-        ..summary.clone()
-    });
+    let measured = measured_periods(kind, window, book.span, &mut summary.notes);
+    super::tell(&summary);
     let first: Vec<(u32, i32)> = (0u32..)
         .zip(&book.customer)
         .filter_map(|(c, facts)| Some((c, kind.key(facts.first_order?))))
@@ -89,7 +85,9 @@ pub fn run(args: &CohortArgs) -> Result<ExitCode> {
                 .map(|c| {
                     let mut row = vec![kind.label(c.period), c.size.to_string()];
                     row.extend((0..width).map(|k| match c.cells.get(k) {
-                        Some(Some(count)) => human(value(*count, c.size), measure),
+                        Some(Some(count)) => {
+                            output::human_value(value(*count, c.size), unit_of(measure))
+                        }
                         _ => String::new(),
                     }));
                     row
@@ -163,11 +161,11 @@ fn value(count: Count, size: u64) -> Option<f64> {
     })
 }
 
-fn human(value: Option<f64>, measure: Measure) -> String {
-    match (value, measure) {
-        (None, _) => "n/a".to_string(),
-        (Some(v), Measure::Customers) => format!("{:.1}%", v * 100.0),
-        (Some(v), Measure::Revenue) => format!("{v:.2}"),
+/// How a cell reads: a share, or money per customer.
+fn unit_of(measure: Measure) -> Unit {
+    match measure {
+        Measure::Customers => Unit::Rate,
+        Measure::Revenue => Unit::Money,
     }
 }
 

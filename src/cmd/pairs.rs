@@ -281,17 +281,16 @@ fn percent(share: f64) -> String {
 
 /// A rule for scripts: fractions with 6 decimals, null conviction when confidence is 1.
 fn machine(names: &Interner, group: &str, r: &Rule) -> Vec<Cell> {
-    let number = |v: f64| Cell::Number(format!("{v:.6}"));
     vec![
         Cell::Text(group.to_string()),
         Cell::Text(item(names, r.antecedent)),
         Cell::Text(item(names, r.consequent)),
         Cell::Number(r.count.to_string()),
-        number(r.support()),
-        number(r.confidence()),
-        number(r.lift()),
-        number(r.leverage()),
-        r.conviction().map_or(Cell::Null, number),
+        output::number(Some(r.support())),
+        output::number(Some(r.confidence())),
+        output::number(Some(r.lift())),
+        output::number(Some(r.leverage())),
+        output::number(r.conviction()),
     ]
 }
 

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use crate::metrics::{Quantity, Row, Unit};
 
 pub use self::csv::into_io;
-pub use table::{Style, Summary, write_grid};
+pub use table::{Style, Summary, human_value, write_grid};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

@@ -254,7 +254,7 @@ fn colour(row: &Row) -> comfy_table::Color {
 }
 
 /// Rates as percentages with one decimal, money with two, n/a for no value.
-fn human_value(value: Option<f64>, unit: Unit) -> String {
+pub fn human_value(value: Option<f64>, unit: Unit) -> String {
     let Some(v) = value else {
         return "n/a".to_string();
     };
