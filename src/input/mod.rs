@@ -3,7 +3,6 @@
 
 mod ahead;
 pub mod book;
-mod bytes;
 pub mod campaigns;
 pub mod customers;
 pub mod date;
@@ -11,6 +10,7 @@ mod decode;
 mod header;
 mod intern;
 pub mod orders;
+mod records;
 mod table;
 
 use std::fmt;

@@ -4,15 +4,14 @@ use std::fs::File;
 use std::io::{self, Read};
 
 use anyhow::{Context, Result, bail};
-use csv::{ByteRecord, ReaderBuilder};
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use chrono::NaiveDate;
 
-use super::bytes::Counted;
 use super::date::DateFormat;
 use super::header::{find_column, normalize};
+use super::records::{Fault, Record, Records};
 use super::{FieldError, ReadOptions, RowError, Source, decode};
 use crate::money::{Money, MoneyError, MoneyFormat};
 
@@ -28,8 +27,8 @@ pub(crate) struct Spec {
 
 pub(crate) struct Table {
     pub name: String,
-    reader: csv::Reader<Counted>,
-    record: ByteRecord,
+    records: Records,
+    record: Record,
     /// The line where the current row starts.
     line: u64,
     /// For each wanted spec, the index of its column in this file.
@@ -69,29 +68,17 @@ impl Table {
             Source::File(path) if verbatim => std::fs::metadata(path).ok().map(|m| m.len()),
             _ => None,
         };
-        let mut reader = ReaderBuilder::new()
-            .flexible(true) // field counts are checked row by row, with xsell's own messages
-            .delimiter(opts.delimiter)
-            .buffer_capacity(1 << 16)
-            .from_reader(Counted::new(input, opts.delimiter));
-        let header = match reader.byte_headers() {
-            Ok(header) => header.clone(),
-            Err(err) => return Err(read_failure(&name, err, "cannot read the header row")),
-        };
-        if header.is_empty() || (header.len() == 1 && header[0].trim_ascii().is_empty()) {
+        let mut records = Records::new(input, opts.delimiter);
+        let mut header = Record::default();
+        let found = records
+            .read(&mut header)
+            .map_err(|f| fault(&name, f, "cannot read the header row"))?;
+        if !found || (header.len() == 1 && header.iter().all(|h| h.trim_ascii().is_empty())) {
             bail!("{name}: the file is empty; expected a header row naming the {kind} columns");
         }
         let headers: Vec<String> = header
             .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                let h = if i == 0 {
-                    h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h)
-                } else {
-                    h
-                };
-                String::from_utf8_lossy(h.trim_ascii()).into_owned()
-            })
+            .map(|h| String::from_utf8_lossy(h.trim_ascii()).into_owned())
             .collect();
         let columns = specs
             .iter()
@@ -99,8 +86,8 @@ impl Table {
             .collect::<Result<Vec<_>>>()?;
         Ok(Table {
             name,
-            reader,
-            record: ByteRecord::new(),
+            records,
+            record: header,
             line: 1,
             columns,
             specs,
@@ -114,7 +101,7 @@ impl Table {
 
     /// Bytes read up to the end of the current row.
     pub fn position(&self) -> u64 {
-        self.reader.position().byte()
+        self.records.position()
     }
 
     /// Also reads the column `name`, which the file must have.
@@ -166,29 +153,15 @@ impl Table {
     /// Reads the next row; `false` at the end of the file.
     pub fn next_row(&mut self) -> Result<bool> {
         loop {
-            let more = match self.reader.read_byte_record(&mut self.record) {
-                Ok(more) => more,
-                Err(err) => return Err(read_failure(&self.name, err, "cannot read CSV")),
-            };
+            let more = self
+                .records
+                .read(&mut self.record)
+                .map_err(|f| fault(&self.name, f, "cannot read CSV"))?;
             if !more {
-                if self.reader.get_ref().lines.quote_open() {
-                    bail!(
-                        "{}:{}: a quoted field in this row is never closed: the rest of the file \
-                         would be read as part of it; close the quote (a quote inside a field is \
-                         written \"\")",
-                        self.name,
-                        self.line
-                    );
-                }
                 return Ok(false);
             }
-            let byte = self.record.position().map_or(0, |p| p.byte());
-            self.line = self.reader.get_mut().lines.line_at(byte);
-            let end = self.reader.position().byte();
-            let stray = self.reader.get_mut().lines.take_stray(end);
-            if let Some(at) = stray
-                && at >= byte
-            {
+            self.line = self.record.line();
+            if self.record.has_stray_text() {
                 return Err(self.row_error(
                     "text follows a closing quote (as in \"1\"0); quote the whole field, or \
                      write a quote inside it as \"\""
@@ -199,7 +172,7 @@ impl Table {
             if len == expected {
                 return Ok(true);
             }
-            if len == 1 && self.record[0].trim_ascii().is_empty() {
+            if len == 1 && self.record.iter().all(|f| f.trim_ascii().is_empty()) {
                 continue; // a line of spaces is a blank line
             }
             let fields = |n: usize| format!("{n} field{}", if n == 1 { "" } else { "s" });
@@ -329,15 +302,21 @@ impl Table {
 }
 
 /// A failure to read a file: said plainly when a gzip stream is cut short or damaged, wherever
-/// the cut falls (in the data, the header or the trailer).
-fn read_failure(name: &str, err: csv::Error, what: &str) -> anyhow::Error {
-    if let csv::ErrorKind::Io(e) = err.kind()
-        && (e.kind() == io::ErrorKind::UnexpectedEof || e.to_string().contains("deflate"))
-    {
-        return anyhow::anyhow!(
-            "{name}: the compressed data ends too early or is damaged ({e}); a truncated .gz \
-             file gives no numbers rather than partial ones"
-        );
+/// the cut falls (in the data, the header or the trailer), or when a quote is never closed.
+fn fault(name: &str, fault: Fault, what: &str) -> anyhow::Error {
+    match fault {
+        Fault::Unclosed(line) => anyhow::anyhow!(
+            "{name}:{line}: a quoted field in this row is never closed: the rest of the file \
+             would be read as part of it; close the quote (a quote inside a field is written \"\")"
+        ),
+        Fault::Io(e)
+            if e.kind() == io::ErrorKind::UnexpectedEof || e.to_string().contains("deflate") =>
+        {
+            anyhow::anyhow!(
+                "{name}: the compressed data ends too early or is damaged ({e}); a truncated .gz \
+                 file gives no numbers rather than partial ones"
+            )
+        }
+        Fault::Io(e) => anyhow::Error::new(e).context(format!("{name}: {what}")),
     }
-    anyhow::Error::new(err).context(format!("{name}: {what}"))
 }
