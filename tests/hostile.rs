@@ -398,6 +398,26 @@ fn order_customer_conflict() {
 }
 
 #[test]
+fn order_customer_conflict_adjacent() {
+    // Line 3 follows a line of its order and names another customer.
+    let bad = "tests/hostile/order_customer_conflict_adjacent.csv:3: order \"O1\" has customer \
+               \"C2\", but tests/hostile/order_customer_conflict_adjacent.csv:2 gives it customer \
+               \"C1\"; an order's lines must share one customer and one date";
+    assert_error(
+        &compute("aov", "order_customer_conflict_adjacent.csv", ""),
+        bad,
+    );
+    // Skipped, the order keeps C1, and line 4 (C1 again) joins it: 10.00 + 5.00 over 1 order.
+    let (out, err) = csv_out(
+        "aov",
+        "order_customer_conflict_adjacent.csv",
+        "--skip-invalid",
+    );
+    assert_eq!(err, skip_warning(1, 3, &[bad]));
+    assert_rows(&out, &["aov|all||15.000000|15.00|1|", &skipped(1)]);
+}
+
+#[test]
 fn order_date_conflict() {
     assert_error(
         &compute("aov", "order_date_conflict.csv", ""),

@@ -88,8 +88,10 @@ pub struct Book {
     pub extras: Interner,
     order_ids: OrderIds,
     pub orders: Vec<Order>,
-    /// The order of the last line admitted.
+    /// The order of the last line admitted, and its customer's id as written (compared from
+    /// here, not from the customers' text store, which is far away in memory).
     last_order: Option<u32>,
+    last_customer: String,
     pub customer: Vec<Customer>,
     /// The names of the files read, in order.
     pub files: Vec<String>,
@@ -108,14 +110,18 @@ impl Book {
         line: u64,
     ) -> Result<Option<u32>, RowError> {
         // The lines of an order usually follow each other: try the last order first.
-        let id = match self.last_order {
-            Some(id) if self.order_ids.name(id) == row.order => Some(id),
-            _ => self.order_ids.get(row.order),
+        let (id, last) = match self.last_order {
+            Some(id) if self.order_ids.name(id) == row.order => (Some(id), true),
+            _ => (self.order_ids.get(row.order), false),
         };
         let Some((id, order)) = id.and_then(|id| Some((id, self.orders.get(id as usize)?))) else {
             return Ok(None);
         };
-        let same_customer = self.customers.name(order.customer) == row.customer;
+        let same_customer = if last {
+            self.last_customer == row.customer
+        } else {
+            self.customers.name(order.customer) == row.customer
+        };
         if same_customer && order.date == row.date {
             return Ok(Some(id));
         }
@@ -161,7 +167,11 @@ impl Book {
                 (order, customer)
             }
         };
-        self.last_order = Some(order);
+        if self.last_order != Some(order) {
+            self.last_order = Some(order);
+            self.last_customer.clear();
+            self.last_customer.push_str(row.customer);
+        }
         Line {
             order,
             customer,
