@@ -14,7 +14,7 @@ use super::campaign::{add_count, per_campaign};
 use super::row::{ALL, Row, Unit};
 use super::slice::{Dim, EVERYONE, Slot};
 use super::value::Activity;
-use super::{Context, Level, Tally, min_date};
+use super::{Context, Level, Tally};
 use crate::input::Line;
 
 /// What one customer bought in a scope, as far as "two or more distinct items" needs.
@@ -122,18 +122,71 @@ impl CrossSell {
     }
 }
 
+/// Per (customer, item): the first date the customer bought the item, and the distinct values
+/// (`T`) of that date's purchase lines. A date nearly always has one value or none, so the first
+/// sits in the map's entry (24 bytes) and any others in a side map.
+#[derive(Debug)]
+struct FirstDates<T> {
+    first: HashMap<(u32, u32), (NaiveDate, Option<T>)>,
+    more: HashMap<(u32, u32), Vec<T>>,
+}
+
+impl<T> Default for FirstDates<T> {
+    fn default() -> Self {
+        FirstDates {
+            first: HashMap::default(),
+            more: HashMap::default(),
+        }
+    }
+}
+
+impl<T: Copy + PartialEq> FirstDates<T> {
+    /// Notes a purchase of `key` = (customer, item) on `date`, by a line with `values`.
+    fn add(&mut self, key: (u32, u32), date: NaiveDate, values: impl IntoIterator<Item = T>) {
+        let entry = self.first.entry(key).or_insert((date, None));
+        if date < entry.0 {
+            *entry = (date, None);
+            if !self.more.is_empty() {
+                self.more.remove(&key);
+            }
+        }
+        if date != entry.0 {
+            return;
+        }
+        for value in values {
+            match entry.1 {
+                None => entry.1 = Some(value),
+                Some(first) if first == value => {}
+                Some(_) => {
+                    let more = self.more.entry(key).or_default();
+                    if !more.contains(&value) {
+                        more.push(value);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Each (customer, item) with its first date and that date's values.
+    fn iter(&self) -> impl Iterator<Item = ((u32, u32), NaiveDate, impl Iterator<Item = T>)> {
+        self.first.iter().map(|(key, &(date, first))| {
+            let more = self.more.get(key).into_iter().flatten().copied();
+            (*key, date, first.into_iter().chain(more))
+        })
+    }
+}
+
 /// `campaign-cross-sell` per campaign = distinct customers with a purchase line attributed to the
 /// campaign, in the window, dated d, of an item they had not bought before d, who had bought
 /// something before d / the campaign's `targeted`.
 ///
 /// A purchase of item i on date d is "not bought before d" exactly when d is the customer's first
-/// date for i, so the fold keeps, per customer, the first date of each item and the first
-/// attributed date of each (campaign, item).
+/// date for i, so the fold keeps, per (customer, item), the first date and the campaigns of the
+/// purchase lines of that date.
 #[derive(Debug, Default)]
 pub struct CampaignCrossSell {
     level: Level,
-    first_bought: HashMap<(u32, u32), NaiveDate>,
-    first_attributed: HashMap<(u32, u32, u32), NaiveDate>,
+    first_bought: FirstDates<u32>,
 }
 
 impl CampaignCrossSell {
@@ -149,22 +202,16 @@ impl CampaignCrossSell {
             return;
         }
         let item = self.level.item(line);
-        min_date(self.first_bought.entry((line.customer, item)), line.date);
-        if let Some(campaign) = line.campaign {
-            min_date(
-                self.first_attributed.entry((line.customer, campaign, item)),
-                line.date,
-            );
-        }
+        self.first_bought
+            .add((line.customer, item), line.date, line.campaign);
     }
 
     pub fn rows(&self, ctx: &Context) -> Result<Vec<Row>> {
         let mut won: HashSet<(u32, u32)> = HashSet::default();
-        for (&(customer, campaign, item), &date) in &self.first_attributed {
-            let new_item = self.first_bought.get(&(customer, item)) == Some(&date);
+        for ((customer, _), date, campaigns) in self.first_bought.iter() {
             let returning = ctx.first_order(customer).is_some_and(|first| first < date);
-            if new_item && returning && ctx.settings.window.contains(date) {
-                won.insert((campaign, customer));
+            if returning && ctx.settings.window.contains(date) {
+                won.extend(campaigns.map(|campaign| (campaign, customer)));
             }
         }
         let mut by_campaign: HashMap<u32, HashSet<u32>> = HashMap::default();
@@ -195,37 +242,11 @@ impl CampaignCrossSell {
 /// had bought something on an earlier date. Under an order-line dimension only the order's lines
 /// in the group count. Under `--by loyalty` the non-member row applies the same formula to
 /// non-members, for comparison.
-/// The first date a customer bought an item, and the (scope, order) of the measured lines that
-/// bought it on that date.
-type FirstBought = (NaiveDate, Pairs);
-
-/// (scope, order) pairs: nearly always one, kept without an allocation of its own.
-#[derive(Clone, Debug, Default)]
-struct Pairs {
-    first: Option<(u32, u32)>,
-    more: Vec<(u32, u32)>,
-}
-
-impl Pairs {
-    fn insert(&mut self, pair: (u32, u32)) {
-        match self.first {
-            None => self.first = Some(pair),
-            Some(first) if first == pair => {}
-            Some(_) if self.more.contains(&pair) => {}
-            Some(_) => self.more.push(pair),
-        }
-    }
-
-    fn iter(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        self.first.into_iter().chain(self.more.iter().copied())
-    }
-}
-
 #[derive(Debug, Default)]
 pub struct LoyaltyCrossSell {
     /// Per (customer, item): the first date the customer bought it, and the (scope, order) of
     /// the measured lines that bought it on that date.
-    first_bought: HashMap<(u32, u32), FirstBought>,
+    first_bought: FirstDates<(u32, u32)>,
 }
 
 impl LoyaltyCrossSell {
@@ -234,25 +255,16 @@ impl LoyaltyCrossSell {
             return;
         }
         let item = Level::Category.item(line);
-        let entry = self
-            .first_bought
-            .entry((line.customer, item))
-            .or_insert((line.date, Pairs::default()));
-        if line.date < entry.0 {
-            *entry = (line.date, Pairs::default());
-        }
-        if line.date == entry.0 {
-            for slot in slots {
-                entry.1.insert((slot.scope, line.order));
-            }
-        }
+        let pairs = slots.iter().map(|slot| (slot.scope, line.order));
+        self.first_bought
+            .add((line.customer, item), line.date, pairs);
     }
 
     pub fn rows(&self, ctx: &Context, activity: &Activity) -> Vec<Row> {
         let mut cross: HashSet<(u32, u32)> = HashSet::default();
-        for (&(customer, _), (date, orders)) in &self.first_bought {
-            if ctx.first_order(customer).is_some_and(|first| first < *date) {
-                cross.extend(orders.iter());
+        for ((customer, _), date, orders) in self.first_bought.iter() {
+            if ctx.first_order(customer).is_some_and(|first| first < date) {
+                cross.extend(orders);
             }
         }
         let by_loyalty = ctx.settings.slicing.dims.contains(&Dim::Loyalty);
