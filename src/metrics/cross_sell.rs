@@ -261,10 +261,23 @@ impl LoyaltyCrossSell {
     }
 
     pub fn rows(&self, ctx: &Context, activity: &Activity) -> Vec<Row> {
+        // Cross-sell (scope, order)s: scope 0's (every order, unsliced) by order, the others in
+        // a set.
+        let mut cross_first: Vec<bool> = Vec::new();
         let mut cross: HashSet<(u32, u32)> = HashSet::default();
         for ((customer, _), date, orders) in self.first_bought.iter() {
             if ctx.first_order(customer).is_some_and(|first| first < date) {
-                cross.extend(orders);
+                for (scope, order) in orders {
+                    let o = order as usize;
+                    if scope != 0 {
+                        cross.insert((scope, order));
+                    } else if let Some(flag) = cross_first.get_mut(o) {
+                        *flag = true;
+                    } else {
+                        cross_first.resize(o + 1, false);
+                        cross_first[o] = true;
+                    }
+                }
             }
         }
         let by_loyalty = ctx.settings.slicing.dims.contains(&Dim::Loyalty);
@@ -272,7 +285,11 @@ impl LoyaltyCrossSell {
         for (scope, order) in activity.orders() {
             let customer = ctx.customer_of(order);
             let member = ctx.member(customer);
-            let is_cross = u64::from(cross.contains(&(scope, order)));
+            let is_cross = u64::from(if scope == 0 {
+                cross_first.get(order as usize) == Some(&true)
+            } else {
+                cross.contains(&(scope, order))
+            });
             let add = |(n, d): &mut (u64, u64)| {
                 *n += is_cross;
                 *d += 1;
@@ -297,6 +314,33 @@ mod tests {
     use super::super::testkit::{assert_value, run, table};
     use super::super::{Level, Metric, Settings, Window};
     use crate::input::Campaign;
+
+    #[test]
+    fn first_dates_keep_the_values_of_the_earliest_date_only() {
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2025, 1, d).unwrap();
+        let collect = |f: &super::FirstDates<u32>| {
+            let mut all: Vec<_> = f
+                .iter()
+                .map(|(key, date, values)| (key, date, values.collect::<Vec<_>>()))
+                .collect();
+            all.sort();
+            all
+        };
+        let mut f = super::FirstDates::default();
+        f.add((1, 7), day(2), [10]);
+        f.add((1, 7), day(2), [11, 10]); // a second value on the same date, and a repeat
+        f.add((1, 7), day(3), [12]); // a later date: ignored
+        f.add((2, 7), day(5), []); // bought with no value
+        assert_eq!(
+            collect(&f),
+            [((1, 7), day(2), vec![10, 11]), ((2, 7), day(5), vec![])]
+        );
+        f.add((1, 7), day(1), [13]); // an earlier date replaces the date and its values
+        assert_eq!(
+            collect(&f),
+            [((1, 7), day(1), vec![13]), ((2, 7), day(5), vec![])]
+        );
+    }
 
     fn from(date: &str) -> Window {
         Window {
