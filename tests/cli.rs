@@ -840,9 +840,15 @@ fn one_thread_and_two_threads_give_the_same_numbers_over_several_batches() {
     let two = fails(&mut w.cmd("compute --metric cross-sell o.csv --threads 2"));
     assert_eq!(one, two);
     assert!(one.contains(expected), "{one}");
-    let line = "compute --metric aov o.csv --format csv --skip-invalid";
+    // Several metrics fold on a thread of their own: the error comes the same way.
+    let several = fails(&mut w.cmd("compute --metric cross-sell,aov o.csv --threads 2"));
+    assert_eq!(one, several);
+    let line = "compute --metric aov,cross-sell o.csv --format csv --skip-invalid";
     let one = ok(&mut w.cmd(&format!("{line} --threads 1")));
     assert_eq!(one, ok(&mut w.cmd(&format!("{line} --threads 2"))));
     // 11,999 lines of 1.00, still over 6,000 orders (the bad line's order keeps its other line).
     assert!(one.contains("aov,all,,1.999833,11999.00,6000,"), "{one}");
+    // The bad line (10,001: the second line of order O4999, of odd customer U99, who buys P1
+    // only) takes no product away from anyone: still 50 of 100.
+    assert!(one.contains("cross-sell,all,,0.500000,50,100,"), "{one}");
 }

@@ -104,11 +104,19 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
     let done = AtomicU64::new(0);
     let mut progress = progress::Progress::new(config.quiet, files.size(), &done);
     let columns = Metric::columns_read(&metrics, &config.settings, files.columns());
-    let report = files.read(&mut book, &config.read, columns, &done, |line| {
+    let each = |line: &Line| {
         fold.add(line, router.route(line));
         unknown_lines += u64::from(line.campaign.is_some_and(|c| c as usize >= known));
         progress.line();
-    })?;
+    };
+    // Several metrics cost about as much to fold as the rows to read: the fold then gets a
+    // thread of its own (measured: 10M lines report 14.4 -> 12.0 s; cross-sell alone 3.6 ->
+    // 4.0 s, so one metric does not).
+    let report = if metrics.len() > 1 {
+        files.read_beside(&mut book, &config.read, columns, &done, each)?
+    } else {
+        files.read(&mut book, &config.read, columns, &done, each)?
+    };
     drop(progress);
     notes.extend(reading_notes(&report));
     check_period_count(config, &book)?;

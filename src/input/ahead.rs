@@ -50,15 +50,15 @@ pub(crate) trait Clear {
     fn clear(&mut self);
 }
 
+impl<T> Clear for Vec<T> {
+    fn clear(&mut self) {
+        Vec::clear(self);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    impl Clear for Vec<u32> {
-        fn clear(&mut self) {
-            Vec::clear(self);
-        }
-    }
 
     /// Sends 0..n in batches of 3 and collects what the consumer sees.
     fn relay(threads: usize, n: u32, stop_at: Option<u32>) -> Vec<u32> {
