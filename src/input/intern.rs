@@ -8,27 +8,55 @@ use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 
 /// Texts by dense id `0..len`.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Names {
     text: String,
-    /// Where each text ends in `text`; it starts where the previous one ends.
-    ends: Vec<usize>,
+    /// Where each text ends in `text` (it starts where the previous one ends), modulo
+    /// 2^`bits`: 4 bytes an id rather than 8.
+    ends: Vec<u32>,
+    /// The ids whose end is the first past a further multiple of 2^`bits` (after 4 GiB of texts).
+    wraps: Vec<u32>,
+    /// 32; fewer in tests, to see the ends wrap.
+    bits: u32,
+}
+
+impl Default for Names {
+    fn default() -> Names {
+        Names {
+            text: String::new(),
+            ends: Vec::new(),
+            wraps: Vec::new(),
+            bits: 32,
+        }
+    }
 }
 
 impl Names {
     fn push(&mut self, text: &str) -> u32 {
         let id = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
+        let before = self.text.len() as u64 >> self.bits;
         self.text.push_str(text);
-        self.ends.push(self.text.len());
+        let after = self.text.len() as u64;
+        for _ in before..after >> self.bits {
+            self.wraps.push(id);
+        }
+        self.ends.push((after & ((1 << self.bits) - 1)) as u32);
         id
+    }
+
+    /// Where text `id` ends in `text`.
+    fn end(&self, id: usize) -> Option<usize> {
+        let low = u64::from(*self.ends.get(id)?);
+        let wrapped = self.wraps.partition_point(|&w| w as usize <= id) as u64;
+        usize::try_from(wrapped << self.bits | low).ok()
     }
 
     fn get(&self, id: u32) -> &str {
         let id = id as usize;
-        let Some(&end) = self.ends.get(id) else {
+        let Some(end) = self.end(id) else {
             return "";
         };
-        let start = id.checked_sub(1).and_then(|i| self.ends.get(i)).copied();
+        let start = id.checked_sub(1).and_then(|i| self.end(i));
         self.text.get(start.unwrap_or(0)..end).unwrap_or("")
     }
 
@@ -229,6 +257,25 @@ mod tests {
         assert_eq!(i.get("u4998"), Some(7 + 4998));
         assert_eq!(i.get("a-long-prefix-4999"), Some(7 + 4999));
         assert_eq!(i.name(7 + 4999), "a-long-prefix-4999");
+    }
+
+    #[test]
+    fn text_ends_past_the_offset_width_come_back() {
+        // Ends kept modulo 2^4 = 16 bytes: "abcdefghij" (10) ends at 10, "klmnopq" at 17 (one
+        // wrap, at id 1), "" at 17, a 40-byte text at 57 (two more wraps, both at id 3).
+        let mut names = Names {
+            bits: 4,
+            ..Names::default()
+        };
+        let long = "x".repeat(40);
+        for text in ["abcdefghij", "klmnopq", "", long.as_str(), "yz"] {
+            names.push(text);
+        }
+        assert_eq!(names.wraps, [1, 3, 3]);
+        assert_eq!(names.ends, [10, 1, 1, 9, 11]);
+        let all: Vec<&str> = (0..5).map(|id| names.get(id)).collect();
+        assert_eq!(all, ["abcdefghij", "klmnopq", "", long.as_str(), "yz"]);
+        assert_eq!(names.get(5), "");
     }
 
     #[test]
