@@ -717,6 +717,28 @@ fn text_after_quote() {
 }
 
 #[test]
+fn text_after_quote_twice() {
+    // Two such rows in a row: both are flagged (the old byte tracker saw only the first of a
+    // read chunk, and O2's "2"0 went through as 20). Only O3 remains: 7.50 over 1 order.
+    let reason = |line: u64| {
+        format!(
+            "tests/hostile/text_after_quote_twice.csv:{line}: text follows a closing quote (as in \
+             \"1\"0); quote the whole field, or write a quote inside it as \"\""
+        )
+    };
+    let (out, err) = csv_out("aov", "text_after_quote_twice.csv", "--skip-invalid");
+    assert_eq!(err, skip_warning(2, 3, &[&reason(2), &reason(3)]));
+    assert_rows(&out, &["aov|all||7.500000|7.50|1|", &skipped(2)]);
+}
+
+#[test]
+fn double_bom() {
+    // A file saved twice with a byte-order mark: both marks go, the header is found.
+    let (out, _) = csv_out("aov", "double_bom.csv", "");
+    assert_rows(&out, &["aov|all||10.000000|10.00|1|"]);
+}
+
+#[test]
 fn cr_only_lines_are_numbered() {
     // Old Mac line ends (\r alone): the bad amount is on line 4.
     let out = compute("aov", "cr_only.csv", "");

@@ -76,9 +76,17 @@ impl Table {
         if !found || (header.len() == 1 && header.iter().all(|h| h.trim_ascii().is_empty())) {
             bail!("{name}: the file is empty; expected a header row naming the {kind} columns");
         }
+        // The reader drops a byte-order mark; a file saved twice with one has a second.
         let headers: Vec<String> = header
             .iter()
-            .map(|h| String::from_utf8_lossy(h.trim_ascii()).into_owned())
+            .enumerate()
+            .map(|(i, h)| {
+                let h = match h.strip_prefix(b"\xEF\xBB\xBF") {
+                    Some(rest) if i == 0 => rest,
+                    _ => h,
+                };
+                String::from_utf8_lossy(h.trim_ascii()).into_owned()
+            })
             .collect();
         let columns = specs
             .iter()
