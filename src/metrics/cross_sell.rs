@@ -4,6 +4,8 @@
 //! row; only the lines dated inside the window are measured. Each fold keeps the earliest date per
 //! (customer, item), so the result never depends on the order of rows.
 
+use std::num::NonZeroU32;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use chrono::NaiveDate;
@@ -124,11 +126,18 @@ impl CrossSell {
 
 /// Per (customer, item): the first date the customer bought the item, and the distinct values
 /// (`T`) of that date's purchase lines. A date nearly always has one value or none, so the first
-/// sits in the map's entry (24 bytes) and any others in a side map.
+/// sits in the map's entry and any others in a side map. Values hold ids one up ([`one_up`]), so
+/// that `Option<T>` takes no more room than `T`: an entry is 16 bytes for a campaign, 20 for a
+/// (scope, order).
 #[derive(Debug)]
 struct FirstDates<T> {
     first: HashMap<(u32, u32), (NaiveDate, Option<T>)>,
     more: HashMap<(u32, u32), Vec<T>>,
+}
+
+/// `id + 1`, never zero (an id of `u32::MAX`, which interning never hands out, stays as it is).
+fn one_up(id: u32) -> NonZeroU32 {
+    NonZeroU32::new(id.saturating_add(1)).unwrap_or(NonZeroU32::MIN)
 }
 
 impl<T> Default for FirstDates<T> {
@@ -186,7 +195,8 @@ impl<T: Copy + PartialEq> FirstDates<T> {
 #[derive(Debug, Default)]
 pub struct CampaignCrossSell {
     level: Level,
-    first_bought: FirstDates<u32>,
+    /// Values: campaign ids, one up.
+    first_bought: FirstDates<NonZeroU32>,
 }
 
 impl CampaignCrossSell {
@@ -203,7 +213,7 @@ impl CampaignCrossSell {
         }
         let item = self.level.item(line);
         self.first_bought
-            .add((line.customer, item), line.date, line.campaign);
+            .add((line.customer, item), line.date, line.campaign.map(one_up));
     }
 
     pub fn rows(&self, ctx: &Context) -> Result<Vec<Row>> {
@@ -211,7 +221,7 @@ impl CampaignCrossSell {
         for ((customer, _), date, campaigns) in self.first_bought.iter() {
             let returning = ctx.first_order(customer).is_some_and(|first| first < date);
             if returning && ctx.settings.window.contains(date) {
-                won.extend(campaigns.map(|campaign| (campaign, customer)));
+                won.extend(campaigns.map(|campaign| (campaign.get() - 1, customer)));
             }
         }
         let mut by_campaign: HashMap<u32, HashSet<u32>> = HashMap::default();
@@ -244,9 +254,9 @@ impl CampaignCrossSell {
 /// non-members, for comparison.
 #[derive(Debug, Default)]
 pub struct LoyaltyCrossSell {
-    /// Per (customer, item): the first date the customer bought it, and the (scope, order) of
-    /// the measured lines that bought it on that date.
-    first_bought: FirstDates<(u32, u32)>,
+    /// Per (customer, item): the first date the customer bought it, and the (scope, order one
+    /// up) of the measured lines that bought it on that date.
+    first_bought: FirstDates<(u32, NonZeroU32)>,
 }
 
 impl LoyaltyCrossSell {
@@ -255,7 +265,7 @@ impl LoyaltyCrossSell {
             return;
         }
         let item = Level::Category.item(line);
-        let pairs = slots.iter().map(|slot| (slot.scope, line.order));
+        let pairs = slots.iter().map(|slot| (slot.scope, one_up(line.order)));
         self.first_bought
             .add((line.customer, item), line.date, pairs);
     }
@@ -268,6 +278,7 @@ impl LoyaltyCrossSell {
         for ((customer, _), date, orders) in self.first_bought.iter() {
             if ctx.first_order(customer).is_some_and(|first| first < date) {
                 for (scope, order) in orders {
+                    let order = order.get() - 1;
                     let o = order as usize;
                     if scope != 0 {
                         cross.insert((scope, order));
@@ -339,6 +350,17 @@ mod tests {
         assert_eq!(
             collect(&f),
             [((1, 7), day(1), vec![13]), ((2, 7), day(5), vec![])]
+        );
+        // The map entries of the two folds: key, date and one value, ids one up.
+        type Entry<T> = ((u32, u32), (chrono::NaiveDate, Option<T>));
+        assert_eq!(std::mem::size_of::<Entry<std::num::NonZeroU32>>(), 16);
+        assert_eq!(
+            std::mem::size_of::<Entry<(u32, std::num::NonZeroU32)>>(),
+            20
+        );
+        assert_eq!(
+            (super::one_up(0).get(), super::one_up(u32::MAX).get()),
+            (1, u32::MAX)
         );
     }
 
