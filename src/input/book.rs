@@ -93,6 +93,8 @@ pub struct Book {
     last_order: Option<u32>,
     last_customer: String,
     pub customer: Vec<Customer>,
+    /// Customer facts of recorded lines, not yet applied to `customer`.
+    pending: Vec<Fact>,
     /// The names of the files read, in order.
     pub files: Vec<String>,
     /// The first and last date of any line.
@@ -211,40 +213,73 @@ impl Book {
         self.files.get(file as usize).map_or("", String::as_str)
     }
 
-    /// Records the entity facts of a parsed line.
+    /// Records the entity facts of a parsed line. The customer's facts are noted and applied by
+    /// [`Book::settle`], for a batch of lines at a time: a tight loop of independent updates lets
+    /// the processor overlap their cache misses (1.25M customers do not fit in cache).
     pub fn record(&mut self, line: &Line) {
         self.lines += 1;
         self.span = Some(match self.span {
             None => (line.date, line.date),
             Some((first, last)) => (first.min(line.date), last.max(line.date)),
         });
-        let c = line.customer as usize;
-        if c >= self.customer.len() {
-            self.customer.resize(c + 1, Customer::default());
+        if line.is_purchase()
+            && let Some(order) = self.orders.get_mut(line.order as usize)
+        {
+            order.mark_purchase();
         }
-        let customer = &mut self.customer[c];
-        customer.member |= line.loyalty == Some(true);
-        if let Some(segment) = line.segment {
-            let earlier = match customer.segment {
-                None => true,
-                Some((date, current)) => {
-                    line.date < date
-                        || (line.date == date
-                            && self.segments.name(segment) < self.segments.name(current))
-                }
-            };
-            if earlier {
-                customer.segment = Some((line.date, segment));
+        self.pending.push(Fact {
+            customer: line.customer,
+            date: line.date,
+            member: line.loyalty == Some(true),
+            segment: line.segment,
+            purchase: line.is_purchase(),
+        });
+    }
+
+    /// Applies the customer facts noted since the last call.
+    pub fn settle(&mut self) {
+        let Book {
+            pending,
+            customer: customers,
+            segments,
+            ..
+        } = self;
+        for fact in pending.drain(..) {
+            let c = fact.customer as usize;
+            if c >= customers.len() {
+                customers.resize(c + 1, Customer::default());
             }
-        }
-        if line.is_purchase() {
-            customer.first_order =
-                Some(customer.first_order.map_or(line.date, |d| d.min(line.date)));
-            if let Some(order) = self.orders.get_mut(line.order as usize) {
-                order.mark_purchase();
+            let customer = &mut customers[c];
+            customer.member |= fact.member;
+            if let Some(segment) = fact.segment {
+                let earlier = match customer.segment {
+                    None => true,
+                    Some((date, current)) => {
+                        fact.date < date
+                            || (fact.date == date
+                                && segments.name(segment) < segments.name(current))
+                    }
+                };
+                if earlier {
+                    customer.segment = Some((fact.date, segment));
+                }
+            }
+            if fact.purchase {
+                customer.first_order =
+                    Some(customer.first_order.map_or(fact.date, |d| d.min(fact.date)));
             }
         }
     }
+}
+
+/// What a line tells of its customer, until [`Book::settle`].
+#[derive(Clone, Copy, Debug)]
+struct Fact {
+    customer: u32,
+    date: NaiveDate,
+    member: bool,
+    segment: Option<u32>,
+    purchase: bool,
 }
 
 #[cfg(test)]

@@ -504,6 +504,7 @@ fn fold_batch(
             Err(e) => return Err(e),
         }
     }
+    book.settle();
     Ok(())
 }
 

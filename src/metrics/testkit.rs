@@ -60,6 +60,7 @@ pub fn try_run(
         book.record(&line);
         fold.add(&line, router.route(&line));
     }
+    book.settle();
     let dims: Vec<Dim> = settings.slicing.customer_dims().cloned().collect();
     let cohorts = Cohorts::new(&book, &dims);
     fold.rows(&book, Some(&list), &router, &cohorts)
