@@ -387,12 +387,15 @@ impl Fold {
 
     /// The rows of every metric, in the order they were asked for.
     pub fn rows(
-        &self,
+        &mut self,
         book: &Book,
         campaigns: Option<&Campaigns>,
         router: &Router,
         cohorts: &Cohorts,
     ) -> anyhow::Result<Vec<Row>> {
+        if let Some(f) = &mut self.cross_sell {
+            f.settle();
+        }
         let ctx = Context {
             book,
             campaigns,
