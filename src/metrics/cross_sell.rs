@@ -152,6 +152,9 @@ impl CrossSell {
 struct FirstDates<T> {
     first: HashMap<(u32, u32), (NaiveDate, Option<T>)>,
     more: HashMap<(u32, u32), Vec<T>>,
+    /// Purchases not yet applied: [`PENDING`] at a time, in a tight loop whose cache misses
+    /// overlap.
+    pending: Vec<((u32, u32), NaiveDate, Option<T>)>,
 }
 
 /// `id + 1`, never zero (an id of `u32::MAX`, which interning never hands out, stays as it is).
@@ -164,6 +167,7 @@ impl<T> Default for FirstDates<T> {
         FirstDates {
             first: HashMap::default(),
             more: HashMap::default(),
+            pending: Vec::new(),
         }
     }
 }
@@ -171,6 +175,27 @@ impl<T> Default for FirstDates<T> {
 impl<T: Copy + PartialEq> FirstDates<T> {
     /// Notes a purchase of `key` = (customer, item) on `date`, by a line with `values`.
     fn add(&mut self, key: (u32, u32), date: NaiveDate, values: impl IntoIterator<Item = T>) {
+        let before = self.pending.len();
+        self.pending
+            .extend(values.into_iter().map(|value| (key, date, Some(value))));
+        if self.pending.len() == before {
+            self.pending.push((key, date, None));
+        }
+        if self.pending.len() >= PENDING {
+            self.settle();
+        }
+    }
+
+    /// Applies the pending purchases.
+    fn settle(&mut self) {
+        let mut pending = std::mem::take(&mut self.pending);
+        for (key, date, value) in pending.drain(..) {
+            self.apply(key, date, value);
+        }
+        self.pending = pending;
+    }
+
+    fn apply(&mut self, key: (u32, u32), date: NaiveDate, value: Option<T>) {
         let entry = self.first.entry(key).or_insert((date, None));
         if date < entry.0 {
             *entry = (date, None);
@@ -181,7 +206,7 @@ impl<T: Copy + PartialEq> FirstDates<T> {
         if date != entry.0 {
             return;
         }
-        for value in values {
+        if let Some(value) = value {
             match entry.1 {
                 None => entry.1 = Some(value),
                 Some(first) if first == value => {}
@@ -195,8 +220,9 @@ impl<T: Copy + PartialEq> FirstDates<T> {
         }
     }
 
-    /// Each (customer, item) with its first date and that date's values.
+    /// Each (customer, item) with its first date and that date's values, once settled.
     fn iter(&self) -> impl Iterator<Item = ((u32, u32), NaiveDate, impl Iterator<Item = T>)> {
+        debug_assert!(self.pending.is_empty());
         self.first.iter().map(|(key, &(date, first))| {
             let more = self.more.get(key).into_iter().flatten().copied();
             (*key, date, first.into_iter().chain(more))
@@ -233,6 +259,11 @@ impl CampaignCrossSell {
         let item = self.level.item(line);
         self.first_bought
             .add((line.customer, item), line.date, line.campaign.map(one_up));
+    }
+
+    /// Applies the last purchases, before [`CampaignCrossSell::rows`].
+    pub fn settle(&mut self) {
+        self.first_bought.settle();
     }
 
     pub fn rows(&self, ctx: &Context) -> Result<Vec<Row>> {
@@ -287,6 +318,11 @@ impl LoyaltyCrossSell {
         let pairs = slots.iter().map(|slot| (slot.scope, one_up(line.order)));
         self.first_bought
             .add((line.customer, item), line.date, pairs);
+    }
+
+    /// Applies the last purchases, before [`LoyaltyCrossSell::rows`].
+    pub fn settle(&mut self) {
+        self.first_bought.settle();
     }
 
     pub fn rows(&self, ctx: &Context, activity: &Activity) -> Vec<Row> {
@@ -348,7 +384,8 @@ mod tests {
     #[test]
     fn first_dates_keep_the_values_of_the_earliest_date_only() {
         let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2025, 1, d).unwrap();
-        let collect = |f: &super::FirstDates<u32>| {
+        let collect = |f: &mut super::FirstDates<u32>| {
+            f.settle();
             let mut all: Vec<_> = f
                 .iter()
                 .map(|(key, date, values)| (key, date, values.collect::<Vec<_>>()))
@@ -362,12 +399,12 @@ mod tests {
         f.add((1, 7), day(3), [12]); // a later date: ignored
         f.add((2, 7), day(5), []); // bought with no value
         assert_eq!(
-            collect(&f),
+            collect(&mut f),
             [((1, 7), day(2), vec![10, 11]), ((2, 7), day(5), vec![])]
         );
         f.add((1, 7), day(1), [13]); // an earlier date replaces the date and its values
         assert_eq!(
-            collect(&f),
+            collect(&mut f),
             [((1, 7), day(1), vec![13]), ((2, 7), day(5), vec![])]
         );
         // The map entries of the two folds: key, date and one value, ids one up.

@@ -396,6 +396,12 @@ impl Fold {
         if let Some(f) = &mut self.cross_sell {
             f.settle();
         }
+        if let Some(f) = &mut self.campaign_cross_sell {
+            f.settle();
+        }
+        if let Some(f) = &mut self.loyalty {
+            f.settle();
+        }
         let ctx = Context {
             book,
             campaigns,
