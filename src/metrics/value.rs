@@ -1,5 +1,7 @@
 //! Value metrics: average order value and customer lifetime value.
 
+use std::sync::OnceLock;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::row::{ALL, Row, Unit};
@@ -26,6 +28,8 @@ pub struct Activity {
     revenue: HashMap<(u32, u32), Money>,
     /// (scope, order) for each order with a purchase line in the scope, for the other scopes.
     orders: HashSet<(u32, u32)>,
+    /// [`Activity::totals`], worked out once for aov and clv.
+    totals: OnceLock<Tally<Totals>>,
 }
 
 /// Sets `v[i]`, growing `v` with defaults as needed.
@@ -74,16 +78,25 @@ impl Activity {
         first.chain(self.revenue.iter().map(|(k, m)| (*k, *m)))
     }
 
-    /// Net revenue, orders and buying customers per (scope, cohort).
-    fn totals(&self, ctx: &Context) -> Tally<Totals> {
+    /// Net revenue, orders and buying customers per (scope, cohort), worked out on first use.
+    fn totals(&self, ctx: &Context) -> &Tally<Totals> {
+        self.totals.get_or_init(|| self.count_totals(ctx))
+    }
+
+    fn count_totals(&self, ctx: &Context) -> Tally<Totals> {
         let mut tally: Tally<Totals> = Tally::new();
         for ((scope, customer), money) in self.revenues() {
             tally.add(ctx, scope, customer, |t| t.revenue += money);
         }
+        // Buyers seen: scope 0's by customer, the others in a set.
+        let mut first_buyers = vec![false; ctx.book.customers.len()];
         let mut buyers: HashSet<(u32, u32)> = HashSet::default();
         for (scope, order) in self.orders() {
             let customer = ctx.customer_of(order);
-            let new_buyer = u64::from(buyers.insert((scope, customer)));
+            let new_buyer = u64::from(match first_buyers.get_mut(customer as usize) {
+                Some(seen) if scope == 0 => !std::mem::replace(seen, true),
+                _ => buyers.insert((scope, customer)),
+            });
             tally.add(ctx, scope, customer, |t| {
                 t.orders += 1;
                 t.customers += new_buyer;
@@ -94,7 +107,7 @@ impl Activity {
 
     /// `aov` = net revenue / orders (orders with a purchase line), in the scope.
     pub fn aov(&self, ctx: &Context) -> Vec<Row> {
-        ctx.rows(&self.totals(ctx), false, |label, cell| {
+        ctx.rows(self.totals(ctx), false, |label, cell| {
             let t = cell.map(|(_, t)| *t).unwrap_or_default();
             vec![Row::money_per("aov", ALL, t.revenue, t.orders).labelled(label)]
         })
@@ -105,7 +118,7 @@ impl Activity {
     /// customers / (days / 365.25) and days = last − first date of the window (of the period
     /// within the window, under `--period`) + 1; each factor gets a row of its own.
     pub fn clv(&self, ctx: &Context) -> Vec<Row> {
-        ctx.rows(&self.totals(ctx), false, |label, cell| {
+        ctx.rows(self.totals(ctx), false, |label, cell| {
             let (scope, t) = cell.map(|(s, t)| (s, *t)).unwrap_or_default();
             let ClvModel::Formula { margin, lifespan } = ctx.settings.clv else {
                 return vec![Row::money_per("clv", ALL, t.revenue, t.customers).labelled(label)];
