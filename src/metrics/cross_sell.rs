@@ -269,8 +269,12 @@ impl CampaignCrossSell {
     pub fn rows(&self, ctx: &Context) -> Result<Vec<Row>> {
         let mut won: HashSet<(u32, u32)> = HashSet::default();
         for ((customer, _), date, campaigns) in self.first_bought.iter() {
-            let returning = ctx.first_order(customer).is_some_and(|first| first < date);
-            if returning && ctx.settings.window.contains(date) {
+            let mut campaigns = campaigns.peekable();
+            // Most first purchases are not attributed: those need no look at the customer.
+            if campaigns.peek().is_none() || !ctx.settings.window.contains(date) {
+                continue;
+            }
+            if ctx.first_order(customer).is_some_and(|first| first < date) {
                 won.extend(campaigns.map(|campaign| (campaign.get() - 1, customer)));
             }
         }

@@ -1,7 +1,7 @@
 //! Loyalty over time: period-to-period retention and repeat-purchase rate, both from the orders
 //! with a purchase line in each scope.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 
 use super::row::{ALL, Row};
@@ -15,17 +15,22 @@ use super::{Context, Tally};
 /// of each period.
 pub fn retention(ctx: &Context, activity: &Activity) -> Vec<Row> {
     let unit = ctx.settings.slicing.period.unwrap_or(PeriodKind::Month);
-    let active: HashSet<(u32, u32, i32)> = activity
+    // (scope, customer, period) with an order, sorted: a customer's next active period is the
+    // next entry.
+    let mut active: Vec<(u32, u32, i32)> = activity
         .orders()
         .filter_map(|(scope, order)| {
             let date = ctx.book.orders.get(order as usize)?.date;
             Some((scope, ctx.customer_of(order), unit.key(date)))
         })
         .collect();
+    active.sort_unstable();
+    active.dedup();
     // (scope, cohort) → period P → (stayed from P−1, active in P−1)
     let mut tally: Tally<BTreeMap<i32, (u64, u64)>> = Tally::new();
-    for &(scope, customer, period) in &active {
-        let stayed = u64::from(active.contains(&(scope, customer, period + 1)));
+    for (i, &(scope, customer, period)) in active.iter().enumerate() {
+        let next = active.get(i + 1);
+        let stayed = u64::from(next == Some(&(scope, customer, period + 1)));
         tally.add(ctx, scope, customer, |by_period| {
             let cell = by_period.entry(period + 1).or_default();
             cell.0 += stayed;
@@ -72,14 +77,22 @@ pub fn retention(ctx: &Context, activity: &Activity) -> Vec<Row> {
 
 /// `repeat-rate` = customers with >= 2 orders in the scope / customers with >= 1.
 pub fn repeat_rate(ctx: &Context, activity: &Activity) -> Vec<Row> {
+    // Orders per (scope, customer): scope 0's by customer, the others in a map.
+    let mut first_orders_of = vec![0u32; ctx.book.customers.len()];
     let mut orders_of: HashMap<(u32, u32), u32> = HashMap::default();
     for (scope, order) in activity.orders() {
-        *orders_of
-            .entry((scope, ctx.customer_of(order)))
-            .or_default() += 1;
+        let customer = ctx.customer_of(order);
+        match first_orders_of.get_mut(customer as usize) {
+            Some(count) if scope == 0 => *count += 1,
+            _ => *orders_of.entry((scope, customer)).or_default() += 1,
+        }
     }
+    let first = (0u32..)
+        .zip(first_orders_of)
+        .filter(|&(_, orders)| orders > 0)
+        .map(|(customer, orders)| ((0, customer), orders));
     let mut tally: Tally<(u64, u64)> = Tally::new();
-    for (&(scope, customer), &orders) in &orders_of {
+    for ((scope, customer), orders) in first.chain(orders_of) {
         tally.add(ctx, scope, customer, |(n, d)| {
             *n += u64::from(orders >= 2);
             *d += 1;
