@@ -175,8 +175,8 @@ pub struct InputArgs {
     #[arg(long)]
     pub dedupe: bool,
     /// Threads: 1 reads and computes in turn; with 2 (the default on a machine with two or more
-    /// cores) one thread parses rows while another checks and computes them, and several
-    /// metrics (report) get a third thread of their own. More than 2 adds nothing
+    /// cores) one thread parses rows while another checks and computes them; several metrics
+    /// (report) get a third thread of their own, and their results are worked out two at a time
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
     /// Text encoding of the input files

@@ -150,7 +150,13 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
             .and_then(|file| apply_customers(&mut book, file)),
     );
     let cohorts = Cohorts::new(&book, &customer_dims);
-    let rows = fold.rows(&book, campaigns.as_ref(), &router, &cohorts)?;
+    let rows = fold.rows(
+        &book,
+        campaigns.as_ref(),
+        &router,
+        &cohorts,
+        config.read.threads,
+    )?;
     let mut summary = summary(&book, config, &report);
     summary.notes = notes;
     Ok((rows, summary))

@@ -16,6 +16,7 @@ mod value;
 pub mod window;
 
 use std::collections::hash_map::Entry;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::NaiveDate;
 
@@ -385,13 +386,15 @@ impl Fold {
         }
     }
 
-    /// The rows of every metric, in the order they were asked for.
+    /// The rows of every metric, in the order they were asked for, worked out on up to
+    /// `threads` threads.
     pub fn rows(
         &mut self,
         book: &Book,
         campaigns: Option<&Campaigns>,
         router: &Router,
         cohorts: &Cohorts,
+        threads: usize,
     ) -> anyhow::Result<Vec<Row>> {
         if let Some(f) = &mut self.cross_sell {
             f.settle();
@@ -410,37 +413,93 @@ impl Fold {
             cohorts,
         };
         let activity = self.activity.as_ref();
+        let one = |metric: &Metric| -> anyhow::Result<Vec<Row>> {
+            Ok(match metric {
+                Metric::CrossSell => self.cross_sell.as_ref().map(|f| f.rows(&ctx)),
+                Metric::CampaignCrossSell => self
+                    .campaign_cross_sell
+                    .as_ref()
+                    .map(|f| f.rows(&ctx))
+                    .transpose()?,
+                Metric::LoyaltyCrossSell => self
+                    .loyalty
+                    .as_ref()
+                    .zip(activity)
+                    .map(|(f, a)| f.rows(&ctx, a)),
+                Metric::Ctr => Some(campaign::ctr(&ctx)?),
+                Metric::Conversion => self
+                    .campaign
+                    .as_ref()
+                    .map(|f| f.conversion(&ctx))
+                    .transpose()?,
+                Metric::Roi => self.campaign.as_ref().map(|f| f.roi(&ctx)).transpose()?,
+                Metric::Cac => self.campaign.as_ref().map(|f| f.cac(&ctx)).transpose()?,
+                Metric::Aov => activity.map(|a| a.aov(&ctx)),
+                Metric::Clv => activity.map(|a| a.clv(&ctx)),
+                Metric::Retention => activity.map(|a| retention::retention(&ctx, a)),
+                Metric::RepeatRate => activity.map(|a| retention::repeat_rate(&ctx, a)),
+            }
+            .unwrap_or_default())
+        };
         let mut rows = Vec::new();
-        for metric in &self.metrics {
-            rows.extend(
-                match metric {
-                    Metric::CrossSell => self.cross_sell.as_ref().map(|f| f.rows(&ctx)),
-                    Metric::CampaignCrossSell => self
-                        .campaign_cross_sell
-                        .as_ref()
-                        .map(|f| f.rows(&ctx))
-                        .transpose()?,
-                    Metric::LoyaltyCrossSell => self
-                        .loyalty
-                        .as_ref()
-                        .zip(activity)
-                        .map(|(f, a)| f.rows(&ctx, a)),
-                    Metric::Ctr => Some(campaign::ctr(&ctx)?),
-                    Metric::Conversion => self
-                        .campaign
-                        .as_ref()
-                        .map(|f| f.conversion(&ctx))
-                        .transpose()?,
-                    Metric::Roi => self.campaign.as_ref().map(|f| f.roi(&ctx)).transpose()?,
-                    Metric::Cac => self.campaign.as_ref().map(|f| f.cac(&ctx)).transpose()?,
-                    Metric::Aov => activity.map(|a| a.aov(&ctx)),
-                    Metric::Clv => activity.map(|a| a.clv(&ctx)),
-                    Metric::Retention => activity.map(|a| retention::retention(&ctx, a)),
-                    Metric::RepeatRate => activity.map(|a| retention::repeat_rate(&ctx, a)),
-                }
-                .unwrap_or_default(),
-            );
+        for metric_rows in map_on_threads(&self.metrics, threads, one) {
+            rows.extend(metric_rows?);
         }
         Ok(rows)
+    }
+}
+
+/// `f` of each item, in order, worked out on up to `threads` threads (each takes the next item
+/// not yet taken): the metrics' rows are independent of one another.
+fn map_on_threads<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    if threads <= 1 || items.len() <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.min(items.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else {
+                            return out;
+                        };
+                        out.push((i, f(item)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    done.sort_unstable_by_key(|&(i, _)| i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::map_on_threads;
+
+    #[test]
+    fn map_on_threads_keeps_the_order() {
+        let items: Vec<u64> = (0..50).collect();
+        // Uneven work, so that the threads finish out of order.
+        let slow_square = |&n: &u64| {
+            std::thread::sleep(std::time::Duration::from_micros((50 - n) * 20));
+            n * n
+        };
+        let want: Vec<u64> = (0..50).map(|n| n * n).collect();
+        assert_eq!(map_on_threads(&items, 1, slow_square), want);
+        assert_eq!(map_on_threads(&items, 3, slow_square), want);
+        assert_eq!(map_on_threads(&items[..1], 3, slow_square), [0]);
+        assert!(map_on_threads(&items[..0], 3, slow_square).is_empty());
     }
 }

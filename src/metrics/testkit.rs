@@ -63,7 +63,7 @@ pub fn try_run(
     book.settle();
     let dims: Vec<Dim> = settings.slicing.customer_dims().cloned().collect();
     let cohorts = Cohorts::new(&book, &dims);
-    fold.rows(&book, Some(&list), &router, &cohorts)
+    fold.rows(&book, Some(&list), &router, &cohorts, 1)
 }
 
 /// A campaign with the given cost and counts; `None` is an empty cell.
