@@ -216,7 +216,7 @@ impl Book {
     /// Records the entity facts of a parsed line. The customer's facts are noted and applied by
     /// [`Book::settle`], for a batch of lines at a time: a tight loop of independent updates lets
     /// the processor overlap their cache misses (1.25M customers do not fit in cache).
-    pub fn record(&mut self, line: &Line) {
+    pub(crate) fn record(&mut self, line: &Line) {
         self.lines += 1;
         self.span = Some(match self.span {
             None => (line.date, line.date),
@@ -237,7 +237,7 @@ impl Book {
     }
 
     /// Applies the customer facts noted since the last call.
-    pub fn settle(&mut self) {
+    pub(crate) fn settle(&mut self) {
         let Book {
             pending,
             customer: customers,

@@ -1,8 +1,8 @@
 //! Splitting CSV text into records in one pass over its bytes. xsell reads CSV itself so that it
 //! knows the line each record starts on (blank lines, CRLF, a lone CR and newlines inside quotes
 //! all counted), notices a quote still open at the end of the input and text after a closing
-//! quote, and splits the common line (no quote, no carriage return inside) with vectorised
-//! searches instead of a byte-by-byte state machine.
+//! quote, and splits the common line (no quote) with vectorised searches instead of a
+//! byte-by-byte state machine.
 //!
 //! The dialect is RFC 4180's, as the csv crate reads it: a field that starts with `"` is quoted
 //! and `""` inside it is one quote; a quote elsewhere is an ordinary character; `\n`, `\r\n` and
@@ -155,24 +155,33 @@ impl Records {
             }
         }
         loop {
-            // A whole line in the buffer, or the input's last one.
-            let newline = loop {
-                if let Some(i) = memchr(b'\n', &self.buf[self.start..self.end]) {
-                    break Some(self.start + i);
+            // A whole line in the buffer up to its first line end (`\n` or `\r`), or the input's
+            // last line. A search resumes where the last one stopped, so that a long line or a
+            // file of `\r` line ends is read once, not over and over.
+            let mut searched = 0;
+            let end = loop {
+                let unread = &self.buf[self.start + searched..self.end];
+                if let Some(i) = memchr2(b'\n', b'\r', unread) {
+                    break Some(self.start + searched + i);
                 }
+                searched = self.end - self.start;
                 if !self.fill()? {
                     break None;
                 }
             };
-            let stop = newline.unwrap_or(self.end);
-            let next = newline.map_or(self.end, |i| i + 1);
-            let line = &self.buf[self.start..stop];
-            let body = line.strip_suffix(b"\r").unwrap_or(line);
-            if memchr2(b'"', b'\r', body).is_some() {
+            let line = &self.buf[self.start..end.unwrap_or(self.end)];
+            if memchr(b'"', line).is_some() {
                 return self.read_quoted(rec);
             }
-            if body.is_empty() {
-                if newline.is_none() && line.is_empty() {
+            let next = match end {
+                None => self.end,
+                Some(i) if self.buf[i] == b'\n' => i + 1,
+                Some(i) if i + 1 < self.end => i + 1 + usize::from(self.buf[i + 1] == b'\n'),
+                // A `\r` last in the buffer: whether a `\n` follows is not known yet.
+                Some(_) => return self.read_quoted(rec),
+            };
+            if line.is_empty() {
+                if end.is_none() {
                     return Ok(false);
                 }
                 // A blank line.
@@ -181,13 +190,13 @@ impl Records {
                 continue;
             }
             rec.line = self.line;
-            rec.bytes.extend_from_slice(body);
+            rec.bytes.extend_from_slice(line);
             let mut from = 0;
-            for i in memchr_iter(self.delimiter, body) {
+            for i in memchr_iter(self.delimiter, line) {
                 rec.bounds.push((from, i));
                 from = i + 1;
             }
-            rec.bounds.push((from, body.len()));
+            rec.bounds.push((from, line.len()));
             self.start = next;
             self.line += 1;
             return Ok(true);
@@ -209,7 +218,7 @@ impl Records {
         Ok(lf)
     }
 
-    /// Reads a record byte by byte: one with quotes or carriage returns.
+    /// Reads a record byte by byte: one with quotes, or one whose `\r` ends the bytes read so far.
     fn read_quoted(&mut self, rec: &mut Record) -> Result<bool, Fault> {
         #[derive(PartialEq)]
         enum State {
@@ -368,6 +377,19 @@ mod tests {
                 rec(7, &["7", "v"]),
                 rec(10, &["10", "p\r\nq"]),
                 rec(13, &["13", "u"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        // Old Mac files: every line ends with \r alone; a blank line among them.
+        assert_eq!(
+            both(b"a,b\rc,d\r\re,f\r").unwrap(),
+            vec![
+                rec(1, &["a", "b"]),
+                rec(2, &["c", "d"]),
+                rec(4, &["e", "f"])
             ]
         );
     }
