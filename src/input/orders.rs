@@ -234,9 +234,7 @@ impl OrderFiles {
         }
         Ok(report)
     }
-}
 
-impl OrderFiles {
     /// As [`OrderFiles::read`], with the reading (parsing, checking, interning) on threads of
     /// its own and `each` on the caller's, taking the lines in batches, in order: for a fold that
     /// costs as much as the reading. One thread reads and folds in turn when `opts.threads` is 1.

@@ -3,6 +3,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use super::at;
 use crate::money::Money;
 
 /// The cells of `xsell cohort`, for `xsell metrics`: name, title, formula.
@@ -54,11 +55,7 @@ impl Activity {
         if let Some(revenue) = &mut self.revenue {
             *revenue.entry((customer, period)).or_default() += amount;
         }
-        let c = customer as usize;
-        if c >= self.active.len() {
-            self.active.resize(c + 1, false);
-        }
-        self.active[c] = true;
+        *at(&mut self.active, customer) = true;
     }
 
     /// Whether the customer has a line measured.

@@ -16,7 +16,7 @@ use super::campaign::{add_count, per_campaign};
 use super::row::{ALL, Row, Unit};
 use super::slice::{Dim, EVERYONE, Slot};
 use super::value::Activity;
-use super::{Context, Level, Tally};
+use super::{Context, Level, Tally, at};
 use crate::input::Line;
 
 /// Lines held back before they are added together ([`CrossSell::settle`]).
@@ -106,11 +106,7 @@ impl CrossSell {
     /// Adds the pending lines of scope 0.
     pub fn settle(&mut self) {
         for (customer, item) in self.pending.drain(..) {
-            let c = customer as usize;
-            if c >= self.first_scope.len() {
-                self.first_scope.resize(c + 1, Basket::Empty);
-            }
-            self.first_scope[c].add(item);
+            at(&mut self.first_scope, customer).add(item);
         }
     }
 
@@ -338,14 +334,10 @@ impl LoyaltyCrossSell {
             if ctx.first_order(customer).is_some_and(|first| first < date) {
                 for (scope, order) in orders {
                     let order = order.get() - 1;
-                    let o = order as usize;
-                    if scope != 0 {
-                        cross.insert((scope, order));
-                    } else if let Some(flag) = cross_first.get_mut(o) {
-                        *flag = true;
+                    if scope == 0 {
+                        *at(&mut cross_first, order) = true;
                     } else {
-                        cross_first.resize(o + 1, false);
-                        cross_first[o] = true;
+                        cross.insert((scope, order));
                     }
                 }
             }

@@ -325,6 +325,16 @@ fn min_date<K>(entry: Entry<'_, K, NaiveDate>, date: NaiveDate) {
     entry.and_modify(|d| *d = (*d).min(date)).or_insert(date);
 }
 
+/// `v[i]`, growing `v` with defaults as needed: the metrics keep unsliced state in vectors
+/// indexed by dense ids.
+fn at<T: Default + Clone>(v: &mut Vec<T>, i: u32) -> &mut T {
+    let i = i as usize;
+    if i >= v.len() {
+        v.resize(i + 1, T::default());
+    }
+    &mut v[i]
+}
+
 /// The one-pass fold of every requested metric.
 pub struct Fold {
     metrics: Vec<Metric>,

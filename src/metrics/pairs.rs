@@ -8,6 +8,8 @@ use std::hash::Hash;
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::at;
+
 /// The measures of `xsell pairs`, for `xsell metrics`: name, title, formula.
 pub const MEASURES: [(&str, &str, &str); 6] = [
     (
@@ -96,11 +98,7 @@ impl Counts {
     fn add(&mut self, items: &[u32], max: usize) {
         self.baskets += 1;
         for &item in items {
-            let i = item as usize;
-            if i >= self.items.len() {
-                self.items.resize(i + 1, 0);
-            }
-            self.items[i] += 1;
+            *at(&mut self.items, item) += 1;
         }
         if items.len() > max {
             self.oversized += 1;

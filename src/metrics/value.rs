@@ -6,7 +6,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::row::{ALL, Row, Unit};
 use super::slice::Slot;
-use super::{ClvModel, Context, Tally};
+use super::{ClvModel, Context, Tally, at};
 use crate::input::Line;
 use crate::money::Money;
 
@@ -30,15 +30,6 @@ pub struct Activity {
     orders: HashSet<(u32, u32)>,
     /// [`Activity::totals`], worked out once for aov and clv.
     totals: OnceLock<Tally<Totals>>,
-}
-
-/// Sets `v[i]`, growing `v` with defaults as needed.
-fn at<T: Default + Clone>(v: &mut Vec<T>, i: u32) -> &mut T {
-    let i = i as usize;
-    if i >= v.len() {
-        v.resize(i + 1, T::default());
-    }
-    &mut v[i]
 }
 
 impl Activity {
