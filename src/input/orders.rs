@@ -469,7 +469,7 @@ fn fold_batch(
     // on one another, so the processor overlaps their cache misses (on a large export nearly
     // every order starts with a customer far away in memory).
     let mut previous = "";
-    let customers: Vec<Option<u32>> = rows
+    let wanted: Vec<Option<&str>> = rows
         .iter()
         .map(|parsed| {
             let row = parsed.row.as_ref().ok()?;
@@ -478,9 +478,10 @@ fn fold_batch(
                 return None; // the same order as the row before: its customer is known
             }
             previous = order;
-            book.customers.get(cell(row.customer))
+            Some(cell(row.customer))
         })
         .collect();
+    let customers = book.customers.get_each(&wanted);
     for (parsed, customer) in rows.drain(..).zip(customers) {
         let (file, line) = (parsed.file, parsed.line);
         let row = parsed.row.and_then(|row| {
@@ -550,12 +551,8 @@ fn non_empty(cell: Option<&str>) -> Option<&str> {
 }
 
 fn parse_row(t: &Table, columns: OrderColumns) -> Result<Row<&str>, FieldError> {
-    t.required(DATE)?;
-    let date = t.date(DATE)?.ok_or_else(|| t.invalid(DATE, "", "a date"))?;
-    t.required(AMOUNT)?;
-    let amount = t
-        .money(AMOUNT)?
-        .ok_or_else(|| t.invalid(AMOUNT, "", "an amount"))?;
+    let date = t.date_in(DATE, t.required(DATE)?)?;
+    let amount = t.money_in(AMOUNT, t.required(AMOUNT)?)?;
     let quantity = match t.cell(QUANTITY)? {
         None | Some("") => 1,
         Some(text) => match text.parse::<i64>() {

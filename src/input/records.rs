@@ -31,6 +31,10 @@ impl From<io::Error> for Fault {
 #[derive(Debug, Default)]
 pub(super) struct Record {
     bytes: Vec<u8>,
+    /// `bytes` moved here once checked to be UTF-8 as a whole (one check a record, not one a
+    /// field), with `utf8` set.
+    text: String,
+    utf8: bool,
     /// Each field's start and end in `bytes`.
     bounds: Vec<(usize, usize)>,
     line: u64,
@@ -43,13 +47,28 @@ impl Record {
         self.bounds.len()
     }
 
+    fn raw(&self) -> &[u8] {
+        if self.utf8 {
+            self.text.as_bytes()
+        } else {
+            &self.bytes
+        }
+    }
+
     pub fn get(&self, i: usize) -> Option<&[u8]> {
         let &(start, end) = self.bounds.get(i)?;
-        self.bytes.get(start..end)
+        self.raw().get(start..end)
+    }
+
+    /// Field `i` as text, when the whole record is UTF-8.
+    pub fn text(&self, i: usize) -> Option<&str> {
+        let &(start, end) = self.bounds.get(i)?;
+        self.text.get(start..end).filter(|_| self.utf8)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
-        self.bounds.iter().map(|&(s, e)| &self.bytes[s..e])
+        let raw = self.raw();
+        self.bounds.iter().map(move |&(s, e)| &raw[s..e])
     }
 
     /// The line (1-based) the record starts on.
@@ -62,9 +81,24 @@ impl Record {
     }
 
     fn clear(&mut self) {
+        if self.utf8 {
+            self.bytes = std::mem::take(&mut self.text).into_bytes();
+            self.utf8 = false;
+        }
         self.bytes.clear();
         self.bounds.clear();
         self.stray = false;
+    }
+
+    /// Moves the bytes to `text` if they are UTF-8.
+    fn check_utf8(&mut self) {
+        match String::from_utf8(std::mem::take(&mut self.bytes)) {
+            Ok(text) => {
+                self.text = text;
+                self.utf8 = true;
+            }
+            Err(e) => self.bytes = e.into_bytes(),
+        }
     }
 
     fn end_field(&mut self, start: &mut usize) {
@@ -147,6 +181,14 @@ impl Records {
     /// Reads the next record into `rec`; `false` at the end of the input.
     pub fn read(&mut self, rec: &mut Record) -> Result<bool, Fault> {
         rec.clear();
+        let found = self.split(rec)?;
+        if found {
+            rec.check_utf8();
+        }
+        Ok(found)
+    }
+
+    fn split(&mut self, rec: &mut Record) -> Result<bool, Fault> {
         if !self.began {
             self.began = true;
             while self.end - self.start < 3 && self.fill()? {}
@@ -347,6 +389,27 @@ mod tests {
 
     fn rec(line: u64, fields: &[&str]) -> (u64, Vec<String>, bool) {
         (line, fields.iter().map(|f| f.to_string()).collect(), false)
+    }
+
+    #[test]
+    fn a_utf8_record_gives_its_fields_as_text() {
+        // "é" in UTF-8, then a line whose first byte is not UTF-8.
+        let input = b"\xC3\xA9,ab\n\xFF,c\n".to_vec();
+        let mut reader = Records::new(Box::new(io::Cursor::new(input)), b',');
+        let mut rec = Record::default();
+        assert!(reader.read(&mut rec).unwrap());
+        assert_eq!(
+            (rec.text(0), rec.text(1), rec.text(2)),
+            (Some("é"), Some("ab"), None)
+        );
+        assert_eq!(rec.get(0), Some("é".as_bytes()));
+        assert!(reader.read(&mut rec).unwrap());
+        assert_eq!((rec.text(0), rec.text(1)), (None, None));
+        assert_eq!(
+            (rec.get(0), rec.get(1)),
+            (Some(&b"\xFF"[..]), Some(&b"c"[..]))
+        );
+        assert!(!reader.read(&mut rec).unwrap());
     }
 
     #[test]

@@ -251,6 +251,9 @@ impl Table {
             return Ok(None);
         };
         // Only the cells read are trimmed, not every field of every row.
+        if let Some(text) = self.record.text(index) {
+            return Ok(Some(text.trim_ascii()));
+        }
         let bytes = self.record.get(index).unwrap_or_default().trim_ascii();
         std::str::from_utf8(bytes)
             .map(Some)
@@ -261,33 +264,39 @@ impl Table {
     pub fn date(&self, spec: usize) -> Result<Option<NaiveDate>, FieldError> {
         match self.cell(spec)? {
             None | Some("") => Ok(None),
-            Some(text) => match self.dates.parse(text) {
-                Some(date) => Ok(Some(date)),
-                None => Err(self.invalid(spec, text, &self.dates.expected(text))),
-            },
+            Some(text) => self.date_in(spec, text).map(Some),
         }
+    }
+
+    /// `text`, the cell of column `specs[spec]`, as a date.
+    pub fn date_in(&self, spec: usize, text: &str) -> Result<NaiveDate, FieldError> {
+        self.dates
+            .parse(text)
+            .ok_or_else(|| self.invalid(spec, text, &self.dates.expected(text)))
     }
 
     /// The amount in column `specs[spec]`; `None` when the column is absent or the cell empty.
     pub fn money(&self, spec: usize) -> Result<Option<Money>, FieldError> {
         match self.cell(spec)? {
             None | Some("") => Ok(None),
-            Some(text) => match self.money.parse(text) {
-                Ok(amount) => Ok(Some(amount)),
-                Err(e) => {
-                    let form = if self.money.decimal_comma && e == MoneyError::Syntax {
-                        "an amount with a decimal comma, such as 12,50 or -3,00 (--decimal-comma)"
-                    } else {
-                        e.expected()
-                    };
-                    let expected = match self.money.hint(text) {
-                        Some(hint) if e == MoneyError::Syntax => format!("{form}; {hint}"),
-                        _ => form.to_string(),
-                    };
-                    Err(self.invalid(spec, text, &expected))
-                }
-            },
+            Some(text) => self.money_in(spec, text).map(Some),
         }
+    }
+
+    /// `text`, the cell of column `specs[spec]`, as an amount.
+    pub fn money_in(&self, spec: usize, text: &str) -> Result<Money, FieldError> {
+        self.money.parse(text).map_err(|e| {
+            let form = if self.money.decimal_comma && e == MoneyError::Syntax {
+                "an amount with a decimal comma, such as 12,50 or -3,00 (--decimal-comma)"
+            } else {
+                e.expected()
+            };
+            let expected = match self.money.hint(text) {
+                Some(hint) if e == MoneyError::Syntax => format!("{form}; {hint}"),
+                _ => form.to_string(),
+            };
+            self.invalid(spec, text, &expected)
+        })
     }
 
     /// The text of a required column, which must not be empty.
