@@ -707,6 +707,27 @@ fn repeats_ignore_padding_and_column_order() {
 }
 
 #[test]
+fn repeats_in_a_file_of_every_column_in_order() {
+    // Such a file's lines are compared as written unless padded or quoted. Line 2 is repeated
+    // as written (3), padded (4) and quoted (5); lines 6 and 7 differ in product and loyalty.
+    // The other file holds line 2 with its columns reversed: a fourth repeat.
+    let path = "tests/hostile/repeat_canonical.csv";
+    let out = xsell(&["compute", "--metric", "aov", path]);
+    let (_, err) = success(&out);
+    assert!(
+        err.contains("3 order lines identical to an earlier line"),
+        "{err}"
+    );
+    let reordered = "tests/hostile/repeat_canonical_reordered.csv";
+    let out = xsell(&["compute", "--metric", "aov", path, reordered]);
+    let (_, err) = success(&out);
+    assert!(
+        err.contains("4 order lines identical to an earlier line"),
+        "{err}"
+    );
+}
+
+#[test]
 fn text_after_quote() {
     // "1"0 is not a CSV field; the csv crate would read it as 10.
     assert_error(

@@ -318,7 +318,7 @@ impl Seen {
     }
 
     /// The identity of the table's current row: its fast hash, or both hashes with `--dedupe`.
-    fn key(dedupe: bool, t: &Table) -> u128 {
+    fn key(dedupe: bool, t: &mut Table) -> u128 {
         if dedupe {
             let (low, high) = t.record_hashes();
             u128::from(high) << 64 | u128::from(low)
@@ -418,19 +418,18 @@ fn produce(
     let mut before = 0; // bytes of the files before this one
     for (file, mut t) in (0u32..).zip(tables) {
         loop {
-            let row = t.next_row().and_then(|more| {
-                Ok(if more {
-                    Some(parse_row(&t, columns)?)
-                } else {
-                    None
-                })
-            });
-            match row {
-                Ok(None) => break,
-                Ok(Some(row)) => {
-                    let key = Seen::key(opts.dedupe, &t);
-                    batch.push(file, t.line(), key, Ok(row));
+            let row = match t.next_row() {
+                Ok(false) => break,
+                Ok(true) => {
+                    let key = Seen::key(opts.dedupe, &mut t);
+                    parse_row(&t, columns)
+                        .map(|row| (key, row))
+                        .map_err(anyhow::Error::from)
                 }
+                Err(e) => Err(e),
+            };
+            match row {
+                Ok((key, row)) => batch.push(file, t.line(), key, Ok(row)),
                 Err(e) => {
                     let fatal = !(opts.invalid.skip && is_row_error(&e));
                     batch.push(file, t.line(), 0, Err(e));

@@ -35,6 +35,8 @@ pub(super) struct Record {
     /// field), with `utf8` set.
     text: String,
     utf8: bool,
+    /// Whether the bytes are the line as written (no quotes): fields joined by the delimiter.
+    plain: bool,
     /// Each field's start and end in `bytes`.
     bounds: Vec<(usize, usize)>,
     line: u64,
@@ -58,6 +60,11 @@ impl Record {
     pub fn get(&self, i: usize) -> Option<&[u8]> {
         let &(start, end) = self.bounds.get(i)?;
         self.raw().get(start..end)
+    }
+
+    /// The record's line as written, when it has no quotes: its fields joined by the delimiter.
+    pub fn as_written(&self) -> Option<&[u8]> {
+        self.plain.then(|| self.raw())
     }
 
     /// Field `i` as text, when the whole record is UTF-8.
@@ -87,6 +94,7 @@ impl Record {
         }
         self.bytes.clear();
         self.bounds.clear();
+        self.plain = false;
         self.stray = false;
     }
 
@@ -239,6 +247,7 @@ impl Records {
                 from = i + 1;
             }
             rec.bounds.push((from, line.len()));
+            rec.plain = true;
             self.start = next;
             self.line += 1;
             return Ok(true);
@@ -403,6 +412,7 @@ mod tests {
             (Some("é"), Some("ab"), None)
         );
         assert_eq!(rec.get(0), Some("é".as_bytes()));
+        assert_eq!(rec.as_written(), Some("é,ab".as_bytes()));
         assert!(reader.read(&mut rec).unwrap());
         assert_eq!((rec.text(0), rec.text(1)), (None, None));
         assert_eq!(
@@ -459,6 +469,10 @@ mod tests {
 
     #[test]
     fn quotes_follow_rfc_4180() {
+        let mut reader = Records::new(Box::new(io::Cursor::new(b"\"a\",b\n".to_vec())), b',');
+        let mut quoted = Record::default();
+        assert!(reader.read(&mut quoted).unwrap());
+        assert_eq!(quoted.as_written(), None, "a quoted line is not as written");
         assert_eq!(
             both(b"\"a,b\",\"say \"\"hi\"\"\",5\" screen,\"\"\n").unwrap(),
             vec![rec(1, &["a,b", "say \"hi\"", "5\" screen", ""])]
