@@ -88,9 +88,10 @@ pub struct Book {
     pub extras: Interner,
     order_ids: OrderIds,
     pub orders: Vec<Order>,
-    /// The order of the last line admitted, and its customer's id as written (compared from
-    /// here, not from the customers' text store, which is far away in memory).
+    /// The order of the last line admitted, with its id and its customer's id as written
+    /// (compared from here, not from the text stores, which are far away in memory).
     last_order: Option<u32>,
+    last_order_text: String,
     last_customer: String,
     pub customer: Vec<Customer>,
     /// Customer facts of recorded lines, not yet applied to `customer`.
@@ -113,7 +114,7 @@ impl Book {
     ) -> Result<Option<u32>, RowError> {
         // The lines of an order usually follow each other: try the last order first.
         let (id, last) = match self.last_order {
-            Some(id) if self.order_ids.name(id) == row.order => (Some(id), true),
+            Some(id) if self.last_order_text == row.order => (Some(id), true),
             _ => (self.order_ids.get(row.order), false),
         };
         let Some((id, order)) = id.and_then(|id| Some((id, self.orders.get(id as usize)?))) else {
@@ -171,6 +172,8 @@ impl Book {
         };
         if self.last_order != Some(order) {
             self.last_order = Some(order);
+            self.last_order_text.clear();
+            self.last_order_text.push_str(row.order);
             self.last_customer.clear();
             self.last_customer.push_str(row.customer);
         }

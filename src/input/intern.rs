@@ -78,6 +78,9 @@ pub struct Interner {
     /// A power of two in length (or empty); at most three quarters full.
     slots: Vec<Slot>,
     names: Names,
+    /// The text last interned (its key, when short) and its id: a column's consecutive values
+    /// often repeat.
+    last: Option<(Key, u32)>,
 }
 
 /// The longest text kept in a slot.
@@ -96,21 +99,18 @@ const LONG: u32 = 0xFF;
 
 impl Key {
     fn of(text: &[u8]) -> Key {
-        let mut bytes = [0u8; INLINE + 1];
-        match bytes.get_mut(..text.len()) {
-            Some(inline) if text.len() <= INLINE => {
-                inline.copy_from_slice(text);
-                bytes[INLINE] = text.len() as u8;
-            }
-            _ => {
-                bytes[..8].copy_from_slice(&hash(text).to_le_bytes());
-                bytes[INLINE] = LONG as u8;
-            }
+        // Little-endian words of up to 8 and 3 bytes, zero-padded (no copy call).
+        let word = |bytes: &[u8]| bytes.iter().rev().fold(0u64, |w, &b| w << 8 | u64::from(b));
+        if text.len() > INLINE {
+            return Key {
+                low: hash(text),
+                high: LONG << 24,
+            };
         }
-        let (low, high) = bytes.split_at(8);
+        let (low, high) = text.split_at(text.len().min(8));
         Key {
-            low: u64::from_le_bytes(low.try_into().unwrap_or_default()),
-            high: u32::from_le_bytes(high.try_into().unwrap_or_default()),
+            low: word(low),
+            high: word(high) as u32 | (text.len() as u32) << 24,
         }
     }
 
@@ -163,10 +163,18 @@ impl std::fmt::Debug for Interner {
 impl Interner {
     pub fn intern(&mut self, text: &str) -> u32 {
         let key = Key::of(text.as_bytes());
-        match self.find(key, text) {
+        if let Some((last, id)) = self.last
+            && last == key
+            && !key.is_long()
+        {
+            return id;
+        }
+        let id = match self.find(key, text) {
             Ok(id) => id,
             Err(()) => self.add(key, text),
-        }
+        };
+        self.last = Some((key, id));
+        id
     }
 
     pub fn get(&self, text: &str) -> Option<u32> {
@@ -317,6 +325,7 @@ impl OrderIds {
         id
     }
 
+    #[cfg(test)]
     pub fn name(&self, id: u32) -> &str {
         self.names.get(id)
     }
@@ -331,6 +340,7 @@ mod tests {
         let mut i = Interner::default();
         assert_eq!(i.intern("b"), 0);
         assert_eq!(i.intern("a"), 1);
+        assert_eq!(i.intern("a"), 1, "the text last interned");
         assert_eq!(i.intern("b"), 0);
         assert_eq!(i.intern(""), 2);
         assert_eq!(

@@ -220,6 +220,8 @@ pub struct Router {
     ids: HashMap<ScopeKey, u32>,
     keys: Vec<ScopeKey>,
     slots: Vec<Slot>,
+    /// The last period routed to and its whole-period scope: consecutive lines mostly share it.
+    last_all: Option<(Option<i32>, u32)>,
 }
 
 impl Router {
@@ -244,6 +246,7 @@ impl Router {
             ids: HashMap::default(),
             keys: Vec::new(),
             slots: Vec::new(),
+            last_all: None,
         }
     }
 
@@ -264,10 +267,17 @@ impl Router {
         let mut periods = [self.period.map(|p| p.key(line.date)), None];
         let count = if self.whole_window_too { 2 } else { 1 };
         for period in &mut periods[..count] {
-            let all = self.intern(ScopeKey {
-                period: *period,
-                values: None,
-            });
+            let all = match self.last_all {
+                Some((last, all)) if last == *period => all,
+                _ => {
+                    let all = self.intern(ScopeKey {
+                        period: *period,
+                        values: None,
+                    });
+                    self.last_all = Some((*period, all));
+                    all
+                }
+            };
             self.slots.push(Slot {
                 scope: all,
                 wide: all,
