@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use anyhow::Result;
 
 use super::campaign::{add_count, per_campaign};
+use super::pair_map::PairMap;
 use super::row::{ALL, Row, Unit};
 use super::slice::{Dim, EVERYONE, Slot};
 use super::value::Activity;
@@ -146,7 +147,7 @@ impl CrossSell {
 /// (scope, order).
 #[derive(Debug)]
 struct FirstDates<T> {
-    first: HashMap<(u32, u32), (NaiveDate, Option<T>)>,
+    first: PairMap<(NaiveDate, Option<T>)>,
     more: HashMap<(u32, u32), Vec<T>>,
     /// Purchases not yet applied: [`PENDING`] at a time, in a tight loop whose cache misses
     /// overlap.
@@ -161,7 +162,7 @@ fn one_up(id: u32) -> NonZeroU32 {
 impl<T> Default for FirstDates<T> {
     fn default() -> Self {
         FirstDates {
-            first: HashMap::default(),
+            first: PairMap::default(),
             more: HashMap::default(),
             pending: Vec::new(),
         }
@@ -182,8 +183,9 @@ impl<T: Copy + PartialEq> FirstDates<T> {
         }
     }
 
-    /// Applies the pending purchases.
+    /// Applies the pending purchases, their slots loaded first.
     fn settle(&mut self) {
+        self.first.touch(self.pending.iter().map(|p| p.0));
         let mut pending = std::mem::take(&mut self.pending);
         for (key, date, value) in pending.drain(..) {
             self.apply(key, date, value);
@@ -192,7 +194,7 @@ impl<T: Copy + PartialEq> FirstDates<T> {
     }
 
     fn apply(&mut self, key: (u32, u32), date: NaiveDate, value: Option<T>) {
-        let entry = self.first.entry(key).or_insert((date, None));
+        let (entry, _) = self.first.entry(key, (date, None));
         if date < entry.0 {
             *entry = (date, None);
             if !self.more.is_empty() {
@@ -220,8 +222,8 @@ impl<T: Copy + PartialEq> FirstDates<T> {
     fn iter(&self) -> impl Iterator<Item = ((u32, u32), NaiveDate, impl Iterator<Item = T>)> {
         debug_assert!(self.pending.is_empty());
         self.first.iter().map(|(key, &(date, first))| {
-            let more = self.more.get(key).into_iter().flatten().copied();
-            (*key, date, first.into_iter().chain(more))
+            let more = self.more.get(&key).into_iter().flatten().copied();
+            (key, date, first.into_iter().chain(more))
         })
     }
 }

@@ -5,6 +5,7 @@
 mod campaign;
 pub mod cohort;
 mod cross_sell;
+mod pair_map;
 pub mod pairs;
 pub mod registry;
 mod retention;
