@@ -416,6 +416,9 @@ impl Fold {
         if let Some(f) = &mut self.loyalty {
             f.settle();
         }
+        if let Some(f) = &mut self.activity {
+            f.settle();
+        }
         let ctx = Context {
             book,
             campaigns,

@@ -10,6 +10,9 @@ use super::{ClvModel, Context, Tally, at};
 use crate::input::Line;
 use crate::money::Money;
 
+/// Scope-0 lines held back before they are added together ([`Activity::settle`]).
+const PENDING: usize = 4096;
+
 /// Days per year in the purchase-frequency annualisation (the mean Gregorian year is 365.2425;
 /// 365.25 is the convention of CLV literature and of the spec).
 pub const DAYS_PER_YEAR: f64 = 365.25;
@@ -21,6 +24,9 @@ pub struct Activity {
     /// Scope 0 (unsliced, every measured line) in plain vectors, as every line touches it:
     /// per customer, whether they have a line in it and their net revenue there.
     first_customers: Vec<(bool, Money)>,
+    /// Scope 0's (customer, amount)s not yet added to `first_customers`: added a batch at a
+    /// time, the customers' entries loaded first, so that their cache misses overlap.
+    pending: Vec<(u32, Money)>,
     /// Per order, whether it has a purchase line in scope 0.
     first_orders: Vec<bool>,
     /// (scope, customer) → net revenue of their lines in the scope (returns included), for the
@@ -36,9 +42,10 @@ impl Activity {
     pub fn add(&mut self, line: &Line, slots: &[Slot]) {
         for slot in slots {
             if slot.scope == 0 {
-                let (seen, revenue) = at(&mut self.first_customers, line.customer);
-                *seen = true;
-                *revenue += line.amount;
+                self.pending.push((line.customer, line.amount));
+                if self.pending.len() >= PENDING {
+                    self.settle();
+                }
                 if line.is_purchase() {
                     *at(&mut self.first_orders, line.order) = true;
                 }
@@ -48,6 +55,23 @@ impl Activity {
             if line.is_purchase() {
                 self.orders.insert((slot.scope, line.order));
             }
+        }
+    }
+
+    /// Adds the pending lines of scope 0.
+    pub fn settle(&mut self) {
+        let customers = &mut self.first_customers;
+        if let Some(last) = self.pending.iter().map(|p| p.0).max() {
+            at(customers, last);
+        }
+        let touched = self.pending.iter().fold(false, |any, (c, _)| {
+            any ^ customers.get(*c as usize).is_some_and(|e| e.0)
+        });
+        std::hint::black_box(touched);
+        for (customer, amount) in self.pending.drain(..) {
+            let (seen, revenue) = at(customers, customer);
+            *seen = true;
+            *revenue += amount;
         }
     }
 
