@@ -10,8 +10,9 @@ use chrono::NaiveDate;
 
 use anyhow::{Result, anyhow};
 
+use super::pair_map::PairMap;
 use super::row::{ALL, Row, Unit};
-use super::{Context, Window, min_date};
+use super::{Context, Window};
 use crate::input::{Campaign, Line};
 use crate::money::Money;
 
@@ -21,11 +22,15 @@ pub struct CampaignFold {
     window: Window,
     /// Net revenue of the lines attributed to each campaign in the window.
     revenue: HashMap<u32, Money>,
-    /// (campaign, customer) with an attributed purchase line in the window.
-    buyers: HashSet<(u32, u32)>,
-    /// (customer, campaign) → the earliest date of an attributed purchase line, over all rows.
-    first_attributed: HashMap<(u32, u32), NaiveDate>,
+    /// (customer, campaign) with an attributed purchase line → the earliest date of one, over
+    /// all rows, and whether one lies in the window.
+    attributed: PairMap<(NaiveDate, bool)>,
+    /// Attributed purchase lines not yet applied: a batch at a time, their slots loaded first.
+    pending: Vec<((u32, u32), NaiveDate, bool)>,
 }
+
+/// Attributed purchase lines held back before they are applied ([`CampaignFold::settle`]).
+const PENDING: usize = 4096;
 
 impl CampaignFold {
     pub fn new(window: Window) -> CampaignFold {
@@ -44,13 +49,21 @@ impl CampaignFold {
             *self.revenue.entry(campaign).or_default() += line.amount;
         }
         if line.is_purchase() {
-            if in_window {
-                self.buyers.insert((campaign, line.customer));
+            self.pending
+                .push(((line.customer, campaign), line.date, in_window));
+            if self.pending.len() >= PENDING {
+                self.settle();
             }
-            min_date(
-                self.first_attributed.entry((line.customer, campaign)),
-                line.date,
-            );
+        }
+    }
+
+    /// Applies the pending lines.
+    pub fn settle(&mut self) {
+        self.attributed.touch(self.pending.iter().map(|p| p.0));
+        for (key, date, in_window) in self.pending.drain(..) {
+            let (entry, _) = self.attributed.entry(key, (date, in_window));
+            entry.0 = entry.0.min(date);
+            entry.1 |= in_window;
         }
     }
 
@@ -58,8 +71,8 @@ impl CampaignFold {
     /// distinct customers with attributed purchase lines in the window instead.
     pub fn conversion(&self, ctx: &Context) -> Result<Vec<Row>> {
         let mut buyers: HashMap<u32, u64> = HashMap::default();
-        for &(campaign, _) in &self.buyers {
-            *buyers.entry(campaign).or_default() += 1;
+        for ((_, campaign), &(_, in_window)) in self.attributed.iter() {
+            *buyers.entry(campaign).or_default() += u64::from(in_window);
         }
         summed_rates(ctx, "conversion", |index, c| {
             let converted = c
@@ -88,7 +101,7 @@ impl CampaignFold {
     /// have a purchase line attributed to the campaign on that date.
     pub fn cac(&self, ctx: &Context) -> Result<Vec<Row>> {
         let mut acquired: HashMap<u32, HashSet<u32>> = HashMap::default();
-        for (&(customer, campaign), &date) in &self.first_attributed {
+        for ((customer, campaign), &(date, _)) in self.attributed.iter() {
             if ctx.first_order(customer) == Some(date) && self.window.contains(date) {
                 acquired.entry(campaign).or_default().insert(customer);
             }

@@ -16,7 +16,6 @@ mod testkit;
 mod value;
 pub mod window;
 
-use std::collections::hash_map::Entry;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::NaiveDate;
@@ -321,11 +320,6 @@ impl Context<'_> {
     }
 }
 
-/// Keeps the earliest date in a map entry.
-fn min_date<K>(entry: Entry<'_, K, NaiveDate>, date: NaiveDate) {
-    entry.and_modify(|d| *d = (*d).min(date)).or_insert(date);
-}
-
 /// `v[i]`, growing `v` with defaults as needed: the metrics keep unsliced state in vectors
 /// indexed by dense ids.
 fn at<T: Default + Clone>(v: &mut Vec<T>, i: u32) -> &mut T {
@@ -417,6 +411,9 @@ impl Fold {
             f.settle();
         }
         if let Some(f) = &mut self.activity {
+            f.settle();
+        }
+        if let Some(f) = &mut self.campaign {
             f.settle();
         }
         let ctx = Context {
