@@ -83,6 +83,9 @@ pub struct Interner {
     last: Option<(Key, u32)>,
 }
 
+/// Lookups loaded together by [`Interner::get_each`].
+const TOUCH: usize = 256;
+
 /// The longest text kept in a slot.
 const INLINE: usize = 11;
 
@@ -185,22 +188,28 @@ impl Interner {
     /// first, in a loop of independent loads that the processor overlaps, instead of one cache
     /// miss after another: in a table of millions most lookups miss the cache.
     pub fn get_each(&self, texts: &[Option<&str>]) -> Vec<Option<u32>> {
-        let keys: Vec<Option<Key>> = texts
-            .iter()
-            .map(|t| t.map(|t| Key::of(t.as_bytes())))
-            .collect();
-        if !self.slots.is_empty() {
-            let bits = self.slots.len().trailing_zeros();
-            let touched = keys
+        let mut ids = Vec::with_capacity(texts.len());
+        // In groups small enough that the loaded slots' pages stay in the TLB until found.
+        for texts in texts.chunks(TOUCH) {
+            let keys: Vec<Option<Key>> = texts
                 .iter()
-                .flatten()
-                .fold(0u32, |sum, key| sum ^ self.slots[key.home(bits)].id);
-            std::hint::black_box(touched);
+                .map(|t| t.map(|t| Key::of(t.as_bytes())))
+                .collect();
+            if !self.slots.is_empty() {
+                let bits = self.slots.len().trailing_zeros();
+                let touched = keys
+                    .iter()
+                    .flatten()
+                    .fold(0u32, |sum, key| sum ^ self.slots[key.home(bits)].id);
+                std::hint::black_box(touched);
+            }
+            ids.extend(
+                keys.iter()
+                    .zip(texts)
+                    .map(|(key, text)| self.find((*key)?, (*text)?).ok()),
+            );
         }
-        keys.iter()
-            .zip(texts)
-            .map(|(key, text)| self.find((*key)?, (*text)?).ok())
-            .collect()
+        ids
     }
 
     /// The id of `text`, whose key is `key`.
