@@ -265,7 +265,8 @@ impl CampaignCrossSell {
     }
 
     pub fn rows(&self, ctx: &Context) -> Result<Vec<Row>> {
-        let mut won: HashSet<(u32, u32)> = HashSet::default();
+        // (campaign, customer) won, sorted: each campaign's customers in one run.
+        let mut won: Vec<(u32, u32)> = Vec::new();
         for ((customer, _), date, campaigns) in self.first_bought.iter() {
             let mut campaigns = campaigns.peekable();
             // Most first purchases are not attributed: those need no look at the customer.
@@ -276,24 +277,32 @@ impl CampaignCrossSell {
                 won.extend(campaigns.map(|campaign| (campaign.get() - 1, customer)));
             }
         }
-        let mut by_campaign: HashMap<u32, HashSet<u32>> = HashMap::default();
-        for (campaign, customer) in won {
-            by_campaign.entry(campaign).or_default().insert(customer);
-        }
+        won.sort_unstable();
+        won.dedup();
+        let by_campaign: HashMap<u32, &[(u32, u32)]> = won
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|run| (run[0].0, run))
+            .collect();
         let metric = "campaign-cross-sell";
         per_campaign(
             ctx,
             metric,
             Unit::Rate,
-            |index, campaign, (everyone, targeted): &mut (HashSet<u32>, u64)| {
+            |index, campaign, (everyone, targeted): &mut (Vec<u32>, u64)| {
                 let t = campaign.targeted?;
                 if let Err(e) = add_count(targeted, t, metric) {
                     return Some(Err(e));
                 }
-                everyone.extend(by_campaign.get(&index).into_iter().flatten());
+                let run = by_campaign.get(&index).copied().unwrap_or_default();
+                everyone.extend(run.iter().map(|&(_, customer)| customer));
                 Some(Ok(()))
             },
-            |(everyone, targeted)| Row::rate(metric, ALL, everyone.len() as u64, Some(targeted)),
+            |(mut everyone, targeted)| {
+                // Distinct customers across the campaigns summed.
+                everyone.sort_unstable();
+                everyone.dedup();
+                Row::rate(metric, ALL, everyone.len() as u64, Some(targeted))
+            },
         )
     }
 }

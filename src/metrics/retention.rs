@@ -2,7 +2,6 @@
 //! with a purchase line in each scope.
 
 use rustc_hash::FxHashMap as HashMap;
-use std::collections::BTreeMap;
 
 use super::row::{ALL, Row};
 use super::slice::PeriodKind;
@@ -27,12 +26,12 @@ pub fn retention(ctx: &Context, activity: &Activity) -> Vec<Row> {
     active.sort_unstable();
     active.dedup();
     // (scope, cohort) → period P → (stayed from P−1, active in P−1)
-    let mut tally: Tally<BTreeMap<i32, (u64, u64)>> = Tally::new();
+    let mut tally: Tally<ByPeriod> = Tally::new();
     for (i, &(scope, customer, period)) in active.iter().enumerate() {
         let next = active.get(i + 1);
         let stayed = u64::from(next == Some(&(scope, customer, period + 1)));
         tally.add(ctx, scope, customer, |by_period| {
-            let cell = by_period.entry(period + 1).or_default();
+            let cell = by_period.at(period + 1);
             cell.0 += stayed;
             cell.1 += 1;
         });
@@ -43,12 +42,12 @@ pub fn retention(ctx: &Context, activity: &Activity) -> Vec<Row> {
     };
     let labels: Vec<String> = periods.iter().map(|&p| unit.label(p)).collect();
     let mut rows = ctx.rows(&tally, true, |label, cell| {
-        let empty = BTreeMap::new();
+        let empty = ByPeriod::default();
         let by_period = cell.map_or(&empty, |(_, t)| t);
         let mut rows = Vec::new();
         let (mut numerator, mut denominator) = (0, 0);
         for &p in &periods {
-            let (n, d) = by_period.get(&p).copied().unwrap_or((0, 0));
+            let (n, d) = by_period.get(p);
             numerator += n;
             denominator += d;
             rows.push(
@@ -73,6 +72,40 @@ pub fn retention(ctx: &Context, activity: &Activity) -> Vec<Row> {
     let position = |row: &Row| row.period.as_deref().and_then(|p| index.get(p).copied());
     rows.sort_by_key(|row| position(row).map_or(0, |i| i + 1));
     rows
+}
+
+/// Counts per period, in a vector from the earliest period counted: no bigger than the rows
+/// the cell gets, one for every period of the window.
+#[derive(Debug, Default)]
+struct ByPeriod {
+    first: i32,
+    cells: Vec<(u64, u64)>,
+}
+
+impl ByPeriod {
+    fn at(&mut self, period: i32) -> &mut (u64, u64) {
+        if self.cells.is_empty() {
+            self.first = period;
+        }
+        if period < self.first {
+            let before = (self.first - period) as usize;
+            self.cells.splice(0..0, std::iter::repeat_n((0, 0), before));
+            self.first = period;
+        }
+        let i = (period - self.first) as usize;
+        if i >= self.cells.len() {
+            self.cells.resize(i + 1, (0, 0));
+        }
+        &mut self.cells[i]
+    }
+
+    fn get(&self, period: i32) -> (u64, u64) {
+        let i = usize::try_from(i64::from(period) - i64::from(self.first));
+        i.ok()
+            .and_then(|i| self.cells.get(i))
+            .copied()
+            .unwrap_or((0, 0))
+    }
 }
 
 /// `repeat-rate` = customers with >= 2 orders in the scope / customers with >= 1.
@@ -106,6 +139,31 @@ pub fn repeat_rate(ctx: &Context, activity: &Activity) -> Vec<Row> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counts_by_period_grow_both_ways() {
+        let mut by = super::ByPeriod::default();
+        assert_eq!(by.get(5), (0, 0));
+        by.at(5).0 += 1;
+        by.at(3).1 += 2; // before the first: the vector grows at the front
+        by.at(8).0 += 4;
+        by.at(5).1 += 1;
+        assert_eq!((by.first, by.cells.len()), (3, 6));
+        let all: Vec<_> = (2..=9).map(|p| by.get(p)).collect();
+        assert_eq!(
+            all,
+            [
+                (0, 0),
+                (0, 2),
+                (0, 0),
+                (1, 1),
+                (0, 0),
+                (0, 0),
+                (4, 0),
+                (0, 0)
+            ]
+        );
+    }
+
     use super::super::testkit::{assert_value, run, table};
     use super::super::{Metric, Settings, Window};
 
