@@ -89,20 +89,28 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
             if !line.is_purchase() || !config.settings.window.contains(line.date) {
                 return;
             }
-            values.clear();
-            values.extend(line_dims.iter().map(|d| {
-                let value = match d {
-                    Dim::Channel => line.channel,
-                    Dim::Category => line.category,
-                    Dim::Campaign => line.campaign,
-                    _ => line.extra,
-                };
-                value.unwrap_or(NONE)
-            }));
-            let next = line_groups.len() as u32;
-            let group = match line_groups.get(&values) {
-                Some(&g) => g,
-                None => *line_groups.entry(values.clone()).or_insert(next),
+            let group = if line_dims.is_empty() {
+                // One group, of every line: no lookup a line.
+                if line_groups.is_empty() {
+                    line_groups.insert(Vec::new(), 0);
+                }
+                0
+            } else {
+                values.clear();
+                values.extend(line_dims.iter().map(|d| {
+                    let value = match d {
+                        Dim::Channel => line.channel,
+                        Dim::Category => line.category,
+                        Dim::Campaign => line.campaign,
+                        _ => line.extra,
+                    };
+                    value.unwrap_or(NONE)
+                }));
+                let next = line_groups.len() as u32;
+                match line_groups.get(&values) {
+                    Some(&g) => g,
+                    None => *line_groups.entry(values.clone()).or_insert(next),
+                }
             };
             let basket = if per_customer {
                 line.customer
