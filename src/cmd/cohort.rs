@@ -41,6 +41,7 @@ pub fn run(args: &CohortArgs) -> Result<ExitCode> {
             }
         },
     )?;
+    activity.settle();
     let measured = measured_periods(kind, window, book.span, &mut summary.notes);
     super::tell(&summary);
     let first: Vec<(u32, i32)> = (0u32..)

@@ -1,9 +1,10 @@
 //! Cohorts: customers grouped by the period of their first order (over all history), and per
 //! later period what share of each cohort ordered again, or what it spent per customer.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 
 use super::at;
+use super::pair_map::PairMap;
 use crate::money::Money;
 
 /// The cells of `xsell cohort`, for `xsell metrics`: name, title, formula.
@@ -35,10 +36,16 @@ pub enum Measure {
 /// their net revenue; and which customers had any line measured.
 #[derive(Debug, Default)]
 pub struct Activity {
-    ordered: HashSet<(u32, i32)>,
+    /// (customer, period as u32 bits) with an order, for the share of customers ordering.
+    ordered: PairMap<()>,
+    /// Orders not yet in `ordered`: added a batch at a time, their slots loaded first.
+    pending: Vec<(u32, u32)>,
     revenue: Option<HashMap<(u32, i32), Money>>,
     active: Vec<bool>,
 }
+
+/// Orders held back before they are added ([`Activity::settle`]).
+const PENDING: usize = 4096;
 
 impl Activity {
     pub fn new(measure: Measure) -> Activity {
@@ -49,13 +56,25 @@ impl Activity {
     }
 
     pub fn add(&mut self, customer: u32, period: i32, purchase: bool, amount: Money) {
-        if purchase {
-            self.ordered.insert((customer, period));
+        // Revenue needs no orders.
+        if purchase && self.revenue.is_none() {
+            self.pending.push((customer, period as u32));
+            if self.pending.len() >= PENDING {
+                self.settle();
+            }
         }
         if let Some(revenue) = &mut self.revenue {
             *revenue.entry((customer, period)).or_default() += amount;
         }
         *at(&mut self.active, customer) = true;
+    }
+
+    /// Adds the pending orders; before [`cohorts`].
+    pub fn settle(&mut self) {
+        self.ordered.touch(self.pending.iter().copied());
+        for key in self.pending.drain(..) {
+            self.ordered.entry(key, ());
+        }
     }
 
     /// Whether the customer has a line measured.
@@ -90,8 +109,12 @@ pub fn cohorts(
     measure: Measure,
     measured: (i32, i32),
 ) -> Vec<Cohort> {
+    debug_assert!(activity.pending.is_empty(), "settled");
     let (from, to) = measured;
-    let cohort_of: HashMap<u32, i32> = first.iter().copied().collect();
+    let mut cohort_of: Vec<Option<i32>> = Vec::new();
+    for &(customer, cohort) in first {
+        *at(&mut cohort_of, customer) = Some(cohort);
+    }
     let mut sizes: HashMap<i32, u64> = HashMap::default();
     for &(_, period) in first {
         *sizes.entry(period).or_default() += 1;
@@ -103,7 +126,7 @@ pub fn cohorts(
         Measure::Revenue => Count::Revenue(Money::ZERO),
     };
     let mut add = |customer: u32, period: i32, f: &dyn Fn(&mut Count)| {
-        if let Some(&cohort) = cohort_of.get(&customer) {
+        if let Some(&Some(cohort)) = cohort_of.get(customer as usize) {
             f(sums.entry((cohort, period)).or_insert(zero));
         }
     };
@@ -118,7 +141,8 @@ pub fn cohorts(
             }
         }
         _ => {
-            for &(customer, period) in &activity.ordered {
+            for ((customer, period), _) in activity.ordered.iter() {
+                let period = period as i32;
                 add(customer, period, &|sum| {
                     if let Count::Customers(n) = sum {
                         *n += 1;
@@ -131,7 +155,7 @@ pub fn cohorts(
     let active: Vec<i32> = (0u32..)
         .zip(&activity.active)
         .filter(|(_, a)| **a)
-        .filter_map(|(c, _)| cohort_of.get(&c).copied())
+        .filter_map(|(c, _)| cohort_of.get(c as usize).copied().flatten())
         .collect();
     let mut shown: Vec<i32> = sizes
         .keys()
@@ -177,6 +201,7 @@ mod tests {
         a.add(2, 2, true, money("4"));
         a.add(3, 3, true, money("8"));
         a.add(9, 3, false, money("-1")); // never bought: in no cohort
+        a.settle();
         (first, a)
     }
 
@@ -223,6 +248,7 @@ mod tests {
         let first = vec![(0, 0), (1, 2)];
         let mut a = Activity::new(Measure::Customers);
         a.add(1, 2, true, money("1"));
+        a.settle();
         let c = cohorts(&first, &a, Measure::Customers, (1, 2));
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].period, 2);
