@@ -230,13 +230,25 @@ impl Book {
         {
             order.mark_purchase();
         }
-        self.pending.push(Fact {
+        let fact = Fact {
             customer: line.customer,
             date: line.date,
             member: line.loyalty == Some(true),
             segment: line.segment,
             purchase: line.is_purchase(),
-        });
+        };
+        // The lines of an order follow each other with one customer and date: one fact for
+        // them (mostly one segment too), so that fewer updates land far away in memory.
+        match self.pending.last_mut() {
+            Some(last)
+                if (last.customer, last.date, last.segment)
+                    == (fact.customer, fact.date, fact.segment) =>
+            {
+                last.member |= fact.member;
+                last.purchase |= fact.purchase;
+            }
+            _ => self.pending.push(fact),
+        }
     }
 
     /// Applies the customer facts noted since the last call.

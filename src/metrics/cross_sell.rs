@@ -34,9 +34,14 @@ enum Basket {
 
 impl Basket {
     fn add(&mut self, item: u32) {
-        *self = match *self {
-            Basket::Empty => Basket::One(item),
-            Basket::One(first) if first == item => Basket::One(first),
+        self.merge(Basket::One(item));
+    }
+
+    /// This basket and `other` together.
+    fn merge(&mut self, other: Basket) {
+        *self = match (*self, other) {
+            (basket, Basket::Empty) | (Basket::Empty, basket) => basket,
+            (Basket::One(a), Basket::One(b)) if a == b => Basket::One(a),
             _ => Basket::Many,
         };
     }
@@ -55,9 +60,10 @@ pub struct CrossSell {
     /// Per customer, for scope 0 (unsliced, it is every measured line): a plain vector, as
     /// every line touches it.
     first_scope: Vec<Basket>,
-    /// (customer, item) of scope 0 not yet added to `first_scope`: added [`PENDING`] at a time,
-    /// in a tight loop whose cache misses (one per order on 1.25M customers) overlap.
-    pending: Vec<(u32, u32)>,
+    /// Scope 0's baskets of consecutive lines of one customer, not yet added to `first_scope`:
+    /// added [`PENDING`] at a time, in a tight loop whose cache misses (one per order on 1.25M
+    /// customers) overlap.
+    pending: Vec<(u32, Basket)>,
     /// Per (scope, customer), for the other scopes that count their own lines.
     baskets: HashMap<(u32, u32), Basket>,
     /// Per (widened scope, customer), under `--by category`.
@@ -85,9 +91,14 @@ impl CrossSell {
         let item = self.level.item(line);
         for slot in slots {
             if slot.scope == 0 && slot.wide == 0 {
-                self.pending.push((line.customer, item));
-                if self.pending.len() >= PENDING {
-                    self.settle();
+                match self.pending.last_mut() {
+                    Some((customer, basket)) if *customer == line.customer => basket.add(item),
+                    _ => {
+                        if self.pending.len() >= PENDING {
+                            self.settle();
+                        }
+                        self.pending.push((line.customer, Basket::One(item)));
+                    }
                 }
             } else if slot.wide == slot.scope {
                 self.baskets
@@ -106,8 +117,8 @@ impl CrossSell {
 
     /// Adds the pending lines of scope 0.
     pub fn settle(&mut self) {
-        for (customer, item) in self.pending.drain(..) {
-            at(&mut self.first_scope, customer).add(item);
+        for (customer, basket) in self.pending.drain(..) {
+            at(&mut self.first_scope, customer).merge(basket);
         }
     }
 
@@ -387,6 +398,23 @@ mod tests {
     use super::super::testkit::{assert_value, run, table};
     use super::super::{Level, Metric, Settings, Window};
     use crate::input::Campaign;
+
+    #[test]
+    fn baskets_merge_as_their_items_would_add() {
+        use super::Basket::{Empty, Many, One};
+        let merged = |mut a: super::Basket, b| {
+            a.merge(b);
+            a
+        };
+        assert_eq!(merged(Empty, Empty), Empty);
+        assert_eq!(merged(Empty, One(3)), One(3));
+        assert_eq!(merged(One(3), Empty), One(3));
+        assert_eq!(merged(One(3), One(3)), One(3));
+        assert_eq!(merged(One(3), One(4)), Many);
+        assert_eq!(merged(Many, One(3)), Many);
+        assert_eq!(merged(One(3), Many), Many);
+        assert_eq!(merged(Many, Empty), Many);
+    }
 
     #[test]
     fn first_dates_keep_the_values_of_the_earliest_date_only() {
