@@ -728,6 +728,18 @@ fn repeats_in_a_file_of_every_column_in_order() {
 }
 
 #[test]
+fn repeats_tell_apart_where_a_quoted_delimiter_falls() {
+    // Lines 2 and 3 join alike ("O1,X,C1,...") but differ in their cells; line 4 repeats 2.
+    let path = "tests/hostile/repeat_quoted_delimiter.csv";
+    let out = xsell(&["compute", "--metric", "aov", path]);
+    let (_, err) = success(&out);
+    assert!(
+        err.contains("1 order line identical to an earlier line"),
+        "{err}"
+    );
+}
+
+#[test]
 fn text_after_quote() {
     // "1"0 is not a CSV field; the csv crate would read it as 10.
     assert_error(
