@@ -56,6 +56,46 @@ impl Money {
 
     /// Parses `12`, `12.5`, `-3.00`, `+0.1234`. Surrounding spaces are ignored.
     pub fn parse(text: &str) -> Result<Money, MoneyError> {
+        match Money::parse_plain(text.as_bytes()) {
+            Some(money) => Ok(money),
+            None => Money::parse_any(text),
+        }
+    }
+
+    /// The common amount, `[+-]digits[.digits]` with at most 15 digits before the point and
+    /// [`DECIMALS`] after, in 64-bit arithmetic (which cannot overflow there) and one pass;
+    /// `None` for anything else, which [`Money::parse_any`] reads or refuses.
+    fn parse_plain(text: &[u8]) -> Option<Money> {
+        let (negative, digits) = match text.first()? {
+            b'-' => (true, &text[1..]),
+            b'+' => (false, &text[1..]),
+            _ => (false, text),
+        };
+        let (mut minor, mut int, mut frac, mut point) = (0u64, 0u32, 0u32, false);
+        for &b in digits {
+            match b {
+                b'0'..=b'9' => {
+                    minor = minor * 10 + u64::from(b - b'0');
+                    *(if point { &mut frac } else { &mut int }) += 1;
+                }
+                b'.' if !point => point = true,
+                _ => return None,
+            }
+            if int > 15 || frac > DECIMALS {
+                return None;
+            }
+        }
+        if int + frac == 0 {
+            return None;
+        }
+        let minor = i128::from(minor * 10u64.pow(DECIMALS - frac));
+        if minor > Money::LINE_LIMIT * SCALE {
+            return None;
+        }
+        Some(Money(if negative { -minor } else { minor }))
+    }
+
+    fn parse_any(text: &str) -> Result<Money, MoneyError> {
         let s = text.trim().as_bytes();
         let (negative, s) = match s.first() {
             Some(b'-') => (true, &s[1..]),
@@ -244,6 +284,65 @@ impl fmt::Display for Money {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_fast_path_reads_as_the_general_parser() {
+        let samples = [
+            "0",
+            "12",
+            "12.5",
+            "-3.00",
+            "+0.1234",
+            "217.10",
+            "12.",
+            ".5",
+            "-.5",
+            "007",
+            "-0",
+            "0.0000",
+            "1.23456",
+            "1.23450",
+            "100000000000000",
+            "100000000000000.0001",
+            "999999999999999",
+            "999999999999999.9999",
+            "1000000000000000",
+            "-99999999999999.99",
+            "",
+            ".",
+            "-",
+            "+",
+            "1.2.3",
+            "1,5",
+            " 12",
+            "12 ",
+            "\u{a0}12",
+            "1e5",
+            "--1",
+            "+-1",
+            "12a",
+            "٣",
+        ];
+        for text in samples {
+            let fast = super::Money::parse_plain(text.as_bytes());
+            let general = super::Money::parse_any(text);
+            if let Some(fast) = fast {
+                assert_eq!(Ok(fast), general, "{text:?}");
+            }
+            assert_eq!(super::Money::parse(text), general, "{text:?}");
+        }
+        // The fast path took the plain ones.
+        assert_eq!(
+            super::Money::parse_plain(b"217.10"),
+            Some(super::Money::from_minor(2_171_000))
+        );
+        assert_eq!(super::Money::parse_plain(b"1.23450"), None, "five decimals");
+        assert_eq!(
+            super::Money::parse_plain(b"1000000000000000"),
+            None,
+            "16 digits"
+        );
+    }
+
     use super::*;
 
     #[test]
