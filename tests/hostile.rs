@@ -684,6 +684,16 @@ fn bom_quoted_header_unclosed() {
     );
 }
 
+/// Runs `compute --metric aov` over `files` and checks its warning of `repeats`, e.g.
+/// "2 order lines".
+#[track_caller]
+fn assert_repeats(files: &[&str], repeats: &str) {
+    let out = xsell(&[&["compute", "--metric", "aov"], files].concat());
+    let (_, err) = success(&out);
+    let warning = format!("{repeats} identical to an earlier line");
+    assert!(err.contains(&warning), "{err}");
+}
+
 #[test]
 fn repeats_ignore_padding_and_column_order() {
     // Line 3 is line 2 with spaces around cells: a repeat. --dedupe keeps one: 10.00 / 1 order.
@@ -691,19 +701,11 @@ fn repeats_ignore_padding_and_column_order() {
     assert_rows(&out, &["aov|all||10.000000|10.00|1|"]);
     assert!(err.contains("dropped 1 order line"), "{err}");
     // The same line in a file with its columns in another order is a repeat too.
-    let other = "tests/hostile/repeat_other_column_order.csv";
-    let out = xsell(&[
-        "compute",
-        "--metric",
-        "aov",
+    let files = [
         "tests/hostile/repeat_padded.csv",
-        other,
-    ]);
-    let (_, err) = success(&out);
-    assert!(
-        err.contains("2 order lines identical to an earlier line"),
-        "{err}"
-    );
+        "tests/hostile/repeat_other_column_order.csv",
+    ];
+    assert_repeats(&files, "2 order lines");
 }
 
 #[test]
@@ -712,30 +714,17 @@ fn repeats_in_a_file_of_every_column_in_order() {
     // as written (3), padded (4) and quoted (5); lines 6 and 7 differ in product and loyalty.
     // The other file holds line 2 with its columns reversed: a fourth repeat.
     let path = "tests/hostile/repeat_canonical.csv";
-    let out = xsell(&["compute", "--metric", "aov", path]);
-    let (_, err) = success(&out);
-    assert!(
-        err.contains("3 order lines identical to an earlier line"),
-        "{err}"
-    );
+    assert_repeats(&[path], "3 order lines");
     let reordered = "tests/hostile/repeat_canonical_reordered.csv";
-    let out = xsell(&["compute", "--metric", "aov", path, reordered]);
-    let (_, err) = success(&out);
-    assert!(
-        err.contains("4 order lines identical to an earlier line"),
-        "{err}"
-    );
+    assert_repeats(&[path, reordered], "4 order lines");
 }
 
 #[test]
 fn repeats_tell_apart_where_a_quoted_delimiter_falls() {
     // Lines 2 and 3 join alike ("O1,X,C1,...") but differ in their cells; line 4 repeats 2.
-    let path = "tests/hostile/repeat_quoted_delimiter.csv";
-    let out = xsell(&["compute", "--metric", "aov", path]);
-    let (_, err) = success(&out);
-    assert!(
-        err.contains("1 order line identical to an earlier line"),
-        "{err}"
+    assert_repeats(
+        &["tests/hostile/repeat_quoted_delimiter.csv"],
+        "1 order line",
     );
 }
 
