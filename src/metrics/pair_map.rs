@@ -4,7 +4,7 @@
 //! of updates can load its slots first ([`PairMap::touch`]), independent loads that the
 //! processor overlaps, instead of one cache miss after another.
 
-/// The key of an empty slot: no id reaches `u32::MAX` (interning saturates below it).
+/// The key of an empty slot: no pair of ids reaches it (that takes four billion customers).
 const VACANT: (u32, u32) = (u32::MAX, u32::MAX);
 
 #[derive(Clone, Debug)]
