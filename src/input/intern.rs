@@ -287,9 +287,11 @@ fn place(slots: &mut [Slot], slot: Slot) {
 #[derive(Debug, Default)]
 pub struct OrderIds {
     names: Names,
-    /// Ids whose texts arrived in increasing order: sorted by text.
+    /// Ids whose texts arrived in increasing order, sorted by text: ids `0..first` (usually
+    /// every id, kept as the one number), then `rising`.
+    first: u32,
     rising: Vec<u32>,
-    /// The other ids: none of their texts is past the last of `rising`.
+    /// The other ids: none of their texts is past the last rising one.
     others: HashTable<u32>,
 }
 
@@ -299,16 +301,34 @@ fn by_length(a: &str, b: &str) -> Ordering {
 }
 
 impl OrderIds {
+    /// The rising ids: how many, and the one at place `i`.
+    fn rising_len(&self) -> usize {
+        self.first as usize + self.rising.len()
+    }
+
+    fn rising_at(&self, i: usize) -> u32 {
+        match i.checked_sub(self.first as usize) {
+            None => i as u32,
+            Some(i) => self.rising[i],
+        }
+    }
+
     pub fn get(&self, text: &str) -> Option<u32> {
-        let last = self.rising.last().map(|&id| self.names.get(id))?;
+        let len = self.rising_len();
+        let last = self.names.get(self.rising_at(len.checked_sub(1)?));
         if by_length(text, last) == Ordering::Greater {
             return None; // past every id seen so far
         }
-        let found = self
-            .rising
-            .binary_search_by(|&id| by_length(self.names.get(id), text));
-        if let Ok(i) = found {
-            return self.rising.get(i).copied();
+        // Binary search of the rising ids by text.
+        let (mut low, mut high) = (0, len);
+        while low < high {
+            let mid = low + (high - low) / 2;
+            let id = self.rising_at(mid);
+            match by_length(self.names.get(id), text) {
+                Ordering::Less => low = mid + 1,
+                Ordering::Greater => high = mid,
+                Ordering::Equal => return Some(id),
+            }
         }
         self.others
             .find(hash(text.as_bytes()), |&id| self.names.get(id) == text)
@@ -318,12 +338,16 @@ impl OrderIds {
     /// Adds `text`, which the caller has just looked up in vain.
     pub fn add(&mut self, text: &str) -> u32 {
         debug_assert!(self.get(text).is_none());
-        let rising = match self.rising.last() {
+        let rising = match self.rising_len().checked_sub(1) {
             None => true,
-            Some(&last) => by_length(text, self.names.get(last)) == Ordering::Greater,
+            Some(last) => {
+                by_length(text, self.names.get(self.rising_at(last))) == Ordering::Greater
+            }
         };
         let id = self.names.push(text);
-        if rising {
+        if rising && self.rising.is_empty() && id == self.first {
+            self.first += 1;
+        } else if rising {
             self.rising.push(id);
         } else {
             let names = &self.names;
@@ -420,7 +444,9 @@ mod tests {
         for text in ["", "O1", "O99", "O101", "O0", "B", "O1000", "O8 "] {
             assert_eq!(ids.get(text), None, "{text} was never added");
         }
-        // O05, A, O7 and O12 (after O100) arrived out of order: they are the hash table's.
+        // O05, A, O7 and O12 (after O100) arrived out of order: they are the hash table's. The
+        // first four ids rose from the start (one number); O100 rose after them.
         assert_eq!(ids.others.len(), 4);
+        assert_eq!((ids.first, ids.rising.as_slice()), (4, &[6][..]));
     }
 }
