@@ -12,7 +12,7 @@ use anyhow::{Result, anyhow};
 
 use super::pair_map::PairMap;
 use super::row::{ALL, Row, Unit};
-use super::{Context, Window};
+use super::{Context, PENDING, Window};
 use crate::input::{Campaign, Line};
 use crate::money::Money;
 
@@ -28,9 +28,6 @@ pub struct CampaignFold {
     /// Attributed purchase lines not yet applied: a batch at a time, their slots loaded first.
     pending: Vec<((u32, u32), NaiveDate, bool)>,
 }
-
-/// Attributed purchase lines held back before they are applied ([`CampaignFold::settle`]).
-const PENDING: usize = 4096;
 
 impl CampaignFold {
     pub fn new(window: Window) -> CampaignFold {

@@ -3,8 +3,8 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::at;
 use super::pair_map::PairMap;
+use super::{PENDING, at};
 use crate::money::Money;
 
 /// The cells of `xsell cohort`, for `xsell metrics`: name, title, formula.
@@ -43,9 +43,6 @@ pub struct Activity {
     revenue: Option<HashMap<(u32, i32), Money>>,
     active: Vec<bool>,
 }
-
-/// Orders held back before they are added ([`Activity::settle`]).
-const PENDING: usize = 4096;
 
 impl Activity {
     pub fn new(measure: Measure) -> Activity {

@@ -17,11 +17,8 @@ use super::pair_map::PairMap;
 use super::row::{ALL, Row, Unit};
 use super::slice::{Dim, EVERYONE, Slot};
 use super::value::Activity;
-use super::{Context, Level, Tally, at};
+use super::{Context, Level, PENDING, Tally, at};
 use crate::input::Line;
-
-/// Lines held back before they are added together ([`CrossSell::settle`]).
-const PENDING: usize = 4096;
 
 /// What one customer bought in a scope, as far as "two or more distinct items" needs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

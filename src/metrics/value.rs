@@ -6,12 +6,9 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::row::{ALL, Row, Unit};
 use super::slice::Slot;
-use super::{ClvModel, Context, Tally, at};
+use super::{ClvModel, Context, PENDING, Tally, at};
 use crate::input::Line;
 use crate::money::Money;
-
-/// Scope-0 lines held back before they are added together ([`Activity::settle`]).
-const PENDING: usize = 4096;
 
 /// Days per year in the purchase-frequency annualisation (the mean Gregorian year is 365.2425;
 /// 365.25 is the convention of CLV literature and of the spec).
