@@ -226,13 +226,19 @@ impl<T: Copy + PartialEq> FirstDates<T> {
         }
     }
 
-    /// Each (customer, item) with its first date and that date's values, once settled.
-    fn iter(&self) -> impl Iterator<Item = ((u32, u32), NaiveDate, impl Iterator<Item = T>)> {
+    /// Each value of a (customer, item)'s first date, with the pair and the date, once settled:
+    /// the entries' own values, then the few in the side map (not probed for every entry).
+    fn values(&self) -> impl Iterator<Item = ((u32, u32), NaiveDate, T)> + '_ {
         debug_assert!(self.pending.is_empty());
-        self.first.iter().map(|(key, &(date, first))| {
-            let more = self.more.get(&key).into_iter().flatten().copied();
-            (key, date, first.into_iter().chain(more))
-        })
+        let firsts =
+            (self.first.iter()).filter_map(|(key, &(date, first))| Some((key, date, first?)));
+        let more = self.more.iter().flat_map(|(&key, values)| {
+            let date = self.first.get(key).map(|entry| entry.0);
+            values
+                .iter()
+                .filter_map(move |&value| Some((key, date?, value)))
+        });
+        firsts.chain(more)
     }
 }
 
@@ -275,14 +281,13 @@ impl CampaignCrossSell {
     pub fn rows(&self, ctx: &Context) -> Result<Vec<Row>> {
         // (campaign, customer) won, sorted: each campaign's customers in one run.
         let mut won: Vec<(u32, u32)> = Vec::new();
-        for ((customer, _), date, campaigns) in self.first_bought.iter() {
-            let mut campaigns = campaigns.peekable();
-            // Most first purchases are not attributed: those need no look at the customer.
-            if campaigns.peek().is_none() || !ctx.settings.window.contains(date) {
-                continue;
-            }
-            if ctx.first_order(customer).is_some_and(|first| first < date) {
-                won.extend(campaigns.map(|campaign| (campaign.get() - 1, customer)));
+        // Most first purchases are not attributed: they have no value, and need no look at
+        // the customer.
+        for ((customer, _), date, campaign) in self.first_bought.values() {
+            if ctx.settings.window.contains(date)
+                && ctx.first_order(customer).is_some_and(|first| first < date)
+            {
+                won.push((campaign.get() - 1, customer));
             }
         }
         won.sort_unstable();
@@ -349,15 +354,13 @@ impl LoyaltyCrossSell {
         // a set.
         let mut cross_first: Vec<bool> = Vec::new();
         let mut cross: HashSet<(u32, u32)> = HashSet::default();
-        for ((customer, _), date, orders) in self.first_bought.iter() {
+        for ((customer, _), date, (scope, order)) in self.first_bought.values() {
             if ctx.first_order(customer).is_some_and(|first| first < date) {
-                for (scope, order) in orders {
-                    let order = order.get() - 1;
-                    if scope == 0 {
-                        *at(&mut cross_first, order) = true;
-                    } else {
-                        cross.insert((scope, order));
-                    }
+                let order = order.get() - 1;
+                if scope == 0 {
+                    *at(&mut cross_first, order) = true;
+                } else {
+                    cross.insert((scope, order));
                 }
             }
         }
@@ -418,10 +421,7 @@ mod tests {
         let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2025, 1, d).unwrap();
         let collect = |f: &mut super::FirstDates<u32>| {
             f.settle();
-            let mut all: Vec<_> = f
-                .iter()
-                .map(|(key, date, values)| (key, date, values.collect::<Vec<_>>()))
-                .collect();
+            let mut all: Vec<_> = f.values().collect();
             all.sort();
             all
         };
@@ -430,14 +430,24 @@ mod tests {
         f.add((1, 7), day(2), [11, 10]); // a second value on the same date, and a repeat
         f.add((1, 7), day(3), [12]); // a later date: ignored
         f.add((2, 7), day(5), []); // bought with no value
+        f.add((2, 8), day(4), [14]);
         assert_eq!(
             collect(&mut f),
-            [((1, 7), day(2), vec![10, 11]), ((2, 7), day(5), vec![])]
+            [
+                ((1, 7), day(2), 10),
+                ((1, 7), day(2), 11),
+                ((2, 8), day(4), 14)
+            ]
         );
         f.add((1, 7), day(1), [13]); // an earlier date replaces the date and its values
+        f.add((2, 7), day(5), [15]); // a later value on the first date of a pair with none
         assert_eq!(
             collect(&mut f),
-            [((1, 7), day(1), vec![13]), ((2, 7), day(5), vec![])]
+            [
+                ((1, 7), day(1), 13),
+                ((2, 7), day(5), 15),
+                ((2, 8), day(4), 14)
+            ]
         );
         // The map entries of the two folds: key, date and one value, ids one up.
         type Entry<T> = ((u32, u32), (chrono::NaiveDate, Option<T>));

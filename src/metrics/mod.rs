@@ -123,14 +123,15 @@ pub struct Context<'a> {
     pub settings: &'a Settings,
     pub router: &'a Router,
     pub cohorts: &'a Cohorts,
+    /// Each customer's first purchase date, by customer: the rows look it up for millions of
+    /// (customer, item)s in no order, and 4 bytes a customer stay in cache where the book's
+    /// 16 do not.
+    first_orders: &'a [Option<NaiveDate>],
 }
 
 impl Context<'_> {
     pub fn first_order(&self, customer: u32) -> Option<NaiveDate> {
-        self.book
-            .customer
-            .get(customer as usize)
-            .and_then(|c| c.first_order)
+        self.first_orders.get(customer as usize).copied().flatten()
     }
 
     pub fn member(&self, customer: u32) -> bool {
@@ -421,7 +422,10 @@ impl Fold {
         if let Some(f) = &mut self.campaign {
             f.settle();
         }
+        let first_orders: Vec<Option<NaiveDate>> =
+            book.customer.iter().map(|c| c.first_order).collect();
         let ctx = Context {
+            first_orders: &first_orders,
             book,
             campaigns,
             settings: &self.settings,

@@ -49,7 +49,6 @@ impl<V: Copy> PairMap<V> {
         i
     }
 
-    #[cfg(test)]
     pub fn get(&self, key: (u32, u32)) -> Option<&V> {
         if self.slots.is_empty() {
             return None;
