@@ -618,17 +618,38 @@ fn parse_row(t: &Table, columns: OrderColumns) -> Result<Row<&str>, FieldError> 
     })
 }
 
+/// true/false, 1/0, yes/no, y/n, t/f in any case; compared in place, as every line has one.
 pub(crate) fn parse_flag(text: &str) -> Option<bool> {
-    match text.to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" | "y" | "t" => Some(true),
-        "false" | "0" | "no" | "n" | "f" => Some(false),
-        _ => None,
+    let is = |words: &[&str]| words.iter().any(|w| text.eq_ignore_ascii_case(w));
+    if is(&["true", "1", "yes", "y", "t"]) {
+        Some(true)
+    } else if is(&["false", "0", "no", "n", "f"]) {
+        Some(false)
+    } else {
+        None
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::count_repeats;
+    use super::{count_repeats, parse_flag};
+
+    #[test]
+    fn flags_are_read_in_any_case_and_nothing_else_is() {
+        for yes in [
+            "true", "TRUE", "True", "1", "yes", "Yes", "y", "Y", "t", "T",
+        ] {
+            assert_eq!(parse_flag(yes), Some(true), "{yes}");
+        }
+        for no in ["false", "FALSE", "0", "no", "NO", "n", "N", "f", "F"] {
+            assert_eq!(parse_flag(no), Some(false), "{no}");
+        }
+        for neither in [
+            "", " true", "tru", "truee", "yess", "2", "-1", "nope", "on", "off",
+        ] {
+            assert_eq!(parse_flag(neither), None, "{neither:?}");
+        }
+    }
 
     #[test]
     fn repeats_are_counted_alike_on_one_thread_and_two() {
