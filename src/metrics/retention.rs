@@ -17,15 +17,15 @@ pub fn retention(ctx: &Context, activity: &Activity) -> Vec<Row> {
     // The (scope, period)s of each customer's orders, grouped by customer with a counting sort
     // (customers are dense ids; millions of orders sort slower), then sorted within each
     // customer: a customer's next active period in a scope is their next distinct entry.
+    let customers = ctx.book.customers.len();
     let orders = || {
         (activity.orders())
             .filter_map(|(scope, order)| Some((scope, ctx.book.orders.get(order as usize)?)))
+            .filter(|(_, order)| (order.customer as usize) < customers)
     };
-    let mut ends = vec![0usize; ctx.book.customers.len() + 1];
+    let mut ends = vec![0usize; customers + 1];
     for (_, order) in orders() {
-        if let Some(count) = ends.get_mut(order.customer as usize + 1) {
-            *count += 1;
-        }
+        ends[order.customer as usize + 1] += 1;
     }
     for c in 1..ends.len() {
         ends[c] += ends[c - 1];
@@ -33,10 +33,9 @@ pub fn retention(ctx: &Context, activity: &Activity) -> Vec<Row> {
     // `ends[c]` is where customer c's entries start, until they are placed: then where they end.
     let mut active = vec![(0u32, 0i32); ends.last().copied().unwrap_or(0)];
     for (scope, order) in orders() {
-        if let Some(next) = ends.get_mut(order.customer as usize) {
-            active[*next] = (scope, unit.key(order.date));
-            *next += 1;
-        }
+        let next = &mut ends[order.customer as usize];
+        active[*next] = (scope, unit.key(order.date));
+        *next += 1;
     }
     // (scope, cohort) → period P → (stayed from P−1, active in P−1)
     let mut tally: Tally<ByPeriod> = Tally::new();
@@ -215,6 +214,48 @@ mod tests {
             .collect();
         assert_eq!(got, want);
         assert_value(rows[0].value, Some(2.0 / 6.0));
+    }
+
+    #[test]
+    fn retention_by_an_order_line_dimension_counts_each_group_on_its_own() {
+        use super::super::slice::{Dim, Slicing};
+        let lines = [
+            "O1 U1 2025-01-15 P1 a 10 - n",
+            "O2 U1 2025-02-03 P2 b 10 - n",
+            "O3 U1 2025-02-04 P1 a 10 - n",
+            "O4 U1 2025-03-02 P1 a 10 - n",
+            "O5 U2 2025-01-20 P1 a 10 - n",
+            "O6 U2 2025-02-01 P1 a 10 - n",
+            "O7 U3 2025-02-10 P2 b 10 - n",
+            "O8 U3 2025-03-10 P2 b 10 - n",
+        ];
+        let settings = Settings {
+            slicing: Slicing {
+                dims: vec![Dim::Category],
+                period: None,
+            },
+            ..Settings::default()
+        };
+        let rows = run(Metric::Retention, settings, &lines, &[]);
+        let got = table(&rows);
+        let got: Vec<(&str, &str, &str, &str)> = got
+            .iter()
+            .map(|r| (r.0.as_str(), r.1.as_str(), r.3.as_str(), r.4.as_str()))
+            .collect();
+        // Active: all Jan {U1 U2}, Feb {U1 U2 U3}, Mar {U1 U3}; category a Jan {U1 U2},
+        // Feb {U1 U2}, Mar {U1}; category b Feb {U1 U3}, Mar {U3}.
+        let want = [
+            ("all", "", "4", "5"),
+            ("a", "", "3", "4"),
+            ("b", "", "1", "2"),
+            ("all", "2025-02", "2", "2"),
+            ("a", "2025-02", "2", "2"),
+            ("b", "2025-02", "0", "0"),
+            ("all", "2025-03", "2", "3"),
+            ("a", "2025-03", "1", "2"),
+            ("b", "2025-03", "1", "2"),
+        ];
+        assert_eq!(got, want);
     }
 
     #[test]
