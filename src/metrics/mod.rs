@@ -16,6 +16,7 @@ mod testkit;
 mod value;
 pub mod window;
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::NaiveDate;
@@ -123,15 +124,18 @@ pub struct Context<'a> {
     pub settings: &'a Settings,
     pub router: &'a Router,
     pub cohorts: &'a Cohorts,
-    /// Each customer's first purchase date, by customer: the rows look it up for millions of
-    /// (customer, item)s in no order, and 4 bytes a customer stay in cache where the book's
-    /// 16 do not.
-    first_orders: &'a [Option<NaiveDate>],
+    /// Each customer's first purchase date, by customer, made on first use: the cross-sell
+    /// rows look it up for millions of (customer, item)s in no order, and 4 bytes a customer
+    /// stay in cache where the book's 16 do not.
+    first_orders: OnceLock<Vec<Option<NaiveDate>>>,
 }
 
 impl Context<'_> {
     pub fn first_order(&self, customer: u32) -> Option<NaiveDate> {
-        self.first_orders.get(customer as usize).copied().flatten()
+        let firsts = self
+            .first_orders
+            .get_or_init(|| self.book.customer.iter().map(|c| c.first_order).collect());
+        firsts.get(customer as usize).copied().flatten()
     }
 
     pub fn member(&self, customer: u32) -> bool {
@@ -422,10 +426,8 @@ impl Fold {
         if let Some(f) = &mut self.campaign {
             f.settle();
         }
-        let first_orders: Vec<Option<NaiveDate>> =
-            book.customer.iter().map(|c| c.first_order).collect();
         let ctx = Context {
-            first_orders: &first_orders,
+            first_orders: OnceLock::new(),
             book,
             campaigns,
             settings: &self.settings,
