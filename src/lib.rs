@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod engine;
 pub mod input;
 pub mod metrics;
 pub mod money;

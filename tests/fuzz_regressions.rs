@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use xsell::cli::Config;
+use xsell::engine::Config;
 use xsell::input::Source;
 use xsell::metrics::slice::{Dim, PeriodKind, Slicing};
 use xsell::output::{self, Format};
@@ -21,7 +21,7 @@ fn replay(data: &[u8]) -> Option<String> {
             period: Some(PeriodKind::Week),
         };
     }
-    match xsell::cmd::evaluate(&config, None) {
+    match xsell::engine::evaluate(&config, None) {
         Ok((rows, _)) => {
             let mut out = Vec::new();
             output::write_rows(&mut out, Format::Json, &rows, None, Default::default()).ok()?;

@@ -1,13 +1,13 @@
 //! Property tests: invariants of the KPIs over random valid order sets, through the library.
 //!
 //! Each case generates a few customers and orders (every line of an order shares its customer and
-//! date), renders them as orders.csv bytes and runs `xsell::cmd::evaluate` on them.
+//! date), renders them as orders.csv bytes and runs `xsell::engine::evaluate` on them.
 
 use std::sync::Arc;
 
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
-use xsell::cli::Config;
+use xsell::engine::Config;
 use xsell::input::Source;
 use xsell::metrics::slice::{Dim, Slicing};
 use xsell::metrics::{Metric, Quantity, Row, Window};
@@ -205,7 +205,7 @@ fn config(files: Vec<Arc<[u8]>>, dims: Vec<Dim>, window: Window) -> Config {
 }
 
 fn evaluate(config: &Config, metrics: Option<Vec<Metric>>) -> Vec<Row> {
-    match xsell::cmd::evaluate(config, metrics) {
+    match xsell::engine::evaluate(config, metrics) {
         Ok((rows, _)) => rows,
         Err(e) => panic!("evaluate failed on valid input: {e:#}"),
     }

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use libfuzzer_sys::fuzz_target;
-use xsell::cli::Config;
+use xsell::engine::Config;
 use xsell::input::Source;
 use xsell::metrics::slice::{Dim, PeriodKind, Slicing};
 use xsell::output::{self, Format};
@@ -19,14 +19,14 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut config = Config::new(vec![Source::Bytes("fuzz.csv".into(), Arc::from(csv))]);
     if variant & 1 == 0 {
-        let _ = xsell::cmd::evaluate(&config, None);
+        let _ = xsell::engine::evaluate(&config, None);
     } else {
         config.read.invalid.skip = true;
         config.settings.slicing = Slicing {
             dims: vec![Dim::Segment, Dim::Channel],
             period: Some(PeriodKind::Week),
         };
-        if let Ok((rows, _summary)) = xsell::cmd::evaluate(&config, None) {
+        if let Ok((rows, _summary)) = xsell::engine::evaluate(&config, None) {
             output::write_rows(&mut Vec::new(), Format::Json, &rows, None, Default::default())
                 .expect("writing to a Vec cannot fail");
         }

@@ -1,5 +1,5 @@
-//! The command line: clap definitions and value parsers; config.rs validates them into plain
-//! settings.
+//! The command line: clap definitions and value parsers; config.rs resolves and validates them
+//! into the engine's plain [`Config`](crate::engine::Config).
 
 mod config;
 
@@ -137,8 +137,8 @@ pub struct InputArgs {
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub to: Option<NaiveDate>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
     /// Write the output to FILE instead of standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -332,15 +332,36 @@ pub struct BenchmarksArgs {
     #[arg(long, value_name = "FILE")]
     pub benchmarks: Option<PathBuf>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
 }
 
 #[derive(Debug, Args)]
 pub struct MetricsArgs {
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// A readable table: rates as percentages, money with two decimals, n/a for no value.
+    #[default]
+    Table,
+    /// Tidy CSV: rates as fractions with 6 decimals, exact counts and money, empty for n/a.
+    Csv,
+    /// A JSON array of objects with the CSV's fields; null for n/a.
+    Json,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Json => Format::Json,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -471,7 +492,7 @@ fn parse_delimiter(text: &str) -> Result<u8, String> {
     }
 }
 
-pub use config::{Config, Judging, selected_metrics};
+pub use config::selected_metrics;
 
 #[cfg(test)]
 mod tests {

@@ -27,6 +27,6 @@ pub fn run(args: &BenchmarksArgs) -> Result<()> {
         })
         .collect();
     super::write_with(None, |out| {
-        output::write_records(out, args.format, &COLUMNS, &records)
+        output::write_records(out, args.format.into(), &COLUMNS, &records)
     })
 }

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-use crate::cli::{CohortArgs, CohortMetricArg, Judging};
+use crate::cli::{CohortArgs, CohortMetricArg};
+use crate::engine::{self, Judging};
 use crate::input::OrderColumns;
 use crate::metrics::cohort::{Activity, Cohort, Count, Measure, cohorts};
 use chrono::NaiveDate;
@@ -20,7 +21,7 @@ pub const COLUMNS: [&str; 6] = ["cohort", "k", "period", "value", "numerator", "
 const MAX_PERIODS: i32 = 1000;
 
 pub fn run(args: &CohortArgs) -> Result<ExitCode> {
-    super::refuse_unused(&args.input, "cohort", true)?;
+    args.input.refuse_unused("cohort", true)?;
     let config = args
         .input
         .config(Slicing::default(), Judging::plain(args.input.confidence)?)?;
@@ -31,7 +32,7 @@ pub fn run(args: &CohortArgs) -> Result<ExitCode> {
     };
     let window = config.settings.window;
     let mut activity = Activity::new(measure);
-    let (book, mut summary) = super::read_orders(
+    let (book, mut summary) = engine::read_orders(
         &config,
         |_, _| Ok(OrderColumns::default()),
         |line| {

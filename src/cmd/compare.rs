@@ -4,7 +4,8 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-use crate::cli::{CompareArgs, Judging};
+use crate::cli::CompareArgs;
+use crate::engine::{self, Judging};
 use crate::metrics::slice::{Dim, PeriodKind, Slicing, label_part};
 use crate::metrics::{Metric, Row};
 use crate::output::{self, Cell, number};
@@ -67,7 +68,7 @@ pub fn run(args: &CompareArgs) -> Result<ExitCode> {
     let config = args
         .input
         .config(slicing, Judging::plain(args.input.confidence)?)?;
-    let (rows, summary) = super::evaluate(&config, Some(vec![metric]))?;
+    let (rows, summary) = engine::evaluate(&config, Some(vec![metric]))?;
     super::tell(&summary);
     let by = config.settings.slicing.by();
     // A group is named by its value as written or as labelled (`a/b` or `"a/b"`).

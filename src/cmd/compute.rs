@@ -5,13 +5,13 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 
 use crate::cli::{ComputeArgs, selected_metrics};
+use crate::engine;
 use crate::report::Threshold;
 
 pub fn run(args: &ComputeArgs) -> Result<ExitCode> {
-    let config = args.input.config(
-        args.slice.slicing(),
-        args.slice.judging(args.input.confidence)?,
-    )?;
+    let config = args
+        .input
+        .config(args.slice.slicing(), args.slice.judging(&args.input)?)?;
     let metrics = selected_metrics(&args.metric);
     if let Some(Threshold::Value(v)) = config.judging.fail_under
         && metrics.as_ref().is_none_or(|m| m.len() != 1)
@@ -20,6 +20,6 @@ pub fn run(args: &ComputeArgs) -> Result<ExitCode> {
             "--fail-under {v} needs exactly one --metric (a rate and an amount are not comparable); use --fail-under benchmark for several"
         );
     }
-    let (rows, summary) = super::evaluate(&config, metrics)?;
+    let (rows, summary) = engine::evaluate(&config, metrics)?;
     super::finish(&config, rows, &summary)
 }

@@ -59,7 +59,7 @@ fn docs() -> Vec<Doc> {
 pub fn run(args: &MetricsArgs) -> Result<()> {
     let mut out = BufWriter::new(io::stdout().lock());
     let docs = docs();
-    match args.format {
+    match Format::from(args.format) {
         Format::Table => {
             let mut table = Table::new();
             table

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::cli::{BasketArg, Judging, PairsArgs};
+use crate::cli::{BasketArg, PairsArgs};
+use crate::engine::{self, Judging};
 use crate::input::OrderColumns;
 use crate::input::book::Interner;
 use crate::metrics::Level;
@@ -26,7 +27,7 @@ pub const COLUMNS: [&str; 9] = [
 ];
 
 pub fn run(args: &PairsArgs) -> Result<ExitCode> {
-    super::refuse_unused(&args.input, "pairs", false)?;
+    args.input.refuse_unused("pairs", false)?;
     if let Some(dim) = args.by.iter().find(|d| **d == Dim::CampaignType) {
         bail!(
             "pairs can be split by segment, loyalty, channel, category, campaign or column:NAME, not by {}",
@@ -50,7 +51,7 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
     let mut line_groups: HashMap<Vec<u32>, u32> = HashMap::default();
     let mut values: Vec<u32> = Vec::new();
     let mut baskets: Baskets<(u32, u32)> = Baskets::default();
-    let (book, mut summary) = super::read_orders(
+    let (book, mut summary) = engine::read_orders(
         &config,
         |present, customers| {
             let wants = |d: &Dim| dims.contains(d);

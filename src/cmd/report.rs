@@ -6,21 +6,21 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 
 use crate::cli::ReportArgs;
+use crate::engine;
 use crate::metrics::Metric;
 use crate::metrics::row::ALL;
 use crate::report::Threshold;
 
 pub fn run(args: &ReportArgs) -> Result<ExitCode> {
-    let config = args.input.config(
-        args.slice.slicing(),
-        args.slice.judging(args.input.confidence)?,
-    )?;
+    let config = args
+        .input
+        .config(args.slice.slicing(), args.slice.judging(&args.input)?)?;
     if let Some(Threshold::Value(v)) = config.judging.fail_under {
         bail!(
             "--fail-under {v} needs one metric: use xsell compute --metric NAME, or --fail-under benchmark"
         );
     }
-    let (mut rows, summary) = super::evaluate(&config, None)?;
+    let (mut rows, summary) = engine::evaluate(&config, None)?;
     let slicing = &config.settings.slicing;
     // Headline rows: no per-campaign or per-month detail the slicing did not ask for, and no
     // formula factors (`clv.aov`, ...).

@@ -65,8 +65,6 @@ pub struct ReadOptions {
     pub invalid: Invalid,
     /// Drop order lines identical to an earlier one (`--dedupe`), instead of counting them.
     pub dedupe: bool,
-    /// Threads for reading: 1 reads and folds in turn; more parse rows ahead on a second thread.
-    pub threads: usize,
 }
 
 /// The text encoding of every input file.
@@ -107,14 +105,8 @@ impl Default for ReadOptions {
             money: crate::money::MoneyFormat::default(),
             invalid: Invalid::default(),
             dedupe: false,
-            threads: default_threads(),
         }
     }
-}
-
-/// Two threads when the machine has two cores or more: reading uses at most two.
-pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(2))
 }
 
 /// A row that cannot be read as a whole: wrong number of fields, or at odds with an earlier row.

@@ -160,12 +160,13 @@ impl OrderFiles {
     /// Streams every line of every file, in order, through `book` and then `each`. Bad rows
     /// stop the run, or with `--skip-invalid` are skipped and counted; lines identical to an
     /// earlier one are counted, or with `--dedupe` dropped. Rows are parsed a batch ahead on a
-    /// second thread unless `opts.threads` is 1. Of the optional columns, only those of
+    /// second thread unless `threads` is 1. Of the optional columns, only those of
     /// `columns` are parsed. `done` follows the bytes read, for a progress display.
     pub fn read(
         self,
         book: &mut Book,
         opts: &ReadOptions,
+        threads: usize,
         columns: OrderColumns,
         done: &AtomicU64,
         mut each: impl FnMut(&Line),
@@ -180,7 +181,7 @@ impl OrderFiles {
         let tables = self.tables;
         let mut failure = None;
         ahead::run(
-            opts.threads,
+            threads,
             |send: &mut dyn FnMut(&mut Batch) -> bool| produce(tables, columns, opts, done, send),
             |batch: &mut Batch| match fold_batch(
                 batch,
@@ -200,7 +201,7 @@ impl OrderFiles {
         if let Some(e) = failure {
             return Err(e);
         }
-        report.duplicates = seen.duplicates(opts.threads);
+        report.duplicates = seen.duplicates(threads);
         if let Some(max) = opts.invalid.max {
             let too_many = match max {
                 Limit::Rows(n) => report.skipped > n,
@@ -237,24 +238,25 @@ impl OrderFiles {
 
     /// As [`OrderFiles::read`], with the reading (parsing, checking, interning) on threads of
     /// its own and `each` on the caller's, taking the lines in batches, in order: for a fold that
-    /// costs as much as the reading. One thread reads and folds in turn when `opts.threads` is 1.
+    /// costs as much as the reading. One thread reads and folds in turn when `threads` is 1.
     pub fn read_beside(
         self,
         book: &mut Book,
         opts: &ReadOptions,
+        threads: usize,
         columns: OrderColumns,
         done: &AtomicU64,
         mut each: impl FnMut(&Line),
     ) -> Result<ReadReport> {
-        if opts.threads <= 1 {
-            return self.read(book, opts, columns, done, each);
+        if threads <= 1 {
+            return self.read(book, opts, threads, columns, done, each);
         }
         let mut result = None;
         ahead::run(
             2,
             |send: &mut dyn FnMut(&mut Vec<Line>) -> bool| {
                 let mut lines = Vec::with_capacity(Batch::ROWS);
-                let read = self.read(book, opts, columns, done, |line| {
+                let read = self.read(book, opts, threads, columns, done, |line| {
                     lines.push(*line);
                     if lines.len() >= Batch::ROWS {
                         send(&mut lines);

@@ -12,7 +12,8 @@ use crate::metrics::{Quantity, Row, Unit};
 pub use self::csv::into_io;
 pub use table::{Style, Summary, human_value, write_grid};
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+/// How rows are written (`--format`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Format {
     /// A readable table: rates as percentages, money with two decimals, n/a for no value.
     #[default]

@@ -1,0 +1,113 @@
+//! What a run tells besides its rows: warnings and notes about the inputs, and the summary of
+//! what was read.
+
+use crate::engine::Config;
+use crate::input::orders::ReadReport;
+use crate::input::{Book, Campaigns, Customers};
+use crate::output::Summary;
+
+/// Campaigns that report more clicks or conversions than impressions.
+pub(super) fn campaign_counts(campaigns: Option<&Campaigns>) -> Vec<String> {
+    let mut notes = Vec::new();
+    for c in campaigns.iter().flat_map(|c| &c.list) {
+        for (what, count) in [("clicks", c.clicks), ("conversions", c.conversions)] {
+            if let (Some(n), Some(impressions)) = (count, c.impressions)
+                && n > impressions
+            {
+                notes.push(format!(
+                    "warning: campaign {} reports more {what} ({n}) than impressions ({impressions})",
+                    c.id
+                ));
+            }
+        }
+    }
+    notes
+}
+
+/// The warnings of reading: rows skipped (`--skip-invalid`) and lines repeated.
+pub(super) fn reading(report: &ReadReport) -> Vec<String> {
+    let mut notes = Vec::new();
+    if report.skipped > 0 {
+        notes.push(format!(
+            "warning: skipped {} of {} (--skip-invalid); the first:",
+            count(report.skipped, "invalid row"),
+            count(report.rows, "row")
+        ));
+        for reason in &report.reasons {
+            notes.push(format!("  {reason}"));
+        }
+    }
+    if report.duplicates > 0 {
+        let lines = count(report.duplicates, "order line");
+        if report.dropped {
+            notes.push(format!(
+                "note: dropped {lines} identical to an earlier line (--dedupe)"
+            ));
+        } else {
+            notes.push(format!(
+                "warning: {lines} identical to an earlier line: counted as data \
+                 (--dedupe drops them)"
+            ));
+        }
+    }
+    notes
+}
+
+/// The warning that `lines` order lines name campaigns that campaigns.csv does not list (the
+/// book interned those after the listed ones).
+pub(super) fn unknown_campaigns(book: &Book, listed: &Campaigns, lines: u64) -> Option<String> {
+    if lines == 0 {
+        return None;
+    }
+    let known = listed.list.len();
+    let unknown = book.campaigns.len() - known;
+    let mut ids: Vec<&str> = (known..book.campaigns.len())
+        .map(|i| book.campaigns.name(i as u32))
+        .take(5)
+        .collect();
+    if unknown > ids.len() {
+        ids.push("...");
+    }
+    Some(format!(
+        "warning: {} attributed to {} missing from {} ({}); campaign metrics leave them \
+         out, and --by campaign-type groups them as (unknown)",
+        count(lines, "order line"),
+        count(unknown as u64, "campaign"),
+        listed.file,
+        ids.join(", ")
+    ))
+}
+
+/// Applies customers.csv to the book; a warning when it lacks customers of the orders.
+pub(super) fn apply_customers(book: &mut Book, file: &Customers) -> Option<String> {
+    let unknown = book.apply(file);
+    (unknown > 0).then(|| {
+        format!(
+            "warning: {} of the orders missing from {}: their attributes come from the order lines",
+            count(unknown, "customer"),
+            file.file
+        )
+    })
+}
+
+/// What was read: files, lines, orders, customers, the window and the rows skipped.
+pub(super) fn summary(book: &Book, config: &Config, report: &ReadReport) -> Summary {
+    let window = match config.settings.window.bounds(book.span) {
+        Some((first, last)) => format!("{first} to {last}"),
+        None => "empty".to_string(),
+    };
+    Summary {
+        lines: book.lines,
+        orders: book.orders.iter().filter(|o| o.has_purchase()).count() as u64,
+        customers: book.customers.len() as u64,
+        files: book.files.clone(),
+        window,
+        skipped: config.read.invalid.skip.then_some(report.skipped),
+        notes: Vec::new(),
+    }
+}
+
+/// `1 campaign`, `2 campaigns`.
+pub fn count(n: u64, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
