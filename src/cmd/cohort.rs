@@ -1,6 +1,7 @@
 //! `xsell cohort`: customers by the period of their first order, and for each later period the
 //! share of the cohort that ordered (or its net revenue per customer).
 
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
@@ -13,7 +14,7 @@ use chrono::NaiveDate;
 
 use crate::metrics::slice::{PeriodKind, Slicing};
 use crate::metrics::{Unit, Window};
-use crate::output::{self, Cell, Format};
+use crate::output::{self, Cell, Format, Summary};
 
 pub const COLUMNS: [&str; 6] = ["cohort", "k", "period", "value", "numerator", "denominator"];
 
@@ -71,47 +72,54 @@ pub fn run(args: &CohortArgs) -> Result<ExitCode> {
         }
         None => Vec::new(),
     };
-    let unit = match kind {
-        PeriodKind::Week => "week",
-        PeriodKind::Month => "month",
-        PeriodKind::Quarter => "quarter",
-        PeriodKind::Year => "year",
-    };
     super::write_with(config.output.as_deref(), |out| match config.format {
-        Format::Table => {
-            let width = list.iter().map(|c| c.cells.len()).max().unwrap_or(1);
-            let mut columns = vec!["cohort".to_string(), "size".to_string()];
-            columns.extend((0..width).map(|k| format!("+{k}")));
-            let rows: Vec<Vec<String>> = list
-                .iter()
-                .map(|c| {
-                    let mut row = vec![kind.label(c.period), c.size.to_string()];
-                    row.extend((0..width).map(|k| match c.cells.get(k) {
-                        Some(Some(count)) => {
-                            output::human_value(value(*count, c.size), unit_of(measure))
-                        }
-                        _ => String::new(),
-                    }));
-                    row
-                })
-                .collect();
-            let what = match measure {
-                Measure::Customers => "share of the cohort's customers with an order",
-                Measure::Revenue => "net revenue per cohort customer",
-            };
-            let mut footer = vec![format!(
-                "cohort: {unit} of the first order; +k: {what} k {unit}s later; blank: before \
-                 the window or after the data"
-            )];
-            footer.extend(summary.footer());
-            output::write_grid(out, &columns, &rows, 1, &footer)
-        }
+        Format::Table => table(out, &list, kind, measure, &summary),
         format => {
             let records: Vec<Vec<Cell>> = list.iter().flat_map(|c| tidy(c, kind)).collect();
             output::write_records(out, format, &COLUMNS, &records)
         }
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The matrix for people: a row per cohort, a column per period since its first order.
+fn table(
+    out: &mut dyn Write,
+    list: &[Cohort],
+    kind: PeriodKind,
+    measure: Measure,
+    summary: &Summary,
+) -> io::Result<()> {
+    let unit = match kind {
+        PeriodKind::Week => "week",
+        PeriodKind::Month => "month",
+        PeriodKind::Quarter => "quarter",
+        PeriodKind::Year => "year",
+    };
+    let width = list.iter().map(|c| c.cells.len()).max().unwrap_or(1);
+    let mut columns = vec!["cohort".to_string(), "size".to_string()];
+    columns.extend((0..width).map(|k| format!("+{k}")));
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|c| {
+            let mut row = vec![kind.label(c.period), c.size.to_string()];
+            row.extend((0..width).map(|k| match c.cells.get(k) {
+                Some(Some(count)) => output::human_value(value(*count, c.size), unit_of(measure)),
+                _ => String::new(),
+            }));
+            row
+        })
+        .collect();
+    let what = match measure {
+        Measure::Customers => "share of the cohort's customers with an order",
+        Measure::Revenue => "net revenue per cohort customer",
+    };
+    let mut footer = vec![format!(
+        "cohort: {unit} of the first order; +k: {what} k {unit}s later; blank: before \
+         the window or after the data"
+    )];
+    footer.extend(summary.footer());
+    output::write_grid(out, &columns, &rows, 1, &footer)
 }
 
 /// The first and last period measured: the whole periods of the window, up to the period where

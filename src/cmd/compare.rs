@@ -39,32 +39,7 @@ pub fn run(args: &CompareArgs) -> Result<ExitCode> {
         );
     };
     let by_period = args.by == "period";
-    let slicing = if by_period {
-        let kinds = (PeriodKind::of_label(&args.a), PeriodKind::of_label(&args.b));
-        let (Some(kind), Some(other)) = kinds else {
-            bail!(
-                "--by period: --a and --b must be periods such as 2025, 2025-Q1, 2025-03 or 2025-W07"
-            );
-        };
-        if kind != other {
-            bail!(
-                "--by period: {} and {} are periods of different lengths",
-                args.a,
-                args.b
-            );
-        }
-        Slicing {
-            dims: Vec::new(),
-            period: Some(kind),
-        }
-    } else {
-        let dim = Dim::parse(&args.by)
-            .map_err(|e| anyhow::anyhow!("--by {}: {e}, or period", args.by))?;
-        Slicing {
-            dims: vec![dim],
-            period: None,
-        }
-    };
+    let slicing = slicing(args)?;
     let config = args
         .input
         .config(slicing, Judging::plain(args.input.confidence)?)?;
@@ -100,8 +75,53 @@ pub fn run(args: &CompareArgs) -> Result<ExitCode> {
     };
     let (a, b) = (find(&args.a)?, find(&args.b)?);
     let c = compare::compare(a, b, config.judging.z, config.judging.confidence);
+    let (columns, record) = record(args, metric, (a, b), &c, summary.skipped);
+    super::write_with(config.output.as_deref(), |out| {
+        output::write_records(out, config.format, &columns, &[record])
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The two groups' dimension (`--by DIM`), or their period length (`--by period`).
+fn slicing(args: &CompareArgs) -> Result<Slicing> {
+    Ok(if args.by == "period" {
+        let kinds = (PeriodKind::of_label(&args.a), PeriodKind::of_label(&args.b));
+        let (Some(kind), Some(other)) = kinds else {
+            bail!(
+                "--by period: --a and --b must be periods such as 2025, 2025-Q1, 2025-03 or 2025-W07"
+            );
+        };
+        if kind != other {
+            bail!(
+                "--by period: {} and {} are periods of different lengths",
+                args.a,
+                args.b
+            );
+        }
+        Slicing {
+            dims: Vec::new(),
+            period: Some(kind),
+        }
+    } else {
+        let dim = Dim::parse(&args.by)
+            .map_err(|e| anyhow::anyhow!("--by {}: {e}, or period", args.by))?;
+        Slicing {
+            dims: vec![dim],
+            period: None,
+        }
+    })
+}
+
+/// The output's columns and its one record (with `skipped_rows` after `--skip-invalid`).
+fn record(
+    args: &CompareArgs,
+    metric: Metric,
+    (a, b): ((u64, u64), (u64, u64)),
+    c: &compare::Comparison,
+    skipped: Option<u64>,
+) -> (Vec<&'static str>, Vec<Cell>) {
     let count = |n: u64| Cell::Number(n.to_string());
-    let record = vec![
+    let mut record = vec![
         Cell::text(metric.name()),
         Cell::text(&args.by),
         Cell::text(&args.a),
@@ -127,15 +147,11 @@ pub fn run(args: &CompareArgs) -> Result<ExitCode> {
     ];
     // With --skip-invalid the rows left out are counted in the output too, as in compute.
     let mut columns = COLUMNS.to_vec();
-    let mut record = record;
-    if let Some(skipped) = summary.skipped {
+    if let Some(skipped) = skipped {
         columns.push("skipped_rows");
         record.push(count(skipped));
     }
-    super::write_with(config.output.as_deref(), |out| {
-        output::write_records(out, config.format, &columns, &[record])
-    })?;
-    Ok(ExitCode::SUCCESS)
+    (columns, record)
 }
 
 /// The groups (or periods) there are, for an error message.

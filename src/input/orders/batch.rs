@@ -1,0 +1,171 @@
+//! The reading pipeline: rows split and parsed into batches on one thread ([`produce`]), then
+//! checked, interned and handed on in order on another ([`fold_batch`]).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use anyhow::{Result, bail};
+
+use super::repeats::Seen;
+use super::row::{Row, parse_row};
+use super::{Line, OrderColumns, ReadReport};
+use crate::input::table::Table;
+use crate::input::{Book, ReadOptions, ahead, is_row_error};
+
+/// Order rows parsed ahead of the fold; their texts lie end to end in one string.
+#[derive(Default)]
+pub(super) struct Batch {
+    text: String,
+    rows: Vec<Parsed>,
+}
+
+/// A cell's text in [`Batch::text`]: its start and end. 8 bytes, not 16, as a batch row is
+/// copied twice on its way.
+type Span = (u32, u32);
+
+struct Parsed {
+    file: u32,
+    line: u64,
+    /// The row's identity for finding repeats ([`Seen`]).
+    key: u128,
+    row: Result<Row<Span>>,
+}
+
+impl Batch {
+    /// Rows per batch; a batch is also handed on once its text passes [`Batch::TEXT`].
+    pub(super) const ROWS: usize = 4096;
+    const TEXT: usize = 1 << 20;
+
+    fn push(&mut self, file: u32, line: u64, key: u128, row: Result<Row<&str>>) {
+        let text = &mut self.text;
+        let row = row.and_then(|row| {
+            let row = row.map(|cell| {
+                let start = text.len();
+                text.push_str(cell);
+                (start, text.len())
+            });
+            // A batch is handed on after 1 MiB of text: only a row of gigabytes gets here.
+            if text.len() > u32::MAX as usize {
+                bail!("line {line}: a row of more than 4 GiB of text");
+            }
+            Ok(row.map(|(start, end)| (start as u32, end as u32)))
+        });
+        self.rows.push(Parsed {
+            file,
+            line,
+            key,
+            row,
+        });
+    }
+
+    fn is_full(&self) -> bool {
+        self.rows.len() >= Batch::ROWS || self.text.len() >= Batch::TEXT
+    }
+}
+
+impl ahead::Clear for Batch {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.rows.clear();
+    }
+}
+
+/// Splits and parses the rows of every table into batches handed to `send`: every check that
+/// needs only the row itself happens here. Stops at the first error that ends the run.
+pub(super) fn produce(
+    tables: Vec<Table>,
+    columns: OrderColumns,
+    opts: &ReadOptions,
+    done: &AtomicU64,
+    send: &mut dyn FnMut(&mut Batch) -> bool,
+) {
+    let mut batch = Batch::default();
+    let mut before = 0; // bytes of the files before this one
+    for (file, mut t) in (0u32..).zip(tables) {
+        loop {
+            let row = match t.next_row() {
+                Ok(false) => break,
+                Ok(true) => {
+                    let key = Seen::key(opts.dedupe, &mut t);
+                    parse_row(&t, columns)
+                        .map(|row| (key, row))
+                        .map_err(anyhow::Error::from)
+                }
+                Err(e) => Err(e),
+            };
+            match row {
+                Ok((key, row)) => batch.push(file, t.line(), key, Ok(row)),
+                Err(e) => {
+                    let fatal = !(opts.invalid.skip && is_row_error(&e));
+                    batch.push(file, t.line(), 0, Err(e));
+                    if fatal {
+                        send(&mut batch);
+                        return;
+                    }
+                }
+            }
+            if batch.is_full() {
+                done.store(before + t.position(), Ordering::Relaxed);
+                if !send(&mut batch) {
+                    return;
+                }
+            }
+        }
+        before += t.position();
+    }
+    if !batch.rows.is_empty() {
+        send(&mut batch);
+    }
+}
+
+/// Takes a batch's rows, in order, through the book and `each`.
+pub(super) fn fold_batch(
+    batch: &mut Batch,
+    book: &mut Book,
+    opts: &ReadOptions,
+    report: &mut ReadReport,
+    seen: &mut Seen,
+    each: &mut impl FnMut(&Line),
+) -> Result<()> {
+    let Batch { text, rows } = batch;
+    let cell = |(start, end): Span| text.get(start as usize..end as usize).unwrap_or_default();
+    // The customers of the batch's orders, looked up together first: the lookups do not depend
+    // on one another, so the processor overlaps their cache misses (on a large export nearly
+    // every order starts with a customer far away in memory).
+    let mut previous = "";
+    let wanted: Vec<Option<&str>> = rows
+        .iter()
+        .map(|parsed| {
+            let row = parsed.row.as_ref().ok()?;
+            let order = cell(row.order);
+            if order == previous {
+                return None; // the same order as the row before: its customer is known
+            }
+            previous = order;
+            Some(cell(row.customer))
+        })
+        .collect();
+    let customers = book.customers.get_each(&wanted);
+    for (parsed, customer) in rows.drain(..).zip(customers) {
+        let (file, line) = (parsed.file, parsed.line);
+        let row = parsed.row.and_then(|row| {
+            let row = row.map(cell);
+            let order = book.check_order(&row, file, line)?;
+            Ok((row, order))
+        });
+        report.rows += 1;
+        match row {
+            Ok((row, order)) => {
+                if seen.drop_repeat(parsed.key) {
+                    continue;
+                }
+                let line = book.admit(&row, order, customer, file, line);
+                book.record(&line);
+                each(&line);
+            }
+            Err(e) if opts.invalid.skip && is_row_error(&e) => report.skip(&e),
+            Err(e) => return Err(e),
+        }
+    }
+    book.settle();
+    Ok(())
+}

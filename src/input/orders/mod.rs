@@ -1,0 +1,250 @@
+//! orders.csv: one row per order line, streamed through the book.
+
+mod batch;
+mod repeats;
+mod row;
+
+use std::sync::atomic::AtomicU64;
+
+use anyhow::{Result, bail};
+use chrono::NaiveDate;
+
+use super::table::Table;
+use super::{Book, Limit, ReadOptions, Source, ahead};
+use crate::money::Money;
+use batch::{Batch, fold_batch, produce};
+use repeats::Seen;
+use row::{CAMPAIGN, CATEGORY, CHANNEL, LOYALTY, SEGMENT};
+pub(crate) use row::{Row, SPECS, parse_flag};
+
+/// One order line, its ids interned in the [`Book`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub order: u32,
+    pub customer: u32,
+    pub date: NaiveDate,
+    pub product: u32,
+    /// `None` when the input has no category column; an empty cell is the category "".
+    pub category: Option<u32>,
+    pub quantity: i64,
+    pub amount: Money,
+    pub channel: Option<u32>,
+    /// The campaign the line is attributed to; `None` is organic.
+    pub campaign: Option<u32>,
+    pub segment: Option<u32>,
+    pub loyalty: Option<bool>,
+    /// The value of the column asked for by `--by column:NAME`, in [`Book::extras`].
+    pub extra: Option<u32>,
+}
+
+impl Line {
+    /// A purchase line has a positive amount; returns (negative) and zero lines buy nothing.
+    pub fn is_purchase(&self) -> bool {
+        self.amount.is_positive()
+    }
+}
+
+/// Which optional columns every order file has.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OrderColumns {
+    pub category: bool,
+    pub channel: bool,
+    pub campaign: bool,
+    pub segment: bool,
+    pub loyalty: bool,
+}
+
+impl OrderColumns {
+    /// Whether every file has the optional column `name`.
+    pub fn has(&self, name: &str) -> bool {
+        match name {
+            "category" => self.category,
+            "channel" => self.channel,
+            "campaign_id" => self.campaign,
+            "segment" => self.segment,
+            "loyalty" => self.loyalty,
+            _ => false,
+        }
+    }
+}
+
+/// The order files, opened and their headers checked, ready to stream.
+pub struct OrderFiles {
+    tables: Vec<Table>,
+}
+
+impl OrderFiles {
+    pub fn open(sources: &[Source], opts: &ReadOptions) -> Result<OrderFiles> {
+        let tables = sources
+            .iter()
+            .map(|s| {
+                let mut table = Table::open(s, opts, SPECS, "orders")?;
+                if let Some(name) = &opts.extra_column {
+                    table.read_extra(name)?;
+                }
+                Ok(table)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(OrderFiles { tables })
+    }
+
+    /// The files' total size in bytes, when every one is a plain file read as it is.
+    pub fn size(&self) -> Option<u64> {
+        self.tables.iter().map(|t| t.size).sum()
+    }
+
+    pub fn columns(&self) -> OrderColumns {
+        let all = |spec| self.tables.iter().all(|t| t.has(spec));
+        OrderColumns {
+            category: all(CATEGORY),
+            channel: all(CHANNEL),
+            campaign: all(CAMPAIGN),
+            segment: all(SEGMENT),
+            loyalty: all(LOYALTY),
+        }
+    }
+
+    /// Streams every line of every file, in order, through `book` and then `each`. Bad rows
+    /// stop the run, or with `--skip-invalid` are skipped and counted; lines identical to an
+    /// earlier one are counted, or with `--dedupe` dropped. Rows are parsed a batch ahead on a
+    /// second thread unless `threads` is 1. Of the optional columns, only those of
+    /// `columns` are parsed. `done` follows the bytes read, for a progress display.
+    pub fn read(
+        self,
+        book: &mut Book,
+        opts: &ReadOptions,
+        threads: usize,
+        columns: OrderColumns,
+        done: &AtomicU64,
+        mut each: impl FnMut(&Line),
+    ) -> Result<ReadReport> {
+        let mut report = ReadReport {
+            dropped: opts.dedupe,
+            ..ReadReport::default()
+        };
+        let mut seen = Seen::new(opts.dedupe);
+        book.files
+            .extend(self.tables.iter().map(|t| t.name.clone()));
+        let tables = self.tables;
+        let mut failure = None;
+        ahead::run(
+            threads,
+            |send: &mut dyn FnMut(&mut Batch) -> bool| produce(tables, columns, opts, done, send),
+            |batch: &mut Batch| match fold_batch(
+                batch,
+                book,
+                opts,
+                &mut report,
+                &mut seen,
+                &mut each,
+            ) {
+                Ok(()) => true,
+                Err(e) => {
+                    failure = Some(e);
+                    false
+                }
+            },
+        );
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        report.duplicates = seen.duplicates(threads);
+        if let Some(max) = opts.invalid.max {
+            let too_many = match max {
+                Limit::Rows(n) => report.skipped > n,
+                // skipped / rows > p / 100, without dividing: 57 of 100 is not above 57%.
+                Limit::Percent(p) => report.skipped as f64 * 100.0 > p * report.rows as f64,
+            };
+            if too_many {
+                let limit = match max {
+                    Limit::Rows(n) => format!("{n} rows"),
+                    Limit::Percent(p) => format!("{p}% of the rows"),
+                };
+                bail!(
+                    "{} of {} rows could not be read, more than --max-invalid {limit}; the first: {}",
+                    report.skipped,
+                    report.rows,
+                    report.reasons.first().map_or("", String::as_str)
+                );
+            }
+        }
+        if book.lines == 0 {
+            if report.skipped > 0 {
+                bail!(
+                    "no order lines: every row of {} was invalid",
+                    book.files.join(", ")
+                );
+            }
+            bail!(
+                "no order lines: {} has a header but no rows",
+                book.files.join(", ")
+            );
+        }
+        Ok(report)
+    }
+
+    /// As [`OrderFiles::read`], with the reading (parsing, checking, interning) on threads of
+    /// its own and `each` on the caller's, taking the lines in batches, in order: for a fold that
+    /// costs as much as the reading. One thread reads and folds in turn when `threads` is 1.
+    pub fn read_beside(
+        self,
+        book: &mut Book,
+        opts: &ReadOptions,
+        threads: usize,
+        columns: OrderColumns,
+        done: &AtomicU64,
+        mut each: impl FnMut(&Line),
+    ) -> Result<ReadReport> {
+        if threads <= 1 {
+            return self.read(book, opts, threads, columns, done, each);
+        }
+        let mut result = None;
+        ahead::run(
+            2,
+            |send: &mut dyn FnMut(&mut Vec<Line>) -> bool| {
+                let mut lines = Vec::with_capacity(Batch::ROWS);
+                let read = self.read(book, opts, threads, columns, done, |line| {
+                    lines.push(*line);
+                    if lines.len() >= Batch::ROWS {
+                        send(&mut lines);
+                    }
+                });
+                if !lines.is_empty() {
+                    send(&mut lines);
+                }
+                result = Some(read);
+            },
+            |lines: &mut Vec<Line>| {
+                lines.iter().for_each(&mut each);
+                true
+            },
+        );
+        result.unwrap_or_else(|| bail!("the reading thread stopped early"))
+    }
+}
+
+/// What reading the orders met besides good lines.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReadReport {
+    /// Data rows read, good or bad.
+    pub rows: u64,
+    /// Bad rows skipped (`--skip-invalid`).
+    pub skipped: u64,
+    /// Why, for the first [`ReadReport::REASONS`] skipped rows: `file:line: reason`.
+    pub reasons: Vec<String>,
+    /// Lines identical to an earlier line.
+    pub duplicates: u64,
+    /// Whether those were dropped (`--dedupe`) rather than counted as data.
+    pub dropped: bool,
+}
+
+impl ReadReport {
+    pub const REASONS: usize = 10;
+
+    fn skip(&mut self, err: &anyhow::Error) {
+        self.skipped += 1;
+        if self.reasons.len() < ReadReport::REASONS {
+            self.reasons.push(err.to_string());
+        }
+    }
+}

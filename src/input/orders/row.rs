@@ -1,0 +1,184 @@
+//! An order row as written: the columns of orders.csv and the checks of each cell.
+
+use chrono::NaiveDate;
+
+use crate::input::FieldError;
+use crate::input::table::{Spec, Table};
+use crate::money::Money;
+
+use super::OrderColumns;
+
+/// The columns of orders.csv, by canonical name.
+pub(crate) const SPECS: &[Spec] = &[
+    Spec {
+        name: "order_id",
+        required: true,
+    },
+    Spec {
+        name: "customer_id",
+        required: true,
+    },
+    Spec {
+        name: "order_date",
+        required: true,
+    },
+    Spec {
+        name: "product_id",
+        required: true,
+    },
+    Spec {
+        name: "category",
+        required: false,
+    },
+    Spec {
+        name: "quantity",
+        required: false,
+    },
+    Spec {
+        name: "amount",
+        required: true,
+    },
+    Spec {
+        name: "channel",
+        required: false,
+    },
+    Spec {
+        name: "campaign_id",
+        required: false,
+    },
+    Spec {
+        name: "segment",
+        required: false,
+    },
+    Spec {
+        name: "loyalty",
+        required: false,
+    },
+];
+pub(super) const ORDER: usize = 0;
+pub(super) const CUSTOMER: usize = 1;
+pub(super) const DATE: usize = 2;
+pub(super) const PRODUCT: usize = 3;
+pub(super) const CATEGORY: usize = 4;
+pub(super) const QUANTITY: usize = 5;
+pub(super) const AMOUNT: usize = 6;
+pub(super) const CHANNEL: usize = 7;
+pub(super) const CAMPAIGN: usize = 8;
+pub(super) const SEGMENT: usize = 9;
+pub(super) const LOYALTY: usize = 10;
+
+/// An order line as written: every cell checked, nothing interned yet, so that a bad row leaves
+/// no trace. `S` is a cell's text (`&str`), or where a [`Batch`] keeps it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Row<S> {
+    pub order: S,
+    pub customer: S,
+    pub date: NaiveDate,
+    pub product: S,
+    pub category: Option<S>,
+    pub quantity: i64,
+    pub amount: Money,
+    pub channel: Option<S>,
+    pub campaign: Option<S>,
+    pub segment: Option<S>,
+    pub loyalty: Option<bool>,
+    pub extra: Option<S>,
+}
+
+impl<S> Row<S> {
+    /// The same row with each cell's text turned by `f`.
+    pub(super) fn map<T>(self, mut f: impl FnMut(S) -> T) -> Row<T> {
+        Row {
+            order: f(self.order),
+            customer: f(self.customer),
+            date: self.date,
+            product: f(self.product),
+            category: self.category.map(&mut f),
+            quantity: self.quantity,
+            amount: self.amount,
+            channel: self.channel.map(&mut f),
+            campaign: self.campaign.map(&mut f),
+            segment: self.segment.map(&mut f),
+            loyalty: self.loyalty,
+            extra: self.extra.map(&mut f),
+        }
+    }
+}
+
+/// `None` for an empty cell.
+fn non_empty(cell: Option<&str>) -> Option<&str> {
+    cell.filter(|c| !c.is_empty())
+}
+
+pub(super) fn parse_row(t: &Table, columns: OrderColumns) -> Result<Row<&str>, FieldError> {
+    let date = t.date_in(DATE, t.required(DATE)?)?;
+    let amount = t.money_in(AMOUNT, t.required(AMOUNT)?)?;
+    let quantity = match t.cell(QUANTITY)? {
+        None | Some("") => 1,
+        Some(text) => match text.parse::<i64>() {
+            Ok(q) if q >= 0 || amount.is_negative() => q,
+            _ => {
+                let expected = "a whole number >= 0 (negative only on a return line)";
+                return Err(t.invalid(QUANTITY, text, expected));
+            }
+        },
+    };
+    let optional = |spec: usize, present: bool| -> Result<Option<&str>, FieldError> {
+        Ok(if present { t.cell(spec)? } else { None })
+    };
+    let loyalty = match optional(LOYALTY, columns.loyalty)? {
+        None | Some("") => None,
+        Some(text) => Some(
+            parse_flag(text)
+                .ok_or_else(|| t.invalid(LOYALTY, text, "true/false, 1/0 or yes/no"))?,
+        ),
+    };
+    Ok(Row {
+        order: t.required(ORDER)?,
+        customer: t.required(CUSTOMER)?,
+        date,
+        product: t.required(PRODUCT)?,
+        category: optional(CATEGORY, columns.category)?,
+        quantity,
+        amount,
+        channel: non_empty(optional(CHANNEL, columns.channel)?),
+        campaign: non_empty(optional(CAMPAIGN, columns.campaign)?),
+        segment: non_empty(optional(SEGMENT, columns.segment)?),
+        loyalty,
+        extra: t.extra_cell()?,
+    })
+}
+
+/// true/false, 1/0, yes/no, y/n, t/f in any case; compared in place, as every line has one.
+pub(crate) fn parse_flag(text: &str) -> Option<bool> {
+    let is = |words: &[&str]| words.iter().any(|w| text.eq_ignore_ascii_case(w));
+    if is(&["true", "1", "yes", "y", "t"]) {
+        Some(true)
+    } else if is(&["false", "0", "no", "n", "f"]) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_flag;
+
+    #[test]
+    fn flags_are_read_in_any_case_and_nothing_else_is() {
+        for yes in [
+            "true", "TRUE", "True", "1", "yes", "Yes", "y", "Y", "t", "T",
+        ] {
+            assert_eq!(parse_flag(yes), Some(true), "{yes}");
+        }
+        for no in ["false", "FALSE", "0", "no", "NO", "n", "N", "f", "F"] {
+            assert_eq!(parse_flag(no), Some(false), "{no}");
+        }
+        for neither in [
+            "", " true", "tru", "truee", "yess", "2", "-1", "nope", "on", "off",
+        ] {
+            assert_eq!(parse_flag(neither), None, "{neither:?}");
+        }
+    }
+}
