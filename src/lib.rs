@@ -1,8 +1,10 @@
 //! xsell: cross-sell and cross-promotion KPIs from order-line and campaign CSV files.
 //!
-//! The pipeline, one arrow deep each way: [`cli`] (arguments → validated config) → [`input`]
-//! (CSV → typed records) → [`metrics`] (one module per KPI family, pure) → [`output`] (table,
-//! CSV, JSON). [`cmd`] wires them together per subcommand.
+//! The layers, one arrow deep each way: [`cli`] (arguments → the engine's plain config) →
+//! [`engine`] (one call: read the inputs, fold the metrics, return rows) → [`input`] (CSV →
+//! typed records) and [`metrics`] (one module per KPI family, pure) → [`report`] (intervals,
+//! benchmarks, order) → [`output`] (table, CSV, JSON). [`cmd`] is the CLI's side of each
+//! subcommand: it resolves the arguments, calls the engine and writes the result.
 
 pub mod cli;
 pub mod cmd;

@@ -1,18 +1,19 @@
 //! `xsell pairs`: which items are bought together (association rules), per group.
 
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use rustc_hash::FxHashMap as HashMap;
 
 use crate::cli::{BasketArg, PairsArgs};
 use crate::engine::{self, Judging};
-use crate::input::OrderColumns;
 use crate::input::book::Interner;
+use crate::input::{Customers, OrderColumns};
 use crate::metrics::Level;
-use crate::metrics::pairs::{Baskets, Counts, Filter, Rule};
-use crate::metrics::slice::{Cohorts, Dim, EVERYONE, NONE, Slicing, value_label};
-use crate::output::{self, Cell, Format};
+use crate::metrics::basket::{BasketGroups, BasketKind};
+use crate::metrics::pairs::{Filter, Rule};
+use crate::metrics::slice::{Cohorts, Dim, Slicing};
+use crate::output::{self, Cell, Format, Summary};
 
 pub const COLUMNS: [&str; 9] = [
     "group",
@@ -41,159 +42,40 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
     let config = args
         .input
         .config(slicing, Judging::plain(args.input.confidence)?)?;
-    let level = config.settings.level;
-    let per_customer = args.basket == BasketArg::Customer;
-    let dims = args.by.clone();
-    let line_dims: Vec<Dim> = dims.iter().filter(|d| !d.is_customer()).cloned().collect();
-    let customer_dims: Vec<Dim> = dims.iter().filter(|d| d.is_customer()).cloned().collect();
-    // Under an order-line dimension a basket is split by the line's value: the pairs of one
-    // channel are those bought together through that channel.
-    let mut line_groups: HashMap<Vec<u32>, u32> = HashMap::default();
-    let mut values: Vec<u32> = Vec::new();
-    let mut baskets: Baskets<(u32, u32)> = Baskets::default();
+    let (level, window) = (config.settings.level, config.settings.window);
+    let kind = match args.basket {
+        BasketArg::Order => BasketKind::Order,
+        BasketArg::Customer => BasketKind::Customer,
+    };
+    let mut baskets = BasketGroups::new(kind, level, &args.by);
     let (book, mut summary) = engine::read_orders(
         &config,
-        |present, customers| {
-            let wants = |d: &Dim| dims.contains(d);
-            if level == Level::Category && !present.category {
-                bail!("pairs --level category needs the column category in every orders file");
-            }
-            for dim in &dims {
-                let column = match dim {
-                    Dim::Segment => "segment",
-                    Dim::Loyalty => "loyalty",
-                    Dim::Channel => "channel",
-                    Dim::Category => "category",
-                    Dim::Campaign => "campaign_id",
-                    _ => continue, // column:NAME is checked as the files open
-                };
-                let in_customers =
-                    dim.is_customer() && customers.is_some_and(|c| c.columns.contains(column));
-                if !present.has(column) && !in_customers {
-                    let place = if dim.is_customer() {
-                        "in the orders or in --customers FILE"
-                    } else {
-                        "in every orders file"
-                    };
-                    bail!("pairs --by {} needs a {column} column {place}", dim.name());
-                }
-            }
-            Ok(OrderColumns {
-                category: level == Level::Category || wants(&Dim::Category),
-                channel: wants(&Dim::Channel),
-                campaign: wants(&Dim::Campaign),
-                segment: present.segment && wants(&Dim::Segment),
-                loyalty: present.loyalty && wants(&Dim::Loyalty),
-            })
-        },
+        |present, customers| columns(&args.by, level, present, customers),
         |line| {
-            if !line.is_purchase() || !config.settings.window.contains(line.date) {
-                return;
+            if line.is_purchase() && window.contains(line.date) {
+                baskets.add(line);
             }
-            let group = if line_dims.is_empty() {
-                // One group, of every line: no lookup a line.
-                if line_groups.is_empty() {
-                    line_groups.insert(Vec::new(), 0);
-                }
-                0
-            } else {
-                values.clear();
-                values.extend(line_dims.iter().map(|d| {
-                    let value = match d {
-                        Dim::Channel => line.channel,
-                        Dim::Category => line.category,
-                        Dim::Campaign => line.campaign,
-                        _ => line.extra,
-                    };
-                    value.unwrap_or(NONE)
-                }));
-                let next = line_groups.len() as u32;
-                match line_groups.get(&values) {
-                    Some(&g) => g,
-                    None => *line_groups.entry(values.clone()).or_insert(next),
-                }
-            };
-            let basket = if per_customer {
-                line.customer
-            } else {
-                line.order
-            };
-            baskets.add((group, basket), level.item(line));
         },
     )?;
     let names = match level {
         Level::Category => &book.categories,
         Level::Product => &book.products,
     };
-    let antecedent = match &args.for_item {
-        None => None,
-        Some(item) => match names.get(item) {
-            Some(id) => Some(id),
-            None => {
-                let what = if level == Level::Category {
-                    "category"
-                } else {
-                    "product"
-                };
-                bail!("--for {item:?}: no {what} of that name in the orders");
-            }
-        },
-    };
-    let cohorts = Cohorts::new(&book, &customer_dims);
-    let customer_of = |basket: u32| {
-        if per_customer {
-            basket
-        } else {
-            book.orders
-                .get(basket as usize)
-                .map_or(u32::MAX, |o| o.customer)
-        }
-    };
-    let counts = baskets.count(args.max_basket, |(group, basket)| {
-        let cohort = if customer_dims.is_empty() {
-            EVERYONE
-        } else {
-            cohorts.of(customer_of(basket))
-        };
-        (group, cohort)
-    });
     let filter = Filter {
         min_support: args.min_support,
         min_count: args.min_count,
         min_confidence: args.min_confidence,
         min_lift: args.min_lift,
-        antecedent,
+        antecedent: antecedent(names, level, args.for_item.as_deref())?,
     };
-    let mut line_values: Vec<&[u32]> = vec![&[]; line_groups.len()];
-    for (key, &g) in &line_groups {
-        line_values[g as usize] = key;
-    }
-    // `channel/segment`: the values of the dimensions in the order given.
-    let label = |(group, cohort): (u32, u32)| {
-        if dims.is_empty() {
-            return "all".to_string();
-        }
-        let mut line = line_values
-            .get(group as usize)
-            .copied()
-            .unwrap_or_default()
-            .iter();
-        let mut customer = cohorts.key(cohort).unwrap_or_default().iter();
-        let parts: Vec<String> = dims
-            .iter()
-            .map(|dim| {
-                let from = if dim.is_customer() {
-                    &mut customer
-                } else {
-                    &mut line
-                };
-                value_label(&book, None, dim, from.next().copied().unwrap_or(NONE))
-            })
-            .collect();
-        parts.join("/")
-    };
-    let mut groups: Vec<(String, &Counts)> = counts.iter().map(|(g, c)| (label(*g), c)).collect();
-    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    let customer_dims: Vec<Dim> = args
+        .by
+        .iter()
+        .filter(|d| d.is_customer())
+        .cloned()
+        .collect();
+    let cohorts = Cohorts::new(&book, &customer_dims);
+    let groups = baskets.count(args.max_basket, &book, &cohorts);
     let (mut rows, mut total, mut oversized) = (Vec::new(), 0, 0);
     for (group, counts) in &groups {
         total += counts.baskets;
@@ -201,47 +83,14 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
         let rules = counts.rules(&filter, args.top, |i| names.name(i));
         rows.extend(rules.into_iter().map(|r| (group.clone(), r)));
     }
-    let basket_kind = if per_customer { "customers" } else { "orders" };
-    let max = args.max_basket;
-    if oversized > 0 {
-        summary.notes.push(format!(
-            "note: {oversized} of {total} baskets have more than {max} items (--max-basket): \
-             they count in support's denominator but add no pairs"
-        ));
-    }
-    if rows.is_empty() {
-        summary.notes.push(match &args.for_item {
-            Some(item) => format!(
-                "note: no rule has {item:?} as its antecedent (it shares no basket with another \
-                 item in the window, or the thresholds leave none)"
-            ),
-            None => "note: no rule: no two items share a basket in the window, or the thresholds \
-                     leave none"
-                .to_string(),
-        });
-    }
+    summary
+        .notes
+        .extend(notes(args, rows.is_empty(), (total, oversized)));
     super::tell(&summary);
-    let sliced = !dims.is_empty();
     super::write_with(config.output.as_deref(), |out| match config.format {
         Format::Table => {
-            let skip = usize::from(!sliced);
-            let columns: Vec<String> = COLUMNS[skip..].iter().map(|c| c.to_string()).collect();
-            let cells: Vec<Vec<String>> = rows
-                .iter()
-                .map(|(group, r)| human(names, group, r)[skip..].to_vec())
-                .collect();
-            let split = if line_dims.is_empty() {
-                String::new()
-            } else {
-                let by: Vec<String> = line_dims.iter().map(Dim::name).collect();
-                format!(", split by their lines' {}", by.join("/"))
-            };
-            let mut footer = vec![format!(
-                "{total} baskets ({basket_kind} with a purchase line in the window{split}); \
-                 {oversized} with more than {max} items added no pairs (--max-basket)"
-            )];
-            footer.extend(summary.footer());
-            output::write_grid(out, &columns, &cells, 3 - skip, &footer)
+            let footer = footer(args, kind, (total, oversized), &summary);
+            table(out, names, &rows, !args.by.is_empty(), &footer)
         }
         format => {
             let records: Vec<Vec<Cell>> = rows
@@ -252,6 +101,129 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
         }
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The notes of counting: baskets too large for pairs, and why there is no rule.
+fn notes(args: &PairsArgs, no_rule: bool, (total, oversized): (u64, u64)) -> Vec<String> {
+    let mut notes = Vec::new();
+    let max = args.max_basket;
+    if oversized > 0 {
+        notes.push(format!(
+            "note: {oversized} of {total} baskets have more than {max} items (--max-basket): \
+             they count in support's denominator but add no pairs"
+        ));
+    }
+    if no_rule {
+        notes.push(match &args.for_item {
+            Some(item) => format!(
+                "note: no rule has {item:?} as its antecedent (it shares no basket with another \
+                 item in the window, or the thresholds leave none)"
+            ),
+            None => "note: no rule: no two items share a basket in the window, or the thresholds \
+                     leave none"
+                .to_string(),
+        });
+    }
+    notes
+}
+
+/// Checks that the files have the columns of `--by` and returns the optional columns to read.
+fn columns(
+    dims: &[Dim],
+    level: Level,
+    present: OrderColumns,
+    customers: Option<&Customers>,
+) -> Result<OrderColumns> {
+    let wants = |d: &Dim| dims.contains(d);
+    if level == Level::Category && !present.category {
+        bail!("pairs --level category needs the column category in every orders file");
+    }
+    // column:NAME is checked as the files open.
+    for (dim, column) in dims.iter().filter_map(|d| Some((d, d.column()?))) {
+        let in_customers =
+            dim.is_customer() && customers.is_some_and(|c| c.columns.contains(column));
+        if !present.has(column) && !in_customers {
+            let place = if dim.is_customer() {
+                "in the orders or in --customers FILE"
+            } else {
+                "in every orders file"
+            };
+            bail!("pairs --by {} needs a {column} column {place}", dim.name());
+        }
+    }
+    Ok(OrderColumns {
+        category: level == Level::Category || wants(&Dim::Category),
+        channel: wants(&Dim::Channel),
+        campaign: wants(&Dim::Campaign),
+        segment: present.segment && wants(&Dim::Segment),
+        loyalty: present.loyalty && wants(&Dim::Loyalty),
+    })
+}
+
+/// The item of `--for`, which must be among the orders' items.
+fn antecedent(names: &Interner, level: Level, item: Option<&str>) -> Result<Option<u32>> {
+    let Some(item) = item else {
+        return Ok(None);
+    };
+    match names.get(item) {
+        Some(id) => Ok(Some(id)),
+        None => {
+            let what = if level == Level::Category {
+                "category"
+            } else {
+                "product"
+            };
+            bail!("--for {item:?}: no {what} of that name in the orders");
+        }
+    }
+}
+
+/// What the table's baskets are, how many of them there were, and what was read.
+fn footer(
+    args: &PairsArgs,
+    kind: BasketKind,
+    (total, oversized): (u64, u64),
+    summary: &Summary,
+) -> Vec<String> {
+    let basket_kind = match kind {
+        BasketKind::Customer => "customers",
+        BasketKind::Order => "orders",
+    };
+    let line_dims: Vec<String> = args
+        .by
+        .iter()
+        .filter(|d| !d.is_customer())
+        .map(Dim::name)
+        .collect();
+    let split = if line_dims.is_empty() {
+        String::new()
+    } else {
+        format!(", split by their lines' {}", line_dims.join("/"))
+    };
+    let max = args.max_basket;
+    let mut footer = vec![format!(
+        "{total} baskets ({basket_kind} with a purchase line in the window{split}); \
+         {oversized} with more than {max} items added no pairs (--max-basket)"
+    )];
+    footer.extend(summary.footer());
+    footer
+}
+
+/// The rules for people, without the group column when nothing is sliced.
+fn table(
+    out: &mut dyn Write,
+    names: &Interner,
+    rows: &[(String, Rule)],
+    sliced: bool,
+    footer: &[String],
+) -> io::Result<()> {
+    let skip = usize::from(!sliced);
+    let columns: Vec<String> = COLUMNS[skip..].iter().map(|c| c.to_string()).collect();
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(group, r)| human(names, group, r)[skip..].to_vec())
+        .collect();
+    output::write_grid(out, &columns, &cells, 3 - skip, footer)
 }
 
 /// A rule for people: shares as percentages.

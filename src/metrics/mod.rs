@@ -2,6 +2,7 @@
 //! customer; the functions that turn that state into rows are pure. Nothing here knows about
 //! the command line or the output format.
 
+pub mod basket;
 mod campaign;
 pub mod cohort;
 mod cross_sell;
@@ -26,7 +27,7 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::input::{Book, Campaign, Campaigns, Line};
 pub use registry::{Info, Inputs, Metric};
 pub use row::{Quantity, Row, Unit};
-use slice::{Cohorts, Dim, EVERYONE, NONE, Router, ScopeKey, Slicing, Slot};
+use slice::{Cohorts, Dim, EVERYONE, Router, ScopeKey, Slicing, Slot};
 pub use window::Window;
 
 /// Products or categories as the unit of "distinct items".
@@ -241,29 +242,13 @@ impl Context<'_> {
 
     /// `mainstream/email`: the values of the dimensions, in the order given.
     fn group_label(&self, key: &ScopeKey, cohort: u32) -> String {
-        let (mut line, mut customer) = (0, 0);
-        let cohort_key = self.cohorts.key(cohort).unwrap_or_default();
-        let names = &self.book;
-        let parts: Vec<String> = self
-            .settings
-            .slicing
-            .dims
-            .iter()
-            .map(|dim| {
-                let value = if dim.is_customer() {
-                    customer += 1;
-                    cohort_key.get(customer - 1).copied().unwrap_or(NONE)
-                } else {
-                    line += 1;
-                    key.values
-                        .as_ref()
-                        .and_then(|v| v.get(line - 1).copied())
-                        .unwrap_or(NONE)
-                };
-                slice::value_label(names, Some(&self.router.types), dim, value)
-            })
-            .collect();
-        parts.join("/")
+        slice::group_label(
+            self.book,
+            Some(&self.router.types),
+            &self.settings.slicing.dims,
+            key.values.as_deref().unwrap_or_default(),
+            self.cohorts.key(cohort).unwrap_or_default(),
+        )
     }
 
     /// The campaigns of campaigns.csv with their interned index, sorted by id.

@@ -79,6 +79,33 @@ impl Dim {
     pub fn is_customer(&self) -> bool {
         matches!(self, Dim::Segment | Dim::Loyalty)
     }
+
+    /// The orders.csv column the dimension reads (campaign_id for a campaign's type); `None`
+    /// for `column:NAME`, whose column the user names.
+    pub fn column(&self) -> Option<&'static str> {
+        match self {
+            Dim::Segment => Some("segment"),
+            Dim::Loyalty => Some("loyalty"),
+            Dim::Channel => Some("channel"),
+            Dim::Category => Some("category"),
+            Dim::Campaign | Dim::CampaignType => Some("campaign_id"),
+            Dim::Column(_) => None,
+        }
+    }
+
+    /// A line's value of an order-line dimension: its id, or [`NONE`] for an empty cell. A
+    /// campaign's type comes from campaigns.csv ([`Router`]); a customer dimension has no
+    /// value on a line ([`Cohorts`]): both are [`NONE`] here.
+    pub fn line_value(&self, line: &Line) -> u32 {
+        let value = match self {
+            Dim::Channel => line.channel,
+            Dim::Category => line.category,
+            Dim::Campaign => line.campaign,
+            Dim::Column(_) => line.extra,
+            Dim::CampaignType | Dim::Segment | Dim::Loyalty => None,
+        };
+        value.unwrap_or(NONE)
+    }
 }
 
 /// The unit of `--period`.
@@ -302,21 +329,13 @@ impl Router {
     }
 
     fn value(&self, dim: &Dim, line: &Line) -> u32 {
-        let known = |id: Option<u32>| id.unwrap_or(NONE);
-        match dim {
-            Dim::Channel => known(line.channel),
-            Dim::Category => known(line.category),
-            Dim::Campaign => known(line.campaign),
-            Dim::CampaignType => match line.campaign {
-                None => NONE,
-                Some(c) => self
-                    .campaign_types
-                    .get(c as usize)
-                    .copied()
-                    .unwrap_or(UNKNOWN),
-            },
-            Dim::Column(_) => known(line.extra),
-            Dim::Segment | Dim::Loyalty => NONE,
+        match (dim, line.campaign) {
+            (Dim::CampaignType, Some(c)) => self
+                .campaign_types
+                .get(c as usize)
+                .copied()
+                .unwrap_or(UNKNOWN),
+            _ => dim.line_value(line),
         }
     }
 
@@ -395,6 +414,31 @@ impl Cohorts {
     pub fn key(&self, cohort: u32) -> Option<&[u32]> {
         self.keys.get(cohort as usize).map(|k| &k[..])
     }
+}
+
+/// `mainstream/email`: a group's label, the values of `dims` in the order given, taken from
+/// `line` (the order-line dimensions' values, in order) and `customer` (the customer
+/// dimensions').
+pub fn group_label(
+    book: &Book,
+    types: Option<&Interner>,
+    dims: &[Dim],
+    line: &[u32],
+    customer: &[u32],
+) -> String {
+    let (mut line, mut customer) = (line.iter(), customer.iter());
+    let parts: Vec<String> = dims
+        .iter()
+        .map(|dim| {
+            let from = if dim.is_customer() {
+                &mut customer
+            } else {
+                &mut line
+            };
+            value_label(book, types, dim, from.next().copied().unwrap_or(NONE))
+        })
+        .collect();
+    parts.join("/")
 }
 
 /// The label part of a dimension's value (`Dim::CampaignType` names come from `types`).
