@@ -580,7 +580,7 @@ mod tests {
         }
     }
 
-    /// The declared kind gives the unit of the rows the metric makes.
+    /// The rows a metric makes carry its declared name (first) and the unit of its kind.
     #[test]
     fn declared_units_are_those_of_the_rows() {
         let lines = [
@@ -592,7 +592,7 @@ mod tests {
         c1.targeted = Some(50);
         for metric in Metric::ALL {
             let rows = run(metric, Settings::default(), &lines, &[c1.clone()]);
-            assert!(!rows.is_empty(), "{metric:?}");
+            assert_eq!(rows.first().map(|r| r.metric), Some(metric.name()));
             for row in rows.iter().filter(|r| r.metric == metric.name()) {
                 assert_eq!(row.unit, metric.unit(), "{metric:?}");
             }
