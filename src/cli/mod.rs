@@ -339,8 +339,22 @@ pub struct BenchmarksArgs {
 #[derive(Debug, Args)]
 pub struct MetricsArgs {
     /// Output format
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    #[arg(long, value_enum, default_value_t = MetricsFormat::Table, value_name = "FORMAT")]
+    pub format: MetricsFormat,
+}
+
+/// The formats of `xsell metrics`: those of every command, and Markdown for the README.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum MetricsFormat {
+    /// A readable table
+    #[default]
+    Table,
+    /// CSV: one metric a row
+    Csv,
+    /// A JSON array of objects with the CSV's fields
+    Json,
+    /// A GitHub-flavoured Markdown table: the README's metric table
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]

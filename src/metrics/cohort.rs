@@ -7,21 +7,6 @@ use super::pair_map::PairMap;
 use super::{PENDING, at};
 use crate::money::Money;
 
-/// The cells of `xsell cohort`, for `xsell metrics`: name, title, formula.
-pub const MEASURES: [(&str, &str, &str); 2] = [
-    (
-        "cohort.customers",
-        "Cohort retention (xsell cohort)",
-        "cohort = period of a customer's first purchase line (all history); cell (cohort, k) = the \
-         cohort's customers with an order in period cohort + k / the cohort's customers",
-    ),
-    (
-        "cohort.revenue",
-        "Cohort revenue per customer (xsell cohort --metric revenue)",
-        "the cohort's net revenue (returns included) in period cohort + k / the cohort's customers",
-    ),
-];
-
 /// What a cell measures.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Measure {

@@ -10,37 +10,6 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::at;
 
-/// The measures of `xsell pairs`, for `xsell metrics`: name, title, formula.
-pub const MEASURES: [(&str, &str, &str); 6] = [
-    (
-        "pairs.count",
-        "Baskets with both items (xsell pairs)",
-        "baskets (orders, or customers with --basket customer, of purchase lines in the window) \
-         holding both the antecedent A and the consequent C",
-    ),
-    (
-        "pairs.support",
-        "Support of A and C",
-        "count / baskets with a purchase line",
-    ),
-    (
-        "pairs.confidence",
-        "Confidence of A -> C",
-        "support(A and C) / support(A) = count / baskets holding A",
-    ),
-    ("pairs.lift", "Lift of A -> C", "confidence / support(C)"),
-    (
-        "pairs.leverage",
-        "Leverage of A -> C",
-        "support(A and C) - support(A) x support(C)",
-    ),
-    (
-        "pairs.conviction",
-        "Conviction of A -> C",
-        "(1 - support(C)) / (1 - confidence); null when confidence is 1",
-    ),
-];
-
 /// The (basket, item) of every purchase line measured; repeats are dropped when counting. A
 /// basket is any key: an order or customer id, or that with the group of the line.
 #[derive(Debug)]

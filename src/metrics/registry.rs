@@ -1,54 +1,163 @@
-//! The registry of metrics: names, formulas, and what each needs from the inputs.
+//! The registry of metrics: what a declaration holds, what follows from it, and whether the
+//! inputs allow a metric. [`defs`] declares every metric once.
 
+mod defs;
+
+use std::fmt;
+
+use super::row::Unit;
 use super::slice::{Dim, Slicing};
 use super::{Level, Settings};
 use crate::input::{Campaigns, Customers, OrderColumns};
 
-/// Every KPI xsell computes, in the order reports list them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Metric {
-    CrossSell,
-    CampaignCrossSell,
-    LoyaltyCrossSell,
-    Ctr,
-    Conversion,
-    Roi,
-    Cac,
-    Aov,
-    Clv,
-    Retention,
-    RepeatRate,
-}
+pub use defs::{COHORT, METRICS, Metric, PAIRS};
 
-/// A metric's documentation: its name, formula and the columns it needs.
+/// The declaration of a metric (or of a measure of `pairs` and `cohort`): everything that
+/// documents it, and what it reads.
 #[derive(Debug)]
 pub struct Info {
+    /// The name on the command line and in the `metric` column: `cross-sell`.
     pub name: &'static str,
     pub title: &'static str,
-    pub formula: &'static str,
-    /// Columns of orders.csv beyond the required ones.
-    pub order_columns: &'static [&'static str],
-    /// Columns of campaigns.csv (`--campaigns`); empty when the metric needs no campaigns file.
-    pub campaign_columns: &'static [&'static str],
+    pub kind: Kind,
+    /// The formula in one line, numerator and denominator apart where it is a ratio.
+    pub formula: Formula,
+    /// The rest of the definition: the groups (`all`), variants and edge cases; may be empty.
+    pub definition: &'static str,
+    /// The columns it reads beyond the required orders columns, and when.
+    pub needs: &'static [Need],
+    /// What computes it.
+    pub computed: Computed,
 }
 
+/// What a value is: how it is shown, and whether it has a binomial confidence interval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A share in [0, 1]: the numerator counts a subset of the denominator.
+    Proportion,
+    /// A ratio that may pass 1 or go negative (ROI), shown as a percentage.
+    Ratio,
+    /// An amount of money.
+    Money,
+    /// A whole number.
+    Count,
+    /// A plain number (lift, leverage).
+    Number,
+}
+
+/// A one-line formula.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Formula {
+    /// `numerator / denominator`: the row's numerator and denominator are these.
+    Ratio {
+        numerator: &'static str,
+        denominator: &'static str,
+    },
+    /// Any other expression.
+    Expression(&'static str),
+}
+
+/// A column a metric may read beyond the required orders columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    /// orders: the product's category.
+    Category,
+    /// orders: the campaign a line is attributed to.
+    CampaignId,
+    /// orders (or `--customers`): whether the customer is a loyalty member.
+    Loyalty,
+    /// campaigns: customers targeted.
+    Targeted,
+    /// campaigns
+    Impressions,
+    /// campaigns
+    Clicks,
+    /// campaigns
+    Conversions,
+    /// campaigns: the campaign's cost.
+    Cost,
+}
+
+/// When a metric needs a column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    /// Always: without it the metric cannot be computed.
+    Always,
+    /// With `--level category` only.
+    LevelCategory,
+    /// When a campaign of campaigns.csv has no conversions value.
+    NoConversions,
+    /// Read when the files have it, never required.
+    IfPresent,
+}
+
+/// One column a metric reads, and when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Need {
+    pub column: Column,
+    pub when: When,
+}
+
+/// What computes a declared measure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Computed {
+    /// A KPI of `compute` and `report`, and the parts of [`super::Fold`] that serve it (none:
+    /// it comes from campaigns.csv alone).
+    Kpi(Metric, &'static [FoldPart]),
+    /// A column of `xsell pairs`.
+    Pairs,
+    /// A cell of `xsell cohort`.
+    Cohort,
+}
+
+/// A part of [`super::Fold`], the one-pass fold of the order lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FoldPart {
+    /// `cross_sell::CrossSell`
+    CrossSell,
+    /// `cross_sell::CampaignCrossSell`
+    CampaignCrossSell,
+    /// `cross_sell::LoyaltyCrossSell`
+    LoyaltyCrossSell,
+    /// `campaign::CampaignFold`
+    Campaign,
+    /// `value::Activity`: orders and net revenue per customer.
+    Activity,
+}
+
+// Each metric's declaration sits at its variant's place; checked when compiling.
+const _: () = {
+    let mut i = 0;
+    while i < METRICS.len() {
+        match METRICS[i].computed {
+            Computed::Kpi(metric, _) => {
+                assert!(
+                    metric as usize == i,
+                    "METRICS must follow the order of Metric"
+                )
+            }
+            _ => panic!("METRICS holds KPIs only"),
+        }
+        i += 1;
+    }
+};
+
 impl Metric {
-    pub const ALL: [Metric; 11] = [
-        Metric::CrossSell,
-        Metric::CampaignCrossSell,
-        Metric::LoyaltyCrossSell,
-        Metric::Ctr,
-        Metric::Conversion,
-        Metric::Roi,
-        Metric::Cac,
-        Metric::Aov,
-        Metric::Clv,
-        Metric::Retention,
-        Metric::RepeatRate,
-    ];
+    /// Every metric, from [`METRICS`].
+    pub const ALL: [Metric; METRICS.len()] = {
+        let mut all = [Metric::CrossSell; METRICS.len()];
+        let mut i = 0;
+        while i < METRICS.len() {
+            if let Computed::Kpi(metric, _) = METRICS[i].computed {
+                all[i] = metric;
+            }
+            i += 1;
+        }
+        all
+    };
 
     pub fn info(self) -> &'static Info {
-        &INFO[self as usize]
+        &METRICS[self as usize]
     }
 
     pub fn name(self) -> &'static str {
@@ -62,23 +171,23 @@ impl Metric {
     /// Whether the numerator counts a subset of the denominator, so that the value is a
     /// proportion in [0, 1] with a binomial confidence interval.
     pub fn is_proportion(self) -> bool {
-        match self {
-            Metric::CrossSell
-            | Metric::CampaignCrossSell
-            | Metric::LoyaltyCrossSell
-            | Metric::Ctr
-            | Metric::Conversion
-            | Metric::Retention
-            | Metric::RepeatRate => true,
-            // ROI is a ratio that may pass 1 or go negative; CAC, AOV and CLV are amounts.
-            Metric::Roi | Metric::Cac | Metric::Aov | Metric::Clv => false,
+        self.info().kind == Kind::Proportion
+    }
+
+    /// How its value is shown.
+    pub fn unit(self) -> Unit {
+        match self.info().kind {
+            Kind::Proportion | Kind::Ratio => Unit::Rate,
+            Kind::Money => Unit::Money,
+            Kind::Count => Unit::Count,
+            Kind::Number => Unit::Number,
         }
     }
 
-    /// A metric of campaigns (its denominator comes from campaigns.csv), as opposed to one of
-    /// customers and their orders.
+    /// A metric of campaigns (it reads campaigns.csv), as opposed to one of customers and
+    /// their orders.
     pub fn is_campaign(self) -> bool {
-        !self.info().campaign_columns.is_empty()
+        self.info().needs.iter().any(|n| !n.column.in_orders())
     }
 
     /// The optional order columns `metrics` under `settings` read, of those the files have:
@@ -88,19 +197,26 @@ impl Metric {
         settings: &Settings,
         present: OrderColumns,
     ) -> OrderColumns {
-        let any = |f: fn(&Metric) -> bool| metrics.iter().any(f);
+        // Every column a metric may read, whether or not these inputs make it needed.
+        let reads = |column: Column| {
+            metrics.iter().any(|m| {
+                m.info().needs.iter().any(|n| {
+                    n.column == column
+                        && (n.when != When::LevelCategory || settings.level == Level::Category)
+                })
+            })
+        };
         let dim = |d: Dim| settings.slicing.dims.contains(&d);
-        let by_level = settings.level == Level::Category
-            && any(|m| matches!(m, Metric::CrossSell | Metric::CampaignCrossSell));
         let wanted = OrderColumns {
-            category: by_level || any(|m| *m == Metric::LoyaltyCrossSell) || dim(Dim::Category),
+            category: reads(Column::Category) || dim(Dim::Category),
             channel: dim(Dim::Channel),
             // Campaign metrics also warn of lines attributed to unknown campaigns.
-            campaign: any(|m| m.is_campaign() || *m == Metric::CampaignCrossSell)
+            campaign: reads(Column::CampaignId)
+                || metrics.iter().any(|m| m.is_campaign())
                 || dim(Dim::Campaign)
                 || dim(Dim::CampaignType),
             segment: dim(Dim::Segment),
-            loyalty: any(|m| *m == Metric::LoyaltyCrossSell) || dim(Dim::Loyalty),
+            loyalty: reads(Column::Loyalty) || dim(Dim::Loyalty),
         };
         OrderColumns {
             category: wanted.category && present.category,
@@ -165,55 +281,59 @@ impl Metric {
                 )
             })
         };
-        slicing.dims.iter().find_map(|dim| match dim {
-            Dim::Segment => attribute("segment", dim),
-            Dim::Loyalty => attribute("loyalty", dim),
-            Dim::Category => order_column("category", dim),
-            Dim::Channel if self.is_campaign() => campaign_column("channel"),
-            Dim::Channel => order_column("channel", dim),
-            Dim::Campaign if self.is_campaign() => None,
-            Dim::Campaign => order_column("campaign_id", dim),
-            Dim::CampaignType => campaign_column("campaign_type").or_else(|| {
-                (!self.is_campaign())
-                    .then(|| order_column("campaign_id", dim))
-                    .flatten()
-            }),
-            Dim::Column(_) => None,
+        slicing.dims.iter().find_map(|dim| {
+            let column = dim.column()?; // column:NAME is checked as the files open
+            match dim {
+                _ if dim.is_customer() => attribute(column, dim),
+                Dim::Channel if self.is_campaign() => campaign_column("channel"),
+                Dim::Campaign if self.is_campaign() => None,
+                Dim::CampaignType => campaign_column("campaign_type").or_else(|| {
+                    (!self.is_campaign())
+                        .then(|| order_column(column, dim))
+                        .flatten()
+                }),
+                _ => order_column(column, dim),
+            }
         })
     }
 
     fn column_problem(self, settings: &Settings, inputs: &Inputs) -> Option<String> {
-        let mut order_columns: Vec<&str> = self.info().order_columns.to_vec();
-        if settings.level == Level::Category
-            && matches!(self, Metric::CrossSell | Metric::CampaignCrossSell)
-        {
-            order_columns.push("category");
-        }
         // Conversion counts attributed buyers where a campaign reports no conversions.
         let counts_buyers = inputs
             .campaigns
             .is_some_and(|c| c.list.iter().any(|c| c.conversions.is_none()));
-        if self == Metric::Conversion && counts_buyers {
-            order_columns.push("campaign_id");
-        }
+        let applies = |n: &&Need| match n.when {
+            When::Always => true,
+            When::LevelCategory => settings.level == Level::Category,
+            When::NoConversions => counts_buyers,
+            When::IfPresent => false,
+        };
         // Customer attributes may come from customers.csv instead.
         let given = |c: &str| inputs.customers.is_some_and(|f| f.columns.contains(c));
-        let lacking: Vec<&str> = order_columns
-            .into_iter()
-            .filter(|c| !(inputs.orders.has(c) || (*c == "loyalty" && given(c))))
+        let lacking: Vec<&Need> = self
+            .info()
+            .needs
+            .iter()
+            .filter(applies)
+            .filter(|n| n.column.in_orders())
+            .filter(|n| {
+                let c = n.column.name();
+                !(inputs.orders.has(c) || (n.column == Column::Loyalty && given(c)))
+            })
             .collect();
         if !lacking.is_empty() {
-            let why = if self == Metric::Conversion {
+            let why = if lacking.iter().any(|n| n.when == When::NoConversions) {
                 " to count the buyers of campaigns without a conversions value"
             } else {
                 ""
             };
+            let names: Vec<&str> = lacking.iter().map(|n| n.column.name()).collect();
             return Some(format!(
                 "needs the column {} in every orders file{why}",
-                lacking.join(", ")
+                names.join(", ")
             ));
         }
-        let needed = self.info().campaign_columns;
+        let needed: Vec<&str> = self.info().campaign_columns().collect();
         if needed.is_empty() {
             return None;
         }
@@ -245,105 +365,118 @@ pub struct Inputs<'a> {
     pub customers: Option<&'a Customers>,
 }
 
-const INFO: [Info; 11] = [
-    Info {
-        name: "cross-sell",
-        title: "Customer cross-sell rate",
-        formula: "customers with >= 2 distinct products (categories with --level category) among their \
-                  purchase lines in the window / customers with >= 1 purchase line in the window",
-        order_columns: &[],
-        campaign_columns: &[],
-    },
-    Info {
-        name: "campaign-cross-sell",
-        title: "Campaign cross-sell rate (successful cross-sells / customers targeted)",
-        formula: "per campaign: distinct customers with a purchase line attributed to the campaign, in the \
-                  window, dated d, of a product (category with --level category) they had not bought \
-                  before d, who had a purchase line before d / targeted; all: distinct such customers \
-                  over all campaigns / sum of targeted",
-        order_columns: &["campaign_id"],
-        campaign_columns: &["targeted"],
-    },
-    Info {
-        name: "loyalty-cross-sell",
-        title: "Loyalty-member cross-sell rate",
-        formula: "cross-sell orders by loyalty members / all orders by loyalty members in the window; a \
-                  cross-sell order buys a category (product without a category column) its customer had \
-                  not bought on an earlier date, from a customer who had bought on an earlier date",
-        order_columns: &["loyalty"],
-        campaign_columns: &[],
-    },
-    Info {
-        name: "ctr",
-        title: "Click-through rate",
-        formula: "clicks / impressions, per campaign; all: sum of clicks / sum of impressions",
-        order_columns: &[],
-        campaign_columns: &["impressions", "clicks"],
-    },
-    Info {
-        name: "conversion",
-        title: "Conversion (response) rate",
-        formula: "conversions / impressions; a campaign without a conversions value counts the distinct \
-                  customers with purchase lines attributed to it in the window; all: sums",
-        order_columns: &[],
-        campaign_columns: &["impressions"],
-    },
-    Info {
-        name: "roi",
-        title: "Return on investment",
-        formula: "(net revenue of the lines attributed to the campaign in the window - cost) / cost; all: \
-                  (sum of revenue - sum of cost) / sum of cost",
-        order_columns: &["campaign_id"],
-        campaign_columns: &["cost"],
-    },
-    Info {
-        name: "cac",
-        title: "Customer acquisition cost",
-        formula: "cost / new customers, a new customer having their first order date in the window and a \
-                  purchase line attributed to the campaign on that date; all: sum of cost / distinct new \
-                  customers",
-        order_columns: &["campaign_id"],
-        campaign_columns: &["cost"],
-    },
-    Info {
-        name: "aov",
-        title: "Average order value",
-        formula: "net revenue / orders (orders with a purchase line), in the window",
-        order_columns: &[],
-        campaign_columns: &[],
-    },
-    Info {
-        name: "clv",
-        title: "Customer lifetime value",
-        formula: "historic: net revenue / customers with a purchase line, in the window; --clv-model formula: \
-                  AOV x purchase frequency x lifespan x margin, purchase frequency = orders / customers / \
-                  (window days / 365.25)",
-        order_columns: &[],
-        campaign_columns: &[],
-    },
-    Info {
-        name: "retention",
-        title: "Period-to-period retention (months, or the unit of --period)",
-        formula: "for each month P of the window after its first: customers with an order in both P-1 and P \
-                  / customers with an order in P-1; pooled: sum of numerators / sum of denominators",
-        order_columns: &[],
-        campaign_columns: &[],
-    },
-    Info {
-        name: "repeat-rate",
-        title: "Repeat-purchase rate",
-        formula: "customers with >= 2 orders in the window / customers with >= 1 order in the window",
-        order_columns: &[],
-        campaign_columns: &[],
-    },
-];
+/// Every declaration: the KPIs, then the measures of `pairs` and `cohort`.
+pub fn declarations() -> impl Iterator<Item = &'static Info> {
+    METRICS.iter().chain(&PAIRS).chain(&COHORT)
+}
+
+impl Info {
+    /// The orders columns it always needs beyond the required ones.
+    pub fn order_columns(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.always().filter(|c| c.in_orders()).map(Column::name)
+    }
+
+    /// The campaigns.csv columns it always needs besides campaign_id; none when it needs no
+    /// campaigns file.
+    pub fn campaign_columns(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.always().filter(|c| !c.in_orders()).map(Column::name)
+    }
+
+    fn always(&self) -> impl Iterator<Item = Column> + '_ {
+        self.needs
+            .iter()
+            .filter(|n| n.when == When::Always)
+            .map(|n| n.column)
+    }
+}
+
+impl Need {
+    pub const fn always(column: Column) -> Need {
+        Need {
+            column,
+            when: When::Always,
+        }
+    }
+
+    pub const fn when(column: Column, when: When) -> Need {
+        Need { column, when }
+    }
+}
+
+impl Column {
+    /// Its name in the file's header.
+    pub fn name(self) -> &'static str {
+        match self {
+            Column::Category => "category",
+            Column::CampaignId => "campaign_id",
+            Column::Loyalty => "loyalty",
+            Column::Targeted => "targeted",
+            Column::Impressions => "impressions",
+            Column::Clicks => "clicks",
+            Column::Conversions => "conversions",
+            Column::Cost => "cost",
+        }
+    }
+
+    /// A column of orders.csv, as opposed to campaigns.csv.
+    pub fn in_orders(self) -> bool {
+        matches!(
+            self,
+            Column::Category | Column::CampaignId | Column::Loyalty
+        )
+    }
+}
+
+impl When {
+    /// What follows the column's name where it is not always needed.
+    pub fn condition(self) -> &'static str {
+        match self {
+            When::Always => "",
+            When::LevelCategory => " with `--level category`",
+            When::NoConversions => " when a campaign has no conversions value",
+            When::IfPresent => " if present",
+        }
+    }
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Proportion => "proportion",
+            Kind::Ratio => "ratio",
+            Kind::Money => "money",
+            Kind::Count => "count",
+            Kind::Number => "number",
+        }
+    }
+}
+
+/// `numerator / denominator`, a numerator with a difference (` - `) in parentheses.
+impl fmt::Display for Formula {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Formula::Ratio {
+                numerator,
+                denominator,
+            } if numerator.contains(" - ") => {
+                write!(f, "({numerator}) / {denominator}")
+            }
+            Formula::Ratio {
+                numerator,
+                denominator,
+            } => write!(f, "{numerator} / {denominator}"),
+            Formula::Expression(text) => f.write_str(text),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
+    use super::super::testkit::{campaign, run};
     use super::*;
 
     #[test]
-    fn the_registry_is_in_step_with_the_enum() {
+    fn the_names_stay_as_they_are() {
         let names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
         assert_eq!(
             names,
@@ -361,20 +494,106 @@ mod tests {
                 "repeat-rate"
             ]
         );
-        let all_columns = OrderColumns {
-            category: true,
-            channel: true,
-            campaign: true,
-            segment: true,
-            loyalty: true,
-        };
-        for metric in Metric::ALL {
+    }
+
+    #[test]
+    fn every_metric_is_declared_once_in_order() {
+        for (i, metric) in Metric::ALL.into_iter().enumerate() {
+            assert_eq!(metric as usize, i);
             assert_eq!(Metric::from_name(metric.name()), Some(metric));
-            for column in metric.info().order_columns {
-                assert!(
-                    all_columns.has(column),
-                    "{column} is not an optional orders column"
-                );
+            assert!(matches!(metric.info().computed, Computed::Kpi(m, _) if m == metric));
+        }
+        let mut names: Vec<&str> = declarations().map(|d| d.name).collect();
+        let count = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), count, "a name is declared twice");
+        assert_eq!(Metric::from_name("pairs.lift"), None, "not a KPI");
+        assert_eq!(Metric::from_name("all"), None);
+    }
+
+    #[test]
+    fn declarations_are_whole() {
+        for d in declarations() {
+            let one_line = |text: &str| !text.is_empty() && !text.contains('\n');
+            match d.formula {
+                Formula::Ratio {
+                    numerator,
+                    denominator,
+                } => assert!(one_line(numerator) && one_line(denominator), "{}", d.name),
+                Formula::Expression(text) => assert!(one_line(text), "{}", d.name),
+            }
+            assert!(!d.title.is_empty() && d.title.is_ascii(), "{}", d.name);
+            assert!(d.definition.is_ascii(), "{}: plain ASCII", d.name);
+            let mut columns: Vec<&str> = d.needs.iter().map(|n| n.column.name()).collect();
+            let count = columns.len();
+            columns.sort_unstable();
+            columns.dedup();
+            assert_eq!(columns.len(), count, "{}: a column is needed twice", d.name);
+        }
+    }
+
+    #[test]
+    fn formulas_read_as_one_line() {
+        assert_eq!(
+            Metric::Ctr.info().formula.to_string(),
+            "clicks / impressions"
+        );
+        assert_eq!(
+            Metric::Roi.info().formula.to_string(),
+            "(net revenue of the lines attributed to the campaign in the window - cost) / cost"
+        );
+        assert_eq!(
+            Metric::Roi.info().order_columns().collect::<Vec<_>>(),
+            ["campaign_id"]
+        );
+        assert_eq!(
+            Metric::Ctr.info().campaign_columns().collect::<Vec<_>>(),
+            ["impressions", "clicks"]
+        );
+        assert!(Metric::Ctr.is_campaign() && !Metric::Aov.is_campaign());
+        assert!(Metric::Retention.is_proportion() && !Metric::Roi.is_proportion());
+    }
+
+    /// The declared folds are those `Fold` makes for the metric alone.
+    #[test]
+    fn declared_folds_are_the_folds_made() {
+        for metric in Metric::ALL {
+            let Computed::Kpi(_, parts) = metric.info().computed else {
+                unreachable!()
+            };
+            let fold = super::super::Fold::new(&[metric], Settings::default());
+            let made = [
+                (FoldPart::CrossSell, fold.cross_sell.is_some()),
+                (
+                    FoldPart::CampaignCrossSell,
+                    fold.campaign_cross_sell.is_some(),
+                ),
+                (FoldPart::LoyaltyCrossSell, fold.loyalty.is_some()),
+                (FoldPart::Campaign, fold.campaign.is_some()),
+                (FoldPart::Activity, fold.activity.is_some()),
+            ];
+            for (part, is_made) in made {
+                assert_eq!(parts.contains(&part), is_made, "{metric:?}: {part:?}");
+            }
+        }
+    }
+
+    /// The rows a metric makes carry its declared name (first) and the unit of its kind.
+    #[test]
+    fn declared_units_are_those_of_the_rows() {
+        let lines = [
+            "O1 A 2025-01-05 P1 c1 10.00 C1 y",
+            "O2 A 2025-02-05 P2 c2 20.00 C1 y",
+            "O3 B 2025-02-06 P1 c1 5.00 - n",
+        ];
+        let mut c1 = campaign("C1", Some("10.00"), Some(100), Some(10));
+        c1.targeted = Some(50);
+        for metric in Metric::ALL {
+            let rows = run(metric, Settings::default(), &lines, &[c1.clone()]);
+            assert_eq!(rows.first().map(|r| r.metric), Some(metric.name()));
+            for row in rows.iter().filter(|r| r.metric == metric.name()) {
+                assert_eq!(row.unit, metric.unit(), "{metric:?}");
             }
         }
     }

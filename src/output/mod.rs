@@ -1,8 +1,10 @@
-//! Renderers: the same rows as a table for people, or CSV / JSON for scripts. The CSV and JSON
-//! columns are a contract: `metric, group, period, value, numerator, denominator`.
+//! Renderers: the same rows as a table for people, or CSV / JSON for scripts (and a Markdown
+//! table for documentation). The CSV and JSON columns are a contract: `metric, group, period,
+//! value, numerator, denominator`.
 
 mod csv;
 mod json;
+mod markdown;
 mod table;
 
 use std::io::{self, Write};
@@ -10,6 +12,7 @@ use std::io::{self, Write};
 use crate::metrics::{Quantity, Row, Unit};
 
 pub use self::csv::into_io;
+pub use markdown::write_cells as write_markdown;
 pub use table::{Style, Summary, human_value, write_grid};
 
 /// How rows are written (`--format`).
