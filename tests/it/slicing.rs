@@ -6,20 +6,17 @@
 //! - tiny inline CSVs whose values are worked out by hand in comments;
 //! - textbook statistics (Wilson / Newcombe 1998 intervals, pooled two-proportion z-test).
 
-mod common;
-
+use crate::workdir::{
+    HEADER, Rec, Workdir, crate_file, fails_after_warnings as fails, has_all, json_keys, objects,
+    ok, parse_csv, records, run, xsell, xsell_in,
+};
 use assert_cmd::Command;
-use common::{Workdir, xsell_in};
 use serde_json::Value;
-use std::collections::HashMap;
-use std::path::Path;
 
 // ==== Helpers ====
 
 const ORDERS: &str = "fixtures/orders.csv";
 const CAMPS: &str = "--campaigns fixtures/campaigns.csv";
-/// The stable first nine columns of every compute/report output.
-const HEADER: &str = "metric,group,period,value,numerator,denominator,by,ci_low,ci_high";
 const COMPARE_HEADER: &str = "metric,by,a,b,value_a,value_b,difference,ci_low,ci_high,p_value,\
                               verdict,numerator_a,denominator_a,numerator_b,denominator_b";
 /// The built-in cross-sell range of each industry.
@@ -36,14 +33,9 @@ fn industries() -> Vec<(String, f64, f64)> {
     INDUSTRIES.split(';').map(parse).collect()
 }
 
-/// The real binary run in the crate directory (so `fixtures/...` resolves).
-fn xsell(line: &str) -> Command {
-    xsell_in(Path::new(env!("CARGO_MANIFEST_DIR")), line)
-}
-
 /// The sample orders as an absolute path (for commands run in a scratch directory).
 fn sample_path() -> String {
-    format!("{}/{ORDERS}", env!("CARGO_MANIFEST_DIR"))
+    crate_file(ORDERS).display().to_string()
 }
 
 /// `compute ... --format csv` in a Workdir, parsed.
@@ -57,90 +49,14 @@ impl Csv for Workdir {
     }
 }
 
-/// Run; return (exit code, stdout, stderr), asserting no panic.
-fn run(cmd: &mut Command) -> (Option<i32>, String, String) {
-    let out = cmd.output().unwrap();
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert!(!err.contains("panicked"), "stderr: {err}");
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    (out.status.code(), stdout, err)
-}
-
-/// Expect exit 0; return stdout.
-fn ok(cmd: &mut Command) -> String {
-    let (code, out, err) = run(cmd);
-    assert_eq!(code, Some(0), "stderr: {err}");
-    out
-}
-
 /// `ok` of `xsell(line)`.
 fn sh(line: &str) -> String {
     ok(&mut xsell(line))
 }
 
-/// Expect exit 2 with nothing on stdout and one error line, the last on stderr (warnings about
-/// the data, such as the sample's repeated lines, may come before it); return stderr.
-fn fails(cmd: &mut Command) -> String {
-    let (code, out, err) = run(cmd);
-    assert_eq!(code, Some(2), "stderr: {err}");
-    assert!(out.is_empty(), "stdout: {out}");
-    let errors = err.lines().filter(|l| l.contains("error:")).count();
-    assert_eq!(errors, 1, "want one error line: {err}");
-    assert!(
-        err.trim_end()
-            .lines()
-            .last()
-            .is_some_and(|l| l.contains("error:")),
-        "{err}"
-    );
-    err
-}
-
-fn has_all(text: &str, parts: &[&str]) {
-    let missing: Vec<_> = parts.iter().filter(|p| !text.contains(**p)).collect();
-    assert!(missing.is_empty(), "{missing:?} not in {text}");
-}
-
-/// One CSV row as column name -> cell.
-type Rec = HashMap<String, String>;
-
-/// CSV rows, after checking that the header starts with `head`.
-fn records(text: &str, head: &str) -> Vec<Rec> {
-    let first = text.lines().next().unwrap_or("");
-    assert!(first.starts_with(head), "CSV columns in order: {first}");
-    let mut rdr = csv::Reader::from_reader(text.as_bytes());
-    let names: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
-    let cells = |r: csv::StringRecord| r.iter().map(String::from).collect::<Vec<_>>();
-    let rec = |r| names.iter().cloned().zip(cells(r)).collect();
-    rdr.records().map(|r| rec(r.unwrap())).collect()
-}
-
-fn parse_csv(text: &str) -> Vec<Rec> {
-    records(text, HEADER)
-}
-
 /// `compute --format csv` on the sample orders.
 fn sample(args: &str) -> Vec<Rec> {
     parse_csv(&sh(&format!("compute {ORDERS} {args} --format csv")))
-}
-
-/// The objects of a JSON array.
-fn objects(text: &str) -> Vec<Value> {
-    let v: Value = serde_json::from_str(text).unwrap();
-    v.as_array().unwrap().clone()
-}
-
-/// The keys of every JSON object in the raw text, in order (a key is a quoted string before `:`).
-fn json_keys(text: &str) -> Vec<String> {
-    let n = objects(text)
-        .first()
-        .map_or(1, |o| o.as_object().unwrap().len());
-    let pieces: Vec<&str> = text.split('"').collect();
-    let keys = pieces
-        .windows(2)
-        .filter(|w| w[1].trim_start().starts_with(':'));
-    let keys: Vec<&str> = keys.map(|w| w[0]).collect();
-    keys.chunks(n).map(|c| c.join(",")).collect()
 }
 
 fn num(s: &str) -> Option<f64> {
@@ -762,14 +678,14 @@ fn report_by_segment_and_to_file() {
         assert_eq!(rows.iter().filter(|r| r["metric"] == m).count(), 4, "{m}");
     }
     // Window, period, industry and -o FILE: stdout stays empty, the file holds the rows.
-    let w = Workdir::with(&[]);
+    let w = Workdir::new();
     let line = format!(
         "report {} --period year --industry e-commerce --from 2024-01-01 --to 2025-12-31 \
          --format json -o r.json",
         sample_path()
     );
     assert_eq!(ok(&mut w.cmd(&line)), "");
-    let text = std::fs::read_to_string(w.0.path().join("r.json")).unwrap();
+    let text = w.read("r.json");
     assert!(json_keys(&text)[0].starts_with(HEADER), "{text}");
     // Oracle year-seg all rows: 2024 = 259/308, 2025 = 228/282.
     let v = objects(&text);
@@ -836,7 +752,7 @@ fn compare_ab_column_textbook() {
 
 #[test]
 fn compare_periods_and_segments_match_the_oracle() {
-    let w = Workdir::with(&[]);
+    let w = Workdir::new();
     // Oracle month-h1: cross-sell 2025-02 = 19/35, 2025-03 = 47/90.
     let fx = sample_path();
     let line = format!("-m cross-sell --by period --a 2025-02 --b 2025-03 {fx}");
@@ -1025,7 +941,7 @@ fn compare_takes_values_as_written_and_a_spaced_dimension() {
         ("0.500000", "1.000000")
     );
     let spaced = xsell_in(
-        w.0.path(),
+        w.dir(),
         "compare o.csv -m repeat-rate --a a/b --b B --format csv",
     )
     .args(["--by", " column:variant"])

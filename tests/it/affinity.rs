@@ -1,31 +1,21 @@
 //! `xsell pairs` and `xsell cohort` through the binary, on the hand-worked files of
 //! fixtures/affinity/ (the arithmetic is in the comments; see fixtures/README.md).
 
-mod common;
+use crate::workdir::{Workdir, crate_file, fails_usage, ok, xsell_in};
+use std::path::PathBuf;
 
-use common::xsell_in;
-use std::path::Path;
-
-fn fixtures() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/affinity"))
+fn fixtures() -> PathBuf {
+    crate_file("fixtures/affinity")
 }
 
-/// stdout of a successful run.
+/// stdout of a successful run in fixtures/affinity.
 fn run(line: &str) -> String {
-    let out = xsell_in(fixtures(), line).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{line}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    ok(&mut xsell_in(&fixtures(), line))
 }
 
-/// stderr of a run that must fail with exit 2 (an input or usage error).
+/// stderr of a run in fixtures/affinity that must fail with exit 2 (an input or usage error).
 fn fails(line: &str) -> String {
-    let out = xsell_in(fixtures(), line).output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "{line}");
-    String::from_utf8(out.stderr).unwrap()
+    fails_usage(&mut xsell_in(&fixtures(), line))
 }
 
 const HEADER: &str =
@@ -122,7 +112,7 @@ all,bread,butter,2,0.500000,0.666667,0.888889,-0.062500,0.750000
 #[test]
 fn an_oversized_basket_counts_in_support_but_adds_no_pairs() {
     let out = xsell_in(
-        fixtures(),
+        &fixtures(),
         "pairs orders.csv --max-basket 2 --for bread --format csv",
     )
     .output()
@@ -319,7 +309,7 @@ fn cohort_by_quarter() {
 // conviction (1 - 0.5)/(1 - 0.5) = 1. Equal lift and count: antecedent a before c.
 #[test]
 fn pairs_count_only_baskets_in_the_window() {
-    let w = common::Workdir::with(&[(
+    let w = Workdir::with(&[(
         "o.csv",
         "order_id,customer_id,order_date,product_id,amount\n\
          O1,U1,2025-01-01,a,1\nO1,U1,2025-01-01,b,1\n\
@@ -348,7 +338,7 @@ all,c,a,1,0.500000,1.000000,1.000000,0.000000,
 fn the_sample_matches_an_independent_sqlite_computation() {
     let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/orders.csv");
     let top = |extra: &str, n: usize| -> Vec<String> {
-        let out = xsell_in(fixtures(), &format!("{extra} {sample} --format csv"))
+        let out = xsell_in(&fixtures(), &format!("{extra} {sample} --format csv"))
             .output()
             .unwrap();
         assert!(out.status.success());
@@ -397,7 +387,7 @@ fn the_sample_matches_an_independent_sqlite_computation() {
 #[test]
 fn cohort_leaves_out_a_period_that_the_window_cuts() {
     let out = xsell_in(
-        fixtures(),
+        &fixtures(),
         "cohort cohorts.csv --from 2025-01-20 --format csv",
     )
     .output()
@@ -431,7 +421,7 @@ fn cohort_leaves_out_a_period_that_the_window_cuts() {
 // same data without --from spans 1,832 weeks and is refused.
 #[test]
 fn cohort_limits_the_periods_it_lists() {
-    let w = common::Workdir::with(&[(
+    let w = Workdir::with(&[(
         "far.csv",
         "order_id,customer_id,order_date,product_id,amount\n\
          A,U1,1990-01-01,p,10.00\nB,U2,2025-01-06,p,5.00\nC,U2,2025-02-06,p,5.00\n",
@@ -472,7 +462,7 @@ fn pairs_and_cohort_refuse_options_they_would_ignore() {
 // no rule says why.
 #[test]
 fn pairs_name_empty_items_and_say_what_they_counted() {
-    let w = common::Workdir::with(&[(
+    let w = Workdir::with(&[(
         "o.csv",
         "order_id,customer_id,order_date,product_id,category,amount\n\
          A,U1,2025-01-01,x,c1,1\nA,U1,2025-01-01,y,,1\nB,U2,2025-01-02,z,c2,1\n",
@@ -494,7 +484,7 @@ fn pairs_name_empty_items_and_say_what_they_counted() {
         ),
         "{table}"
     );
-    let out = xsell_in(fixtures(), "pairs orders.csv --min-lift 3")
+    let out = xsell_in(&fixtures(), "pairs orders.csv --min-lift 3")
         .output()
         .unwrap();
     assert!(out.status.success());
