@@ -1,7 +1,7 @@
 //! `xsell pairs` and `xsell cohort` through the binary, on the hand-worked files of
 //! fixtures/affinity/ (the arithmetic is in the comments; see fixtures/README.md).
 
-use crate::workdir::{Workdir, crate_file, fails_usage, ok, xsell_in};
+use crate::workdir::{Workdir, crate_file, csv_rows, fails_usage, ok, oracle, xsell_in};
 use std::path::PathBuf;
 
 fn fixtures() -> PathBuf {
@@ -332,8 +332,10 @@ all,c,a,1,0.500000,1.000000,1.000000,0.000000,
 }
 
 /// The shipped sample (fixtures/orders.csv), against an independent SQLite computation of the
-/// definitions (every one of the 3,412 product rules, 132 category rules, 18,106 customer-basket
-/// rules and 297 cohort cells matched; a few are kept here).
+/// definitions: tests/oracle/pairs.sql and cohort.sql, run by tests/oracle/run, which writes
+/// tests/oracle/expected/pairs.csv (the first 20 product rules, all 132 category rules, the
+/// first 20 customer-basket rules) and cohort.csv (the 297 cells, by customers and by revenue).
+/// Every row of both files must be the binary's output, in order; a few are also kept here.
 #[test]
 fn the_sample_matches_an_independent_sqlite_computation() {
     let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/orders.csv");
@@ -379,6 +381,25 @@ fn the_sample_matches_an_independent_sqlite_computation() {
             "2024-01,1,2024-02,99.362391,4570.67,46",
         ]
     );
+    for file in ["pairs.csv", "cohort.csv"] {
+        // Scenario (the first cell) -> its rows, in the oracle's order.
+        let mut scenarios: Vec<(String, Vec<Vec<String>>)> = vec![];
+        for mut row in csv_rows(&oracle(file)) {
+            let args = row.remove(0);
+            match scenarios.last_mut() {
+                Some((last, rows)) if *last == args => rows.push(row),
+                _ => scenarios.push((args, vec![row])),
+            }
+        }
+        assert!(!scenarios.is_empty(), "{file}");
+        for (args, want) in scenarios {
+            let out = ok(&mut xsell_in(
+                &fixtures(),
+                &format!("{args} {sample} --format csv"),
+            ));
+            assert_eq!(csv_rows(&out), want, "{args}: the oracle's {file}");
+        }
+    }
 }
 
 // --from 2025-01-20 cuts January: U3's only January order (the 15th) lies before it, so a

@@ -2,13 +2,15 @@
 //! `--fail-under`, `report` and `compare`.
 //!
 //! Expected numbers come from independent sources only:
-//! - the SQLite oracle on fixtures/orders.csv (`/tmp/reference/sliced.csv`), rows hard-coded;
+//! - the SQLite oracle on fixtures/orders.csv: tests/oracle/slicing.sql, run by tests/oracle/run,
+//!   which writes every row it gives to tests/oracle/expected/slicing.csv (a few are also
+//!   hard-coded below);
 //! - tiny inline CSVs whose values are worked out by hand in comments;
 //! - textbook statistics (Wilson / Newcombe 1998 intervals, pooled two-proportion z-test).
 
 use crate::workdir::{
     HEADER, Rec, Workdir, crate_file, fails_after_warnings as fails, has_all, json_keys, objects,
-    ok, parse_csv, records, run, xsell, xsell_in,
+    ok, oracle, parse_csv, records, run, xsell, xsell_in,
 };
 use assert_cmd::Command;
 use serde_json::Value;
@@ -91,12 +93,19 @@ fn find<'a>(rows: &'a [Rec], metric: &str, by: &str, group: &str, period: &str) 
 fn expect(rows: &[Rec], specs: &str) {
     for spec in specs.split_whitespace() {
         let f: Vec<&str> = spec.split(',').collect();
-        let r = find(rows, f[0], f[1], f[2], f[3]);
-        assert_eq!(nd(r), format!("{}/{}", f[4], f[5]), "{spec}");
-        match (num(&r["value"]), num(f[6])) {
-            (Some(a), Some(b)) => assert!((a - b).abs() <= 1e-6 + 1e-12, "{r:?} vs {spec}"),
-            (a, b) => assert_eq!(a, b, "{r:?} vs {spec}"),
-        }
+        expect_one(rows, f[..7].try_into().unwrap());
+    }
+}
+
+/// The one row with this metric, by, group and period has this numerator and denominator
+/// (exactly) and value (within 1e-6; empty: n/a).
+fn expect_one(rows: &[Rec], [metric, by, group, period, n, d, value]: [&str; 7]) {
+    let spec = [metric, by, group, period, n, d, value].join(",");
+    let r = find(rows, metric, by, group, period);
+    assert_eq!(nd(r), format!("{n}/{d}"), "{spec}");
+    match (num(&r["value"]), num(value)) {
+        (Some(a), Some(b)) => assert!((a - b).abs() <= 1e-6 + 1e-12, "{r:?} vs {spec}"),
+        (a, b) => assert_eq!(a, b, "{r:?} vs {spec}"),
     }
 }
 
@@ -123,9 +132,10 @@ fn groups_file(col: &str, groups: &[(&str, usize, usize)], cross: bool) -> Strin
     s
 }
 
-// ==== 1. The SQLite oracle (/tmp/reference/sliced.csv), one run per scenario ====
+// ==== 1. The SQLite oracle (tests/oracle/), one run per scenario ====
 
-/// Per scenario: arguments; metrics; the oracle's row count; a selection of its rows.
+/// Per scenario: arguments; metrics; the oracle's row count; a selection of its rows. Every row
+/// is in tests/oracle/expected/slicing.csv, under the scenario's `args` `-m METRICS ARGUMENTS`.
 const ORACLE: &str = "
 --by segment; cross-sell,repeat-rate,aov,clv,loyalty-cross-sell; 20;
   cross-sell,segment,budget,,107,119,0.899160 cross-sell,,all,,328,356,0.921348
@@ -170,17 +180,48 @@ const ORACLE: &str = "
 
 #[test]
 fn oracle_scenarios() {
+    let expected = records(
+        &oracle("slicing.csv"),
+        "args,metric,by,group,period,numerator",
+    );
+    let mut checked = 0;
     for scenario in ORACLE.split('|') {
         let f: Vec<&str> = scenario.split(';').map(str::trim).collect();
-        let rows = sample(&format!("-m {} {}", f[1], f[0]));
+        let args = format!("-m {} {}", f[1], f[0]);
+        let rows = sample(&args);
         let count = f[2].parse::<usize>().unwrap();
         assert_eq!(rows.len(), count, "{}: one row per oracle row", f[0]);
         expect(&rows, f[3]);
+        // Every row the oracle's SQL gives for the scenario.
+        let want: Vec<&Rec> = expected.iter().filter(|o| o["args"] == args).collect();
+        assert_eq!(
+            want.len(),
+            count,
+            "{args}: rows in the oracle's slicing.csv"
+        );
+        for o in want {
+            let cells = [
+                "metric",
+                "by",
+                "group",
+                "period",
+                "numerator",
+                "denominator",
+                "value",
+            ];
+            expect_one(&rows, cells.map(|c| o[c].as_str()));
+        }
+        checked += count;
         // The all row has an empty by; every group row names its dimensions.
         for r in &rows {
             assert_eq!(r["group"] == "all", r["by"].is_empty(), "{}: {r:?}", f[0]);
         }
     }
+    assert_eq!(
+        checked,
+        expected.len(),
+        "every scenario of the oracle's slicing.csv is run"
+    );
     // The cross-tab in JSON: the same numbers; by is null on the all row.
     let line = format!("compute {ORDERS} -m cross-sell --by segment --by channel");
     let v = objects(&sh(&format!("{line} --format json")));

@@ -222,6 +222,16 @@ pub fn table(text: &str) -> Vec<Vec<String>> {
     rows.map(|r| r[1..r.len() - 1].to_vec()).collect()
 }
 
+// ==== The SQLite oracle ====
+
+/// The text of an expectation file of the SQLite oracle, `tests/oracle/expected/NAME`: written
+/// by `tests/oracle/run` from the SQL beside it (`--check` verifies it in CI). Its first column,
+/// `args`, names the scenario.
+pub fn oracle(name: &str) -> String {
+    let path = crate_file("tests/oracle/expected").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 // ==== The library engine ====
 
 /// What a test asks of the engine besides the input.
