@@ -18,7 +18,7 @@ fn fails(line: &str) -> String {
     fails_usage(&mut xsell_in(&fixtures(), line))
 }
 
-const HEADER: &str =
+const PAIRS_HEADER: &str =
     "group,antecedent,consequent,count,support,confidence,lift,leverage,conviction";
 
 // Order baskets (purchase lines only; a product once per basket):
@@ -37,7 +37,7 @@ const HEADER: &str =
 #[test]
 fn pairs_of_order_baskets_follow_the_definitions() {
     let expected = format!(
-        "{HEADER}
+        "{PAIRS_HEADER}
 all,butter,jam,1,0.200000,0.333333,1.666667,0.080000,1.200000
 all,jam,butter,1,0.200000,1.000000,1.666667,0.080000,
 all,bread,butter,2,0.400000,0.666667,1.111111,0.040000,1.200000
@@ -57,7 +57,7 @@ fn pairs_for_one_product_and_thresholds() {
     assert_eq!(
         got,
         format!(
-            "{HEADER}
+            "{PAIRS_HEADER}
 all,bread,butter,2,0.400000,0.666667,1.111111,0.040000,1.200000
 all,bread,milk,2,0.400000,0.666667,1.111111,0.040000,1.200000
 "
@@ -68,7 +68,7 @@ all,bread,milk,2,0.400000,0.666667,1.111111,0.040000,1.200000
     assert_eq!(
         got,
         format!(
-            "{HEADER}
+            "{PAIRS_HEADER}
 all,bread,butter,2,0.400000,0.666667,1.111111,0.040000,1.200000
 all,bread,milk,2,0.400000,0.666667,1.111111,0.040000,1.200000
 "
@@ -98,7 +98,7 @@ fn pairs_of_customer_baskets() {
     assert_eq!(
         got,
         format!(
-            "{HEADER}
+            "{PAIRS_HEADER}
 all,bread,milk,3,0.750000,1.000000,1.333333,0.187500,
 all,bread,butter,2,0.500000,0.666667,0.888889,-0.062500,0.750000
 "
@@ -121,7 +121,7 @@ fn an_oversized_basket_counts_in_support_but_adds_no_pairs() {
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         format!(
-            "{HEADER}
+            "{PAIRS_HEADER}
 all,bread,butter,1,0.200000,0.333333,0.555556,-0.160000,0.600000
 all,bread,milk,1,0.200000,0.333333,0.555556,-0.160000,0.600000
 "
@@ -149,7 +149,7 @@ fn pairs_of_categories() {
     assert_eq!(
         got,
         format!(
-            "{HEADER}
+            "{PAIRS_HEADER}
 all,bakery,dairy,3,0.600000,1.000000,1.000000,0.000000,
 all,dairy,bakery,3,0.600000,0.600000,1.000000,0.000000,1.000000
 all,dairy,pantry,1,0.200000,0.200000,1.000000,0.000000,1.000000
@@ -169,7 +169,7 @@ fn pairs_by_segment() {
     assert_eq!(
         got,
         format!(
-            "{HEADER}
+            "{PAIRS_HEADER}
 pro,bread,milk,1,0.500000,1.000000,2.000000,0.250000,
 pro,butter,jam,1,0.500000,1.000000,2.000000,0.250000,
 pro,jam,butter,1,0.500000,1.000000,2.000000,0.250000,
@@ -194,7 +194,7 @@ fn pairs_by_channel_split_baskets_by_the_lines_channel() {
     assert_eq!(
         got,
         format!(
-            "{HEADER}
+            "{PAIRS_HEADER}
 store,bread,milk,1,0.500000,1.000000,1.000000,0.000000,
 store,milk,bread,1,0.500000,0.500000,1.000000,0.000000,1.000000
 web,bread,butter,2,0.500000,1.000000,1.333333,0.125000,
@@ -323,7 +323,7 @@ fn pairs_count_only_baskets_in_the_window() {
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         format!(
-            "{HEADER}
+            "{PAIRS_HEADER}
 all,a,c,1,0.500000,0.500000,1.000000,0.000000,1.000000
 all,c,a,1,0.500000,1.000000,1.000000,0.000000,
 "
@@ -496,7 +496,7 @@ fn pairs_name_empty_items_and_say_what_they_counted() {
     // confidence 1, lift 1*2/(1*1) = 2, leverage 0.5 - 0.25 = 0.25.
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        format!("{HEADER}\nall,c1,(none),1,0.500000,1.000000,2.000000,0.250000,\n")
+        format!("{PAIRS_HEADER}\nall,c1,(none),1,0.500000,1.000000,2.000000,0.250000,\n")
     );
     let table = run("pairs orders.csv --by channel");
     assert!(

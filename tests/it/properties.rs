@@ -15,7 +15,7 @@ use xsell::money::Money;
 
 // ==== Generated data ====
 
-const HEADER: &str = "order_id,customer_id,order_date,product_id,category,quantity,amount,\
+const ORDERS_HEADER: &str = "order_id,customer_id,order_date,product_id,category,quantity,amount,\
                       channel,campaign_id,segment,loyalty";
 /// Products, with their category.
 const PRODUCTS: [(&str, &str); 6] = [
@@ -119,7 +119,7 @@ fn amount_text(cents: i64) -> String {
 
 /// orders.csv bytes: the header, then `lines` in the order given.
 fn csv<'a>(lines: impl IntoIterator<Item = &'a str>) -> Arc<[u8]> {
-    let mut text = String::from(HEADER);
+    let mut text = String::from(ORDERS_HEADER);
     text.push('\n');
     for line in lines {
         text.push_str(line);
