@@ -1,8 +1,9 @@
 //! End-to-end tests of the `xsell` binary.
 //!
 //! Expected numbers come from independent sources only:
-//! - the SQLite oracle (`expected.csv`, computed on fixtures/orders.csv and
-//!   fixtures/campaigns.csv), hard-coded below;
+//! - the SQLite oracle on fixtures/orders.csv and fixtures/campaigns.csv: the SQL of
+//!   tests/oracle/, run by tests/oracle/run, which writes every row it gives to
+//!   tests/oracle/expected/compute.csv (rows hard-coded below as well);
 //! - the literature fixtures, whose values hold by construction;
 //! - tiny inline CSVs whose expected values are worked out by hand in comments.
 //!
@@ -11,7 +12,7 @@
 
 use crate::workdir::{
     HEADER, Rec, Workdir, crate_file, fails, fails_usage, has_all, json_keys_by, manifest, ok,
-    table, xsell,
+    oracle, records, table, xsell,
 };
 use serde_json::Value;
 use std::process::Stdio;
@@ -109,6 +110,26 @@ fn expect(rows: &[Row], text: &str) {
     }
 }
 
+/// `rows` are exactly the rows of the oracle's compute.csv for the scenario `args` (the
+/// arguments after the sample's files), each as `expect` checks it.
+fn expect_oracle(rows: &[Row], args: &str) {
+    let all = records(&oracle("compute.csv"), "args,metric,by,group,period");
+    let want: Vec<&Rec> = all.iter().filter(|o| o["args"] == args).collect();
+    assert!(!want.is_empty(), "{args}: not in the oracle's compute.csv");
+    assert_eq!(rows.len(), want.len(), "{args}: one row per oracle row");
+    for o in want {
+        let cells = [
+            "metric",
+            "group",
+            "period",
+            "numerator",
+            "denominator",
+            "value",
+        ];
+        expect(rows, &cells.map(|c| o[c].as_str()).join(","));
+    }
+}
+
 /// The `value` cell of the table row for metric/group.
 fn table_value(text: &str, metric: &str, group: &str) -> String {
     let rows = table(text);
@@ -193,6 +214,7 @@ fn oracle_full_every_row() {
     let rows = rows_csv(&out);
     assert_eq!(rows.len(), 64, "one row per oracle row");
     expect(&rows, ORACLE_FULL);
+    expect_oracle(&rows, "--metric all");
     // Every value is printed as a fraction with 6 decimals.
     let six = |v: &str| {
         v.split_once('.')
@@ -207,6 +229,7 @@ fn oracle_full_every_row() {
 fn oracle_h1_2025_selection() {
     let rows = sample_csv(&format!("--metric all {H1}"));
     expect(&rows, ORACLE_H1);
+    expect_oracle(&rows, &format!("--metric all {H1}"));
     // The window's first month (2025-01) has no retention row of its own.
     assert!(!rows.iter().any(|r| r.key[2] == "2025-01"));
 }
@@ -223,7 +246,10 @@ fn oracle_level_category() {
     let rows = sample_csv(args);
     assert_eq!(rows.len(), 8);
     expect(&rows, full);
-    expect(&sample_csv(&format!("{args} {H1}")), h1);
+    expect_oracle(&rows, args);
+    let rows = sample_csv(&format!("{args} {H1}"));
+    expect(&rows, h1);
+    expect_oracle(&rows, &format!("{args} {H1}"));
 }
 
 #[test]
@@ -233,15 +259,19 @@ fn oracle_clv_formula() {
     let full = "clv,all,,,,622.225386 clv.frequency,all,,,,2.290894 clv.window-days,all,,,,730";
     let h1 = "clv,all,,,,1028.787214 clv.frequency,all,,,,3.971994 clv.window-days,all,,,,181";
     let empty = "clv,all,,,, clv.frequency,all,,,, clv.window-days,all,,,,365";
-    expect(&sample_csv(args), full);
-    expect(&sample_csv(&format!("{args} {H1}")), h1);
-    expect(&sample_csv(&format!("{args} {EMPTY}")), empty);
+    for (window, want) in [("", full), (H1, h1), (EMPTY, empty)] {
+        let args = format!("{args} {window}");
+        let rows = sample_csv(&args);
+        expect(&rows, want);
+        expect_oracle(&rows, args.trim_end());
+    }
 }
 
 #[test]
 fn oracle_empty_window_is_na_in_csv_and_null_in_json() {
     let rows = sample_csv(&format!("--metric all {EMPTY}"));
     expect(&rows, ORACLE_EMPTY);
+    expect_oracle(&rows, &format!("--metric all {EMPTY}"));
     for r in rows.iter().filter(|r| r.den == "0") {
         assert_eq!(r.value, None, "zero denominator must be n/a: {r:?}");
     }
@@ -298,6 +328,7 @@ fn compute_json_matches_oracle_and_periods() {
     let rows = parse_json(&out);
     assert_eq!(rows.len(), 64, "one row per oracle row");
     expect(&rows, ORACLE_FULL);
+    expect_oracle(&rows, "--metric all");
     // period is null everywhere except on retention's per-month rows.
     let v: Value = serde_json::from_str(&out).unwrap();
     for o in v.as_array().unwrap() {

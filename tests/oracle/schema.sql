@@ -20,6 +20,16 @@ CREATE TABLE lines (
 );
 CREATE INDEX lines_history ON lines (customer_id, d, category);
 
+-- One row per campaign of fixtures/campaigns.csv; an empty cell is NULL (unknown).
+CREATE TABLE campaigns (
+    campaign_id TEXT PRIMARY KEY,
+    cost INTEGER,               -- cents
+    impressions INTEGER,
+    clicks INTEGER,
+    targeted INTEGER,
+    conversions INTEGER
+);
+
 -- ==== Scenario: filled by `run` for each scenario ====
 
 -- The window: --from..--to, or the data's first to last date.

@@ -4,8 +4,10 @@
 -- num is in cents. `run` formats the values.
 WITH
 s AS MATERIALIZED (SELECT * FROM scoped),
--- The groups listed: those with lines in the window.
+-- The groups listed: all (always), and those with lines in the window.
 g0 AS MATERIALIZED (
+    SELECT '' AS dimension, 'all' AS grp
+    UNION
     SELECT DISTINCT s.dimension, s.grp
     FROM s JOIN lines l ON l.id = s.id JOIN win ON l.d BETWEEN win.d0 AND win.d1
 ),
