@@ -21,6 +21,8 @@ pub use campaigns::{Campaign, Campaigns};
 pub use customers::Customers;
 pub use header::ColumnMap;
 pub use orders::{Line, OrderColumns};
+#[doc(hidden)]
+pub use records::split_all;
 
 /// Where records come from: a file, or standard input (`-`).
 #[derive(Clone, Debug, PartialEq, Eq)]

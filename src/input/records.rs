@@ -388,6 +388,30 @@ impl Records {
     }
 }
 
+/// A record's start line and its fields' bytes.
+type Split = (u64, Vec<Vec<u8>>);
+
+/// Every record of `input` as this reader splits it: the line it starts on and its fields' bytes;
+/// an error for what xsell refuses (a quoted field never closed, text after a closing quote).
+/// Only for tests that compare the reader with another one (tests/it/reader.rs).
+#[doc(hidden)]
+pub fn split_all(input: Box<dyn Read + Send>, delimiter: u8) -> Result<Vec<Split>, String> {
+    let mut records = Records::new(input, delimiter);
+    let mut rec = Record::default();
+    let mut out = Vec::new();
+    loop {
+        match records.read(&mut rec) {
+            Ok(false) => return Ok(out),
+            Ok(true) if rec.has_stray_text() => {
+                return Err(format!("line {}: text after a closing quote", rec.line()));
+            }
+            Ok(true) => out.push((rec.line(), rec.iter().map(<[u8]>::to_vec).collect())),
+            Err(Fault::Unclosed(line)) => return Err(format!("line {line}: a quote never closed")),
+            Err(Fault::Io(e)) => return Err(e.to_string()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,34 +1,24 @@
 //! `xsell pairs` and `xsell cohort` through the binary, on the hand-worked files of
 //! fixtures/affinity/ (the arithmetic is in the comments; see fixtures/README.md).
 
-mod common;
+use crate::workdir::{Workdir, crate_file, csv_rows, fails_usage, ok, oracle, xsell_in};
+use std::path::PathBuf;
 
-use common::xsell_in;
-use std::path::Path;
-
-fn fixtures() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/affinity"))
+fn fixtures() -> PathBuf {
+    crate_file("fixtures/affinity")
 }
 
-/// stdout of a successful run.
+/// stdout of a successful run in fixtures/affinity.
 fn run(line: &str) -> String {
-    let out = xsell_in(fixtures(), line).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{line}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    ok(&mut xsell_in(&fixtures(), line))
 }
 
-/// stderr of a run that must fail with exit 2 (an input or usage error).
+/// stderr of a run in fixtures/affinity that must fail with exit 2 (an input or usage error).
 fn fails(line: &str) -> String {
-    let out = xsell_in(fixtures(), line).output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "{line}");
-    String::from_utf8(out.stderr).unwrap()
+    fails_usage(&mut xsell_in(&fixtures(), line))
 }
 
-const HEADER: &str =
+const PAIRS_HEADER: &str =
     "group,antecedent,consequent,count,support,confidence,lift,leverage,conviction";
 
 // Order baskets (purchase lines only; a product once per basket):
@@ -47,7 +37,7 @@ const HEADER: &str =
 #[test]
 fn pairs_of_order_baskets_follow_the_definitions() {
     let expected = format!(
-        "{HEADER}
+        "{PAIRS_HEADER}
 all,butter,jam,1,0.200000,0.333333,1.666667,0.080000,1.200000
 all,jam,butter,1,0.200000,1.000000,1.666667,0.080000,
 all,bread,butter,2,0.400000,0.666667,1.111111,0.040000,1.200000
@@ -67,7 +57,7 @@ fn pairs_for_one_product_and_thresholds() {
     assert_eq!(
         got,
         format!(
-            "{HEADER}
+            "{PAIRS_HEADER}
 all,bread,butter,2,0.400000,0.666667,1.111111,0.040000,1.200000
 all,bread,milk,2,0.400000,0.666667,1.111111,0.040000,1.200000
 "
@@ -78,7 +68,7 @@ all,bread,milk,2,0.400000,0.666667,1.111111,0.040000,1.200000
     assert_eq!(
         got,
         format!(
-            "{HEADER}
+            "{PAIRS_HEADER}
 all,bread,butter,2,0.400000,0.666667,1.111111,0.040000,1.200000
 all,bread,milk,2,0.400000,0.666667,1.111111,0.040000,1.200000
 "
@@ -108,7 +98,7 @@ fn pairs_of_customer_baskets() {
     assert_eq!(
         got,
         format!(
-            "{HEADER}
+            "{PAIRS_HEADER}
 all,bread,milk,3,0.750000,1.000000,1.333333,0.187500,
 all,bread,butter,2,0.500000,0.666667,0.888889,-0.062500,0.750000
 "
@@ -122,7 +112,7 @@ all,bread,butter,2,0.500000,0.666667,0.888889,-0.062500,0.750000
 #[test]
 fn an_oversized_basket_counts_in_support_but_adds_no_pairs() {
     let out = xsell_in(
-        fixtures(),
+        &fixtures(),
         "pairs orders.csv --max-basket 2 --for bread --format csv",
     )
     .output()
@@ -131,7 +121,7 @@ fn an_oversized_basket_counts_in_support_but_adds_no_pairs() {
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         format!(
-            "{HEADER}
+            "{PAIRS_HEADER}
 all,bread,butter,1,0.200000,0.333333,0.555556,-0.160000,0.600000
 all,bread,milk,1,0.200000,0.333333,0.555556,-0.160000,0.600000
 "
@@ -159,7 +149,7 @@ fn pairs_of_categories() {
     assert_eq!(
         got,
         format!(
-            "{HEADER}
+            "{PAIRS_HEADER}
 all,bakery,dairy,3,0.600000,1.000000,1.000000,0.000000,
 all,dairy,bakery,3,0.600000,0.600000,1.000000,0.000000,1.000000
 all,dairy,pantry,1,0.200000,0.200000,1.000000,0.000000,1.000000
@@ -179,7 +169,7 @@ fn pairs_by_segment() {
     assert_eq!(
         got,
         format!(
-            "{HEADER}
+            "{PAIRS_HEADER}
 pro,bread,milk,1,0.500000,1.000000,2.000000,0.250000,
 pro,butter,jam,1,0.500000,1.000000,2.000000,0.250000,
 pro,jam,butter,1,0.500000,1.000000,2.000000,0.250000,
@@ -204,7 +194,7 @@ fn pairs_by_channel_split_baskets_by_the_lines_channel() {
     assert_eq!(
         got,
         format!(
-            "{HEADER}
+            "{PAIRS_HEADER}
 store,bread,milk,1,0.500000,1.000000,1.000000,0.000000,
 store,milk,bread,1,0.500000,0.500000,1.000000,0.000000,1.000000
 web,bread,butter,2,0.500000,1.000000,1.333333,0.125000,
@@ -319,7 +309,7 @@ fn cohort_by_quarter() {
 // conviction (1 - 0.5)/(1 - 0.5) = 1. Equal lift and count: antecedent a before c.
 #[test]
 fn pairs_count_only_baskets_in_the_window() {
-    let w = common::Workdir::with(&[(
+    let w = Workdir::with(&[(
         "o.csv",
         "order_id,customer_id,order_date,product_id,amount\n\
          O1,U1,2025-01-01,a,1\nO1,U1,2025-01-01,b,1\n\
@@ -333,7 +323,7 @@ fn pairs_count_only_baskets_in_the_window() {
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         format!(
-            "{HEADER}
+            "{PAIRS_HEADER}
 all,a,c,1,0.500000,0.500000,1.000000,0.000000,1.000000
 all,c,a,1,0.500000,1.000000,1.000000,0.000000,
 "
@@ -342,13 +332,15 @@ all,c,a,1,0.500000,1.000000,1.000000,0.000000,
 }
 
 /// The shipped sample (fixtures/orders.csv), against an independent SQLite computation of the
-/// definitions (every one of the 3,412 product rules, 132 category rules, 18,106 customer-basket
-/// rules and 297 cohort cells matched; a few are kept here).
+/// definitions: tests/oracle/pairs.sql and cohort.sql, run by tests/oracle/run, which writes
+/// tests/oracle/expected/pairs.csv (the first 20 product rules, all 132 category rules, the
+/// first 20 customer-basket rules) and cohort.csv (the 297 cells, by customers and by revenue).
+/// Every row of both files must be the binary's output, in order; a few are also kept here.
 #[test]
 fn the_sample_matches_an_independent_sqlite_computation() {
     let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/orders.csv");
     let top = |extra: &str, n: usize| -> Vec<String> {
-        let out = xsell_in(fixtures(), &format!("{extra} {sample} --format csv"))
+        let out = xsell_in(&fixtures(), &format!("{extra} {sample} --format csv"))
             .output()
             .unwrap();
         assert!(out.status.success());
@@ -389,6 +381,25 @@ fn the_sample_matches_an_independent_sqlite_computation() {
             "2024-01,1,2024-02,99.362391,4570.67,46",
         ]
     );
+    for file in ["pairs.csv", "cohort.csv"] {
+        // Scenario (the first cell) -> its rows, in the oracle's order.
+        let mut scenarios: Vec<(String, Vec<Vec<String>>)> = vec![];
+        for mut row in csv_rows(&oracle(file)) {
+            let args = row.remove(0);
+            match scenarios.last_mut() {
+                Some((last, rows)) if *last == args => rows.push(row),
+                _ => scenarios.push((args, vec![row])),
+            }
+        }
+        assert!(!scenarios.is_empty(), "{file}");
+        for (args, want) in scenarios {
+            let out = ok(&mut xsell_in(
+                &fixtures(),
+                &format!("{args} {sample} --format csv"),
+            ));
+            assert_eq!(csv_rows(&out), want, "{args}: the oracle's {file}");
+        }
+    }
 }
 
 // --from 2025-01-20 cuts January: U3's only January order (the 15th) lies before it, so a
@@ -397,7 +408,7 @@ fn the_sample_matches_an_independent_sqlite_computation() {
 #[test]
 fn cohort_leaves_out_a_period_that_the_window_cuts() {
     let out = xsell_in(
-        fixtures(),
+        &fixtures(),
         "cohort cohorts.csv --from 2025-01-20 --format csv",
     )
     .output()
@@ -431,7 +442,7 @@ fn cohort_leaves_out_a_period_that_the_window_cuts() {
 // same data without --from spans 1,832 weeks and is refused.
 #[test]
 fn cohort_limits_the_periods_it_lists() {
-    let w = common::Workdir::with(&[(
+    let w = Workdir::with(&[(
         "far.csv",
         "order_id,customer_id,order_date,product_id,amount\n\
          A,U1,1990-01-01,p,10.00\nB,U2,2025-01-06,p,5.00\nC,U2,2025-02-06,p,5.00\n",
@@ -472,7 +483,7 @@ fn pairs_and_cohort_refuse_options_they_would_ignore() {
 // no rule says why.
 #[test]
 fn pairs_name_empty_items_and_say_what_they_counted() {
-    let w = common::Workdir::with(&[(
+    let w = Workdir::with(&[(
         "o.csv",
         "order_id,customer_id,order_date,product_id,category,amount\n\
          A,U1,2025-01-01,x,c1,1\nA,U1,2025-01-01,y,,1\nB,U2,2025-01-02,z,c2,1\n",
@@ -485,7 +496,7 @@ fn pairs_name_empty_items_and_say_what_they_counted() {
     // confidence 1, lift 1*2/(1*1) = 2, leverage 0.5 - 0.25 = 0.25.
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        format!("{HEADER}\nall,c1,(none),1,0.500000,1.000000,2.000000,0.250000,\n")
+        format!("{PAIRS_HEADER}\nall,c1,(none),1,0.500000,1.000000,2.000000,0.250000,\n")
     );
     let table = run("pairs orders.csv --by channel");
     assert!(
@@ -494,7 +505,7 @@ fn pairs_name_empty_items_and_say_what_they_counted() {
         ),
         "{table}"
     );
-    let out = xsell_in(fixtures(), "pairs orders.csv --min-lift 3")
+    let out = xsell_in(&fixtures(), "pairs orders.csv --min-lift 3")
         .output()
         .unwrap();
     assert!(out.status.success());

@@ -2,24 +2,23 @@
 //! `--fail-under`, `report` and `compare`.
 //!
 //! Expected numbers come from independent sources only:
-//! - the SQLite oracle on fixtures/orders.csv (`/tmp/reference/sliced.csv`), rows hard-coded;
+//! - the SQLite oracle on fixtures/orders.csv: tests/oracle/slicing.sql, run by tests/oracle/run,
+//!   which writes every row it gives to tests/oracle/expected/slicing.csv (a few are also
+//!   hard-coded below);
 //! - tiny inline CSVs whose values are worked out by hand in comments;
 //! - textbook statistics (Wilson / Newcombe 1998 intervals, pooled two-proportion z-test).
 
-mod common;
-
+use crate::workdir::{
+    HEADER, Rec, Workdir, crate_file, fails_after_warnings as fails, has_all, json_keys, objects,
+    ok, oracle, parse_csv, records, run, xsell, xsell_in,
+};
 use assert_cmd::Command;
-use common::{Workdir, xsell_in};
 use serde_json::Value;
-use std::collections::HashMap;
-use std::path::Path;
 
 // ==== Helpers ====
 
 const ORDERS: &str = "fixtures/orders.csv";
 const CAMPS: &str = "--campaigns fixtures/campaigns.csv";
-/// The stable first nine columns of every compute/report output.
-const HEADER: &str = "metric,group,period,value,numerator,denominator,by,ci_low,ci_high";
 const COMPARE_HEADER: &str = "metric,by,a,b,value_a,value_b,difference,ci_low,ci_high,p_value,\
                               verdict,numerator_a,denominator_a,numerator_b,denominator_b";
 /// The built-in cross-sell range of each industry.
@@ -36,14 +35,9 @@ fn industries() -> Vec<(String, f64, f64)> {
     INDUSTRIES.split(';').map(parse).collect()
 }
 
-/// The real binary run in the crate directory (so `fixtures/...` resolves).
-fn xsell(line: &str) -> Command {
-    xsell_in(Path::new(env!("CARGO_MANIFEST_DIR")), line)
-}
-
 /// The sample orders as an absolute path (for commands run in a scratch directory).
 fn sample_path() -> String {
-    format!("{}/{ORDERS}", env!("CARGO_MANIFEST_DIR"))
+    crate_file(ORDERS).display().to_string()
 }
 
 /// `compute ... --format csv` in a Workdir, parsed.
@@ -57,90 +51,14 @@ impl Csv for Workdir {
     }
 }
 
-/// Run; return (exit code, stdout, stderr), asserting no panic.
-fn run(cmd: &mut Command) -> (Option<i32>, String, String) {
-    let out = cmd.output().unwrap();
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert!(!err.contains("panicked"), "stderr: {err}");
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    (out.status.code(), stdout, err)
-}
-
-/// Expect exit 0; return stdout.
-fn ok(cmd: &mut Command) -> String {
-    let (code, out, err) = run(cmd);
-    assert_eq!(code, Some(0), "stderr: {err}");
-    out
-}
-
 /// `ok` of `xsell(line)`.
 fn sh(line: &str) -> String {
     ok(&mut xsell(line))
 }
 
-/// Expect exit 2 with nothing on stdout and one error line, the last on stderr (warnings about
-/// the data, such as the sample's repeated lines, may come before it); return stderr.
-fn fails(cmd: &mut Command) -> String {
-    let (code, out, err) = run(cmd);
-    assert_eq!(code, Some(2), "stderr: {err}");
-    assert!(out.is_empty(), "stdout: {out}");
-    let errors = err.lines().filter(|l| l.contains("error:")).count();
-    assert_eq!(errors, 1, "want one error line: {err}");
-    assert!(
-        err.trim_end()
-            .lines()
-            .last()
-            .is_some_and(|l| l.contains("error:")),
-        "{err}"
-    );
-    err
-}
-
-fn has_all(text: &str, parts: &[&str]) {
-    let missing: Vec<_> = parts.iter().filter(|p| !text.contains(**p)).collect();
-    assert!(missing.is_empty(), "{missing:?} not in {text}");
-}
-
-/// One CSV row as column name -> cell.
-type Rec = HashMap<String, String>;
-
-/// CSV rows, after checking that the header starts with `head`.
-fn records(text: &str, head: &str) -> Vec<Rec> {
-    let first = text.lines().next().unwrap_or("");
-    assert!(first.starts_with(head), "CSV columns in order: {first}");
-    let mut rdr = csv::Reader::from_reader(text.as_bytes());
-    let names: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
-    let cells = |r: csv::StringRecord| r.iter().map(String::from).collect::<Vec<_>>();
-    let rec = |r| names.iter().cloned().zip(cells(r)).collect();
-    rdr.records().map(|r| rec(r.unwrap())).collect()
-}
-
-fn parse_csv(text: &str) -> Vec<Rec> {
-    records(text, HEADER)
-}
-
 /// `compute --format csv` on the sample orders.
 fn sample(args: &str) -> Vec<Rec> {
     parse_csv(&sh(&format!("compute {ORDERS} {args} --format csv")))
-}
-
-/// The objects of a JSON array.
-fn objects(text: &str) -> Vec<Value> {
-    let v: Value = serde_json::from_str(text).unwrap();
-    v.as_array().unwrap().clone()
-}
-
-/// The keys of every JSON object in the raw text, in order (a key is a quoted string before `:`).
-fn json_keys(text: &str) -> Vec<String> {
-    let n = objects(text)
-        .first()
-        .map_or(1, |o| o.as_object().unwrap().len());
-    let pieces: Vec<&str> = text.split('"').collect();
-    let keys = pieces
-        .windows(2)
-        .filter(|w| w[1].trim_start().starts_with(':'));
-    let keys: Vec<&str> = keys.map(|w| w[0]).collect();
-    keys.chunks(n).map(|c| c.join(",")).collect()
 }
 
 fn num(s: &str) -> Option<f64> {
@@ -175,12 +93,19 @@ fn find<'a>(rows: &'a [Rec], metric: &str, by: &str, group: &str, period: &str) 
 fn expect(rows: &[Rec], specs: &str) {
     for spec in specs.split_whitespace() {
         let f: Vec<&str> = spec.split(',').collect();
-        let r = find(rows, f[0], f[1], f[2], f[3]);
-        assert_eq!(nd(r), format!("{}/{}", f[4], f[5]), "{spec}");
-        match (num(&r["value"]), num(f[6])) {
-            (Some(a), Some(b)) => assert!((a - b).abs() <= 1e-6 + 1e-12, "{r:?} vs {spec}"),
-            (a, b) => assert_eq!(a, b, "{r:?} vs {spec}"),
-        }
+        expect_one(rows, f[..7].try_into().unwrap());
+    }
+}
+
+/// The one row with this metric, by, group and period has this numerator and denominator
+/// (exactly) and value (within 1e-6; empty: n/a).
+fn expect_one(rows: &[Rec], [metric, by, group, period, n, d, value]: [&str; 7]) {
+    let spec = [metric, by, group, period, n, d, value].join(",");
+    let r = find(rows, metric, by, group, period);
+    assert_eq!(nd(r), format!("{n}/{d}"), "{spec}");
+    match (num(&r["value"]), num(value)) {
+        (Some(a), Some(b)) => assert!((a - b).abs() <= 1e-6 + 1e-12, "{r:?} vs {spec}"),
+        (a, b) => assert_eq!(a, b, "{r:?} vs {spec}"),
     }
 }
 
@@ -207,9 +132,10 @@ fn groups_file(col: &str, groups: &[(&str, usize, usize)], cross: bool) -> Strin
     s
 }
 
-// ==== 1. The SQLite oracle (/tmp/reference/sliced.csv), one run per scenario ====
+// ==== 1. The SQLite oracle (tests/oracle/), one run per scenario ====
 
-/// Per scenario: arguments; metrics; the oracle's row count; a selection of its rows.
+/// Per scenario: arguments; metrics; the oracle's row count; a selection of its rows. Every row
+/// is in tests/oracle/expected/slicing.csv, under the scenario's `args` `-m METRICS ARGUMENTS`.
 const ORACLE: &str = "
 --by segment; cross-sell,repeat-rate,aov,clv,loyalty-cross-sell; 20;
   cross-sell,segment,budget,,107,119,0.899160 cross-sell,,all,,328,356,0.921348
@@ -254,17 +180,48 @@ const ORACLE: &str = "
 
 #[test]
 fn oracle_scenarios() {
+    let expected = records(
+        &oracle("slicing.csv"),
+        "args,metric,by,group,period,numerator",
+    );
+    let mut checked = 0;
     for scenario in ORACLE.split('|') {
         let f: Vec<&str> = scenario.split(';').map(str::trim).collect();
-        let rows = sample(&format!("-m {} {}", f[1], f[0]));
+        let args = format!("-m {} {}", f[1], f[0]);
+        let rows = sample(&args);
         let count = f[2].parse::<usize>().unwrap();
         assert_eq!(rows.len(), count, "{}: one row per oracle row", f[0]);
         expect(&rows, f[3]);
+        // Every row the oracle's SQL gives for the scenario.
+        let want: Vec<&Rec> = expected.iter().filter(|o| o["args"] == args).collect();
+        assert_eq!(
+            want.len(),
+            count,
+            "{args}: rows in the oracle's slicing.csv"
+        );
+        for o in want {
+            let cells = [
+                "metric",
+                "by",
+                "group",
+                "period",
+                "numerator",
+                "denominator",
+                "value",
+            ];
+            expect_one(&rows, cells.map(|c| o[c].as_str()));
+        }
+        checked += count;
         // The all row has an empty by; every group row names its dimensions.
         for r in &rows {
             assert_eq!(r["group"] == "all", r["by"].is_empty(), "{}: {r:?}", f[0]);
         }
     }
+    assert_eq!(
+        checked,
+        expected.len(),
+        "every scenario of the oracle's slicing.csv is run"
+    );
     // The cross-tab in JSON: the same numbers; by is null on the all row.
     let line = format!("compute {ORDERS} -m cross-sell --by segment --by channel");
     let v = objects(&sh(&format!("{line} --format json")));
@@ -762,14 +719,14 @@ fn report_by_segment_and_to_file() {
         assert_eq!(rows.iter().filter(|r| r["metric"] == m).count(), 4, "{m}");
     }
     // Window, period, industry and -o FILE: stdout stays empty, the file holds the rows.
-    let w = Workdir::with(&[]);
+    let w = Workdir::new();
     let line = format!(
         "report {} --period year --industry e-commerce --from 2024-01-01 --to 2025-12-31 \
          --format json -o r.json",
         sample_path()
     );
     assert_eq!(ok(&mut w.cmd(&line)), "");
-    let text = std::fs::read_to_string(w.0.path().join("r.json")).unwrap();
+    let text = w.read("r.json");
     assert!(json_keys(&text)[0].starts_with(HEADER), "{text}");
     // Oracle year-seg all rows: 2024 = 259/308, 2025 = 228/282.
     let v = objects(&text);
@@ -836,7 +793,7 @@ fn compare_ab_column_textbook() {
 
 #[test]
 fn compare_periods_and_segments_match_the_oracle() {
-    let w = Workdir::with(&[]);
+    let w = Workdir::new();
     // Oracle month-h1: cross-sell 2025-02 = 19/35, 2025-03 = 47/90.
     let fx = sample_path();
     let line = format!("-m cross-sell --by period --a 2025-02 --b 2025-03 {fx}");
@@ -1025,7 +982,7 @@ fn compare_takes_values_as_written_and_a_spaced_dimension() {
         ("0.500000", "1.000000")
     );
     let spaced = xsell_in(
-        w.0.path(),
+        w.dir(),
         "compare o.csv -m repeat-rate --a a/b --b B --format csv",
     )
     .args(["--by", " column:variant"])

@@ -5,35 +5,34 @@
 
 use std::sync::Arc;
 
-use xsell::engine::Config;
-use xsell::input::Source;
+use crate::workdir::{Ask, crate_file, evaluate};
 use xsell::metrics::slice::{Dim, PeriodKind, Slicing};
 use xsell::output::{self, Format};
 
 /// What the fuzz target does with `data`; the error, if any, as text.
 fn replay(data: &[u8]) -> Option<String> {
     let (&variant, csv) = data.split_first()?;
-    let mut config = Config::new(vec![Source::Bytes("fuzz.csv".into(), Arc::from(csv))]);
+    let mut ask = Ask::default();
     if variant & 1 == 1 {
-        config.read.invalid.skip = true;
-        config.settings.slicing = Slicing {
+        ask.skip_invalid = true;
+        ask.slicing = Slicing {
             dims: vec![Dim::Segment, Dim::Channel],
             period: Some(PeriodKind::Week),
         };
     }
-    match xsell::engine::evaluate(&config, None) {
-        Ok((rows, _)) => {
+    match evaluate(vec![("fuzz.csv".into(), Arc::from(csv))], &ask, None) {
+        Ok(rows) => {
             let mut out = Vec::new();
             output::write_rows(&mut out, Format::Json, &rows, None, Default::default()).ok()?;
             None
         }
-        Err(e) => Some(format!("{e:#}")),
+        Err(e) => Some(e),
     }
 }
 
 fn input(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fuzz_inputs/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    let path = crate_file("tests/fuzz_inputs").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 #[test]
@@ -46,7 +45,7 @@ fn weekly_periods_over_six_thousand_years_are_refused_not_built() {
 
 #[test]
 fn every_saved_input_runs_without_panicking() {
-    let dir = format!("{}/tests/fuzz_inputs", env!("CARGO_MANIFEST_DIR"));
+    let dir = crate_file("tests/fuzz_inputs");
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         let _ = replay(&std::fs::read(&path).unwrap());

@@ -1,21 +1,21 @@
 //! Property tests: invariants of the KPIs over random valid order sets, through the library.
 //!
 //! Each case generates a few customers and orders (every line of an order shares its customer and
-//! date), renders them as orders.csv bytes and runs `xsell::engine::evaluate` on them.
+//! date), renders them as orders.csv bytes and runs the engine on them
+//! (`workdir::evaluate`).
 
 use std::sync::Arc;
 
+use crate::workdir::{Ask, evaluate as engine};
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
-use xsell::engine::Config;
-use xsell::input::Source;
 use xsell::metrics::slice::{Dim, Slicing};
 use xsell::metrics::{Metric, Quantity, Row, Window};
 use xsell::money::Money;
 
 // ==== Generated data ====
 
-const HEADER: &str = "order_id,customer_id,order_date,product_id,category,quantity,amount,\
+const ORDERS_HEADER: &str = "order_id,customer_id,order_date,product_id,category,quantity,amount,\
                       channel,campaign_id,segment,loyalty";
 /// Products, with their category.
 const PRODUCTS: [(&str, &str); 6] = [
@@ -119,7 +119,7 @@ fn amount_text(cents: i64) -> String {
 
 /// orders.csv bytes: the header, then `lines` in the order given.
 fn csv<'a>(lines: impl IntoIterator<Item = &'a str>) -> Arc<[u8]> {
-    let mut text = String::from(HEADER);
+    let mut text = String::from(ORDERS_HEADER);
     text.push('\n');
     for line in lines {
         text.push_str(line);
@@ -192,22 +192,31 @@ fn window() -> impl Strategy<Value = Window> {
 
 // ==== Running xsell ====
 
+/// The engine's question: these orders files (`orders0.csv`, ...), sliced by `dims`.
+struct Config {
+    files: Vec<(String, Arc<[u8]>)>,
+    ask: Ask,
+}
+
 fn config(files: Vec<Arc<[u8]>>, dims: Vec<Dim>, window: Window) -> Config {
-    let sources = files
+    let files = files
         .into_iter()
         .enumerate()
-        .map(|(i, bytes)| Source::Bytes(format!("orders{i}.csv"), bytes))
+        .map(|(i, bytes)| (format!("orders{i}.csv"), bytes))
         .collect();
-    let mut config = Config::new(sources);
-    config.settings.slicing = Slicing { dims, period: None };
-    config.settings.window = window;
-    config
+    let slicing = Slicing { dims, period: None };
+    let ask = Ask {
+        slicing,
+        window,
+        ..Ask::default()
+    };
+    Config { files, ask }
 }
 
 fn evaluate(config: &Config, metrics: Option<Vec<Metric>>) -> Vec<Row> {
-    match xsell::engine::evaluate(config, metrics) {
-        Ok((rows, _)) => rows,
-        Err(e) => panic!("evaluate failed on valid input: {e:#}"),
+    match engine(config.files.clone(), &config.ask, metrics) {
+        Ok(rows) => rows,
+        Err(e) => panic!("evaluate failed on valid input: {e}"),
     }
 }
 

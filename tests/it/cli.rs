@@ -1,20 +1,20 @@
 //! End-to-end tests of the `xsell` binary.
 //!
 //! Expected numbers come from independent sources only:
-//! - the SQLite oracle (`expected.csv`, computed on fixtures/orders.csv and
-//!   fixtures/campaigns.csv), hard-coded below;
+//! - the SQLite oracle on fixtures/orders.csv and fixtures/campaigns.csv: the SQL of
+//!   tests/oracle/, run by tests/oracle/run, which writes every row it gives to
+//!   tests/oracle/expected/compute.csv (rows hard-coded below as well);
 //! - the literature fixtures, whose values hold by construction;
 //! - tiny inline CSVs whose expected values are worked out by hand in comments.
 //!
 //! Expectations are written as `metric,group,period,numerator,denominator,value`,
 //! whitespace separated; an empty value means n/a.
 
-mod common;
-
-use assert_cmd::Command;
-use common::{Workdir, xsell_in};
+use crate::workdir::{
+    HEADER, Rec, Workdir, crate_file, fails, fails_usage, has_all, json_keys_by, manifest, ok,
+    oracle, records, table, xsell,
+};
 use serde_json::Value;
-use std::path::Path;
 use std::process::Stdio;
 
 // ==== Helpers ====
@@ -23,22 +23,11 @@ use std::process::Stdio;
 const FIX: &str = "fixtures/orders.csv --campaigns fixtures/campaigns.csv";
 const H1: &str = "--from 2025-01-01 --to 2025-06-30";
 const EMPTY: &str = "--from 2030-01-01 --to 2030-12-31";
-/// The stable columns: the core six, then by and the confidence interval.
-const HEADER: &str = "metric,group,period,value,numerator,denominator,by,ci_low,ci_high";
 /// The table shows the dimension (campaign rows have by = campaign) and the 95% interval.
 const TABLE_HEADER: &str = "metric,by,group,period,value,ci,numerator,denominator";
 const METRICS: &str = "cross-sell campaign-cross-sell loyalty-cross-sell ctr conversion roi cac \
                        aov clv retention repeat-rate";
 const CAMP_HDR: &str = "campaign_id,cost,impressions,clicks,targeted,conversions";
-
-fn manifest() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The real binary run in the crate directory (so `fixtures/...` resolves).
-fn xsell(line: &str) -> Command {
-    xsell_in(manifest(), line)
-}
 
 /// `run!(...)`: run `xsell format!(...)` in the crate directory; stdout of a success.
 macro_rules! run {
@@ -52,40 +41,8 @@ trait Csv {
 
 impl Csv for Workdir {
     fn csv(&self, line: &str) -> Vec<Row> {
-        parse_csv(&ok(&mut self.cmd(&format!("{line} --format csv"))))
+        rows_csv(&ok(&mut self.cmd(&format!("{line} --format csv"))))
     }
-}
-
-/// Expect exit 0 and no panic; return stdout.
-fn ok(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "stderr: {err}");
-    assert!(!err.contains("panicked"), "stderr: {err}");
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Expect exit 2, nothing on stdout and no panic; return stderr.
-fn fails_usage(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
-    assert!(out.stdout.is_empty(), "stdout: {:?}", out.stdout);
-    assert!(!err.contains("panicked"), "stderr: {err}");
-    err
-}
-
-/// Assert that `text` contains every one of `parts`.
-fn has_all(text: &str, parts: &[&str]) {
-    let missing: Vec<_> = parts.iter().filter(|p| !text.contains(**p)).collect();
-    assert!(missing.is_empty(), "{missing:?} not in {text}");
-}
-
-/// Like `fails_usage`, and stderr must be exactly one line.
-fn fails(cmd: &mut Command) -> String {
-    let err = fails_usage(cmd);
-    assert_eq!(err.trim_end().lines().count(), 1, "want one line: {err}");
-    err
 }
 
 /// One output row: metric, group, period; the value; numerator and denominator as
@@ -99,28 +56,26 @@ struct Row {
     exact: bool,
 }
 
-fn parse_csv(text: &str) -> Vec<Row> {
+/// compute/report CSV output, whose columns are exactly `HEADER`.
+fn rows_csv(text: &str) -> Vec<Row> {
     assert_eq!(text.lines().next(), Some(HEADER), "CSV columns in order");
-    let mut rdr = csv::Reader::from_reader(text.as_bytes());
-    let row = |r: csv::StringRecord| Row {
-        key: [0, 1, 2].map(|i| r[i].to_string()),
-        value: (!r[3].is_empty()).then(|| r[3].parse().unwrap()),
-        num: r[4].into(),
-        den: r[5].into(),
+    let row = |r: Rec| Row {
+        key: ["metric", "group", "period"].map(|k| r[k].clone()),
+        value: (!r["value"].is_empty()).then(|| r["value"].parse().unwrap()),
+        num: r["numerator"].clone(),
+        den: r["denominator"].clone(),
         exact: true,
     };
-    rdr.records().map(|r| row(r.unwrap())).collect()
+    crate::workdir::parse_csv(text)
+        .into_iter()
+        .map(row)
+        .collect()
 }
 
 fn parse_json(text: &str) -> Vec<Row> {
-    // Keys in the CSV's order, checked on the raw text: a key is a quoted string before `:`.
-    let pieces: Vec<&str> = text.split('"').collect();
-    let keys = pieces
-        .windows(2)
-        .filter(|w| w[1].trim_start().starts_with(':'));
-    let keys: Vec<&str> = keys.map(|w| w[0]).collect();
-    for object_keys in keys.chunks(9) {
-        assert_eq!(object_keys.join(","), HEADER, "JSON keys in order");
+    // Keys in the CSV's order, checked on the raw text.
+    for object_keys in json_keys_by(text, 9) {
+        assert_eq!(object_keys, HEADER, "JSON keys in order");
     }
     let text_of = |v: &Value| v.as_f64().map(|x| x.to_string()).unwrap_or_default();
     let row = |o: &Value| {
@@ -155,15 +110,24 @@ fn expect(rows: &[Row], text: &str) {
     }
 }
 
-/// Cells of a comfy-table, header row included.
-fn table(text: &str) -> Vec<Vec<String>> {
-    let cells = |l: &str| {
-        l.split(['│', '┆'])
-            .map(|c| c.trim().to_string())
-            .collect::<Vec<_>>()
-    };
-    let rows = text.lines().filter(|l| l.starts_with('│')).map(cells);
-    rows.map(|r| r[1..r.len() - 1].to_vec()).collect()
+/// `rows` are exactly the rows of the oracle's compute.csv for the scenario `args` (the
+/// arguments after the sample's files), each as `expect` checks it.
+fn expect_oracle(rows: &[Row], args: &str) {
+    let all = records(&oracle("compute.csv"), "args,metric,by,group,period");
+    let want: Vec<&Rec> = all.iter().filter(|o| o["args"] == args).collect();
+    assert!(!want.is_empty(), "{args}: not in the oracle's compute.csv");
+    assert_eq!(rows.len(), want.len(), "{args}: one row per oracle row");
+    for o in want {
+        let cells = [
+            "metric",
+            "group",
+            "period",
+            "numerator",
+            "denominator",
+            "value",
+        ];
+        expect(rows, &cells.map(|c| o[c].as_str()).join(","));
+    }
 }
 
 /// The `value` cell of the table row for metric/group.
@@ -186,7 +150,7 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
 
 /// `compute --format csv` on the sample orders and campaigns.
 fn sample_csv(args: &str) -> Vec<Row> {
-    parse_csv(&run!("compute --format csv {FIX} {args}"))
+    rows_csv(&run!("compute --format csv {FIX} {args}"))
 }
 
 /// `compute --format csv` on one inline orders file.
@@ -247,9 +211,10 @@ repeat-rate,all,,0,0,";
 #[test]
 fn oracle_full_every_row() {
     let out = run!("compute --metric all --format csv {FIX}");
-    let rows = parse_csv(&out);
+    let rows = rows_csv(&out);
     assert_eq!(rows.len(), 64, "one row per oracle row");
     expect(&rows, ORACLE_FULL);
+    expect_oracle(&rows, "--metric all");
     // Every value is printed as a fraction with 6 decimals.
     let six = |v: &str| {
         v.split_once('.')
@@ -264,6 +229,7 @@ fn oracle_full_every_row() {
 fn oracle_h1_2025_selection() {
     let rows = sample_csv(&format!("--metric all {H1}"));
     expect(&rows, ORACLE_H1);
+    expect_oracle(&rows, &format!("--metric all {H1}"));
     // The window's first month (2025-01) has no retention row of its own.
     assert!(!rows.iter().any(|r| r.key[2] == "2025-01"));
 }
@@ -280,7 +246,10 @@ fn oracle_level_category() {
     let rows = sample_csv(args);
     assert_eq!(rows.len(), 8);
     expect(&rows, full);
-    expect(&sample_csv(&format!("{args} {H1}")), h1);
+    expect_oracle(&rows, args);
+    let rows = sample_csv(&format!("{args} {H1}"));
+    expect(&rows, h1);
+    expect_oracle(&rows, &format!("{args} {H1}"));
 }
 
 #[test]
@@ -290,15 +259,19 @@ fn oracle_clv_formula() {
     let full = "clv,all,,,,622.225386 clv.frequency,all,,,,2.290894 clv.window-days,all,,,,730";
     let h1 = "clv,all,,,,1028.787214 clv.frequency,all,,,,3.971994 clv.window-days,all,,,,181";
     let empty = "clv,all,,,, clv.frequency,all,,,, clv.window-days,all,,,,365";
-    expect(&sample_csv(args), full);
-    expect(&sample_csv(&format!("{args} {H1}")), h1);
-    expect(&sample_csv(&format!("{args} {EMPTY}")), empty);
+    for (window, want) in [("", full), (H1, h1), (EMPTY, empty)] {
+        let args = format!("{args} {window}");
+        let rows = sample_csv(&args);
+        expect(&rows, want);
+        expect_oracle(&rows, args.trim_end());
+    }
 }
 
 #[test]
 fn oracle_empty_window_is_na_in_csv_and_null_in_json() {
     let rows = sample_csv(&format!("--metric all {EMPTY}"));
     expect(&rows, ORACLE_EMPTY);
+    expect_oracle(&rows, &format!("--metric all {EMPTY}"));
     for r in rows.iter().filter(|r| r.den == "0") {
         assert_eq!(r.value, None, "zero denominator must be n/a: {r:?}");
     }
@@ -319,14 +292,14 @@ const LIT_CAMP: &str =
 fn literature_fixtures() {
     let out = run!("compute --metric cross-sell {LIT_SELL}");
     assert_eq!(table_value(&out, "cross-sell", "all"), "20.0%");
-    let rows = parse_csv(&run!("compute --metric cross-sell --format csv {LIT_SELL}"));
+    let rows = rows_csv(&run!("compute --metric cross-sell --format csv {LIT_SELL}"));
     assert_eq!(rows.len(), 1);
     expect(&rows, "cross-sell,all,,100,500,0.2");
 
     let out = run!("compute --metric campaign-cross-sell {LIT_CAMP}");
     assert_eq!(table_value(&out, "campaign-cross-sell", "A"), "20.0%");
     assert_eq!(table_value(&out, "campaign-cross-sell", "B"), "16.7%");
-    let rows = parse_csv(&run!(
+    let rows = rows_csv(&run!(
         "compute --metric campaign-cross-sell --format csv {LIT_CAMP}"
     ));
     let want = "campaign-cross-sell,A,,100,500,0.2 campaign-cross-sell,B,,50,300,0.166667
@@ -355,6 +328,7 @@ fn compute_json_matches_oracle_and_periods() {
     let rows = parse_json(&out);
     assert_eq!(rows.len(), 64, "one row per oracle row");
     expect(&rows, ORACLE_FULL);
+    expect_oracle(&rows, "--metric all");
     // period is null everywhere except on retention's per-month rows.
     let v: Value = serde_json::from_str(&out).unwrap();
     for o in v.as_array().unwrap() {
@@ -368,7 +342,7 @@ fn report_formats_give_headline_rows() {
     // Headline values from the oracle (full scenario).
     let want = "cross-sell,all,,328,356,0.921348 roi,all,,131254.76,12592.28,10.423431
         aov,all,,491912.49,1630,301.786804 retention,all,,285,1322,0.215582";
-    let csv_rows = parse_csv(&run!("report {FIX} --format csv"));
+    let csv_rows = rows_csv(&run!("report {FIX} --format csv"));
     let json_rows = parse_json(&run!("report {FIX} --format json"));
     for rows in [&csv_rows, &json_rows] {
         // One row per metric, each the `all` group with an empty period.
@@ -381,7 +355,7 @@ fn report_formats_give_headline_rows() {
     assert_eq!(table(&out).len(), 12, "header + 11 metrics");
     assert_eq!(table_value(&out, "campaign-cross-sell", "all"), "12.3%"); // oracle 178/1445
     // Without --campaigns the report still succeeds with the order-only metrics.
-    let rows = parse_csv(&run!("report fixtures/orders.csv --format csv"));
+    let rows = rows_csv(&run!("report fixtures/orders.csv --format csv"));
     expect(&rows, "repeat-rate,all,,304,356,0.853933");
     assert!(!rows.iter().any(|r| r.key[0] == "ctr"));
 }
@@ -452,24 +426,24 @@ fn version_and_help() {
 
 #[test]
 fn stdin_dash_and_no_argument_match_the_file() {
-    let data = std::fs::read(manifest().join("fixtures/orders.csv")).unwrap();
+    let data = std::fs::read(crate_file("fixtures/orders.csv")).unwrap();
     let cmd = "compute --metric cross-sell --format csv";
-    let file = parse_csv(&run!("{cmd} fixtures/orders.csv"));
+    let file = rows_csv(&run!("{cmd} fixtures/orders.csv"));
     expect(&file, "cross-sell,all,,328,356,0.921348");
-    let dash = parse_csv(&ok(xsell(&format!("{cmd} -")).write_stdin(data.clone())));
-    let none = parse_csv(&ok(xsell(cmd).write_stdin(data)));
+    let dash = rows_csv(&ok(xsell(&format!("{cmd} -")).write_stdin(data.clone())));
+    let none = rows_csv(&ok(xsell(cmd).write_stdin(data)));
     assert_eq!((&dash, &none), (&file, &file));
 }
 
 #[test]
 fn two_files_read_as_one_stream() {
-    let text = std::fs::read_to_string(manifest().join("fixtures/orders.csv")).unwrap();
+    let text = std::fs::read_to_string(crate_file("fixtures/orders.csv")).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     let (head, body) = (lines[0], &lines[1..]);
     // Split after data row 1500, which cuts order O0000815 across the two files.
     let a = format!("{head}\n{}\n", body[..1500].join("\n"));
     let b = format!("{head}\n{}\n", body[1500..].join("\n"));
-    let camp = std::fs::read_to_string(manifest().join("fixtures/campaigns.csv")).unwrap();
+    let camp = std::fs::read_to_string(crate_file("fixtures/campaigns.csv")).unwrap();
     let w = Workdir::with(&[("a.csv", &a), ("b.csv", &b), ("k.csv", &camp)]);
     let two = w.csv("compute --metric all a.csv b.csv --campaigns k.csv");
     assert_eq!(two, sample_csv("--metric all"));
@@ -479,15 +453,15 @@ fn two_files_read_as_one_stream() {
 
 #[test]
 fn output_file_gets_the_result_and_stdout_stays_empty() {
-    let orders = std::fs::read_to_string(manifest().join("fixtures/orders.csv")).unwrap();
+    let orders = std::fs::read_to_string(crate_file("fixtures/orders.csv")).unwrap();
     let w = Workdir::with(&[("o.csv", &orders)]);
     for fmt in ["csv", "json", "table"] {
         let cmd = format!("compute --metric aov o.csv --format {fmt} -o out.{fmt}");
         assert_eq!(ok(&mut w.cmd(&cmd)), "", "stdout with -o");
     }
-    let read = |fmt: &str| std::fs::read_to_string(w.0.path().join(format!("out.{fmt}"))).unwrap();
+    let read = |fmt: &str| w.read(&format!("out.{fmt}"));
     let aov = "aov,all,,491912.49,1630,301.786804"; // oracle, full scenario
-    expect(&parse_csv(&read("csv")), aov);
+    expect(&rows_csv(&read("csv")), aov);
     expect(&parse_json(&read("json")), aov);
     assert_eq!(table_value(&read("table"), "aov", "all"), "301.79");
 }
@@ -786,13 +760,13 @@ fn conversion_without_attribution_is_refused_not_zero() {
 #[test]
 fn campaigns_can_come_from_stdin() {
     // Oracle, scenario full: ctr all = 378 / 4680.
-    let campaigns = std::fs::read(manifest().join("fixtures/campaigns.csv")).unwrap();
+    let campaigns = std::fs::read(crate_file("fixtures/campaigns.csv")).unwrap();
     let out = xsell("compute --metric ctr fixtures/orders.csv --campaigns - --format csv")
         .write_stdin(campaigns)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let rows = parse_csv(&String::from_utf8(out.stdout).unwrap());
+    let rows = rows_csv(&String::from_utf8(out.stdout).unwrap());
     expect(&rows[..1], "ctr,all,,378,4680,0.080769");
     let err = fails(&mut xsell("compute --metric ctr - --campaigns -"));
     has_all(&err, &["standard input", "once"]);

@@ -4,10 +4,9 @@
 //! whole. An accepted or skipped input is checked by its skip count and KPI values, worked out by
 //! hand in the comments (aov = net revenue / orders with a purchase line, in the window).
 
-use std::process::{Command, Output};
+use crate::workdir::{HEADER, Workdir, assert_error, crate_file, csv_rows, manifest, xsell_args};
+use std::process::Output;
 
-/// The CSV columns, in the order of the output contract.
-const HEADER: &str = "metric,group,period,value,numerator,denominator,by,ci_low,ci_high";
 /// The error that follows a bad amount when no money option is given.
 const PLAIN: &str =
     "expected a decimal amount such as 12.50 or -3.00 (digits, an optional sign and a `.`)";
@@ -16,11 +15,7 @@ const PLAIN: &str =
 
 /// The real binary, run in the crate directory so that `tests/hostile/...` resolves.
 fn xsell(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xsell"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("run xsell")
+    xsell_args(manifest(), args).output().expect("run xsell")
 }
 
 /// `xsell compute --metric METRIC tests/hostile/FILE MORE`, MORE split at whitespace.
@@ -29,16 +24,6 @@ fn compute(metric: &str, file: &str, more: &str) -> Output {
     let mut args = vec!["compute", "--metric", metric, path.as_str()];
     args.extend(more.split_whitespace());
     xsell(&args)
-}
-
-/// Exit 2, nothing on stdout, and stderr exactly the one line `xsell: error: MESSAGE`.
-#[track_caller]
-fn assert_error(out: &Output, message: &str) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr, format!("xsell: error: {message}\n"));
-    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.is_empty(), "stdout: {stdout}");
 }
 
 /// Exit 0; stdout and stderr.
@@ -60,26 +45,8 @@ fn csv_out(metric: &str, file: &str, more: &str) -> (String, String) {
 #[track_caller]
 fn assert_rows(stdout: &str, want: &[&str]) {
     assert_eq!(stdout.lines().next(), Some(HEADER), "stdout: {stdout}");
-    let mut reader = csv::Reader::from_reader(stdout.as_bytes());
-    let got: Vec<String> = reader
-        .records()
-        .map(|r| r.unwrap().iter().take(7).collect::<Vec<_>>().join("|"))
-        .collect();
+    let got: Vec<String> = csv_rows(stdout).iter().map(|r| r[..7].join("|")).collect();
     assert_eq!(got, want, "stdout: {stdout}");
-}
-
-/// The `--skip-invalid` warning: its head line, then the reasons indented.
-fn skip_warning(skipped: u64, rows: u64, reasons: &[&str]) -> String {
-    let noun = |n: u64, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
-    let mut text = format!(
-        "xsell: warning: skipped {} of {} (--skip-invalid); the first:\n",
-        noun(skipped, "invalid row"),
-        noun(rows, "row")
-    );
-    for reason in reasons {
-        text += &format!("  {reason}\n");
-    }
-    text
 }
 
 /// `xsell LINE`, split at whitespace.
@@ -143,7 +110,12 @@ fn field_count() {
     assert_error(&compute("aov", "field_count.csv", ""), few);
     // Skipped: 2 of 5 rows; left O1 10.00, O3 30.00, O5 50.00: aov = 90.00 / 3 = 30.
     let (out, err) = csv_out("aov", "field_count.csv", "--skip-invalid");
-    assert_eq!(err, skip_warning(2, 5, &[few, many]));
+    assert_eq!(
+        err,
+        format!(
+            "xsell: warning: skipped 2 invalid rows of 5 rows (--skip-invalid); the first:\n  {few}\n  {many}\n"
+        )
+    );
     assert_rows(&out, &["aov|all||30.000000|90.00|3|", &skipped(2)]);
 }
 
@@ -164,7 +136,12 @@ fn quoted_fields() {
         "quoted_fields.csv",
         "--skip-invalid --by column:note",
     );
-    assert_eq!(err, skip_warning(1, 3, &[&bad]));
+    assert_eq!(
+        err,
+        format!(
+            "xsell: warning: skipped 1 invalid row of 3 rows (--skip-invalid); the first:\n  {bad}\n"
+        )
+    );
     assert_rows(
         &out,
         &[
@@ -203,7 +180,12 @@ fn crlf_bom() {
     assert_error(&compute("aov", "crlf_bom.csv", ""), &bad);
     // O1 10.00 + O2 20.50 = 30.50 over 2 orders: aov = 15.25.
     let (out, err) = csv_out("aov", "crlf_bom.csv", "--skip-invalid");
-    assert_eq!(err, skip_warning(1, 3, &[&bad]));
+    assert_eq!(
+        err,
+        format!(
+            "xsell: warning: skipped 1 invalid row of 3 rows (--skip-invalid); the first:\n  {bad}\n"
+        )
+    );
     assert_rows(&out, &["aov|all||15.250000|30.50|2|", &skipped(1)]);
 }
 
@@ -288,7 +270,13 @@ fn mixed_dates() {
         &format!("{pinned} --skip-invalid"),
     );
     let reasons = [iso(2, "2025-03-01"), iso(5, "2025-03-03")];
-    assert_eq!(err, skip_warning(2, 4, &[&reasons[0], &reasons[1]]));
+    assert_eq!(
+        err,
+        format!(
+            "xsell: warning: skipped 2 invalid rows of 4 rows (--skip-invalid); the first:\n  {}\n  {}\n",
+            reasons[0], reasons[1]
+        )
+    );
     assert_rows(&out, &["aov|all||30.000000|60.00|2|", &skipped(2)]);
 }
 
@@ -350,7 +338,14 @@ fn negative_quantity() {
     assert_error(&compute("aov", "negative_quantity.csv", ""), &bad(2, "-2"));
     // Skipped 2 of 3; O3 12.00 is left: aov = 12.00 / 1 = 12.
     let (out, err) = csv_out("aov", "negative_quantity.csv", "--skip-invalid");
-    assert_eq!(err, skip_warning(2, 3, &[&bad(2, "-2"), &bad(3, "-1")]));
+    assert_eq!(
+        err,
+        format!(
+            "xsell: warning: skipped 2 invalid rows of 3 rows (--skip-invalid); the first:\n  {}\n  {}\n",
+            bad(2, "-2"),
+            bad(3, "-1")
+        )
+    );
     assert_rows(&out, &["aov|all||12.000000|12.00|1|", &skipped(2)]);
 }
 
@@ -413,7 +408,12 @@ fn order_customer_conflict_adjacent() {
         "order_customer_conflict_adjacent.csv",
         "--skip-invalid",
     );
-    assert_eq!(err, skip_warning(1, 3, &[bad]));
+    assert_eq!(
+        err,
+        format!(
+            "xsell: warning: skipped 1 invalid row of 3 rows (--skip-invalid); the first:\n  {bad}\n"
+        )
+    );
     assert_rows(&out, &["aov|all||15.000000|15.00|1|", &skipped(1)]);
 }
 
@@ -530,14 +530,9 @@ fn truncated_gzip() {
     );
     // Every row is in the data and only the 8-byte trailer (CRC-32, size) lacks its last 4
     // bytes: still an error, never the rows that could be unpacked.
-    let whole = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/hostile/gzip.csv.gz"
-    ));
-    let whole = whole.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let cut = dir.path().join("trailer.csv.gz");
-    std::fs::write(&cut, &whole[..whole.len() - 4]).unwrap();
+    let whole = std::fs::read(crate_file("tests/hostile/gzip.csv.gz")).unwrap();
+    let w = Workdir::new();
+    let cut = w.write("trailer.csv.gz", &whole[..whole.len() - 4]);
     let cut = cut.to_str().unwrap();
     assert_error(
         &xsell(&["compute", "--metric", "aov", cut]),
@@ -577,7 +572,9 @@ fn max_invalid() {
     assert_error(&pct, &too_many("20% of the rows"));
     // 3 is not more than 3 rows, nor more than 50% of 10 = 5: both pass. The 7 good orders:
     // 10 + 20 + 30 + 50 + 60 + 80 + 100 = 350.00: aov = 350.00 / 7 = 50.
-    let warning = skip_warning(3, 10, &[&amount, &date, &customer]);
+    let warning = format!(
+        "xsell: warning: skipped 3 invalid rows of 10 rows (--skip-invalid); the first:\n  {amount}\n  {date}\n  {customer}\n"
+    );
     for limit in ["3", "50%"] {
         let (out, err) = csv_out("aov", "max_invalid.csv", &format!("{skip} {limit}"));
         assert_eq!(err, warning);
@@ -645,9 +642,8 @@ fn max_invalid_percent_is_exact_at_the_boundary() {
         let amount = if i < 57 { "bad" } else { "1.00" };
         text.push_str(&format!("O{i},C{i},2025-03-01,P1,{amount}\n"));
     }
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("pct.csv");
-    std::fs::write(&file, text).unwrap();
+    let w = Workdir::new();
+    let file = w.write("pct.csv", text);
     let file = file.to_str().unwrap();
     let run = |limit: &str| {
         let args = [
@@ -659,12 +655,7 @@ fn max_invalid_percent_is_exact_at_the_boundary() {
             "--max-invalid",
             limit,
         ];
-        Command::new(env!("CARGO_BIN_EXE_xsell"))
-            .args(args)
-            .output()
-            .unwrap()
-            .status
-            .code()
+        xsell(&args).status.code()
     };
     assert_eq!(run("57%"), Some(0));
     assert_eq!(run("56%"), Some(2));
@@ -749,7 +740,14 @@ fn text_after_quote_twice() {
         )
     };
     let (out, err) = csv_out("aov", "text_after_quote_twice.csv", "--skip-invalid");
-    assert_eq!(err, skip_warning(2, 3, &[&reason(2), &reason(3)]));
+    assert_eq!(
+        err,
+        format!(
+            "xsell: warning: skipped 2 invalid rows of 3 rows (--skip-invalid); the first:\n  {}\n  {}\n",
+            reason(2),
+            reason(3)
+        )
+    );
     assert_rows(&out, &["aov|all||7.500000|7.50|1|", &skipped(2)]);
 }
 
@@ -810,12 +808,11 @@ fn a_leading_zero_group_is_no_thousands_grouping() {
 
 #[test]
 fn a_long_bad_value_is_cut_short() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("long.csv");
+    let w = Workdir::new();
     let value = "1".repeat(100_000) + "x";
     let text =
         format!("order_id,customer_id,order_date,product_id,amount\nO1,C1,2025-01-01,P1,{value}\n");
-    std::fs::write(&file, text).unwrap();
+    let file = w.write("long.csv", text);
     let out = xsell(&["compute", "--metric", "aov", file.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2));

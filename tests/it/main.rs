@@ -1,0 +1,18 @@
+//! The integration tests: one test binary (as xsv has), one module per area, the helpers they
+//! share in `workdir`.
+//!
+//! Where expected numbers come from: hand-worked inline files (arithmetic in the comments),
+//! textbook statistics, and the SQLite oracle of `tests/oracle/` (its SQL and the script that
+//! regenerates and checks its expectation files are committed there).
+//!
+//! `reader` checks the CSV reader against the csv crate; it reaches the reader through
+//! `xsell::input::split_all`, and `workdir::evaluate` is the one call into the engine.
+
+mod affinity;
+mod cli;
+mod fuzz_regressions;
+mod hostile;
+mod properties;
+mod reader;
+mod slicing;
+mod workdir;
