@@ -9,6 +9,7 @@ pub mod cmd;
 pub mod input;
 pub mod metrics;
 pub mod money;
+mod open_table;
 pub mod output;
 pub mod report;
 

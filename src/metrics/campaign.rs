@@ -24,7 +24,7 @@ pub struct CampaignFold {
     revenue: HashMap<u32, Money>,
     /// (customer, campaign) with an attributed purchase line → the earliest date of one, over
     /// all rows, and whether one lies in the window.
-    attributed: PairMap<(NaiveDate, bool)>,
+    attributed: PairMap<(u32, u32), (NaiveDate, bool)>,
     /// Attributed purchase lines not yet applied: a batch at a time, their slots loaded first.
     pending: Vec<((u32, u32), NaiveDate, bool)>,
 }

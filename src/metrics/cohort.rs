@@ -37,7 +37,7 @@ pub enum Measure {
 #[derive(Debug, Default)]
 pub struct Activity {
     /// (customer, period as u32 bits) with an order, for the share of customers ordering.
-    ordered: PairMap<()>,
+    ordered: PairMap<(u32, u32), ()>,
     /// Orders not yet in `ordered`: added a batch at a time, their slots loaded first.
     pending: Vec<(u32, u32)>,
     revenue: Option<HashMap<(u32, i32), Money>>,

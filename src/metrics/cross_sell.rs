@@ -155,7 +155,7 @@ impl CrossSell {
 /// (scope, order).
 #[derive(Debug)]
 struct FirstDates<T> {
-    first: PairMap<(NaiveDate, Option<T>)>,
+    first: PairMap<(u32, u32), (NaiveDate, Option<T>)>,
     more: HashMap<(u32, u32), Vec<T>>,
     /// Purchases not yet applied: [`PENDING`] at a time, in a tight loop whose cache misses
     /// overlap.
