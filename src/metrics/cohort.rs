@@ -3,8 +3,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::pair_map::PairMap;
-use super::{PENDING, at};
+use super::store::{Batched, at};
 use crate::money::Money;
 
 /// The cells of `xsell cohort`, for `xsell metrics`: name, title, formula.
@@ -37,9 +36,7 @@ pub enum Measure {
 #[derive(Debug, Default)]
 pub struct Activity {
     /// (customer, period as u32 bits) with an order, for the share of customers ordering.
-    ordered: PairMap<(u32, u32), ()>,
-    /// Orders not yet in `ordered`: added a batch at a time, their slots loaded first.
-    pending: Vec<(u32, u32)>,
+    ordered: Batched<(u32, u32), (), ()>,
     revenue: Option<HashMap<(u32, i32), Money>>,
     active: Vec<bool>,
 }
@@ -54,11 +51,8 @@ impl Activity {
 
     pub fn add(&mut self, customer: u32, period: i32, purchase: bool, amount: Money) {
         // Revenue needs no orders.
-        if purchase && self.revenue.is_none() {
-            self.pending.push((customer, period as u32));
-            if self.pending.len() >= PENDING {
-                self.settle();
-            }
+        if purchase && self.revenue.is_none() && self.ordered.push((customer, period as u32), ()) {
+            self.settle();
         }
         if let Some(revenue) = &mut self.revenue {
             *revenue.entry((customer, period)).or_default() += amount;
@@ -68,9 +62,9 @@ impl Activity {
 
     /// Adds the pending orders; before [`cohorts`].
     pub fn settle(&mut self) {
-        self.ordered.touch(self.pending.iter().copied());
-        for key in self.pending.drain(..) {
-            self.ordered.entry(key, ());
+        let (ordered, orders) = self.ordered.drain();
+        for (key, ()) in orders {
+            ordered.entry(key, ());
         }
     }
 
@@ -106,7 +100,6 @@ pub fn cohorts(
     measure: Measure,
     measured: (i32, i32),
 ) -> Vec<Cohort> {
-    debug_assert!(activity.pending.is_empty(), "settled");
     let (from, to) = measured;
     let mut cohort_of: Vec<Option<i32>> = Vec::new();
     for &(customer, cohort) in first {
@@ -138,7 +131,7 @@ pub fn cohorts(
             }
         }
         _ => {
-            for ((customer, period), _) in activity.ordered.iter() {
+            for ((customer, period), _) in activity.ordered.map().iter() {
                 let period = period as i32;
                 add(customer, period, &|sum| {
                     if let Count::Customers(n) = sum {

@@ -5,12 +5,14 @@
 mod campaign;
 pub mod cohort;
 mod cross_sell;
+mod first_dates;
 mod pair_map;
 pub mod pairs;
 pub mod registry;
 mod retention;
 pub mod row;
 pub mod slice;
+mod store;
 #[cfg(test)]
 mod testkit;
 mod value;
@@ -26,7 +28,7 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::input::{Book, Campaign, Campaigns, Line};
 pub use registry::{Info, Inputs, Metric};
 pub use row::{Quantity, Row, Unit};
-use slice::{Cohorts, Dim, EVERYONE, NONE, Router, ScopeKey, Slicing, Slot};
+use slice::{Cohorts, Dim, EVERYONE, NONE, Router, ScopeId, ScopeKey, Slicing, Slot};
 pub use window::Window;
 
 /// Products or categories as the unit of "distinct items".
@@ -86,7 +88,7 @@ impl Label {
 /// Results per (scope, cohort) cell: a customer's share goes to their cohort and to everyone.
 #[derive(Debug)]
 pub struct Tally<T> {
-    cells: HashMap<(u32, u32), T>,
+    cells: HashMap<(ScopeId, u32), T>,
 }
 
 impl<T> Default for Tally<T> {
@@ -103,7 +105,7 @@ impl<T: Default> Tally<T> {
     }
 
     /// Applies `f` to the cell of `customer`'s cohort and to the cell of everyone.
-    pub fn add(&mut self, ctx: &Context, scope: u32, customer: u32, f: impl Fn(&mut T)) {
+    pub fn add(&mut self, ctx: &Context, scope: ScopeId, customer: u32, f: impl Fn(&mut T)) {
         f(self.cells.entry((scope, EVERYONE)).or_default());
         let cohort = ctx.cohorts.of(customer);
         if cohort != EVERYONE {
@@ -112,7 +114,7 @@ impl<T: Default> Tally<T> {
     }
 
     /// Applies `f` to one cell.
-    pub fn add_to(&mut self, scope: u32, cohort: u32, f: impl FnOnce(&mut T)) {
+    pub fn add_to(&mut self, scope: ScopeId, cohort: u32, f: impl FnOnce(&mut T)) {
         f(self.cells.entry((scope, cohort)).or_default());
     }
 }
@@ -178,7 +180,7 @@ impl Context<'_> {
         &self,
         tally: &Tally<T>,
         whole: bool,
-        mut make: impl FnMut(&Label, Option<(u32, &T)>) -> Vec<Row>,
+        mut make: impl FnMut(&Label, Option<(ScopeId, &T)>) -> Vec<Row>,
     ) -> Vec<Row> {
         let slicing = &self.settings.slicing;
         let mut periods: Vec<Option<i32>> = match (slicing.period, whole) {
@@ -197,7 +199,7 @@ impl Context<'_> {
             slicing.customer_dims().next().is_some(),
         );
         // The group cells of each period, in one pass over the tally.
-        let mut groups: HashMap<Option<i32>, Vec<(Label, u32, &T)>> = HashMap::default();
+        let mut groups: HashMap<Option<i32>, Vec<(Label, ScopeId, &T)>> = HashMap::default();
         if by_line || by_customer {
             for (&(scope, cohort), t) in &tally.cells {
                 let Some(key) = self.router.key(scope) else {
@@ -228,7 +230,7 @@ impl Context<'_> {
                 period,
                 values: None,
             });
-            let cell = tally.cells.get(&(all, EVERYONE)).map(|t| (all, t));
+            let cell = all.and_then(|all| Some((all, tally.cells.get(&(all, EVERYONE))?)));
             rows.extend(make(&Label::all(period_label), cell));
             let mut these = groups.remove(&period).unwrap_or_default();
             these.sort_by(|a, b| a.0.group.cmp(&b.0.group));
@@ -325,21 +327,6 @@ impl Context<'_> {
     }
 }
 
-/// Updates a fold holds back and then applies together, for the large tables keyed by customer
-/// or (customer, item): in a tight loop of independent updates (their slots loaded first, where
-/// a table can) the processor overlaps the cache misses that 1.25M customers bring.
-const PENDING: usize = 4096;
-
-/// `v[i]`, growing `v` with defaults as needed: the metrics keep unsliced state in vectors
-/// indexed by dense ids.
-fn at<T: Default + Clone>(v: &mut Vec<T>, i: u32) -> &mut T {
-    let i = i as usize;
-    if i >= v.len() {
-        v.resize(i + 1, T::default());
-    }
-    &mut v[i]
-}
-
 /// The one-pass fold of every requested metric.
 pub struct Fold {
     metrics: Vec<Metric>,
@@ -399,6 +386,28 @@ impl Fold {
         if let Some(f) = &mut self.activity {
             f.add(line, slots);
         }
+    }
+
+    /// The state of this fold's lines and `other`'s (a fold of the same metrics and settings
+    /// over other lines, routed by the same router) together: folds of parts of the input,
+    /// merged, give the rows of the whole.
+    pub fn merge(&mut self, other: Fold) {
+        fn both<T>(mine: &mut Option<T>, theirs: Option<T>, merge: impl FnOnce(&mut T, T)) {
+            match (mine.as_mut(), theirs) {
+                (Some(m), Some(t)) => merge(m, t),
+                (None, theirs) => *mine = theirs,
+                (Some(_), None) => {}
+            }
+        }
+        both(&mut self.cross_sell, other.cross_sell, |m, t| m.merge(t));
+        both(
+            &mut self.campaign_cross_sell,
+            other.campaign_cross_sell,
+            |m, t| m.merge(t),
+        );
+        both(&mut self.loyalty, other.loyalty, |m, t| m.merge(t));
+        both(&mut self.campaign, other.campaign, |m, t| m.merge(t));
+        both(&mut self.activity, other.activity, |m, t| m.merge(t));
     }
 
     /// The rows of every metric, in the order they were asked for, worked out on up to
@@ -509,6 +518,55 @@ fn map_on_threads<T: Sync, R: Send>(
 #[cfg(test)]
 mod tests {
     use super::map_on_threads;
+    use super::slice::{Dim, PeriodKind, Slicing};
+    use super::testkit::{campaign, run, run_in_parts};
+    use super::{Level, Metric, Settings};
+
+    #[test]
+    fn folds_of_parts_merge_into_the_fold_of_the_whole() {
+        // Customers whose lines fall on both sides of every split; a return, an earlier date
+        // after a later one, campaigns, members and three categories.
+        let lines = [
+            "O1 U1 2025-01-10 P1 a 10 C1 y",
+            "O2 U2 2025-01-12 P2 b 5 - n",
+            "O3 U1 2025-02-01 P2 b 7 C2 y",
+            "O4 U3 2025-02-03 P3 c 4 C1 n",
+            "O5 U2 2025-01-05 P1 a 3 C1 n",
+            "O6 U1 2025-03-01 P3 c -2 - y",
+            "O7 U3 2025-03-02 P1 a 6 C2 n",
+            "O7 U3 2025-03-02 P2 b 6 C2 n",
+            "O8 U4 2025-03-05 P2 b 9 - y",
+            "O9 U2 2025-03-20 P3 c 1 C2 n",
+        ];
+        let campaigns = [
+            campaign("C1", Some("10.00"), Some(100), Some(10)),
+            campaign("C2", Some("20.00"), Some(200), Some(20)),
+        ];
+        let sliced = |dims: Vec<Dim>, period| Settings {
+            slicing: Slicing { dims, period },
+            ..Settings::default()
+        };
+        let settings = [
+            Settings::default(),
+            Settings {
+                level: Level::Category,
+                ..Settings::default()
+            },
+            sliced(vec![Dim::Category], None),
+            sliced(vec![Dim::Channel, Dim::Category], Some(PeriodKind::Month)),
+            sliced(vec![Dim::Loyalty], Some(PeriodKind::Month)),
+        ];
+        for settings in settings {
+            for metric in Metric::ALL {
+                let whole = run(metric, settings.clone(), &lines, &campaigns);
+                for split in 0..=lines.len() {
+                    let parts = run_in_parts(metric, settings.clone(), &lines, &campaigns, split)
+                        .expect("rows");
+                    assert_eq!(parts, whole, "{metric:?} split at {split}, {settings:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn map_on_threads_keeps_the_order() {

@@ -8,7 +8,7 @@ use std::hash::Hash;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::at;
+use super::store::at;
 
 /// The measures of `xsell pairs`, for `xsell metrics`: name, title, formula.
 pub const MEASURES: [(&str, &str, &str); 6] = [

@@ -4,7 +4,8 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::row::{ALL, Row};
-use super::slice::PeriodKind;
+use super::slice::{PeriodKind, ScopeId};
+use super::store::PerScope;
 use super::value::Activity;
 use super::{Context, Tally};
 
@@ -31,7 +32,7 @@ pub fn retention(ctx: &Context, activity: &Activity) -> Vec<Row> {
         ends[c] += ends[c - 1];
     }
     // `ends[c]` is where customer c's entries start, until they are placed: then where they end.
-    let mut active = vec![(0u32, 0i32); ends.last().copied().unwrap_or(0)];
+    let mut active = vec![(ScopeId::MAIN, 0i32); ends.last().copied().unwrap_or(0)];
     for (scope, order) in orders() {
         let next = &mut ends[order.customer as usize];
         active[*next] = (scope, unit.key(order.date));
@@ -128,22 +129,12 @@ impl ByPeriod {
 
 /// `repeat-rate` = customers with >= 2 orders in the scope / customers with >= 1.
 pub fn repeat_rate(ctx: &Context, activity: &Activity) -> Vec<Row> {
-    // Orders per (scope, customer): scope 0's by customer, the others in a map.
-    let mut first_orders_of = vec![0u32; ctx.book.customers.len()];
-    let mut orders_of: HashMap<(u32, u32), u32> = HashMap::default();
+    let mut orders_of: PerScope<u32> = PerScope::with_ids(ctx.book.customers.len());
     for (scope, order) in activity.orders() {
-        let customer = ctx.customer_of(order);
-        match first_orders_of.get_mut(customer as usize) {
-            Some(count) if scope == 0 => *count += 1,
-            _ => *orders_of.entry((scope, customer)).or_default() += 1,
-        }
+        orders_of.add_now(scope, ctx.customer_of(order), 1);
     }
-    let first = (0u32..)
-        .zip(first_orders_of)
-        .filter(|&(_, orders)| orders > 0)
-        .map(|(customer, orders)| ((0, customer), orders));
     let mut tally: Tally<(u64, u64)> = Tally::new();
-    for ((scope, customer), orders) in first.chain(orders_of) {
+    for (scope, customer, &orders) in orders_of.iter() {
         tally.add(ctx, scope, customer, |(n, d)| {
             *n += u64::from(orders >= 2);
             *d += 1;

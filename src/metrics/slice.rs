@@ -18,8 +18,6 @@ use crate::input::{Book, Line};
 pub const NONE: u32 = u32::MAX;
 /// The cohort of every customer: no customer dimension applies.
 pub const EVERYONE: u32 = u32::MAX;
-/// The scope of a period without any line: its results are n/a.
-pub const EMPTY: u32 = u32::MAX;
 /// The category value of a widened scope: any category.
 const ANY: u32 = u32::MAX - 1;
 /// The campaign_type of a campaign that campaigns.csv does not list: the group `(unknown)`.
@@ -197,13 +195,23 @@ pub struct ScopeKey {
     pub values: Option<Box<[u32]>>,
 }
 
+/// A scope, by the order in which lines reached it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ScopeId(pub u32);
+
+impl ScopeId {
+    /// The scope of every line of the first line's period (of every line, without `--period`):
+    /// the one the folds keep in vectors by customer.
+    pub const MAIN: ScopeId = ScopeId(0);
+}
+
 /// One scope a line is measured in. `wide` is the same scope with the category dimension
 /// widened to every category: cross-sell by category counts categories across all of a
 /// customer's lines (see `cross_sell`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Slot {
-    pub scope: u32,
-    pub wide: u32,
+    pub scope: ScopeId,
+    pub wide: ScopeId,
 }
 
 /// Routes each line to the scopes it is measured in, interning scopes as they appear.
@@ -217,11 +225,11 @@ pub struct Router {
     /// Campaign id → its campaign_type's id in `types`.
     campaign_types: Vec<u32>,
     pub types: Interner,
-    ids: HashMap<ScopeKey, u32>,
+    ids: HashMap<ScopeKey, ScopeId>,
     keys: Vec<ScopeKey>,
     slots: Vec<Slot>,
     /// The last period routed to and its whole-period scope: consecutive lines mostly share it.
-    last_all: Option<(Option<i32>, u32)>,
+    last_all: Option<(Option<i32>, ScopeId)>,
 }
 
 impl Router {
@@ -320,23 +328,23 @@ impl Router {
         }
     }
 
-    fn intern(&mut self, key: ScopeKey) -> u32 {
+    fn intern(&mut self, key: ScopeKey) -> ScopeId {
         if let Some(&id) = self.ids.get(&key) {
             return id;
         }
-        let id = self.keys.len() as u32;
+        let id = ScopeId(self.keys.len() as u32);
         self.ids.insert(key.clone(), id);
         self.keys.push(key);
         id
     }
 
-    /// The scope of `key`, or [`EMPTY`] when no line was measured in it.
-    pub fn find(&self, key: &ScopeKey) -> u32 {
-        self.ids.get(key).copied().unwrap_or(EMPTY)
+    /// The scope of `key`; `None` when no line was measured in it.
+    pub fn find(&self, key: &ScopeKey) -> Option<ScopeId> {
+        self.ids.get(key).copied()
     }
 
-    pub fn key(&self, scope: u32) -> Option<&ScopeKey> {
-        self.keys.get(scope as usize)
+    pub fn key(&self, scope: ScopeId) -> Option<&ScopeKey> {
+        self.keys.get(scope.0 as usize)
     }
 
     pub fn line_dims(&self) -> &[Dim] {

@@ -19,6 +19,17 @@ pub fn try_run(
     lines: &[&str],
     campaigns: &[Campaign],
 ) -> anyhow::Result<Vec<Row>> {
+    run_in_parts(metric, settings, lines, campaigns, lines.len())
+}
+
+/// [`run`] with the lines before `split` folded apart from the others, the two folds merged.
+pub fn run_in_parts(
+    metric: Metric,
+    settings: Settings,
+    lines: &[&str],
+    campaigns: &[Campaign],
+    split: usize,
+) -> anyhow::Result<Vec<Row>> {
     let mut book = Book::default();
     let list = Campaigns {
         list: campaigns.to_vec(),
@@ -28,6 +39,7 @@ pub fn try_run(
         book.campaigns.intern(&c.id);
     }
     let mut fold = Fold::new(&[metric], settings.clone());
+    let mut second = Fold::new(&[metric], settings.clone());
     let types: Vec<Option<String>> = campaigns.iter().map(|c| c.campaign_type.clone()).collect();
     let mut router = Router::new(
         settings.window,
@@ -58,8 +70,10 @@ pub fn try_run(
             .expect("consistent test order");
         let line = book.admit(&row, order, None, 0, at);
         book.record(&line);
-        fold.add(&line, router.route(&line));
+        let part = if n < split { &mut fold } else { &mut second };
+        part.add(&line, router.route(&line));
     }
+    fold.merge(second);
     book.settle();
     let dims: Vec<Dim> = settings.slicing.customer_dims().cloned().collect();
     let cohorts = Cohorts::new(&book, &dims);

@@ -1,0 +1,177 @@
+//! The first date each customer bought each item, with the values of that date's lines: what
+//! "an item the customer had not bought before" needs (campaign- and loyalty-cross-sell).
+
+use std::num::NonZeroU32;
+
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap as HashMap;
+
+use super::pair_map::PairMap;
+use super::store::Batched;
+
+/// Per (customer, item): the first date the customer bought the item, and the distinct values
+/// (`T`) of that date's purchase lines. A date nearly always has one value or none, so the first
+/// sits in the map's entry and any others in a side map. Values hold ids one up ([`one_up`]), so
+/// that `Option<T>` takes no more room than `T`: an entry is 16 bytes for a campaign, 20 for a
+/// (scope, order).
+/// A date and a value of a line of that date (none when the line has none).
+type Dated<T> = (NaiveDate, Option<T>);
+
+#[derive(Debug)]
+pub(super) struct FirstDates<T> {
+    /// Purchases are applied a batch at a time (see [`FirstDates::settle`]).
+    first: Batched<(u32, u32), Dated<T>, Dated<T>>,
+    more: HashMap<(u32, u32), Vec<T>>,
+}
+
+/// `id + 1`, never zero (an id of `u32::MAX`, which interning never hands out, stays as it is).
+pub(super) fn one_up(id: u32) -> NonZeroU32 {
+    NonZeroU32::new(id.saturating_add(1)).unwrap_or(NonZeroU32::MIN)
+}
+
+impl<T> Default for FirstDates<T> {
+    fn default() -> Self {
+        FirstDates {
+            first: Batched::default(),
+            more: HashMap::default(),
+        }
+    }
+}
+
+impl<T: Copy + PartialEq> FirstDates<T> {
+    /// Notes a purchase of `key` = (customer, item) on `date`, by a line with `values`.
+    pub fn add(&mut self, key: (u32, u32), date: NaiveDate, values: impl IntoIterator<Item = T>) {
+        let (mut any, mut full) = (false, false);
+        for value in values {
+            full = self.first.push(key, (date, Some(value)));
+            any = true;
+        }
+        if !any {
+            full = self.first.push(key, (date, None));
+        }
+        if full {
+            self.settle();
+        }
+    }
+
+    /// Applies the purchases held back, before reading.
+    pub fn settle(&mut self) {
+        let (first, purchases) = self.first.drain();
+        for (key, (date, value)) in purchases {
+            apply(first, &mut self.more, key, date, value);
+        }
+    }
+
+    /// The state of this fold's purchases and `other`'s together.
+    pub fn merge(&mut self, mut other: FirstDates<T>) {
+        other.settle();
+        self.settle();
+        let first = other.first.map();
+        for (key, &(date, value)) in first.iter() {
+            apply(self.first.map_mut(), &mut self.more, key, date, value);
+        }
+        for (key, values) in other.more {
+            let date = first.get(key).map(|entry| entry.0);
+            for value in values {
+                if let Some(date) = date {
+                    apply(self.first.map_mut(), &mut self.more, key, date, Some(value));
+                }
+            }
+        }
+    }
+
+    /// Each value of a (customer, item)'s first date, with the pair and the date, once settled:
+    /// the entries' own values, then the few in the side map (not probed for every entry).
+    pub fn values(&self) -> impl Iterator<Item = ((u32, u32), NaiveDate, T)> + '_ {
+        let first = self.first.map();
+        let firsts = (first.iter()).filter_map(|(key, &(date, value))| Some((key, date, value?)));
+        let more = self.more.iter().flat_map(move |(&key, values)| {
+            let date = first.get(key).map(|entry| entry.0);
+            values
+                .iter()
+                .filter_map(move |&value| Some((key, date?, value)))
+        });
+        firsts.chain(more)
+    }
+}
+
+/// Notes a purchase of `key` on `date` by a line with `value`: the first date and its values.
+fn apply<T: Copy + PartialEq>(
+    first: &mut PairMap<(u32, u32), Dated<T>>,
+    more: &mut HashMap<(u32, u32), Vec<T>>,
+    key: (u32, u32),
+    date: NaiveDate,
+    value: Option<T>,
+) {
+    let (entry, _) = first.entry(key, (date, None));
+    if date < entry.0 {
+        *entry = (date, None);
+        if !more.is_empty() {
+            more.remove(&key);
+        }
+    }
+    if date != entry.0 {
+        return;
+    }
+    if let Some(value) = value {
+        match entry.1 {
+            None => entry.1 = Some(value),
+            Some(first) if first == value => {}
+            Some(_) => {
+                let more = more.entry(key).or_default();
+                if !more.contains(&value) {
+                    more.push(value);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn first_dates_keep_the_values_of_the_earliest_date_only() {
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2025, 1, d).unwrap();
+        let collect = |f: &mut super::FirstDates<u32>| {
+            f.settle();
+            let mut all: Vec<_> = f.values().collect();
+            all.sort();
+            all
+        };
+        let mut f = super::FirstDates::default();
+        f.add((1, 7), day(2), [10]);
+        f.add((1, 7), day(2), [11, 10]); // a second value on the same date, and a repeat
+        f.add((1, 7), day(3), [12]); // a later date: ignored
+        f.add((2, 7), day(5), []); // bought with no value
+        f.add((2, 8), day(4), [14]);
+        assert_eq!(
+            collect(&mut f),
+            [
+                ((1, 7), day(2), 10),
+                ((1, 7), day(2), 11),
+                ((2, 8), day(4), 14)
+            ]
+        );
+        f.add((1, 7), day(1), [13]); // an earlier date replaces the date and its values
+        f.add((2, 7), day(5), [15]); // a later value on the first date of a pair with none
+        assert_eq!(
+            collect(&mut f),
+            [
+                ((1, 7), day(1), 13),
+                ((2, 7), day(5), 15),
+                ((2, 8), day(4), 14)
+            ]
+        );
+        // The map entries of the two folds: key, date and one value, ids one up.
+        type Entry<T> = ((u32, u32), (chrono::NaiveDate, Option<T>));
+        assert_eq!(std::mem::size_of::<Entry<std::num::NonZeroU32>>(), 16);
+        assert_eq!(
+            std::mem::size_of::<Entry<(u32, std::num::NonZeroU32)>>(),
+            20
+        );
+        assert_eq!(
+            (super::one_up(0).get(), super::one_up(u32::MAX).get()),
+            (1, u32::MAX)
+        );
+    }
+}
