@@ -23,7 +23,7 @@ use crate::cli::{ClvArg, ColorArg, Config, InputArgs};
 use crate::input::orders::{OrderFiles, ReadReport};
 use crate::input::{Book, Campaigns, Customers};
 use crate::input::{Line, OrderColumns};
-use crate::metrics::slice::{Cohorts, Dim, Router};
+use crate::metrics::slice::{CustomerGroups, Dim, Router};
 use crate::metrics::{Fold, Inputs, Metric, Row, Unit};
 use crate::output::{self, Format, Style, Summary};
 use crate::report::{self as judge, Threshold};
@@ -149,7 +149,7 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
             .as_ref()
             .and_then(|file| apply_customers(&mut book, file)),
     );
-    let cohorts = Cohorts::new(&book, &customer_dims);
+    let cohorts = CustomerGroups::new(&book, &customer_dims);
     let rows = fold.rows(
         &book,
         campaigns.as_ref(),

@@ -10,7 +10,7 @@ use crate::input::OrderColumns;
 use crate::input::book::Interner;
 use crate::metrics::Level;
 use crate::metrics::pairs::{Baskets, Counts, Filter, Rule};
-use crate::metrics::slice::{Cohorts, Dim, EVERYONE, NONE, Slicing, value_label};
+use crate::metrics::slice::{CustomerGroups, Dim, GroupId, NONE, Slicing, value_label};
 use crate::output::{self, Cell, Format};
 
 pub const COLUMNS: [&str; 9] = [
@@ -138,7 +138,7 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
             }
         },
     };
-    let cohorts = Cohorts::new(&book, &customer_dims);
+    let cohorts = CustomerGroups::new(&book, &customer_dims);
     let customer_of = |basket: u32| {
         if per_customer {
             basket
@@ -150,7 +150,7 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
     };
     let counts = baskets.count(args.max_basket, |(group, basket)| {
         let cohort = if customer_dims.is_empty() {
-            EVERYONE
+            None
         } else {
             cohorts.of(customer_of(basket))
         };
@@ -168,7 +168,7 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
         line_values[g as usize] = key;
     }
     // `channel/segment`: the values of the dimensions in the order given.
-    let label = |(group, cohort): (u32, u32)| {
+    let label = |(group, cohort): (u32, Option<GroupId>)| {
         if dims.is_empty() {
             return "all".to_string();
         }
@@ -177,7 +177,9 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
             .copied()
             .unwrap_or_default()
             .iter();
-        let mut customer = cohorts.key(cohort).unwrap_or_default().iter();
+        let mut customer = (cohort.and_then(|c| cohorts.key(c)))
+            .unwrap_or_default()
+            .iter();
         let parts: Vec<String> = dims
             .iter()
             .map(|dim| {

@@ -76,7 +76,7 @@ fn hash(text: &[u8]) -> u64 {
 /// cache line, and compares two integers: no visit to the text store.
 #[derive(Default)]
 pub struct Interner {
-    slots: OpenTable<Slot>,
+    slots: OpenTable<TextSlot>,
     names: Names,
     /// The text last interned (its key, when short) and its id: a column's consecutive values
     /// often repeat.
@@ -129,13 +129,13 @@ impl Key {
 
 /// A table slot, 16 bytes: a [`Key`]'s two parts and its id plus one (0: an empty slot).
 #[derive(Clone, Copy)]
-struct Slot {
+struct TextSlot {
     low: u64,
     high: u32,
     id: u32,
 }
 
-impl Slot {
+impl TextSlot {
     fn key(self) -> Key {
         Key {
             low: self.low,
@@ -144,9 +144,9 @@ impl Slot {
     }
 }
 
-impl Entry for Slot {
-    fn vacant() -> Slot {
-        Slot {
+impl Entry for TextSlot {
+    fn vacant() -> TextSlot {
+        TextSlot {
             low: 0,
             high: 0,
             id: 0,
@@ -215,7 +215,7 @@ impl Interner {
 
     /// The id of `text`, whose key is `key`.
     fn find(&self, key: Key, text: &str) -> Result<u32, ()> {
-        let is = |slot: &Slot| {
+        let is = |slot: &TextSlot| {
             slot.key() == key && (!key.is_long() || self.names.get(slot.id - 1) == text)
         };
         self.slots
@@ -229,7 +229,7 @@ impl Interner {
         debug_assert!(self.get(text).is_none());
         self.slots.reserve_one();
         let id = self.names.push(text);
-        let slot = Slot {
+        let slot = TextSlot {
             low: key.low,
             high: key.high,
             id: id.saturating_add(1),
@@ -376,7 +376,7 @@ mod tests {
         assert_eq!(i.get("u4998"), Some(7 + 4998));
         assert_eq!(i.get("a-long-prefix-4999"), Some(7 + 4999));
         assert_eq!(i.name(7 + 4999), "a-long-prefix-4999");
-        assert_eq!(std::mem::size_of::<Slot>(), 16);
+        assert_eq!(std::mem::size_of::<TextSlot>(), 16);
         // A table of 8192 slots holds 5007 texts, at most three quarters full.
         assert_eq!(i.slots.capacity(), 8192);
     }

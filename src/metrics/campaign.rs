@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 
 use anyhow::{Result, anyhow};
 
+use super::pair_map::Attributed;
 use super::row::{ALL, Row, Unit};
 use super::store::Batched;
 use super::{Context, Window};
@@ -24,7 +25,7 @@ pub struct CampaignFold {
     revenue: HashMap<u32, Money>,
     /// (customer, campaign) with an attributed purchase line → the earliest date of one, over
     /// all rows, and whether one lies in the window.
-    attributed: Batched<(u32, u32), (NaiveDate, bool), (NaiveDate, bool)>,
+    attributed: Batched<Attributed, (NaiveDate, bool), (NaiveDate, bool)>,
 }
 
 impl CampaignFold {
@@ -44,7 +45,13 @@ impl CampaignFold {
             *self.revenue.entry(campaign).or_default() += line.amount;
         }
         if line.is_purchase()
-            && (self.attributed).push((line.customer, campaign), (line.date, in_window))
+            && (self.attributed).push(
+                Attributed {
+                    customer: line.customer,
+                    campaign,
+                },
+                (line.date, in_window),
+            )
         {
             self.settle();
         }
@@ -79,7 +86,7 @@ impl CampaignFold {
     /// distinct customers with attributed purchase lines in the window instead.
     pub fn conversion(&self, ctx: &Context) -> Result<Vec<Row>> {
         let mut buyers: HashMap<u32, u64> = HashMap::default();
-        for ((_, campaign), &(_, in_window)) in self.attributed.map().iter() {
+        for (Attributed { campaign, .. }, &(_, in_window)) in self.attributed.map().iter() {
             *buyers.entry(campaign).or_default() += u64::from(in_window);
         }
         summed_rates(ctx, "conversion", |index, c| {
@@ -109,7 +116,7 @@ impl CampaignFold {
     /// have a purchase line attributed to the campaign on that date.
     pub fn cac(&self, ctx: &Context) -> Result<Vec<Row>> {
         let mut acquired: HashMap<u32, HashSet<u32>> = HashMap::default();
-        for ((customer, campaign), &(date, _)) in self.attributed.map().iter() {
+        for (Attributed { customer, campaign }, &(date, _)) in self.attributed.map().iter() {
             if ctx.first_order(customer) == Some(date) && self.window.contains(date) {
                 acquired.entry(campaign).or_default().insert(customer);
             }

@@ -3,6 +3,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::pair_map::Ordered;
 use super::store::{Batched, at};
 use crate::money::Money;
 
@@ -36,7 +37,7 @@ pub enum Measure {
 #[derive(Debug, Default)]
 pub struct Activity {
     /// (customer, period as u32 bits) with an order, for the share of customers ordering.
-    ordered: Batched<(u32, u32), (), ()>,
+    ordered: Batched<Ordered, (), ()>,
     revenue: Option<HashMap<(u32, i32), Money>>,
     active: Vec<bool>,
 }
@@ -51,7 +52,16 @@ impl Activity {
 
     pub fn add(&mut self, customer: u32, period: i32, purchase: bool, amount: Money) {
         // Revenue needs no orders.
-        if purchase && self.revenue.is_none() && self.ordered.push((customer, period as u32), ()) {
+        if purchase
+            && self.revenue.is_none()
+            && self.ordered.push(
+                Ordered {
+                    customer,
+                    period: period as u32,
+                },
+                (),
+            )
+        {
             self.settle();
         }
         if let Some(revenue) = &mut self.revenue {
@@ -131,7 +141,7 @@ pub fn cohorts(
             }
         }
         _ => {
-            for ((customer, period), _) in activity.ordered.map().iter() {
+            for (Ordered { customer, period }, _) in activity.ordered.map().iter() {
                 let period = period as i32;
                 add(customer, period, &|sum| {
                     if let Count::Customers(n) = sum {

@@ -12,10 +12,11 @@ use anyhow::Result;
 
 use super::campaign::{add_count, per_campaign};
 use super::first_dates::{FirstDates, one_up};
+use super::pair_map::Bought;
 use super::row::{ALL, Row, Unit};
-use super::slice::{Dim, EVERYONE, ScopeId, Slot};
+use super::slice::{Dim, Route, ScopeId};
 use super::store::{Merge, PerScope};
-use super::value::Activity;
+use super::value::Spending;
 use super::{Context, Level, Tally};
 use crate::input::Line;
 
@@ -67,17 +68,18 @@ impl CrossSell {
         }
     }
 
-    pub fn add(&mut self, line: &Line, slots: &[Slot]) {
+    pub fn add(&mut self, line: &Line, routes: &[Route]) {
         if !line.is_purchase() {
             return;
         }
         let item = Basket::One(self.level.item(line));
-        for slot in slots {
-            if slot.wide == slot.scope {
-                self.baskets.add(slot.scope, line.customer, item);
+        for route in routes {
+            if route.wide == route.scope {
+                self.baskets.add(route.scope, line.customer, item);
             } else {
-                self.wide_baskets.add(slot.wide, line.customer, item);
-                self.members.insert((slot.scope, line.customer), slot.wide);
+                self.wide_baskets.add(route.wide, line.customer, item);
+                self.members
+                    .insert((route.scope, line.customer), route.wide);
             }
         }
     }
@@ -143,9 +145,11 @@ impl CampaignCrossSell {
         if !line.is_purchase() {
             return;
         }
-        let item = self.level.item(line);
-        self.first_bought
-            .add((line.customer, item), line.date, line.campaign.map(one_up));
+        let bought = Bought {
+            customer: line.customer,
+            item: self.level.item(line),
+        };
+        (self.first_bought).add(bought, line.date, line.campaign.map(one_up));
     }
 
     /// Applies the last purchases, before [`CampaignCrossSell::rows`].
@@ -163,7 +167,7 @@ impl CampaignCrossSell {
         let mut won: Vec<(u32, u32)> = Vec::new();
         // Most first purchases are not attributed: they have no value, and need no look at
         // the customer.
-        for ((customer, _), date, campaign) in self.first_bought.values() {
+        for (Bought { customer, .. }, date, campaign) in self.first_bought.values() {
             if ctx.settings.window.contains(date)
                 && ctx.first_order(customer).is_some_and(|first| first < date)
             {
@@ -214,14 +218,16 @@ pub struct LoyaltyCrossSell {
 }
 
 impl LoyaltyCrossSell {
-    pub fn add(&mut self, line: &Line, slots: &[Slot]) {
+    pub fn add(&mut self, line: &Line, routes: &[Route]) {
         if !line.is_purchase() {
             return;
         }
-        let item = Level::Category.item(line);
-        let pairs = slots.iter().map(|slot| (slot.scope, one_up(line.order)));
-        self.first_bought
-            .add((line.customer, item), line.date, pairs);
+        let bought = Bought {
+            customer: line.customer,
+            item: Level::Category.item(line),
+        };
+        let orders = routes.iter().map(|route| (route.scope, one_up(line.order)));
+        self.first_bought.add(bought, line.date, orders);
     }
 
     /// Applies the last purchases, before [`LoyaltyCrossSell::rows`].
@@ -234,17 +240,17 @@ impl LoyaltyCrossSell {
         self.first_bought.merge(other.first_bought);
     }
 
-    pub fn rows(&self, ctx: &Context, activity: &Activity) -> Vec<Row> {
+    pub fn rows(&self, ctx: &Context, spending: &Spending) -> Vec<Row> {
         // Cross-sell (scope, order)s.
         let mut cross: PerScope<bool> = PerScope::default();
-        for ((customer, _), date, (scope, order)) in self.first_bought.values() {
+        for (Bought { customer, .. }, date, (scope, order)) in self.first_bought.values() {
             if ctx.first_order(customer).is_some_and(|first| first < date) {
                 cross.add_now(scope, order.get() - 1, true);
             }
         }
         let by_loyalty = ctx.settings.slicing.dims.contains(&Dim::Loyalty);
         let mut tally: Tally<(u64, u64)> = Tally::new();
-        for (scope, order) in activity.orders() {
+        for (scope, order) in spending.orders() {
             let customer = ctx.customer_of(order);
             let member = ctx.member(customer);
             let is_cross = u64::from(cross.get(scope, order).is_some());
@@ -253,11 +259,11 @@ impl LoyaltyCrossSell {
                 *d += 1;
             };
             if member {
-                tally.add_to(scope, EVERYONE, add);
+                tally.add_to(scope, None, add);
             }
-            let cohort = ctx.cohorts.of(customer);
-            if cohort != EVERYONE && (member || by_loyalty) {
-                tally.add_to(scope, cohort, add);
+            let group = ctx.groups.of(customer);
+            if group.is_some() && (member || by_loyalty) {
+                tally.add_to(scope, group, add);
             }
         }
         ctx.rows(&tally, false, |label, cell| {

@@ -4,6 +4,7 @@
 
 mod campaign;
 pub mod cohort;
+mod context;
 mod cross_sell;
 mod first_dates;
 mod pair_map;
@@ -18,17 +19,13 @@ mod testkit;
 mod value;
 pub mod window;
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use chrono::NaiveDate;
-
-use rustc_hash::FxHashMap as HashMap;
-
-use crate::input::{Book, Campaign, Campaigns, Line};
+use crate::input::{Book, Campaigns, Line};
+pub use context::{Context, Label, Tally};
 pub use registry::{Info, Inputs, Metric};
 pub use row::{Quantity, Row, Unit};
-use slice::{Cohorts, Dim, EVERYONE, NONE, Router, ScopeId, ScopeKey, Slicing, Slot};
+use slice::{CustomerGroups, Route, Router, Slicing};
 pub use window::Window;
 
 /// Products or categories as the unit of "distinct items".
@@ -67,266 +64,6 @@ pub struct Settings {
     pub slicing: Slicing,
 }
 
-/// Where a result belongs: its period, the dimensions it is sliced by and its group.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Label {
-    pub period: Option<String>,
-    pub by: String,
-    pub group: String,
-}
-
-impl Label {
-    fn all(period: Option<String>) -> Label {
-        Label {
-            period,
-            by: String::new(),
-            group: row::ALL.to_string(),
-        }
-    }
-}
-
-/// Results per (scope, cohort) cell: a customer's share goes to their cohort and to everyone.
-#[derive(Debug)]
-pub struct Tally<T> {
-    cells: HashMap<(ScopeId, u32), T>,
-}
-
-impl<T> Default for Tally<T> {
-    fn default() -> Tally<T> {
-        Tally {
-            cells: HashMap::default(),
-        }
-    }
-}
-
-impl<T: Default> Tally<T> {
-    pub fn new() -> Tally<T> {
-        Tally::default()
-    }
-
-    /// Applies `f` to the cell of `customer`'s cohort and to the cell of everyone.
-    pub fn add(&mut self, ctx: &Context, scope: ScopeId, customer: u32, f: impl Fn(&mut T)) {
-        f(self.cells.entry((scope, EVERYONE)).or_default());
-        let cohort = ctx.cohorts.of(customer);
-        if cohort != EVERYONE {
-            f(self.cells.entry((scope, cohort)).or_default());
-        }
-    }
-
-    /// Applies `f` to one cell.
-    pub fn add_to(&mut self, scope: ScopeId, cohort: u32, f: impl FnOnce(&mut T)) {
-        f(self.cells.entry((scope, cohort)).or_default());
-    }
-}
-
-/// What the pure metric functions read besides their own fold.
-pub struct Context<'a> {
-    pub book: &'a Book,
-    pub campaigns: Option<&'a Campaigns>,
-    pub settings: &'a Settings,
-    pub router: &'a Router,
-    pub cohorts: &'a Cohorts,
-    /// Each customer's first purchase date, by customer, made on first use: the cross-sell
-    /// rows look it up for millions of (customer, item)s in no order, and 4 bytes a customer
-    /// stay in cache where the book's 16 do not.
-    first_orders: OnceLock<Vec<Option<NaiveDate>>>,
-}
-
-impl Context<'_> {
-    pub fn first_order(&self, customer: u32) -> Option<NaiveDate> {
-        let firsts = self
-            .first_orders
-            .get_or_init(|| self.book.customer.iter().map(|c| c.first_order).collect());
-        firsts.get(customer as usize).copied().flatten()
-    }
-
-    pub fn member(&self, customer: u32) -> bool {
-        self.book
-            .customer
-            .get(customer as usize)
-            .is_some_and(|c| c.member)
-    }
-
-    /// The customer of an order.
-    pub fn customer_of(&self, order: u32) -> u32 {
-        self.book
-            .orders
-            .get(order as usize)
-            .map_or(u32::MAX, |o| o.customer)
-    }
-
-    /// The window's first and last date.
-    pub fn bounds(&self) -> Option<(NaiveDate, NaiveDate)> {
-        self.settings.window.bounds(self.book.span)
-    }
-
-    /// The first and last date of the period of `label` within the window.
-    pub fn period_bounds(&self, scope_period: Option<i32>) -> Option<(NaiveDate, NaiveDate)> {
-        let (first, last) = self.bounds()?;
-        match (self.settings.slicing.period, scope_period) {
-            (Some(kind), Some(key)) => {
-                let (start, end) = kind.bounds(key)?;
-                let (first, last) = (first.max(start), last.min(end));
-                (first <= last).then_some((first, last))
-            }
-            _ => Some((first, last)),
-        }
-    }
-
-    /// The rows of a tallied metric in output order: per period (every period of the window,
-    /// or the whole window), the `all` row, then one row per group sorted by label. `whole`:
-    /// use whole-window scopes even under `--period` (retention has periods of its own).
-    pub fn rows<T>(
-        &self,
-        tally: &Tally<T>,
-        whole: bool,
-        mut make: impl FnMut(&Label, Option<(ScopeId, &T)>) -> Vec<Row>,
-    ) -> Vec<Row> {
-        let slicing = &self.settings.slicing;
-        let mut periods: Vec<Option<i32>> = match (slicing.period, whole) {
-            (Some(kind), false) => match self.bounds() {
-                Some((first, last)) => kind.range(first, last).map(Some).collect(),
-                None => Vec::new(),
-            },
-            _ => vec![None],
-        };
-        if periods.is_empty() {
-            // An empty window has no period: one n/a row says so.
-            periods.push(None);
-        }
-        let (by_line, by_customer) = (
-            slicing.line_dims().next().is_some(),
-            slicing.customer_dims().next().is_some(),
-        );
-        // The group cells of each period, in one pass over the tally.
-        let mut groups: HashMap<Option<i32>, Vec<(Label, ScopeId, &T)>> = HashMap::default();
-        if by_line || by_customer {
-            for (&(scope, cohort), t) in &tally.cells {
-                let Some(key) = self.router.key(scope) else {
-                    continue;
-                };
-                if key.values.is_some() == by_line && (cohort != EVERYONE) == by_customer {
-                    let label = Label {
-                        period: key
-                            .period
-                            .zip(slicing.period)
-                            .map(|(k, kind)| kind.label(k)),
-                        by: slicing.by(),
-                        group: self.group_label(key, cohort),
-                    };
-                    groups
-                        .entry(key.period)
-                        .or_default()
-                        .push((label, scope, t));
-                }
-            }
-        }
-        let mut rows = Vec::new();
-        for period in periods {
-            let period_label = period
-                .zip(slicing.period)
-                .map(|(key, kind)| kind.label(key));
-            let all = self.router.find(&ScopeKey {
-                period,
-                values: None,
-            });
-            let cell = all.and_then(|all| Some((all, tally.cells.get(&(all, EVERYONE))?)));
-            rows.extend(make(&Label::all(period_label), cell));
-            let mut these = groups.remove(&period).unwrap_or_default();
-            these.sort_by(|a, b| a.0.group.cmp(&b.0.group));
-            for (label, scope, t) in these {
-                rows.extend(make(&label, Some((scope, t))));
-            }
-        }
-        rows
-    }
-
-    /// `mainstream/email`: the values of the dimensions, in the order given.
-    fn group_label(&self, key: &ScopeKey, cohort: u32) -> String {
-        let (mut line, mut customer) = (0, 0);
-        let cohort_key = self.cohorts.key(cohort).unwrap_or_default();
-        let names = &self.book;
-        let parts: Vec<String> = self
-            .settings
-            .slicing
-            .dims
-            .iter()
-            .map(|dim| {
-                let value = if dim.is_customer() {
-                    customer += 1;
-                    cohort_key.get(customer - 1).copied().unwrap_or(NONE)
-                } else {
-                    line += 1;
-                    key.values
-                        .as_ref()
-                        .and_then(|v| v.get(line - 1).copied())
-                        .unwrap_or(NONE)
-                };
-                slice::value_label(names, Some(&self.router.types), dim, value)
-            })
-            .collect();
-        parts.join("/")
-    }
-
-    /// The campaigns of campaigns.csv with their interned index, sorted by id.
-    pub fn campaigns(&self) -> Vec<(u32, &Campaign)> {
-        let mut list: Vec<(u32, &Campaign)> = self
-            .campaigns
-            .map(|c| {
-                c.list
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| (i as u32, c))
-                    .collect()
-            })
-            .unwrap_or_default();
-        list.sort_by(|a, b| a.1.id.cmp(&b.1.id));
-        list
-    }
-
-    /// The campaigns grouped by the `--by` dimensions (campaign, campaign-type, channel), each
-    /// group's label with its campaigns; without dimensions, one group per campaign.
-    pub fn campaign_groups(&self) -> Vec<(Label, Vec<(u32, &Campaign)>)> {
-        let dims = &self.settings.slicing.dims;
-        let by = if dims.is_empty() {
-            "campaign".to_string()
-        } else {
-            self.settings.slicing.by()
-        };
-        let mut groups: Vec<(Label, Vec<(u32, &Campaign)>)> = Vec::new();
-        for (index, campaign) in self.campaigns() {
-            let parts: Vec<String> = if dims.is_empty() {
-                vec![slice::label_part(&campaign.id)]
-            } else {
-                dims.iter()
-                    .map(|d| {
-                        let value = match d {
-                            Dim::CampaignType => campaign.campaign_type.as_deref(),
-                            Dim::Channel => campaign.channel.as_deref(),
-                            _ => Some(campaign.id.as_str()),
-                        };
-                        slice::label_part(value.unwrap_or(""))
-                    })
-                    .collect()
-            };
-            let group = parts.join("/");
-            match groups.iter_mut().find(|(l, _)| l.group == group) {
-                Some((_, members)) => members.push((index, campaign)),
-                None => groups.push((
-                    Label {
-                        period: None,
-                        by: by.clone(),
-                        group,
-                    },
-                    vec![(index, campaign)],
-                )),
-            }
-        }
-        groups.sort_by(|a, b| a.0.group.cmp(&b.0.group));
-        groups
-    }
-}
-
 /// The one-pass fold of every requested metric.
 pub struct Fold {
     metrics: Vec<Metric>,
@@ -335,7 +72,7 @@ pub struct Fold {
     campaign_cross_sell: Option<cross_sell::CampaignCrossSell>,
     loyalty: Option<cross_sell::LoyaltyCrossSell>,
     campaign: Option<campaign::CampaignFold>,
-    activity: Option<value::Activity>,
+    spending: Option<value::Spending>,
 }
 
 impl Fold {
@@ -351,14 +88,14 @@ impl Fold {
             loyalty: wants(&[Metric::LoyaltyCrossSell]).then(cross_sell::LoyaltyCrossSell::default),
             campaign: wants(&[Metric::Conversion, Metric::Roi, Metric::Cac])
                 .then(|| campaign::CampaignFold::new(window)),
-            activity: wants(&[
+            spending: wants(&[
                 Metric::LoyaltyCrossSell,
                 Metric::Aov,
                 Metric::Clv,
                 Metric::Retention,
                 Metric::RepeatRate,
             ])
-            .then(value::Activity::default),
+            .then(value::Spending::default),
             settings,
         }
     }
@@ -368,23 +105,23 @@ impl Fold {
         self.metrics.contains(&Metric::Retention)
     }
 
-    /// Folds one line, measured in `slots` (none when it lies outside the window; history still
+    /// Folds one line, measured in `routes` (none when it lies outside the window; history still
     /// counts it).
-    pub fn add(&mut self, line: &Line, slots: &[Slot]) {
+    pub fn add(&mut self, line: &Line, routes: &[Route]) {
         if let Some(f) = &mut self.cross_sell {
-            f.add(line, slots);
+            f.add(line, routes);
         }
         if let Some(f) = &mut self.campaign_cross_sell {
             f.add(line);
         }
         if let Some(f) = &mut self.loyalty {
-            f.add(line, slots);
+            f.add(line, routes);
         }
         if let Some(f) = &mut self.campaign {
             f.add(line);
         }
-        if let Some(f) = &mut self.activity {
-            f.add(line, slots);
+        if let Some(f) = &mut self.spending {
+            f.add(line, routes);
         }
     }
 
@@ -407,7 +144,7 @@ impl Fold {
         );
         both(&mut self.loyalty, other.loyalty, |m, t| m.merge(t));
         both(&mut self.campaign, other.campaign, |m, t| m.merge(t));
-        both(&mut self.activity, other.activity, |m, t| m.merge(t));
+        both(&mut self.spending, other.spending, |m, t| m.merge(t));
     }
 
     /// The rows of every metric, in the order they were asked for, worked out on up to
@@ -417,7 +154,7 @@ impl Fold {
         book: &Book,
         campaigns: Option<&Campaigns>,
         router: &Router,
-        cohorts: &Cohorts,
+        groups: &CustomerGroups,
         threads: usize,
     ) -> anyhow::Result<Vec<Row>> {
         if let Some(f) = &mut self.cross_sell {
@@ -429,21 +166,14 @@ impl Fold {
         if let Some(f) = &mut self.loyalty {
             f.settle();
         }
-        if let Some(f) = &mut self.activity {
+        if let Some(f) = &mut self.spending {
             f.settle();
         }
         if let Some(f) = &mut self.campaign {
             f.settle();
         }
-        let ctx = Context {
-            first_orders: OnceLock::new(),
-            book,
-            campaigns,
-            settings: &self.settings,
-            router,
-            cohorts,
-        };
-        let activity = self.activity.as_ref();
+        let ctx = Context::new(book, campaigns, &self.settings, router, groups);
+        let spending = self.spending.as_ref();
         let one = |metric: &Metric| -> anyhow::Result<Vec<Row>> {
             Ok(match metric {
                 Metric::CrossSell => self.cross_sell.as_ref().map(|f| f.rows(&ctx)),
@@ -455,7 +185,7 @@ impl Fold {
                 Metric::LoyaltyCrossSell => self
                     .loyalty
                     .as_ref()
-                    .zip(activity)
+                    .zip(spending)
                     .map(|(f, a)| f.rows(&ctx, a)),
                 Metric::Ctr => Some(campaign::ctr(&ctx)?),
                 Metric::Conversion => self
@@ -465,10 +195,10 @@ impl Fold {
                     .transpose()?,
                 Metric::Roi => self.campaign.as_ref().map(|f| f.roi(&ctx)).transpose()?,
                 Metric::Cac => self.campaign.as_ref().map(|f| f.cac(&ctx)).transpose()?,
-                Metric::Aov => activity.map(|a| a.aov(&ctx)),
-                Metric::Clv => activity.map(|a| a.clv(&ctx)),
-                Metric::Retention => activity.map(|a| retention::retention(&ctx, a)),
-                Metric::RepeatRate => activity.map(|a| retention::repeat_rate(&ctx, a)),
+                Metric::Aov => spending.map(|a| a.aov(&ctx)),
+                Metric::Clv => spending.map(|a| a.clv(&ctx)),
+                Metric::Retention => spending.map(|a| retention::retention(&ctx, a)),
+                Metric::RepeatRate => spending.map(|a| retention::repeat_rate(&ctx, a)),
             }
             .unwrap_or_default())
         };

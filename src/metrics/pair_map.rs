@@ -14,6 +14,45 @@ pub(super) trait Pair: Copy + Eq {
     fn bits(self) -> u64;
 }
 
+/// Declares a key of a customer and one other dense id.
+macro_rules! customer_and {
+    ($(#[$doc:meta])* $name:ident, $other:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub(super) struct $name {
+            pub customer: u32,
+            pub $other: u32,
+        }
+
+        impl Pair for $name {
+            const VACANT: Self = $name {
+                customer: u32::MAX,
+                $other: u32::MAX,
+            };
+            fn bits(self) -> u64 {
+                u64::from(self.customer) << 32 | u64::from(self.$other)
+            }
+        }
+    };
+}
+
+customer_and!(
+    /// A customer and an item (a product or a category) they bought.
+    Bought,
+    item
+);
+customer_and!(
+    /// A customer and a campaign their lines are attributed to.
+    Attributed,
+    campaign
+);
+customer_and!(
+    /// A customer and a period (its key's bits) in which they ordered.
+    Ordered,
+    period
+);
+
+#[cfg(test)]
 impl Pair for (u32, u32) {
     const VACANT: Self = (u32::MAX, u32::MAX);
     fn bits(self) -> u64 {

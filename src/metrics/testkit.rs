@@ -1,6 +1,6 @@
 //! Test helpers: order lines written as compact text, run through the real book and fold.
 
-use super::slice::{Cohorts, Dim, Router};
+use super::slice::{CustomerGroups, Dim, Router};
 use super::{Fold, Metric, Row, Settings};
 use crate::input::{Book, Campaign, Campaigns, orders};
 use crate::money::Money;
@@ -76,8 +76,8 @@ pub fn run_in_parts(
     fold.merge(second);
     book.settle();
     let dims: Vec<Dim> = settings.slicing.customer_dims().cloned().collect();
-    let cohorts = Cohorts::new(&book, &dims);
-    fold.rows(&book, Some(&list), &router, &cohorts, 1)
+    let groups = CustomerGroups::new(&book, &dims);
+    fold.rows(&book, Some(&list), &router, &groups, 1)
 }
 
 /// A campaign with the given cost and counts; `None` is an empty cell.

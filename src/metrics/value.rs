@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 
 use super::row::{ALL, Row, Unit};
-use super::slice::{ScopeId, Slot};
+use super::slice::{Route, ScopeId};
 use super::store::{Merge, PerScope};
 use super::{ClvModel, Context, Tally};
 use crate::input::Line;
@@ -16,13 +16,13 @@ pub const DAYS_PER_YEAR: f64 = 365.25;
 /// What the order-based metrics (aov, clv, repeat-rate, retention, loyalty-cross-sell) need from
 /// the lines: net revenue per customer and the orders with a purchase line, per scope.
 #[derive(Debug, Default)]
-pub struct Activity {
+pub struct Spending {
     /// Per (scope, customer) with a line in the scope: their net revenue there (returns
     /// included).
     spent: PerScope<Spent>,
     /// Per (scope, order): whether it has a purchase line in the scope.
     orders: PerScope<bool>,
-    /// [`Activity::totals`], worked out once for aov and clv.
+    /// [`Spending::totals`], worked out once for aov and clv.
     totals: OnceLock<Tally<Totals>>,
 }
 
@@ -40,17 +40,17 @@ impl Merge for Spent {
     }
 }
 
-impl Activity {
-    pub fn add(&mut self, line: &Line, slots: &[Slot]) {
+impl Spending {
+    pub fn add(&mut self, line: &Line, routes: &[Route]) {
         let spent = Spent {
             any: true,
             net: line.amount,
         };
-        for slot in slots {
-            self.spent.add(slot.scope, line.customer, spent);
+        for route in routes {
+            self.spent.add(route.scope, line.customer, spent);
             if line.is_purchase() {
                 // Orders arrive in increasing order: no batch needed.
-                self.orders.add_now(slot.scope, line.order, true);
+                self.orders.add_now(route.scope, line.order, true);
             }
         }
     }
@@ -62,7 +62,7 @@ impl Activity {
     }
 
     /// The state of this fold's lines and `other`'s together.
-    pub fn merge(&mut self, other: Activity) {
+    pub fn merge(&mut self, other: Spending) {
         self.spent.merge(other.spent);
         self.orders.merge(other.orders);
     }
@@ -79,7 +79,7 @@ impl Activity {
             .map(|(scope, customer, spent)| ((scope, customer), spent.net))
     }
 
-    /// Net revenue, orders and buying customers per (scope, cohort), worked out on first use.
+    /// Net revenue, orders and buying customers per (scope, customer group), worked out on first use.
     fn totals(&self, ctx: &Context) -> &Tally<Totals> {
         self.totals.get_or_init(|| self.count_totals(ctx))
     }
