@@ -70,6 +70,25 @@ impl Activity {
         *at(&mut self.active, customer) = true;
     }
 
+    /// The state of this fold's lines and `other`'s together (both of one [`Measure`]).
+    pub fn merge(&mut self, mut other: Activity) {
+        other.settle();
+        self.settle();
+        for (key, ()) in other.ordered.map().iter() {
+            self.ordered.map_mut().entry(key, ());
+        }
+        if let (Some(mine), Some(theirs)) = (&mut self.revenue, other.revenue) {
+            for (key, money) in theirs {
+                *mine.entry(key).or_default() += money;
+            }
+        }
+        for (customer, &active) in (0u32..).zip(&other.active) {
+            if active {
+                *at(&mut self.active, customer) = true;
+            }
+        }
+    }
+
     /// Adds the pending orders; before [`cohorts`].
     pub fn settle(&mut self) {
         let (ordered, orders) = self.ordered.drain();
@@ -232,6 +251,38 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn activity_of_two_parts_merges_into_that_of_the_whole() {
+        for measure in [Measure::Customers, Measure::Revenue] {
+            let (first, whole) = sample(measure);
+            let lines = [
+                (0, 1, true, "10"),
+                (1, 1, true, "5"),
+                (0, 2, true, "7"),
+                (0, 2, false, "-2"),
+                (1, 3, false, "-5"),
+                (2, 2, true, "4"),
+                (3, 3, true, "8"),
+                (9, 3, false, "-1"),
+            ];
+            for split in 0..=lines.len() {
+                let (mut left, mut right) = (Activity::new(measure), Activity::new(measure));
+                for (n, &(customer, period, purchase, amount)) in lines.iter().enumerate() {
+                    let part = if n < split { &mut left } else { &mut right };
+                    part.add(customer, period, purchase, money(amount));
+                }
+                left.merge(right);
+                left.settle();
+                assert_eq!(
+                    cohorts(&first, &left, measure, (1, 3)),
+                    cohorts(&first, &whole, measure, (1, 3)),
+                    "{measure:?} split at {split}"
+                );
+                assert_eq!(left.active, whole.active);
+            }
+        }
     }
 
     #[test]
