@@ -12,6 +12,7 @@ pub mod engine;
 pub mod input;
 pub mod metrics;
 pub mod money;
+mod open_table;
 pub mod output;
 pub mod report;
 

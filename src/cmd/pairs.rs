@@ -12,7 +12,7 @@ use crate::input::{Customers, OrderColumns};
 use crate::metrics::Level;
 use crate::metrics::basket::{BasketGroups, BasketKind};
 use crate::metrics::pairs::{Filter, Rule};
-use crate::metrics::slice::{Cohorts, Dim, Slicing};
+use crate::metrics::slice::{Dim, Slicing};
 use crate::output::{self, Cell, Format, Summary};
 
 pub const COLUMNS: [&str; 9] = [
@@ -68,14 +68,7 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
         min_lift: args.min_lift,
         antecedent: antecedent(names, level, args.for_item.as_deref())?,
     };
-    let customer_dims: Vec<Dim> = args
-        .by
-        .iter()
-        .filter(|d| d.is_customer())
-        .cloned()
-        .collect();
-    let cohorts = Cohorts::new(&book, &customer_dims);
-    let groups = baskets.count(args.max_basket, &book, &cohorts);
+    let groups = baskets.count(args.max_basket, &book);
     let (mut rows, mut total, mut oversized) = (Vec::new(), 0, 0);
     for (group, counts) in &groups {
         total += counts.baskets;

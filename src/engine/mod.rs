@@ -15,7 +15,7 @@ use anyhow::{Result, bail};
 
 use crate::input::orders::OrderFiles;
 use crate::input::{Book, Campaigns, Customers, Line, OrderColumns};
-use crate::metrics::slice::{Cohorts, Dim, Router};
+use crate::metrics::slice::{CustomerGroups, Dim, Router};
 use crate::metrics::{Fold, Inputs, Metric, Row, Unit};
 use crate::output::Summary;
 use crate::report;
@@ -86,8 +86,8 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
             .as_ref()
             .and_then(|file| notes::apply_customers(&mut book, file)),
     );
-    let cohorts = Cohorts::new(&book, &customer_dims);
-    let rows = fold.rows(&book, campaigns.as_ref(), &router, &cohorts, threads)?;
+    let groups = CustomerGroups::new(&book, &customer_dims);
+    let rows = fold.rows(&book, campaigns.as_ref(), &router, &groups, threads)?;
     let mut summary = notes::summary(&book, config, &report);
     summary.notes = notes;
     Ok((rows, summary))

@@ -7,6 +7,8 @@ use std::hash::BuildHasher;
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 
+use crate::open_table::{Entry, OpenTable, spread};
+
 /// Texts by dense id `0..len`.
 #[derive(Debug)]
 struct Names {
@@ -69,14 +71,12 @@ fn hash(text: &[u8]) -> u64 {
     FxBuildHasher.hash_one(text)
 }
 
-/// Maps texts to dense ids `0..len` and back. The table is open-addressed with linear probing
-/// and 16-byte slots that hold a short text (most ids) themselves, so that finding a text reads
-/// one slot, usually one cache line, and compares two integers: no separate control bytes, no
-/// visit to the text store.
+/// Maps texts to dense ids `0..len` and back. The table ([`OpenTable`]) has 16-byte slots that
+/// hold a short text (most ids) themselves, so that finding a text reads one slot, usually one
+/// cache line, and compares two integers: no visit to the text store.
 #[derive(Default)]
 pub struct Interner {
-    /// A power of two in length (or empty); at most three quarters full.
-    slots: Vec<Slot>,
+    slots: OpenTable<TextSlot>,
     names: Names,
     /// The text last interned (its key, when short) and its id: a column's consecutive values
     /// often repeat.
@@ -121,26 +121,21 @@ impl Key {
         self.high >> 24 == LONG
     }
 
-    /// Where the key's probe starts in a table of 2^`bits` slots: the top bits of a multiplicative
-    /// mix of all its bytes.
-    fn home(self, bits: u32) -> usize {
-        let mixed = (self.low ^ u64::from(self.high).rotate_left(29))
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            .rotate_left(26)
-            .wrapping_mul(0xD6E8_FEB8_6659_FD93);
-        (mixed >> (64 - bits)) as usize
+    /// The table's hash of all the key's bytes.
+    fn hash(self) -> u64 {
+        spread(self.low ^ u64::from(self.high).rotate_left(29))
     }
 }
 
 /// A table slot, 16 bytes: a [`Key`]'s two parts and its id plus one (0: an empty slot).
 #[derive(Clone, Copy)]
-struct Slot {
+struct TextSlot {
     low: u64,
     high: u32,
     id: u32,
 }
 
-impl Slot {
+impl TextSlot {
     fn key(self) -> Key {
         Key {
             low: self.low,
@@ -149,11 +144,23 @@ impl Slot {
     }
 }
 
-const EMPTY: Slot = Slot {
-    low: 0,
-    high: 0,
-    id: 0,
-};
+impl Entry for TextSlot {
+    fn vacant() -> TextSlot {
+        TextSlot {
+            low: 0,
+            high: 0,
+            id: 0,
+        }
+    }
+
+    fn is_vacant(&self) -> bool {
+        self.id == 0
+    }
+
+    fn hash(&self) -> u64 {
+        self.key().hash()
+    }
+}
 
 impl std::fmt::Debug for Interner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -195,14 +202,8 @@ impl Interner {
                 .iter()
                 .map(|t| t.map(|t| Key::of(t.as_bytes())))
                 .collect();
-            if !self.slots.is_empty() {
-                let bits = self.slots.len().trailing_zeros();
-                let touched = keys
-                    .iter()
-                    .flatten()
-                    .fold(0u32, |sum, key| sum ^ self.slots[key.home(bits)].id);
-                std::hint::black_box(touched);
-            }
+            self.slots
+                .touch(keys.iter().flatten().map(|key| key.hash()));
             ids.extend(
                 keys.iter()
                     .zip(texts)
@@ -214,47 +215,29 @@ impl Interner {
 
     /// The id of `text`, whose key is `key`.
     fn find(&self, key: Key, text: &str) -> Result<u32, ()> {
-        if self.slots.is_empty() {
-            return Err(());
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = key.home(self.slots.len().trailing_zeros());
-        loop {
-            let slot = self.slots[i];
-            if slot.id == 0 {
-                return Err(());
-            }
-            let id = slot.id - 1;
-            if slot.key() == key && (!key.is_long() || self.names.get(id) == text) {
-                return Ok(id);
-            }
-            i = (i + 1) & mask;
-        }
+        let is = |slot: &TextSlot| {
+            slot.key() == key && (!key.is_long() || self.names.get(slot.id - 1) == text)
+        };
+        self.slots
+            .get(key.hash(), is)
+            .map(|slot| slot.id - 1)
+            .ok_or(())
     }
 
     /// Adds `text`, which the caller has just looked up in vain.
     fn add(&mut self, key: Key, text: &str) -> u32 {
         debug_assert!(self.get(text).is_none());
-        if 4 * (self.names.len() + 1) > 3 * self.slots.len() {
-            self.grow();
-        }
+        self.slots.reserve_one();
         let id = self.names.push(text);
-        let slot = Slot {
+        let slot = TextSlot {
             low: key.low,
             high: key.high,
             id: id.saturating_add(1),
         };
-        place(&mut self.slots, slot);
-        id
-    }
-
-    /// Doubles the table (16 slots at first).
-    fn grow(&mut self) {
-        let size = (2 * self.slots.len()).max(16);
-        let old = std::mem::replace(&mut self.slots, vec![EMPTY; size]);
-        for slot in old.into_iter().filter(|s| s.id != 0) {
-            place(&mut self.slots, slot);
+        if let Some(i) = self.slots.find(key.hash(), |_| false) {
+            self.slots.fill(i, slot);
         }
+        id
     }
 
     pub fn name(&self, id: u32) -> &str {
@@ -268,16 +251,6 @@ impl Interner {
     pub fn is_empty(&self) -> bool {
         self.names.len() == 0
     }
-}
-
-/// Puts `slot` in the first empty slot from its key's home.
-fn place(slots: &mut [Slot], slot: Slot) {
-    let mask = slots.len() - 1;
-    let mut i = slot.key().home(slots.len().trailing_zeros());
-    while slots[i].id != 0 {
-        i = (i + 1) & mask;
-    }
-    slots[i] = slot;
 }
 
 /// Order ids to dense ids. Exports usually list orders by increasing id: the ids that arrive in
@@ -403,9 +376,9 @@ mod tests {
         assert_eq!(i.get("u4998"), Some(7 + 4998));
         assert_eq!(i.get("a-long-prefix-4999"), Some(7 + 4999));
         assert_eq!(i.name(7 + 4999), "a-long-prefix-4999");
-        assert_eq!(std::mem::size_of::<Slot>(), 16);
+        assert_eq!(std::mem::size_of::<TextSlot>(), 16);
         // A table of 8192 slots holds 5007 texts, at most three quarters full.
-        assert_eq!(i.slots.len(), 8192);
+        assert_eq!(i.slots.capacity(), 8192);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::Level;
 use super::pairs::{Baskets, Counts};
-use super::slice::{Cohorts, Dim, EVERYONE, group_label};
+use super::slice::{CustomerGroups, Dim, GroupId, group_label};
 use crate::input::{Book, Line};
 
 /// What one basket is.
@@ -18,11 +18,11 @@ pub enum BasketKind {
     Customer,
 }
 
-/// A group of baskets: its line values' id (in [`BasketGroups`]) and its customers' cohort.
+/// A group of baskets: its line values' id (in [`BasketGroups`]) and its customers' group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Group {
+struct Group {
     line: u32,
-    cohort: u32,
+    customers: Option<GroupId>,
 }
 
 /// The purchase lines measured, by basket and group of line values.
@@ -76,9 +76,16 @@ impl BasketGroups {
     }
 
     /// The counts of each group, baskets over `max` items adding no pairs, with each group's
-    /// label (`all` without dimensions), sorted by label.
-    pub fn count(self, max: usize, book: &Book, cohorts: &Cohorts) -> Vec<(String, Counts)> {
-        let by_customer = self.dims.iter().any(Dim::is_customer);
+    /// label (`all` without dimensions), sorted by label. `book` holds the customers'
+    /// attributes, customers.csv applied.
+    pub fn count(self, max: usize, book: &Book) -> Vec<(String, Counts)> {
+        let customer_dims: Vec<Dim> = self
+            .dims
+            .iter()
+            .filter(|d| d.is_customer())
+            .cloned()
+            .collect();
+        let customer_groups = CustomerGroups::new(book, &customer_dims);
         let customer_of = |basket: u32| match self.kind {
             BasketKind::Customer => basket,
             BasketKind::Order => book
@@ -88,10 +95,10 @@ impl BasketGroups {
         };
         let counts = self.baskets.count(max, |(line, basket)| Group {
             line,
-            cohort: if by_customer {
-                cohorts.of(customer_of(basket))
+            customers: if customer_dims.is_empty() {
+                None
             } else {
-                EVERYONE
+                customer_groups.of(customer_of(basket))
             },
         });
         let mut line_values: Vec<&[u32]> = vec![&[]; self.ids.len()];
@@ -103,7 +110,9 @@ impl BasketGroups {
                 return "all".to_string();
             }
             let line = line_values.get(group.line as usize).copied();
-            let customer = cohorts.key(group.cohort).unwrap_or_default();
+            let customer = (group.customers)
+                .and_then(|g| customer_groups.key(g))
+                .unwrap_or_default();
             group_label(book, None, &self.dims, line.unwrap_or_default(), customer)
         };
         let mut groups: Vec<(String, Counts)> =
@@ -154,8 +163,7 @@ mod tests {
         for line in lines(&mut book) {
             groups.add(&line);
         }
-        let cohorts = Cohorts::new(&book, &[]);
-        (groups.count(50, &book, &cohorts).into_iter())
+        (groups.count(50, &book).into_iter())
             .map(|(label, c)| (label, c.baskets, [0, 1, 2].map(|i| c.item(i))))
             .collect()
     }

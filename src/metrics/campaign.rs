@@ -10,9 +10,10 @@ use chrono::NaiveDate;
 
 use anyhow::{Result, anyhow};
 
-use super::pair_map::PairMap;
+use super::pair_map::Attributed;
 use super::row::{ALL, Row, Unit};
-use super::{Context, PENDING, Window};
+use super::store::Batched;
+use super::{Context, Window};
 use crate::input::{Campaign, Line};
 use crate::money::Money;
 
@@ -24,9 +25,7 @@ pub struct CampaignFold {
     revenue: HashMap<u32, Money>,
     /// (customer, campaign) with an attributed purchase line → the earliest date of one, over
     /// all rows, and whether one lies in the window.
-    attributed: PairMap<(NaiveDate, bool)>,
-    /// Attributed purchase lines not yet applied: a batch at a time, their slots loaded first.
-    pending: Vec<((u32, u32), NaiveDate, bool)>,
+    attributed: Batched<Attributed, (NaiveDate, bool), (NaiveDate, bool)>,
 }
 
 impl CampaignFold {
@@ -45,20 +44,39 @@ impl CampaignFold {
         if in_window {
             *self.revenue.entry(campaign).or_default() += line.amount;
         }
-        if line.is_purchase() {
-            self.pending
-                .push(((line.customer, campaign), line.date, in_window));
-            if self.pending.len() >= PENDING {
-                self.settle();
-            }
+        if line.is_purchase()
+            && (self.attributed).push(
+                Attributed {
+                    customer: line.customer,
+                    campaign,
+                },
+                (line.date, in_window),
+            )
+        {
+            self.settle();
         }
     }
 
-    /// Applies the pending lines.
+    /// Applies the purchases held back, before reading.
     pub fn settle(&mut self) {
-        self.attributed.touch(self.pending.iter().map(|p| p.0));
-        for (key, date, in_window) in self.pending.drain(..) {
-            let (entry, _) = self.attributed.entry(key, (date, in_window));
+        let (attributed, purchases) = self.attributed.drain();
+        for (key, (date, in_window)) in purchases {
+            let (entry, _) = attributed.entry(key, (date, in_window));
+            entry.0 = entry.0.min(date);
+            entry.1 |= in_window;
+        }
+    }
+
+    /// The state of this fold's lines and `other`'s together.
+    pub fn merge(&mut self, mut other: CampaignFold) {
+        other.settle();
+        self.settle();
+        for (campaign, money) in other.revenue {
+            *self.revenue.entry(campaign).or_default() += money;
+        }
+        let attributed = self.attributed.map_mut();
+        for (key, &(date, in_window)) in other.attributed.map().iter() {
+            let (entry, _) = attributed.entry(key, (date, in_window));
             entry.0 = entry.0.min(date);
             entry.1 |= in_window;
         }
@@ -68,7 +86,7 @@ impl CampaignFold {
     /// distinct customers with attributed purchase lines in the window instead.
     pub fn conversion(&self, ctx: &Context) -> Result<Vec<Row>> {
         let mut buyers: HashMap<u32, u64> = HashMap::default();
-        for ((_, campaign), &(_, in_window)) in self.attributed.iter() {
+        for (Attributed { campaign, .. }, &(_, in_window)) in self.attributed.map().iter() {
             *buyers.entry(campaign).or_default() += u64::from(in_window);
         }
         summed_rates(ctx, "conversion", |index, c| {
@@ -98,7 +116,7 @@ impl CampaignFold {
     /// have a purchase line attributed to the campaign on that date.
     pub fn cac(&self, ctx: &Context) -> Result<Vec<Row>> {
         let mut acquired: HashMap<u32, HashSet<u32>> = HashMap::default();
-        for ((customer, campaign), &(date, _)) in self.attributed.iter() {
+        for (Attributed { customer, campaign }, &(date, _)) in self.attributed.map().iter() {
             if ctx.first_order(customer) == Some(date) && self.window.contains(date) {
                 acquired.entry(campaign).or_default().insert(customer);
             }

@@ -3,8 +3,8 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::pair_map::PairMap;
-use super::{PENDING, at};
+use super::pair_map::Ordered;
+use super::store::{Batched, at};
 use crate::money::Money;
 
 /// What a cell measures.
@@ -22,9 +22,7 @@ pub enum Measure {
 #[derive(Debug, Default)]
 pub struct Activity {
     /// (customer, period as u32 bits) with an order, for the share of customers ordering.
-    ordered: PairMap<()>,
-    /// Orders not yet in `ordered`: added a batch at a time, their slots loaded first.
-    pending: Vec<(u32, u32)>,
+    ordered: Batched<Ordered, (), ()>,
     revenue: Option<HashMap<(u32, i32), Money>>,
     active: Vec<bool>,
 }
@@ -39,11 +37,17 @@ impl Activity {
 
     pub fn add(&mut self, customer: u32, period: i32, purchase: bool, amount: Money) {
         // Revenue needs no orders.
-        if purchase && self.revenue.is_none() {
-            self.pending.push((customer, period as u32));
-            if self.pending.len() >= PENDING {
-                self.settle();
-            }
+        if purchase
+            && self.revenue.is_none()
+            && self.ordered.push(
+                Ordered {
+                    customer,
+                    period: period as u32,
+                },
+                (),
+            )
+        {
+            self.settle();
         }
         if let Some(revenue) = &mut self.revenue {
             *revenue.entry((customer, period)).or_default() += amount;
@@ -51,11 +55,30 @@ impl Activity {
         *at(&mut self.active, customer) = true;
     }
 
+    /// The state of this fold's lines and `other`'s together (both of one [`Measure`]).
+    pub fn merge(&mut self, mut other: Activity) {
+        other.settle();
+        self.settle();
+        for (key, ()) in other.ordered.map().iter() {
+            self.ordered.map_mut().entry(key, ());
+        }
+        if let (Some(mine), Some(theirs)) = (&mut self.revenue, other.revenue) {
+            for (key, money) in theirs {
+                *mine.entry(key).or_default() += money;
+            }
+        }
+        for (customer, &active) in (0u32..).zip(&other.active) {
+            if active {
+                *at(&mut self.active, customer) = true;
+            }
+        }
+    }
+
     /// Adds the pending orders; before [`cohorts`].
     pub fn settle(&mut self) {
-        self.ordered.touch(self.pending.iter().copied());
-        for key in self.pending.drain(..) {
-            self.ordered.entry(key, ());
+        let (ordered, orders) = self.ordered.drain();
+        for (key, ()) in orders {
+            ordered.entry(key, ());
         }
     }
 
@@ -91,7 +114,6 @@ pub fn cohorts(
     measure: Measure,
     measured: (i32, i32),
 ) -> Vec<Cohort> {
-    debug_assert!(activity.pending.is_empty(), "settled");
     let (from, to) = measured;
     let mut cohort_of: Vec<Option<i32>> = Vec::new();
     for &(customer, cohort) in first {
@@ -123,7 +145,7 @@ pub fn cohorts(
             }
         }
         _ => {
-            for ((customer, period), _) in activity.ordered.iter() {
+            for (Ordered { customer, period }, _) in activity.ordered.map().iter() {
                 let period = period as i32;
                 add(customer, period, &|sum| {
                     if let Count::Customers(n) = sum {
@@ -214,6 +236,38 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn activity_of_two_parts_merges_into_that_of_the_whole() {
+        for measure in [Measure::Customers, Measure::Revenue] {
+            let (first, whole) = sample(measure);
+            let lines = [
+                (0, 1, true, "10"),
+                (1, 1, true, "5"),
+                (0, 2, true, "7"),
+                (0, 2, false, "-2"),
+                (1, 3, false, "-5"),
+                (2, 2, true, "4"),
+                (3, 3, true, "8"),
+                (9, 3, false, "-1"),
+            ];
+            for split in 0..=lines.len() {
+                let (mut left, mut right) = (Activity::new(measure), Activity::new(measure));
+                for (n, &(customer, period, purchase, amount)) in lines.iter().enumerate() {
+                    let part = if n < split { &mut left } else { &mut right };
+                    part.add(customer, period, purchase, money(amount));
+                }
+                left.merge(right);
+                left.settle();
+                assert_eq!(
+                    cohorts(&first, &left, measure, (1, 3)),
+                    cohorts(&first, &whole, measure, (1, 3)),
+                    "{measure:?} split at {split}"
+                );
+                assert_eq!(left.active, whole.active);
+            }
+        }
     }
 
     #[test]

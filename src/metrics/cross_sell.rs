@@ -6,18 +6,18 @@
 
 use std::num::NonZeroU32;
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-
-use chrono::NaiveDate;
+use rustc_hash::FxHashMap as HashMap;
 
 use anyhow::Result;
 
 use super::campaign::{add_count, per_campaign};
-use super::pair_map::PairMap;
+use super::first_dates::{FirstDates, one_up};
+use super::pair_map::Bought;
 use super::row::{ALL, Row, Unit};
-use super::slice::{Dim, EVERYONE, Slot};
-use super::value::Activity;
-use super::{Context, Level, PENDING, Tally, at};
+use super::slice::{Dim, Route, ScopeId};
+use super::store::{Merge, PerScope};
+use super::value::Spending;
+use super::{Context, Level, Tally};
 use crate::input::Line;
 
 /// What one customer bought in a scope, as far as "two or more distinct items" needs.
@@ -29,11 +29,7 @@ enum Basket {
     Many,
 }
 
-impl Basket {
-    fn add(&mut self, item: u32) {
-        self.merge(Basket::One(item));
-    }
-
+impl Merge for Basket {
     /// This basket and `other` together.
     fn merge(&mut self, other: Basket) {
         *self = match (*self, other) {
@@ -54,191 +50,72 @@ impl Basket {
 #[derive(Debug)]
 pub struct CrossSell {
     level: Level,
-    /// Per customer, for scope 0 (unsliced, it is every measured line): a plain vector, as
-    /// every line touches it.
-    first_scope: Vec<Basket>,
-    /// Scope 0's baskets of consecutive lines of one customer, not yet added to `first_scope`:
-    /// added [`PENDING`] at a time, in a tight loop whose cache misses (one per order on 1.25M
-    /// customers) overlap.
-    pending: Vec<(u32, Basket)>,
-    /// Per (scope, customer), for the other scopes that count their own lines.
-    baskets: HashMap<(u32, u32), Basket>,
+    /// Per (scope, customer): what the customer bought in the scope.
+    baskets: PerScope<Basket>,
     /// Per (widened scope, customer), under `--by category`.
-    wide_baskets: HashMap<(u32, u32), Basket>,
+    wide_baskets: PerScope<Basket>,
     /// (scope, customer) → the widened scope holding the customer's basket.
-    members: HashMap<(u32, u32), u32>,
+    members: HashMap<(ScopeId, u32), ScopeId>,
 }
 
 impl CrossSell {
     pub fn new(level: Level) -> CrossSell {
         CrossSell {
             level,
-            first_scope: Vec::new(),
-            pending: Vec::new(),
-            baskets: HashMap::default(),
-            wide_baskets: HashMap::default(),
+            baskets: PerScope::default(),
+            wide_baskets: PerScope::default(),
             members: HashMap::default(),
         }
     }
 
-    pub fn add(&mut self, line: &Line, slots: &[Slot]) {
+    pub fn add(&mut self, line: &Line, routes: &[Route]) {
         if !line.is_purchase() {
             return;
         }
-        let item = self.level.item(line);
-        for slot in slots {
-            if slot.scope == 0 && slot.wide == 0 {
-                match self.pending.last_mut() {
-                    Some((customer, basket)) if *customer == line.customer => basket.add(item),
-                    _ => {
-                        if self.pending.len() >= PENDING {
-                            self.settle();
-                        }
-                        self.pending.push((line.customer, Basket::One(item)));
-                    }
-                }
-            } else if slot.wide == slot.scope {
-                self.baskets
-                    .entry((slot.scope, line.customer))
-                    .or_default()
-                    .add(item);
+        let item = Basket::One(self.level.item(line));
+        for route in routes {
+            if route.wide == route.scope {
+                self.baskets.add(route.scope, line.customer, item);
             } else {
-                self.wide_baskets
-                    .entry((slot.wide, line.customer))
-                    .or_default()
-                    .add(item);
-                self.members.insert((slot.scope, line.customer), slot.wide);
+                self.wide_baskets.add(route.wide, line.customer, item);
+                self.members
+                    .insert((route.scope, line.customer), route.wide);
             }
         }
     }
 
-    /// Adds the pending lines of scope 0.
+    /// Applies the updates held back, before [`CrossSell::rows`].
     pub fn settle(&mut self) {
-        for (customer, basket) in self.pending.drain(..) {
-            at(&mut self.first_scope, customer).merge(basket);
-        }
+        self.baskets.settle();
+        self.wide_baskets.settle();
     }
 
-    /// The rows, once [`CrossSell::settle`] has added the last lines.
+    /// The state of this fold's lines and `other`'s together.
+    pub fn merge(&mut self, other: CrossSell) {
+        self.baskets.merge(other.baskets);
+        self.wide_baskets.merge(other.wide_baskets);
+        self.members.extend(other.members);
+    }
+
     pub fn rows(&self, ctx: &Context) -> Vec<Row> {
-        debug_assert!(self.pending.is_empty());
         let mut tally: Tally<(u64, u64)> = Tally::new();
-        let mut count = |scope: u32, customer: u32, basket: Option<&Basket>| {
+        let mut count = |scope: ScopeId, customer: u32, basket: Option<&Basket>| {
             let many = u64::from(basket == Some(&Basket::Many));
             tally.add(ctx, scope, customer, |(n, d)| {
                 *n += many;
                 *d += 1;
             });
         };
-        for (customer, basket) in (0u32..).zip(&self.first_scope) {
-            if *basket != Basket::Empty {
-                count(0, customer, Some(basket));
-            }
-        }
-        for (&(scope, customer), basket) in &self.baskets {
+        for (scope, customer, basket) in self.baskets.iter() {
             count(scope, customer, Some(basket));
         }
-        for (&(scope, customer), wide) in &self.members {
-            count(scope, customer, self.wide_baskets.get(&(*wide, customer)));
+        for (&(scope, customer), &wide) in &self.members {
+            count(scope, customer, self.wide_baskets.get(wide, customer));
         }
         ctx.rows(&tally, false, |label, cell| {
             let (n, d) = cell.map_or((0, 0), |(_, t)| *t);
             vec![Row::rate("cross-sell", ALL, n, Some(d)).labelled(label)]
         })
-    }
-}
-
-/// Per (customer, item): the first date the customer bought the item, and the distinct values
-/// (`T`) of that date's purchase lines. A date nearly always has one value or none, so the first
-/// sits in the map's entry and any others in a side map. Values hold ids one up ([`one_up`]), so
-/// that `Option<T>` takes no more room than `T`: an entry is 16 bytes for a campaign, 20 for a
-/// (scope, order).
-#[derive(Debug)]
-struct FirstDates<T> {
-    first: PairMap<(NaiveDate, Option<T>)>,
-    more: HashMap<(u32, u32), Vec<T>>,
-    /// Purchases not yet applied: [`PENDING`] at a time, in a tight loop whose cache misses
-    /// overlap.
-    pending: Vec<((u32, u32), NaiveDate, Option<T>)>,
-}
-
-/// `id + 1`, never zero (an id of `u32::MAX`, which interning never hands out, stays as it is).
-fn one_up(id: u32) -> NonZeroU32 {
-    NonZeroU32::new(id.saturating_add(1)).unwrap_or(NonZeroU32::MIN)
-}
-
-impl<T> Default for FirstDates<T> {
-    fn default() -> Self {
-        FirstDates {
-            first: PairMap::default(),
-            more: HashMap::default(),
-            pending: Vec::new(),
-        }
-    }
-}
-
-impl<T: Copy + PartialEq> FirstDates<T> {
-    /// Notes a purchase of `key` = (customer, item) on `date`, by a line with `values`.
-    fn add(&mut self, key: (u32, u32), date: NaiveDate, values: impl IntoIterator<Item = T>) {
-        let before = self.pending.len();
-        self.pending
-            .extend(values.into_iter().map(|value| (key, date, Some(value))));
-        if self.pending.len() == before {
-            self.pending.push((key, date, None));
-        }
-        if self.pending.len() >= PENDING {
-            self.settle();
-        }
-    }
-
-    /// Applies the pending purchases, their slots loaded first.
-    fn settle(&mut self) {
-        self.first.touch(self.pending.iter().map(|p| p.0));
-        let mut pending = std::mem::take(&mut self.pending);
-        for (key, date, value) in pending.drain(..) {
-            self.apply(key, date, value);
-        }
-        self.pending = pending;
-    }
-
-    fn apply(&mut self, key: (u32, u32), date: NaiveDate, value: Option<T>) {
-        let (entry, _) = self.first.entry(key, (date, None));
-        if date < entry.0 {
-            *entry = (date, None);
-            if !self.more.is_empty() {
-                self.more.remove(&key);
-            }
-        }
-        if date != entry.0 {
-            return;
-        }
-        if let Some(value) = value {
-            match entry.1 {
-                None => entry.1 = Some(value),
-                Some(first) if first == value => {}
-                Some(_) => {
-                    let more = self.more.entry(key).or_default();
-                    if !more.contains(&value) {
-                        more.push(value);
-                    }
-                }
-            }
-        }
-    }
-
-    /// Each value of a (customer, item)'s first date, with the pair and the date, once settled:
-    /// the entries' own values, then the few in the side map (not probed for every entry).
-    fn values(&self) -> impl Iterator<Item = ((u32, u32), NaiveDate, T)> + '_ {
-        debug_assert!(self.pending.is_empty());
-        let firsts =
-            (self.first.iter()).filter_map(|(key, &(date, first))| Some((key, date, first?)));
-        let more = self.more.iter().flat_map(|(&key, values)| {
-            let date = self.first.get(key).map(|entry| entry.0);
-            values
-                .iter()
-                .filter_map(move |&value| Some((key, date?, value)))
-        });
-        firsts.chain(more)
     }
 }
 
@@ -268,9 +145,11 @@ impl CampaignCrossSell {
         if !line.is_purchase() {
             return;
         }
-        let item = self.level.item(line);
-        self.first_bought
-            .add((line.customer, item), line.date, line.campaign.map(one_up));
+        let bought = Bought {
+            customer: line.customer,
+            item: self.level.item(line),
+        };
+        (self.first_bought).add(bought, line.date, line.campaign.map(one_up));
     }
 
     /// Applies the last purchases, before [`CampaignCrossSell::rows`].
@@ -278,12 +157,17 @@ impl CampaignCrossSell {
         self.first_bought.settle();
     }
 
+    /// The state of this fold's lines and `other`'s together.
+    pub fn merge(&mut self, other: CampaignCrossSell) {
+        self.first_bought.merge(other.first_bought);
+    }
+
     pub fn rows(&self, ctx: &Context) -> Result<Vec<Row>> {
         // (campaign, customer) won, sorted: each campaign's customers in one run.
         let mut won: Vec<(u32, u32)> = Vec::new();
         // Most first purchases are not attributed: they have no value, and need no look at
         // the customer.
-        for ((customer, _), date, campaign) in self.first_bought.values() {
+        for (Bought { customer, .. }, date, campaign) in self.first_bought.values() {
             if ctx.settings.window.contains(date)
                 && ctx.first_order(customer).is_some_and(|first| first < date)
             {
@@ -330,18 +214,20 @@ impl CampaignCrossSell {
 pub struct LoyaltyCrossSell {
     /// Per (customer, item): the first date the customer bought it, and the (scope, order one
     /// up) of the measured lines that bought it on that date.
-    first_bought: FirstDates<(u32, NonZeroU32)>,
+    first_bought: FirstDates<(ScopeId, NonZeroU32)>,
 }
 
 impl LoyaltyCrossSell {
-    pub fn add(&mut self, line: &Line, slots: &[Slot]) {
+    pub fn add(&mut self, line: &Line, routes: &[Route]) {
         if !line.is_purchase() {
             return;
         }
-        let item = Level::Category.item(line);
-        let pairs = slots.iter().map(|slot| (slot.scope, one_up(line.order)));
-        self.first_bought
-            .add((line.customer, item), line.date, pairs);
+        let bought = Bought {
+            customer: line.customer,
+            item: Level::Category.item(line),
+        };
+        let orders = routes.iter().map(|route| (route.scope, one_up(line.order)));
+        self.first_bought.add(bought, line.date, orders);
     }
 
     /// Applies the last purchases, before [`LoyaltyCrossSell::rows`].
@@ -349,41 +235,35 @@ impl LoyaltyCrossSell {
         self.first_bought.settle();
     }
 
-    pub fn rows(&self, ctx: &Context, activity: &Activity) -> Vec<Row> {
-        // Cross-sell (scope, order)s: scope 0's (every order, unsliced) by order, the others in
-        // a set.
-        let mut cross_first: Vec<bool> = Vec::new();
-        let mut cross: HashSet<(u32, u32)> = HashSet::default();
-        for ((customer, _), date, (scope, order)) in self.first_bought.values() {
+    /// The state of this fold's lines and `other`'s together.
+    pub fn merge(&mut self, other: LoyaltyCrossSell) {
+        self.first_bought.merge(other.first_bought);
+    }
+
+    pub fn rows(&self, ctx: &Context, spending: &Spending) -> Vec<Row> {
+        // Cross-sell (scope, order)s.
+        let mut cross: PerScope<bool> = PerScope::default();
+        for (Bought { customer, .. }, date, (scope, order)) in self.first_bought.values() {
             if ctx.first_order(customer).is_some_and(|first| first < date) {
-                let order = order.get() - 1;
-                if scope == 0 {
-                    *at(&mut cross_first, order) = true;
-                } else {
-                    cross.insert((scope, order));
-                }
+                cross.add_now(scope, order.get() - 1, true);
             }
         }
         let by_loyalty = ctx.settings.slicing.dims.contains(&Dim::Loyalty);
         let mut tally: Tally<(u64, u64)> = Tally::new();
-        for (scope, order) in activity.orders() {
+        for (scope, order) in spending.orders() {
             let customer = ctx.customer_of(order);
             let member = ctx.member(customer);
-            let is_cross = u64::from(if scope == 0 {
-                cross_first.get(order as usize) == Some(&true)
-            } else {
-                cross.contains(&(scope, order))
-            });
+            let is_cross = u64::from(cross.get(scope, order).is_some());
             let add = |(n, d): &mut (u64, u64)| {
                 *n += is_cross;
                 *d += 1;
             };
             if member {
-                tally.add_to(scope, EVERYONE, add);
+                tally.add_to(scope, None, add);
             }
-            let cohort = ctx.cohorts.of(customer);
-            if cohort != EVERYONE && (member || by_loyalty) {
-                tally.add_to(scope, cohort, add);
+            let group = ctx.groups.of(customer);
+            if group.is_some() && (member || by_loyalty) {
+                tally.add_to(scope, group, add);
             }
         }
         ctx.rows(&tally, false, |label, cell| {
@@ -402,6 +282,7 @@ mod tests {
     #[test]
     fn baskets_merge_as_their_items_would_add() {
         use super::Basket::{Empty, Many, One};
+        use super::Merge;
         let merged = |mut a: super::Basket, b| {
             a.merge(b);
             a
@@ -414,52 +295,6 @@ mod tests {
         assert_eq!(merged(Many, One(3)), Many);
         assert_eq!(merged(One(3), Many), Many);
         assert_eq!(merged(Many, Empty), Many);
-    }
-
-    #[test]
-    fn first_dates_keep_the_values_of_the_earliest_date_only() {
-        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2025, 1, d).unwrap();
-        let collect = |f: &mut super::FirstDates<u32>| {
-            f.settle();
-            let mut all: Vec<_> = f.values().collect();
-            all.sort();
-            all
-        };
-        let mut f = super::FirstDates::default();
-        f.add((1, 7), day(2), [10]);
-        f.add((1, 7), day(2), [11, 10]); // a second value on the same date, and a repeat
-        f.add((1, 7), day(3), [12]); // a later date: ignored
-        f.add((2, 7), day(5), []); // bought with no value
-        f.add((2, 8), day(4), [14]);
-        assert_eq!(
-            collect(&mut f),
-            [
-                ((1, 7), day(2), 10),
-                ((1, 7), day(2), 11),
-                ((2, 8), day(4), 14)
-            ]
-        );
-        f.add((1, 7), day(1), [13]); // an earlier date replaces the date and its values
-        f.add((2, 7), day(5), [15]); // a later value on the first date of a pair with none
-        assert_eq!(
-            collect(&mut f),
-            [
-                ((1, 7), day(1), 13),
-                ((2, 7), day(5), 15),
-                ((2, 8), day(4), 14)
-            ]
-        );
-        // The map entries of the two folds: key, date and one value, ids one up.
-        type Entry<T> = ((u32, u32), (chrono::NaiveDate, Option<T>));
-        assert_eq!(std::mem::size_of::<Entry<std::num::NonZeroU32>>(), 16);
-        assert_eq!(
-            std::mem::size_of::<Entry<(u32, std::num::NonZeroU32)>>(),
-            20
-        );
-        assert_eq!(
-            (super::one_up(0).get(), super::one_up(u32::MAX).get()),
-            (1, u32::MAX)
-        );
     }
 
     fn from(date: &str) -> Window {

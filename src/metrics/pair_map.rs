@@ -1,103 +1,129 @@
 //! A map keyed by a pair of dense ids, such as (customer, item), for folds with millions of
-//! keys: open addressing with linear probing, the key and value side by side in one slot, so
-//! that an update reads one slot (usually one cache line) and no separate control bytes. A batch
-//! of updates can load its slots first ([`PairMap::touch`]), independent loads that the
-//! processor overlaps, instead of one cache miss after another.
+//! keys: an [`OpenTable`] whose slots hold the key and the value side by side, so that an update
+//! reads one slot (usually one cache line). A batch of updates can load its slots first
+//! ([`PairMap::touch`]), independent loads that the processor overlaps, instead of one cache
+//! miss after another.
 
-/// The key of an empty slot: no pair of ids reaches it (that takes four billion customers).
-const VACANT: (u32, u32) = (u32::MAX, u32::MAX);
+use crate::open_table::{Entry, OpenTable, spread};
+
+/// A key of two dense ids, 8 bytes aligned to 4 (so that a slot packs tightly).
+pub(super) trait Pair: Copy + Eq {
+    /// The key of an empty slot: no pair of ids reaches it (that takes four billion ids).
+    const VACANT: Self;
+    /// Both ids, the first in the high half.
+    fn bits(self) -> u64;
+}
+
+/// Declares a key of a customer and one other dense id.
+macro_rules! customer_and {
+    ($(#[$doc:meta])* $name:ident, $other:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub(super) struct $name {
+            pub customer: u32,
+            pub $other: u32,
+        }
+
+        impl Pair for $name {
+            const VACANT: Self = $name {
+                customer: u32::MAX,
+                $other: u32::MAX,
+            };
+            fn bits(self) -> u64 {
+                u64::from(self.customer) << 32 | u64::from(self.$other)
+            }
+        }
+    };
+}
+
+customer_and!(
+    /// A customer and an item (a product or a category) they bought.
+    Bought,
+    item
+);
+customer_and!(
+    /// A customer and a campaign their lines are attributed to.
+    Attributed,
+    campaign
+);
+customer_and!(
+    /// A customer and a period (its key's bits) in which they ordered.
+    Ordered,
+    period
+);
+
+#[cfg(test)]
+impl Pair for (u32, u32) {
+    const VACANT: Self = (u32::MAX, u32::MAX);
+    fn bits(self) -> u64 {
+        u64::from(self.0) << 32 | u64::from(self.1)
+    }
+}
+
+fn hash<K: Pair>(key: K) -> u64 {
+    let k = key.bits();
+    spread(k ^ k >> 29)
+}
+
+impl<K: Pair, V: Copy + Default> Entry for (K, V) {
+    fn vacant() -> Self {
+        (K::VACANT, V::default())
+    }
+
+    fn is_vacant(&self) -> bool {
+        self.0 == K::VACANT
+    }
+
+    fn hash(&self) -> u64 {
+        hash(self.0)
+    }
+}
 
 #[derive(Clone, Debug)]
-pub(super) struct PairMap<V> {
-    /// A power of two in length (or empty), at most three quarters full.
-    slots: Vec<((u32, u32), V)>,
-    len: usize,
+pub(super) struct PairMap<K, V> {
+    table: OpenTable<(K, V)>,
 }
 
-impl<V> Default for PairMap<V> {
+impl<K, V> Default for PairMap<K, V> {
     fn default() -> Self {
         PairMap {
-            slots: Vec::new(),
-            len: 0,
+            table: OpenTable::default(),
         }
     }
 }
 
-/// Where `key`'s probe starts in a table of 2^`bits` slots: the top bits of a multiplicative mix.
-fn home(key: (u32, u32), bits: u32) -> usize {
-    let k = u64::from(key.0) << 32 | u64::from(key.1);
-    let mixed = (k ^ k >> 29)
-        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        .rotate_left(23)
-        .wrapping_mul(0xD6E8_FEB8_6659_FD93);
-    (mixed >> (64 - bits)) as usize
-}
-
-impl<V: Copy> PairMap<V> {
+impl<K: Pair, V: Copy + Default> PairMap<K, V> {
     #[cfg(test)]
     pub fn len(&self) -> usize {
-        self.len
+        self.table.len()
     }
 
-    /// The slot of `key`, or of the empty slot where it would go.
-    fn position(&self, key: (u32, u32)) -> usize {
-        let mask = self.slots.len() - 1;
-        let mut i = home(key, self.slots.len().trailing_zeros());
-        while self.slots[i].0 != key && self.slots[i].0 != VACANT {
-            i = (i + 1) & mask;
-        }
-        i
-    }
-
-    pub fn get(&self, key: (u32, u32)) -> Option<&V> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        let (k, v) = &self.slots[self.position(key)];
-        (*k == key).then_some(v)
+    pub fn get(&self, key: K) -> Option<&V> {
+        self.table.get(hash(key), |e| e.0 == key).map(|(_, v)| v)
     }
 
     /// The value of `key`, inserted as `value` if absent; whether it was.
-    pub fn entry(&mut self, key: (u32, u32), value: V) -> (&mut V, bool) {
-        debug_assert!(key != VACANT);
-        if 4 * (self.len + 1) > 3 * self.slots.len() {
-            self.grow(value);
-        }
-        let i = self.position(key);
-        let slot = &mut self.slots[i];
-        let inserted = slot.0 == VACANT;
+    #[inline]
+    pub fn entry(&mut self, key: K, value: V) -> (&mut V, bool) {
+        debug_assert!(key != K::VACANT);
+        self.table.reserve_one();
+        let Some(i) = self.table.find(hash(key), |e| e.0 == key) else {
+            unreachable!("a reserved table has slots");
+        };
+        let inserted = self.table.slot(i).is_vacant();
         if inserted {
-            *slot = (key, value);
-            self.len += 1;
+            self.table.fill(i, (key, value));
         }
-        (&mut slot.1, inserted)
+        (&mut self.table.slot_mut(i).1, inserted)
     }
 
     /// Loads the home slots of `keys`, so that updating them next finds them in cache.
-    pub fn touch(&self, keys: impl Iterator<Item = (u32, u32)>) {
-        if self.slots.is_empty() {
-            return;
-        }
-        let bits = self.slots.len().trailing_zeros();
-        let touched = keys.fold(0u32, |sum, key| sum ^ self.slots[home(key, bits)].0.0);
-        std::hint::black_box(touched);
+    pub fn touch(&self, keys: impl Iterator<Item = K>) {
+        self.table.touch(keys.map(hash));
     }
 
-    /// Doubles the table (16 slots at first); `filler` fills the empty slots' values.
-    fn grow(&mut self, filler: V) {
-        let size = (2 * self.slots.len()).max(16);
-        let old = std::mem::replace(&mut self.slots, vec![(VACANT, filler); size]);
-        for slot in old.into_iter().filter(|s| s.0 != VACANT) {
-            let i = self.position(slot.0);
-            self.slots[i] = slot;
-        }
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = ((u32, u32), &V)> {
-        self.slots
-            .iter()
-            .filter(|s| s.0 != VACANT)
-            .map(|(k, v)| (*k, v))
+    pub fn iter(&self) -> impl Iterator<Item = (K, &V)> {
+        self.table.iter().map(|(k, v)| (*k, v))
     }
 }
 
@@ -107,7 +133,7 @@ mod tests {
 
     #[test]
     fn pairs_are_found_updated_and_listed() {
-        let mut map: PairMap<u64> = PairMap::default();
+        let mut map: PairMap<(u32, u32), u64> = PairMap::default();
         assert_eq!(map.get((1, 2)), None);
         map.touch([(1, 2)].into_iter()); // an empty table: nothing to load
         assert_eq!(map.entry((1, 2), 10), (&mut 10, true));
@@ -130,7 +156,7 @@ mod tests {
         assert_eq!(map.get((299, 9)), Some(&299_009));
         assert_eq!(map.get((300, 0)), None);
         // 3000 keys in at most three quarters of a power of two: 4096 * 3 / 4 = 3072 >= 3000.
-        assert_eq!(map.slots.len(), 4096);
+        assert_eq!(map.table.capacity(), 4096);
         let mut all: Vec<_> = map.iter().map(|(k, v)| (k, *v)).collect();
         all.sort();
         assert_eq!(all.len(), 3000);

@@ -8,7 +8,7 @@ use std::hash::Hash;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::at;
+use super::store::at;
 
 /// The (basket, item) of every purchase line measured; repeats are dropped when counting. A
 /// basket is any key: an order or customer id, or that with the group of the line.

@@ -4,22 +4,23 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::row::{ALL, Row};
-use super::slice::PeriodKind;
-use super::value::Activity;
+use super::slice::{PeriodKind, ScopeId};
+use super::store::PerScope;
+use super::value::Spending;
 use super::{Context, Tally};
 
 /// `retention` for each period P of the window after its first (calendar months, or the unit of
 /// `--period`) = customers with an order in both P−1 and P / customers with an order in P−1; a
 /// pooled row (sums of numerators and of denominators, empty period) comes first, then the rows
 /// of each period.
-pub fn retention(ctx: &Context, activity: &Activity) -> Vec<Row> {
+pub fn retention(ctx: &Context, spending: &Spending) -> Vec<Row> {
     let unit = ctx.settings.slicing.period.unwrap_or(PeriodKind::Month);
     // The (scope, period)s of each customer's orders, grouped by customer with a counting sort
     // (customers are dense ids; millions of orders sort slower), then sorted within each
     // customer: a customer's next active period in a scope is their next distinct entry.
     let customers = ctx.book.customers.len();
     let orders = || {
-        (activity.orders())
+        (spending.orders())
             .filter_map(|(scope, order)| Some((scope, ctx.book.orders.get(order as usize)?)))
             .filter(|(_, order)| (order.customer as usize) < customers)
     };
@@ -31,13 +32,13 @@ pub fn retention(ctx: &Context, activity: &Activity) -> Vec<Row> {
         ends[c] += ends[c - 1];
     }
     // `ends[c]` is where customer c's entries start, until they are placed: then where they end.
-    let mut active = vec![(0u32, 0i32); ends.last().copied().unwrap_or(0)];
+    let mut active = vec![(ScopeId::MAIN, 0i32); ends.last().copied().unwrap_or(0)];
     for (scope, order) in orders() {
         let next = &mut ends[order.customer as usize];
         active[*next] = (scope, unit.key(order.date));
         *next += 1;
     }
-    // (scope, cohort) → period P → (stayed from P−1, active in P−1)
+    // (scope, customer group) → period P → (stayed from P−1, active in P−1)
     let mut tally: Tally<ByPeriod> = Tally::new();
     let mut start = 0;
     for (customer, &end) in (0u32..).zip(&ends) {
@@ -127,23 +128,13 @@ impl ByPeriod {
 }
 
 /// `repeat-rate` = customers with >= 2 orders in the scope / customers with >= 1.
-pub fn repeat_rate(ctx: &Context, activity: &Activity) -> Vec<Row> {
-    // Orders per (scope, customer): scope 0's by customer, the others in a map.
-    let mut first_orders_of = vec![0u32; ctx.book.customers.len()];
-    let mut orders_of: HashMap<(u32, u32), u32> = HashMap::default();
-    for (scope, order) in activity.orders() {
-        let customer = ctx.customer_of(order);
-        match first_orders_of.get_mut(customer as usize) {
-            Some(count) if scope == 0 => *count += 1,
-            _ => *orders_of.entry((scope, customer)).or_default() += 1,
-        }
+pub fn repeat_rate(ctx: &Context, spending: &Spending) -> Vec<Row> {
+    let mut orders_of: PerScope<u32> = PerScope::with_ids(ctx.book.customers.len());
+    for (scope, order) in spending.orders() {
+        orders_of.add_now(scope, ctx.customer_of(order), 1);
     }
-    let first = (0u32..)
-        .zip(first_orders_of)
-        .filter(|&(_, orders)| orders > 0)
-        .map(|(customer, orders)| ((0, customer), orders));
     let mut tally: Tally<(u64, u64)> = Tally::new();
-    for ((scope, customer), orders) in first.chain(orders_of) {
+    for (scope, customer, &orders) in orders_of.iter() {
         tally.add(ctx, scope, customer, |(n, d)| {
             *n += u64::from(orders >= 2);
             *d += 1;

@@ -1,6 +1,6 @@
 //! Test helpers: order lines written as compact text, run through the real book and fold.
 
-use super::slice::{Cohorts, Dim, Router};
+use super::slice::{CustomerGroups, Dim, Router};
 use super::{Fold, Metric, Row, Settings};
 use crate::input::{Book, Campaign, Campaigns, orders};
 use crate::money::Money;
@@ -19,6 +19,17 @@ pub fn try_run(
     lines: &[&str],
     campaigns: &[Campaign],
 ) -> anyhow::Result<Vec<Row>> {
+    run_in_parts(metric, settings, lines, campaigns, lines.len())
+}
+
+/// [`run`] with the lines before `split` folded apart from the others, the two folds merged.
+pub fn run_in_parts(
+    metric: Metric,
+    settings: Settings,
+    lines: &[&str],
+    campaigns: &[Campaign],
+    split: usize,
+) -> anyhow::Result<Vec<Row>> {
     let mut book = Book::default();
     let list = Campaigns {
         list: campaigns.to_vec(),
@@ -28,6 +39,7 @@ pub fn try_run(
         book.campaigns.intern(&c.id);
     }
     let mut fold = Fold::new(&[metric], settings.clone());
+    let mut second = Fold::new(&[metric], settings.clone());
     let types: Vec<Option<String>> = campaigns.iter().map(|c| c.campaign_type.clone()).collect();
     let mut router = Router::new(
         settings.window,
@@ -58,12 +70,14 @@ pub fn try_run(
             .expect("consistent test order");
         let line = book.admit(&row, order, None, 0, at);
         book.record(&line);
-        fold.add(&line, router.route(&line));
+        let part = if n < split { &mut fold } else { &mut second };
+        part.add(&line, router.route(&line));
     }
+    fold.merge(second);
     book.settle();
     let dims: Vec<Dim> = settings.slicing.customer_dims().cloned().collect();
-    let cohorts = Cohorts::new(&book, &dims);
-    fold.rows(&book, Some(&list), &router, &cohorts, 1)
+    let groups = CustomerGroups::new(&book, &dims);
+    fold.rows(&book, Some(&list), &router, &groups, 1)
 }
 
 /// A campaign with the given cost and counts; `None` is an empty cell.

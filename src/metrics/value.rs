@@ -2,11 +2,10 @@
 
 use std::sync::OnceLock;
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-
 use super::row::{ALL, Row, Unit};
-use super::slice::Slot;
-use super::{ClvModel, Context, PENDING, Tally, at};
+use super::slice::{Route, ScopeId};
+use super::store::{Merge, PerScope};
+use super::{ClvModel, Context, Tally};
 use crate::input::Line;
 use crate::money::Money;
 
@@ -17,80 +16,70 @@ pub const DAYS_PER_YEAR: f64 = 365.25;
 /// What the order-based metrics (aov, clv, repeat-rate, retention, loyalty-cross-sell) need from
 /// the lines: net revenue per customer and the orders with a purchase line, per scope.
 #[derive(Debug, Default)]
-pub struct Activity {
-    /// Scope 0 (unsliced, every measured line) in plain vectors, as every line touches it:
-    /// per customer, whether they have a line in it and their net revenue there.
-    first_customers: Vec<(bool, Money)>,
-    /// Scope 0's (customer, amount)s not yet added to `first_customers`: added a batch at a
-    /// time, the customers' entries loaded first, so that their cache misses overlap.
-    pending: Vec<(u32, Money)>,
-    /// Per order, whether it has a purchase line in scope 0.
-    first_orders: Vec<bool>,
-    /// (scope, customer) → net revenue of their lines in the scope (returns included), for the
-    /// other scopes.
-    revenue: HashMap<(u32, u32), Money>,
-    /// (scope, order) for each order with a purchase line in the scope, for the other scopes.
-    orders: HashSet<(u32, u32)>,
-    /// [`Activity::totals`], worked out once for aov and clv.
+pub struct Spending {
+    /// Per (scope, customer) with a line in the scope: their net revenue there (returns
+    /// included).
+    spent: PerScope<Spent>,
+    /// Per (scope, order): whether it has a purchase line in the scope.
+    orders: PerScope<bool>,
+    /// [`Spending::totals`], worked out once for aov and clv.
     totals: OnceLock<Tally<Totals>>,
 }
 
-impl Activity {
-    pub fn add(&mut self, line: &Line, slots: &[Slot]) {
-        for slot in slots {
-            if slot.scope == 0 {
-                self.pending.push((line.customer, line.amount));
-                if self.pending.len() >= PENDING {
-                    self.settle();
-                }
-                if line.is_purchase() {
-                    *at(&mut self.first_orders, line.order) = true;
-                }
-                continue;
-            }
-            *self.revenue.entry((slot.scope, line.customer)).or_default() += line.amount;
+/// A customer's lines in a scope: whether there are any, and their net revenue.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Spent {
+    any: bool,
+    net: Money,
+}
+
+impl Merge for Spent {
+    fn merge(&mut self, other: Spent) {
+        self.any |= other.any;
+        self.net += other.net;
+    }
+}
+
+impl Spending {
+    pub fn add(&mut self, line: &Line, routes: &[Route]) {
+        let spent = Spent {
+            any: true,
+            net: line.amount,
+        };
+        for route in routes {
+            self.spent.add(route.scope, line.customer, spent);
             if line.is_purchase() {
-                self.orders.insert((slot.scope, line.order));
+                // Orders arrive in increasing order: no batch needed.
+                self.orders.add_now(route.scope, line.order, true);
             }
         }
     }
 
-    /// Adds the pending lines of scope 0.
+    /// Applies the updates held back, before reading.
     pub fn settle(&mut self) {
-        let customers = &mut self.first_customers;
-        if let Some(last) = self.pending.iter().map(|p| p.0).max() {
-            at(customers, last);
-        }
-        let touched = self.pending.iter().fold(false, |any, (c, _)| {
-            any ^ customers.get(*c as usize).is_some_and(|e| e.0)
-        });
-        std::hint::black_box(touched);
-        for (customer, amount) in self.pending.drain(..) {
-            let (seen, revenue) = at(customers, customer);
-            *seen = true;
-            *revenue += amount;
-        }
+        self.spent.settle();
+        self.orders.settle();
+    }
+
+    /// The state of this fold's lines and `other`'s together.
+    pub fn merge(&mut self, other: Spending) {
+        self.spent.merge(other.spent);
+        self.orders.merge(other.orders);
     }
 
     /// Every (scope, order) that counts as an order in the scope.
-    pub fn orders(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        let first = (0u32..)
-            .zip(&self.first_orders)
-            .filter(|(_, has)| **has)
-            .map(|(order, _)| (0, order));
-        first.chain(self.orders.iter().copied())
+    pub fn orders(&self) -> impl Iterator<Item = (ScopeId, u32)> + '_ {
+        self.orders.iter().map(|(scope, order, _)| (scope, order))
     }
 
     /// Every (scope, customer) with a line in the scope, with their net revenue there.
-    fn revenues(&self) -> impl Iterator<Item = ((u32, u32), Money)> + '_ {
-        let first = (0u32..)
-            .zip(&self.first_customers)
-            .filter(|(_, (seen, _))| *seen)
-            .map(|(customer, (_, money))| ((0, customer), *money));
-        first.chain(self.revenue.iter().map(|(k, m)| (*k, *m)))
+    fn revenues(&self) -> impl Iterator<Item = ((ScopeId, u32), Money)> + '_ {
+        self.spent
+            .iter()
+            .map(|(scope, customer, spent)| ((scope, customer), spent.net))
     }
 
-    /// Net revenue, orders and buying customers per (scope, cohort), worked out on first use.
+    /// Net revenue, orders and buying customers per (scope, customer group), worked out on first use.
     fn totals(&self, ctx: &Context) -> &Tally<Totals> {
         self.totals.get_or_init(|| self.count_totals(ctx))
     }
@@ -100,15 +89,11 @@ impl Activity {
         for ((scope, customer), money) in self.revenues() {
             tally.add(ctx, scope, customer, |t| t.revenue += money);
         }
-        // Buyers seen: scope 0's by customer, the others in a set.
-        let mut first_buyers = vec![false; ctx.book.customers.len()];
-        let mut buyers: HashSet<(u32, u32)> = HashSet::default();
+        let mut buyers: PerScope<bool> = PerScope::with_ids(ctx.book.customers.len());
         for (scope, order) in self.orders() {
             let customer = ctx.customer_of(order);
-            let new_buyer = u64::from(match first_buyers.get_mut(customer as usize) {
-                Some(seen) if scope == 0 => !std::mem::replace(seen, true),
-                _ => buyers.insert((scope, customer)),
-            });
+            let new_buyer = u64::from(buyers.get(scope, customer).is_none());
+            buyers.add_now(scope, customer, true);
             tally.add(ctx, scope, customer, |t| {
                 t.orders += 1;
                 t.customers += new_buyer;
@@ -131,15 +116,13 @@ impl Activity {
     /// within the window, under `--period`) + 1; each factor gets a row of its own.
     pub fn clv(&self, ctx: &Context) -> Vec<Row> {
         ctx.rows(self.totals(ctx), false, |label, cell| {
-            let (scope, t) = cell.map(|(s, t)| (s, *t)).unwrap_or_default();
+            let t = cell.map(|(_, t)| *t).unwrap_or_default();
             let ClvModel::Formula { margin, lifespan } = ctx.settings.clv else {
                 return vec![Row::money_per("clv", ALL, t.revenue, t.customers).labelled(label)];
             };
-            let period = ctx.router.key(scope).and_then(|k| k.period);
-            let period = if cell.is_some() {
-                period
-            } else {
-                label_period(ctx, label)
+            let period = match cell {
+                Some((scope, _)) => ctx.router.key(scope).and_then(|k| k.period),
+                None => label_period(ctx, label),
             };
             let days = ctx
                 .period_bounds(period)

@@ -8,7 +8,7 @@
 use super::Column::{
     CampaignId, Category, Clicks, Conversions, Cost, Impressions, Loyalty, Targeted,
 };
-use super::FoldPart::{Activity, Campaign, CampaignCrossSell, CrossSell, LoyaltyCrossSell};
+use super::FoldPart::{Campaign, CampaignCrossSell, CrossSell, LoyaltyCrossSell, Spending};
 use super::Formula::{Expression, Ratio};
 use super::When::{IfPresent, LevelCategory, NoConversions};
 use super::{Computed, Info, Kind, Need};
@@ -80,7 +80,7 @@ pub const METRICS: [Info; 11] = [
                      non-member row applies the same formula to non-members, for comparison. The \
                      loyalty flag may come from `--customers FILE` instead of the orders.",
         needs: &[Need::always(Loyalty), Need::when(Category, IfPresent)],
-        computed: Computed::Kpi(Metric::LoyaltyCrossSell, &[LoyaltyCrossSell, Activity]),
+        computed: Computed::Kpi(Metric::LoyaltyCrossSell, &[LoyaltyCrossSell, Spending]),
     },
     Info {
         name: "ctr",
@@ -148,7 +148,7 @@ pub const METRICS: [Info; 11] = [
         },
         definition: "Net revenue includes the return lines.",
         needs: &[],
-        computed: Computed::Kpi(Metric::Aov, &[Activity]),
+        computed: Computed::Kpi(Metric::Aov, &[Spending]),
     },
     Info {
         name: "clv",
@@ -164,7 +164,7 @@ pub const METRICS: [Info; 11] = [
                      the period, under `--period`) + 1; the factors get rows `clv.aov`, \
                      `clv.frequency`, `clv.window-days`, `clv.lifespan`, `clv.margin`.",
         needs: &[],
-        computed: Computed::Kpi(Metric::Clv, &[Activity]),
+        computed: Computed::Kpi(Metric::Clv, &[Spending]),
     },
     Info {
         name: "retention",
@@ -178,7 +178,7 @@ pub const METRICS: [Info; 11] = [
                      `--period`), also those without orders: a row per period (`period` = 2025-03) \
                      after a pooled row (sums of numerators and of denominators, empty period).",
         needs: &[],
-        computed: Computed::Kpi(Metric::Retention, &[Activity]),
+        computed: Computed::Kpi(Metric::Retention, &[Spending]),
     },
     Info {
         name: "repeat-rate",
@@ -190,7 +190,7 @@ pub const METRICS: [Info; 11] = [
         },
         definition: "",
         needs: &[],
-        computed: Computed::Kpi(Metric::RepeatRate, &[Activity]),
+        computed: Computed::Kpi(Metric::RepeatRate, &[Spending]),
     },
 ];
 
