@@ -47,7 +47,7 @@ pub fn run(args: &CohortArgs) -> Result<ExitCode> {
     let measured = measured_periods(kind, window, book.span, &mut summary.notes);
     super::tell(&summary);
     let first: Vec<(u32, i32)> = (0u32..)
-        .zip(&book.customer)
+        .zip(&book.customer_facts)
         .filter_map(|(c, facts)| Some((c, kind.key(facts.first_order?))))
         .collect();
     let list = match measured {

@@ -131,18 +131,14 @@ fn columns(
     if level == Level::Category && !present.category {
         bail!("pairs --level category needs the column category in every orders file");
     }
-    // column:NAME is checked as the files open.
-    for (dim, column) in dims.iter().filter_map(|d| Some((d, d.column()?))) {
-        let in_customers =
-            dim.is_customer() && customers.is_some_and(|c| c.columns.contains(column));
-        if !present.has(column) && !in_customers {
-            let place = if dim.is_customer() {
-                "in the orders or in --customers FILE"
-            } else {
-                "in every orders file"
-            };
-            bail!("pairs --by {} needs a {column} column {place}", dim.name());
-        }
+    if let Some(dim) = dims.iter().find(|d| !d.has_column(&present, customers)) {
+        let place = if dim.is_customer() {
+            "in the orders or in --customers FILE"
+        } else {
+            "in every orders file"
+        };
+        let column = dim.column().unwrap_or_default();
+        bail!("pairs --by {} needs a {column} column {place}", dim.name());
     }
     Ok(OrderColumns {
         category: level == Level::Category || wants(&Dim::Category),

@@ -66,7 +66,7 @@ impl Order {
 
 /// What every metric needs to know about a customer, over all input rows.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Customer {
+pub struct CustomerFacts {
     /// The earliest date of the customer's purchase lines.
     pub first_order: Option<NaiveDate>,
     /// Any line of the customer says loyalty = true.
@@ -93,8 +93,8 @@ pub struct Book {
     last_order: Option<u32>,
     last_order_text: String,
     last_customer: String,
-    pub customer: Vec<Customer>,
-    /// Customer facts of recorded lines, not yet applied to `customer`.
+    pub customer_facts: Vec<CustomerFacts>,
+    /// Customer facts of recorded lines, not yet applied to `customer_facts`.
     pending: Vec<Fact>,
     /// The names of the files read, in order.
     pub files: Vec<String>,
@@ -104,6 +104,11 @@ pub struct Book {
 }
 
 impl Book {
+    /// The customer of an order id handed out by [`Book::admit`].
+    pub fn customer_of(&self, order: u32) -> Option<u32> {
+        self.orders.get(order as usize).map(|o| o.customer)
+    }
+
     /// Checks that a row agrees with the earlier lines of its order on customer and date, and
     /// returns the order's id (`None` for a new order), for [`Book::admit`].
     pub(crate) fn check_order(
@@ -197,7 +202,7 @@ impl Book {
     /// leaves the line's). Returns how many customers of the orders the file lacks.
     pub fn apply(&mut self, customers: &Customers) -> u64 {
         let mut unknown = 0;
-        for (c, facts) in self.customer.iter_mut().enumerate() {
+        for (c, facts) in self.customer_facts.iter_mut().enumerate() {
             let Some(given) = customers.get(self.customers.name(c as u32)) else {
                 unknown += 1;
                 continue;
@@ -255,14 +260,14 @@ impl Book {
     pub(crate) fn settle(&mut self) {
         let Book {
             pending,
-            customer: customers,
+            customer_facts: customers,
             segments,
             ..
         } = self;
         for fact in pending.drain(..) {
             let c = fact.customer as usize;
             if c >= customers.len() {
-                customers.resize(c + 1, Customer::default());
+                customers.resize(c + 1, CustomerFacts::default());
             }
             let customer = &mut customers[c];
             customer.member |= fact.member;

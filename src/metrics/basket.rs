@@ -25,6 +25,14 @@ struct Group {
     customers: Option<GroupId>,
 }
 
+/// One basket: an order or a customer, within one group of line values. Sorted by group,
+/// then basket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct BasketKey {
+    line_group: u32,
+    basket: u32,
+}
+
 /// The purchase lines measured, by basket and group of line values.
 pub struct BasketGroups {
     kind: BasketKind,
@@ -34,7 +42,7 @@ pub struct BasketGroups {
     /// The values of the order-line dimensions → their group id.
     ids: HashMap<Vec<u32>, u32>,
     values: Vec<u32>,
-    baskets: Baskets<(u32, u32)>,
+    baskets: Baskets<BasketKey>,
 }
 
 impl BasketGroups {
@@ -72,7 +80,11 @@ impl BasketGroups {
             BasketKind::Customer => line.customer,
             BasketKind::Order => line.order,
         };
-        self.baskets.add((group, basket), self.level.item(line));
+        let key = BasketKey {
+            line_group: group,
+            basket,
+        };
+        self.baskets.add(key, self.level.item(line));
     }
 
     /// The counts of each group, baskets over `max` items adding no pairs, with each group's
@@ -87,18 +99,15 @@ impl BasketGroups {
             .collect();
         let customer_groups = CustomerGroups::new(book, &customer_dims);
         let customer_of = |basket: u32| match self.kind {
-            BasketKind::Customer => basket,
-            BasketKind::Order => book
-                .orders
-                .get(basket as usize)
-                .map_or(u32::MAX, |o| o.customer),
+            BasketKind::Customer => Some(basket),
+            BasketKind::Order => book.customer_of(basket),
         };
-        let counts = self.baskets.count(max, |(line, basket)| Group {
-            line,
+        let counts = self.baskets.count(max, |key| Group {
+            line: key.line_group,
             customers: if customer_dims.is_empty() {
                 None
             } else {
-                customer_groups.of(customer_of(basket))
+                customer_of(key.basket).and_then(|c| customer_groups.of(c))
             },
         });
         let mut line_values: Vec<&[u32]> = vec![&[]; self.ids.len()];

@@ -95,25 +95,21 @@ impl<'a> Context<'a> {
     }
 
     pub fn first_order(&self, customer: u32) -> Option<NaiveDate> {
-        let firsts = self
-            .first_orders
-            .get_or_init(|| self.book.customer.iter().map(|c| c.first_order).collect());
+        let firsts = self.first_orders.get_or_init(|| {
+            self.book
+                .customer_facts
+                .iter()
+                .map(|c| c.first_order)
+                .collect()
+        });
         firsts.get(customer as usize).copied().flatten()
     }
 
     pub fn member(&self, customer: u32) -> bool {
         self.book
-            .customer
+            .customer_facts
             .get(customer as usize)
             .is_some_and(|c| c.member)
-    }
-
-    /// The customer of an order.
-    pub fn customer_of(&self, order: u32) -> u32 {
-        self.book
-            .orders
-            .get(order as usize)
-            .map_or(u32::MAX, |o| o.customer)
     }
 
     /// The window's first and last date.

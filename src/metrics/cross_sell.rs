@@ -251,7 +251,9 @@ impl LoyaltyCrossSell {
         let by_loyalty = ctx.settings.slicing.dims.contains(&Dim::Loyalty);
         let mut tally: Tally<(u64, u64)> = Tally::new();
         for (scope, order) in spending.orders() {
-            let customer = ctx.customer_of(order);
+            let Some(customer) = ctx.book.customer_of(order) else {
+                continue;
+            };
             let member = ctx.member(customer);
             let is_cross = u64::from(cross.get(scope, order).is_some());
             let add = |(n, d): &mut (u64, u64)| {

@@ -272,36 +272,24 @@ impl Metric {
                 column.replace('_', "-")
             )),
         };
-        let order_column = |column: &str, dim: &Dim| {
-            (!inputs.orders.has(column)).then(|| {
-                format!(
-                    "needs the column {column} in every orders file for --by {}",
-                    dim.name()
-                )
+        // column:NAME has no fixed column: it is checked as the files open.
+        let lacks = |dim: &Dim| {
+            let column = dim.column()?;
+            (!dim.has_column(&inputs.orders, inputs.customers)).then(|| {
+                let place = if dim.is_customer() {
+                    format!("a {column} column in the orders or in --customers FILE")
+                } else {
+                    format!("the column {column} in every orders file")
+                };
+                format!("needs {place} for --by {}", dim.name())
             })
         };
-        let attribute = |column: &'static str, dim: &Dim| {
-            let given = inputs.customers.is_some_and(|c| c.columns.contains(column));
-            (!given && !inputs.orders.has(column)).then(|| {
-                format!(
-                    "needs a {column} column in the orders or in --customers FILE for --by {}",
-                    dim.name()
-                )
-            })
-        };
-        slicing.dims.iter().find_map(|dim| {
-            let column = dim.column()?; // column:NAME is checked as the files open
-            match dim {
-                _ if dim.is_customer() => attribute(column, dim),
-                Dim::Channel if self.is_campaign() => campaign_column("channel"),
-                Dim::Campaign if self.is_campaign() => None,
-                Dim::CampaignType => campaign_column("campaign_type").or_else(|| {
-                    (!self.is_campaign())
-                        .then(|| order_column(column, dim))
-                        .flatten()
-                }),
-                _ => order_column(column, dim),
-            }
+        slicing.dims.iter().find_map(|dim| match dim {
+            Dim::Channel if self.is_campaign() => campaign_column("channel"),
+            Dim::Campaign if self.is_campaign() => None,
+            Dim::CampaignType => campaign_column("campaign_type")
+                .or_else(|| (!self.is_campaign()).then(|| lacks(dim)).flatten()),
+            _ => lacks(dim),
         })
     }
 

@@ -131,7 +131,9 @@ impl ByPeriod {
 pub fn repeat_rate(ctx: &Context, spending: &Spending) -> Vec<Row> {
     let mut orders_of: PerScope<u32> = PerScope::with_ids(ctx.book.customers.len());
     for (scope, order) in spending.orders() {
-        orders_of.add_now(scope, ctx.customer_of(order), 1);
+        if let Some(customer) = ctx.book.customer_of(order) {
+            orders_of.add_now(scope, customer, 1);
+        }
     }
     let mut tally: Tally<(u64, u64)> = Tally::new();
     for (scope, customer, &orders) in orders_of.iter() {

@@ -91,7 +91,9 @@ impl Spending {
         }
         let mut buyers: PerScope<bool> = PerScope::with_ids(ctx.book.customers.len());
         for (scope, order) in self.orders() {
-            let customer = ctx.customer_of(order);
+            let Some(customer) = ctx.book.customer_of(order) else {
+                continue;
+            };
             let new_buyer = u64::from(buyers.get(scope, customer).is_none());
             buyers.add_now(scope, customer, true);
             tally.add(ctx, scope, customer, |t| {

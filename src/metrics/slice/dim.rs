@@ -1,6 +1,6 @@
 //! What results can be sliced by, and the value ids a dimension's groups are made of.
 
-use crate::input::Line;
+use crate::input::{Customers, Line, OrderColumns};
 
 /// The value id of an empty cell: the group `(none)`.
 pub const NONE: u32 = u32::MAX;
@@ -75,6 +75,16 @@ impl Dim {
             Dim::Campaign | Dim::CampaignType => Some("campaign_id"),
             Dim::Column(_) => None,
         }
+    }
+
+    /// Whether the inputs have the dimension's column: every orders file, or for a customer
+    /// dimension the orders or customers.csv. `column:NAME` is checked as the files open.
+    pub fn has_column(&self, orders: &OrderColumns, customers: Option<&Customers>) -> bool {
+        let Some(column) = self.column() else {
+            return true;
+        };
+        orders.has(column)
+            || (self.is_customer() && customers.is_some_and(|c| c.columns.contains(column)))
     }
 
     /// A line's value of an order-line dimension: its id, or [`NONE`] for an empty cell. A

@@ -38,7 +38,7 @@ impl CustomerGroups {
             return groups;
         }
         let mut ids: HashMap<Box<[u32]>, GroupId> = HashMap::default();
-        for facts in &book.customer {
+        for facts in &book.customer_facts {
             let key: Box<[u32]> = dims
                 .iter()
                 .map(|d| match d {
