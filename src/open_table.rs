@@ -76,21 +76,8 @@ impl<E: Entry> OpenTable<E> {
     /// The entry that `is` the key sought, probing from `hash`'s home.
     #[inline]
     pub fn get(&self, hash: u64, is: impl Fn(&E) -> bool) -> Option<&E> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(hash);
-        loop {
-            let slot = &self.slots[i];
-            if slot.is_vacant() {
-                return None;
-            }
-            if is(slot) {
-                return Some(slot);
-            }
-            i = (i + 1) & mask;
-        }
+        let slot = &self.slots[self.find(hash, is)?];
+        (!slot.is_vacant()).then_some(slot)
     }
 
     pub fn slot(&self, i: usize) -> &E {
