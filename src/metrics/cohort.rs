@@ -23,7 +23,8 @@ pub enum Measure {
 pub struct Activity {
     /// (customer, period as u32 bits) with an order, for the share of customers ordering.
     ordered: Batched<Ordered, (), ()>,
-    revenue: Option<HashMap<(u32, i32), Money>>,
+    /// Per (customer, period) with a line, with `--metric revenue`: the net revenue.
+    revenue: Option<HashMap<Ordered, Money>>,
     active: Vec<bool>,
 }
 
@@ -36,21 +37,16 @@ impl Activity {
     }
 
     pub fn add(&mut self, customer: u32, period: i32, purchase: bool, amount: Money) {
+        let key = Ordered {
+            customer,
+            period: period as u32,
+        };
         // Revenue needs no orders.
-        if purchase
-            && self.revenue.is_none()
-            && self.ordered.push(
-                Ordered {
-                    customer,
-                    period: period as u32,
-                },
-                (),
-            )
-        {
+        if purchase && self.revenue.is_none() && self.ordered.push(key, ()) {
             self.settle();
         }
         if let Some(revenue) = &mut self.revenue {
-            *revenue.entry((customer, period)).or_default() += amount;
+            *revenue.entry(key).or_default() += amount;
         }
         *at(&mut self.active, customer) = true;
     }
@@ -136,8 +132,8 @@ pub fn cohorts(
     };
     match (&activity.revenue, measure) {
         (Some(revenue), Measure::Revenue) => {
-            for (&(customer, period), &money) in revenue {
-                add(customer, period, &|sum| {
+            for (&Ordered { customer, period }, &money) in revenue {
+                add(customer, period as i32, &|sum| {
                     if let Count::Revenue(m) = sum {
                         *m += money;
                     }
