@@ -12,7 +12,7 @@ use anyhow::{Result, anyhow};
 
 use super::pair_map::Attributed;
 use super::row::{ALL, Row, Unit};
-use super::store::Batched;
+use super::store::{Batched, Merge};
 use super::{Context, Window};
 use crate::input::{Campaign, Line};
 use crate::money::Money;
@@ -25,7 +25,22 @@ pub struct CampaignFold {
     revenue: HashMap<u32, Money>,
     /// (customer, campaign) with an attributed purchase line → the earliest date of one, over
     /// all rows, and whether one lies in the window.
-    attributed: Batched<Attributed, (NaiveDate, bool), (NaiveDate, bool)>,
+    attributed: Batched<Attributed, Attribution>,
+}
+
+/// A customer's attributed purchases of one campaign: the earliest date of one, and whether one
+/// lies in the window.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Attribution {
+    first: NaiveDate,
+    in_window: bool,
+}
+
+impl Merge for Attribution {
+    fn merge(&mut self, other: Attribution) {
+        self.first = self.first.min(other.first);
+        self.in_window |= other.in_window;
+    }
 }
 
 impl CampaignFold {
@@ -50,7 +65,10 @@ impl CampaignFold {
                     customer: line.customer,
                     campaign,
                 },
-                (line.date, in_window),
+                Attribution {
+                    first: line.date,
+                    in_window,
+                },
             )
         {
             self.settle();
@@ -59,34 +77,24 @@ impl CampaignFold {
 
     /// Applies the purchases held back, before reading.
     pub fn settle(&mut self) {
-        let (attributed, purchases) = self.attributed.drain();
-        for (key, (date, in_window)) in purchases {
-            let (entry, _) = attributed.entry(key, (date, in_window));
-            entry.0 = entry.0.min(date);
-            entry.1 |= in_window;
-        }
+        self.attributed.settle();
     }
 
     /// The state of this fold's lines and `other`'s together.
-    pub fn merge(&mut self, mut other: CampaignFold) {
-        other.settle();
-        self.settle();
+    pub fn merge(&mut self, other: CampaignFold) {
         for (campaign, money) in other.revenue {
             *self.revenue.entry(campaign).or_default() += money;
         }
-        let attributed = self.attributed.map_mut();
-        for (key, &(date, in_window)) in other.attributed.map().iter() {
-            let (entry, _) = attributed.entry(key, (date, in_window));
-            entry.0 = entry.0.min(date);
-            entry.1 |= in_window;
-        }
+        self.attributed.merge(other.attributed);
     }
 
     /// `conversion` = conversions / impressions. A campaign with no conversions value counts the
     /// distinct customers with attributed purchase lines in the window instead.
     pub fn conversion(&self, ctx: &Context) -> Result<Vec<Row>> {
         let mut buyers: HashMap<u32, u64> = HashMap::default();
-        for (Attributed { campaign, .. }, &(_, in_window)) in self.attributed.map().iter() {
+        for (Attributed { campaign, .. }, &Attribution { in_window, .. }) in
+            self.attributed.map().iter()
+        {
             *buyers.entry(campaign).or_default() += u64::from(in_window);
         }
         summed_rates(ctx, "conversion", |index, c| {
@@ -116,7 +124,9 @@ impl CampaignFold {
     /// have a purchase line attributed to the campaign on that date.
     pub fn cac(&self, ctx: &Context) -> Result<Vec<Row>> {
         let mut acquired: HashMap<u32, HashSet<u32>> = HashMap::default();
-        for (Attributed { customer, campaign }, &(date, _)) in self.attributed.map().iter() {
+        for (Attributed { customer, campaign }, &Attribution { first: date, .. }) in
+            self.attributed.map().iter()
+        {
             if ctx.first_order(customer) == Some(date) && self.window.contains(date) {
                 acquired.entry(campaign).or_default().insert(customer);
             }

@@ -22,7 +22,7 @@ pub enum Measure {
 #[derive(Debug, Default)]
 pub struct Activity {
     /// (customer, period as u32 bits) with an order, for the share of customers ordering.
-    ordered: Batched<Ordered, (), ()>,
+    ordered: Batched<Ordered, ()>,
     /// Per (customer, period) with a line, with `--metric revenue`: the net revenue.
     revenue: Option<HashMap<Ordered, Money>>,
     active: Vec<bool>,
@@ -52,12 +52,8 @@ impl Activity {
     }
 
     /// The state of this fold's lines and `other`'s together (both of one [`Measure`]).
-    pub fn merge(&mut self, mut other: Activity) {
-        other.settle();
-        self.settle();
-        for (key, ()) in other.ordered.map().iter() {
-            self.ordered.map_mut().entry(key, ());
-        }
+    pub fn merge(&mut self, other: Activity) {
+        self.ordered.merge(other.ordered);
         if let (Some(mine), Some(theirs)) = (&mut self.revenue, other.revenue) {
             for (key, money) in theirs {
                 *mine.entry(key).or_default() += money;
@@ -72,10 +68,7 @@ impl Activity {
 
     /// Adds the pending orders; before [`cohorts`].
     pub fn settle(&mut self) {
-        let (ordered, orders) = self.ordered.drain();
-        for (key, ()) in orders {
-            ordered.entry(key, ());
-        }
+        self.ordered.settle();
     }
 
     /// Whether the customer has a line measured.

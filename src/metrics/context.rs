@@ -117,7 +117,8 @@ impl<'a> Context<'a> {
         self.settings.window.bounds(self.book.span)
     }
 
-    /// The first and last date of the period of `label` within the window.
+    /// The first and last date of period `scope_period` (the whole window: `None`) within the
+    /// window.
     pub fn period_bounds(&self, scope_period: Option<i32>) -> Option<(NaiveDate, NaiveDate)> {
         let (first, last) = self.bounds()?;
         match (self.settings.slicing.period, scope_period) {

@@ -9,18 +9,19 @@ use rustc_hash::FxHashMap as HashMap;
 use super::pair_map::{Bought, PairMap};
 use super::store::Batched;
 
+/// A date and a value of a line of that date (none when the line has none).
+type Dated<T> = (NaiveDate, Option<T>);
+
 /// Per (customer, item): the first date the customer bought the item, and the distinct values
 /// (`T`) of that date's purchase lines. A date nearly always has one value or none, so the first
 /// sits in the map's entry and any others in a side map. Values hold ids one up ([`one_up`]), so
 /// that `Option<T>` takes no more room than `T`: an entry is 16 bytes for a campaign, 20 for a
 /// (scope, order).
-/// A date and a value of a line of that date (none when the line has none).
-type Dated<T> = (NaiveDate, Option<T>);
 
 #[derive(Debug)]
 pub(super) struct FirstDates<T> {
     /// Purchases are applied a batch at a time (see [`FirstDates::settle`]).
-    first: Batched<Bought, Dated<T>, Dated<T>>,
+    first: Batched<Bought, Dated<T>>,
     more: HashMap<Bought, Vec<T>>,
 }
 

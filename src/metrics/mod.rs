@@ -123,6 +123,7 @@ impl Fold {
     /// over other lines, routed by the same router) together: folds of parts of the input,
     /// merged, give the rows of the whole.
     pub fn merge(&mut self, other: Fold) {
+        debug_assert!(self.metrics == other.metrics && self.settings == other.settings);
         fn both<T>(mine: &mut Option<T>, theirs: Option<T>, merge: impl FnOnce(&mut T, T)) {
             match (mine.as_mut(), theirs) {
                 (Some(m), Some(t)) => merge(m, t),
@@ -244,7 +245,9 @@ mod tests {
     use super::map_on_threads;
     use super::slice::{Dim, PeriodKind, Slicing};
     use super::testkit::{campaign, run, run_in_parts};
-    use super::{Level, Metric, Settings};
+    use super::{Level, Metric, Settings, Window};
+    use crate::input::Campaign;
+    use chrono::NaiveDate;
 
     #[test]
     fn folds_of_parts_merge_into_the_fold_of_the_whole() {
@@ -261,10 +264,21 @@ mod tests {
             "O7 U3 2025-03-02 P2 b 6 C2 n",
             "O8 U4 2025-03-05 P2 b 9 - y",
             "O9 U2 2025-03-20 P3 c 1 C2 n",
+            // A later date before an earlier one, both attributed: the earlier must win, and
+            // the window below ends between them.
+            "O10 U5 2025-03-21 P1 a 2 C1 n",
+            "O11 U5 2025-03-20 P2 b 2 C1 n",
         ];
+        // With targeted counts, so that campaign-cross-sell has values to compare.
         let campaigns = [
-            campaign("C1", Some("10.00"), Some(100), Some(10)),
-            campaign("C2", Some("20.00"), Some(200), Some(20)),
+            Campaign {
+                targeted: Some(5),
+                ..campaign("C1", Some("10.00"), Some(100), Some(10))
+            },
+            Campaign {
+                targeted: Some(7),
+                ..campaign("C2", Some("20.00"), Some(200), Some(20))
+            },
         ];
         let sliced = |dims: Vec<Dim>, period| Settings {
             slicing: Slicing { dims, period },
@@ -279,14 +293,26 @@ mod tests {
             sliced(vec![Dim::Category], None),
             sliced(vec![Dim::Channel, Dim::Category], Some(PeriodKind::Month)),
             sliced(vec![Dim::Loyalty], Some(PeriodKind::Month)),
+            Settings {
+                window: Window {
+                    from: NaiveDate::from_ymd_opt(2025, 1, 11),
+                    to: NaiveDate::from_ymd_opt(2025, 3, 20),
+                },
+                ..Settings::default()
+            },
         ];
         for settings in settings {
             for metric in Metric::ALL {
                 let whole = run(metric, settings.clone(), &lines, &campaigns);
                 for split in 0..=lines.len() {
-                    let parts = run_in_parts(metric, settings.clone(), &lines, &campaigns, split)
-                        .expect("rows");
-                    assert_eq!(parts, whole, "{metric:?} split at {split}, {settings:?}");
+                    for swap in [false, true] {
+                        let parts = (settings.clone(), split, swap);
+                        let got = run_in_parts(metric, &lines, &campaigns, parts).expect("rows");
+                        assert_eq!(
+                            got, whole,
+                            "{metric:?} split at {split}, swap {swap}, {settings:?}"
+                        );
+                    }
                 }
             }
         }

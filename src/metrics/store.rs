@@ -5,8 +5,9 @@
 //! - [`Dense`]: a value per dense id (customer, order) in a plain vector. Updates are held back
 //!   and applied [`BATCH`] at a time, their entries loaded first: in a tight loop of independent
 //!   updates the processor overlaps the cache misses, instead of taking one after another.
-//! - [`PerScope`]: a value per (scope, id): the main scope, which every line of a period reaches,
-//!   in a [`Dense`] vector, the other scopes (slices) in a side map.
+//! - [`PerScope`]: a value per (scope, id): the main scope ([`ScopeId::MAIN`], the first one a
+//!   line is routed to: without `--period` the whole window unsliced, which every measured line
+//!   reaches) in a [`Dense`] vector, the other scopes (periods, slices) in a side map.
 //! - [`Batched`]: the same batching in front of a [`PairMap`] keyed by two ids.
 //!
 //! The values are [`Merge`]able: two partial states combine into the state of the whole, so
@@ -18,7 +19,8 @@ use super::pair_map::{Pair, PairMap};
 use super::slice::ScopeId;
 
 /// A partial state of a fold that combines with another into the state of both inputs:
-/// associative and commutative, with the default as the state of no input.
+/// associative and commutative, with the default as the state of no input (the stores list no
+/// key whose value is the default).
 pub trait Merge {
     fn merge(&mut self, other: Self);
 }
@@ -28,6 +30,11 @@ impl Merge for bool {
     fn merge(&mut self, other: bool) {
         *self |= other;
     }
+}
+
+/// Presence alone: nothing to combine.
+impl Merge for () {
+    fn merge(&mut self, _: ()) {}
 }
 
 /// A count: the sum of the parts'.
@@ -81,8 +88,8 @@ impl<V: Merge + Copy + Default + PartialEq> Dense<V> {
         }
     }
 
-    /// Merges `update` into the value of `id` at once: for ids that arrive in increasing order
-    /// (orders), whose entries are in cache anyway.
+    /// Merges `update` into the value of `id` at once, unbatched (ids that arrive in increasing
+    /// order, such as orders, find their entries in cache anyway).
     pub fn add_now(&mut self, id: u32, update: V) {
         at(&mut self.values, id).merge(update);
     }
@@ -104,13 +111,13 @@ impl<V: Merge + Copy + Default + PartialEq> Dense<V> {
 
     /// The value of `id`, once settled.
     pub fn get(&self, id: u32) -> Option<&V> {
-        debug_assert!(self.pending.is_empty(), "settled");
+        debug_assert!(self.pending.is_empty(), "read before settle()");
         self.values.get(id as usize).filter(|v| **v != V::default())
     }
 
     /// Every id with a value, in order, once settled.
     pub fn iter(&self) -> impl Iterator<Item = (u32, &V)> {
-        debug_assert!(self.pending.is_empty(), "settled");
+        debug_assert!(self.pending.is_empty(), "read before settle()");
         (0u32..)
             .zip(&self.values)
             .filter(|(_, v)| **v != V::default())
@@ -149,18 +156,23 @@ impl<V: Merge + Copy + Default + PartialEq> PerScope<V> {
         if scope == ScopeId::MAIN {
             self.main.add(id, update);
         } else {
-            self.sliced.entry((scope, id)).or_default().merge(update);
+            self.add_sliced(scope, id, update);
         }
     }
 
-    /// [`PerScope::add`] at once, for ids that arrive in increasing order (orders).
+    /// [`PerScope::add`] unbatched: applied at once (ids that arrive in increasing order, such
+    /// as orders, find their entries in cache anyway), and readable without a settle.
     #[inline]
     pub fn add_now(&mut self, scope: ScopeId, id: u32, update: V) {
         if scope == ScopeId::MAIN {
             self.main.add_now(id, update);
         } else {
-            self.sliced.entry((scope, id)).or_default().merge(update);
+            self.add_sliced(scope, id, update);
         }
+    }
+
+    fn add_sliced(&mut self, scope: ScopeId, id: u32, update: V) {
+        self.sliced.entry((scope, id)).or_default().merge(update);
     }
 
     /// Applies the held-back updates, before reading.
@@ -168,18 +180,24 @@ impl<V: Merge + Copy + Default + PartialEq> PerScope<V> {
         self.main.settle();
     }
 
+    /// The value of (`scope`, `id`), once settled; none where it is the default, in every
+    /// scope alike.
     pub fn get(&self, scope: ScopeId, id: u32) -> Option<&V> {
         if scope == ScopeId::MAIN {
             self.main.get(id)
         } else {
-            self.sliced.get(&(scope, id))
+            self.sliced
+                .get(&(scope, id))
+                .filter(|v| **v != V::default())
         }
     }
 
-    /// Every (scope, id) with a value: the main scope's by id, then the others in no order.
+    /// Every (scope, id) with a value other than the default: the main scope's by id, then the
+    /// others in no order.
     pub fn iter(&self) -> impl Iterator<Item = (ScopeId, u32, &V)> {
         let main = self.main.iter().map(|(id, v)| (ScopeId::MAIN, id, v));
-        main.chain(self.sliced.iter().map(|(&(scope, id), v)| (scope, id, v)))
+        let sliced = (self.sliced.iter()).filter(|(_, v)| **v != V::default());
+        main.chain(sliced.map(|(&(scope, id), v)| (scope, id, v)))
     }
 
     pub fn merge(&mut self, other: PerScope<V>) {
@@ -190,15 +208,16 @@ impl<V: Merge + Copy + Default + PartialEq> PerScope<V> {
     }
 }
 
-/// A [`PairMap`] whose updates `U` are held back and applied a batch at a time, their slots
-/// loaded first; the fold applies them (see [`Batched::drain`]).
+/// A [`PairMap`] whose updates are held back and applied a batch at a time, their slots loaded
+/// first: by [`Batched::settle`] for values that [`Merge`], or by the fold itself
+/// ([`Batched::drain`]).
 #[derive(Debug)]
-pub struct Batched<K, V, U> {
+pub struct Batched<K, V> {
     map: PairMap<K, V>,
-    pending: Vec<(K, U)>,
+    pending: Vec<(K, V)>,
 }
 
-impl<K, V, U> Default for Batched<K, V, U> {
+impl<K, V> Default for Batched<K, V> {
     fn default() -> Self {
         Batched {
             map: PairMap::default(),
@@ -207,16 +226,16 @@ impl<K, V, U> Default for Batched<K, V, U> {
     }
 }
 
-impl<K: Pair, V: Copy + Default, U> Batched<K, V, U> {
+impl<K: Pair, V: Copy + Default> Batched<K, V> {
     /// Holds back an update of `key`; true when the batch is full: time to apply it.
     #[inline]
-    pub fn push(&mut self, key: K, update: U) -> bool {
+    pub fn push(&mut self, key: K, update: V) -> bool {
         self.pending.push((key, update));
         self.pending.len() >= BATCH
     }
 
     /// The map and the held-back updates to apply to it, their slots loaded.
-    pub fn drain(&mut self) -> (&mut PairMap<K, V>, std::vec::Drain<'_, (K, U)>) {
+    pub fn drain(&mut self) -> (&mut PairMap<K, V>, std::vec::Drain<'_, (K, V)>) {
         self.map.touch(self.pending.iter().map(|p| p.0));
         (&mut self.map, self.pending.drain(..))
     }
@@ -228,8 +247,35 @@ impl<K: Pair, V: Copy + Default, U> Batched<K, V, U> {
 
     /// The map, once every update is applied.
     pub fn map(&self) -> &PairMap<K, V> {
-        debug_assert!(self.pending.is_empty(), "settled");
+        debug_assert!(self.pending.is_empty(), "read before settle()");
         &self.map
+    }
+}
+
+impl<K: Pair, V: Copy + Default + Merge> Batched<K, V> {
+    /// Applies the held-back updates, their slots loaded first.
+    pub fn settle(&mut self) {
+        let (map, updates) = self.drain();
+        for (key, update) in updates {
+            merge_into(map, key, update);
+        }
+    }
+
+    /// This map's entries and `other`'s together.
+    pub fn merge(&mut self, mut other: Batched<K, V>) {
+        other.settle();
+        self.settle();
+        for (key, &value) in other.map.iter() {
+            merge_into(&mut self.map, key, value);
+        }
+    }
+}
+
+/// A new key takes `update` as its value; a known one merges it in.
+fn merge_into<K: Pair, V: Copy + Default + Merge>(map: &mut PairMap<K, V>, key: K, update: V) {
+    let (value, inserted) = map.entry(key, update);
+    if !inserted {
+        value.merge(update);
     }
 }
 

@@ -19,16 +19,16 @@ pub fn try_run(
     lines: &[&str],
     campaigns: &[Campaign],
 ) -> anyhow::Result<Vec<Row>> {
-    run_in_parts(metric, settings, lines, campaigns, lines.len())
+    run_in_parts(metric, lines, campaigns, (settings, lines.len(), false))
 }
 
-/// [`run`] with the lines before `split` folded apart from the others, the two folds merged.
+/// [`run`] with the lines before `split` folded apart from the others, the two folds merged
+/// (the second into the first, or with `swap` the first into the second).
 pub fn run_in_parts(
     metric: Metric,
-    settings: Settings,
     lines: &[&str],
     campaigns: &[Campaign],
-    split: usize,
+    (settings, split, swap): (Settings, usize, bool),
 ) -> anyhow::Result<Vec<Row>> {
     let mut book = Book::default();
     let list = Campaigns {
@@ -73,7 +73,12 @@ pub fn run_in_parts(
         let part = if n < split { &mut fold } else { &mut second };
         part.add(&line, router.route(&line));
     }
-    fold.merge(second);
+    if swap {
+        second.merge(fold);
+        fold = second;
+    } else {
+        fold.merge(second);
+    }
     book.settle();
     let dims: Vec<Dim> = settings.slicing.customer_dims().cloned().collect();
     let groups = CustomerGroups::new(&book, &dims);

@@ -49,7 +49,7 @@ impl Spending {
         for route in routes {
             self.spent.add(route.scope, line.customer, spent);
             if line.is_purchase() {
-                // Orders arrive in increasing order: no batch needed.
+                // Orders mostly arrive in increasing order: no batch needed.
                 self.orders.add_now(route.scope, line.order, true);
             }
         }
@@ -65,6 +65,8 @@ impl Spending {
     pub fn merge(&mut self, other: Spending) {
         self.spent.merge(other.spent);
         self.orders.merge(other.orders);
+        // Totals worked out before are of this part alone.
+        self.totals = OnceLock::new();
     }
 
     /// Every (scope, order) that counts as an order in the scope.
