@@ -54,53 +54,106 @@ pub(super) fn normalize(name: &str) -> String {
         .join("_")
 }
 
-pub(super) fn find_column(
+/// The position of each of `specs` among `headers` (`None`: an optional column the file lacks).
+/// Every required column that is missing is named in one error, each with the nearest header,
+/// beside the columns found and the canonical names; a column named twice is an error too
+/// (whichever problem comes first in `specs` is reported).
+pub(super) fn find_columns(
     file: &str,
     headers: &[String],
-    spec: &Spec,
+    specs: &[Spec],
     map: &ColumnMap,
     kind: &str,
-) -> Result<Option<usize>> {
-    let wanted = map.header_for(spec.name);
-    let mut found = headers
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| normalize(h) == wanted)
-        .map(|(i, _)| i);
-    let first = found.next();
-    if let Some(second) = found.next() {
-        bail!(
-            "{file}: the header names column {wanted:?} twice (columns {} and {}); rename one of them",
-            first.map_or(0, |i| i + 1),
-            second + 1
-        );
-    }
-    if first.is_none() && spec.required {
-        let hint = nearest(wanted, headers)
-            .map(|h| format!(" (did you mean {h:?}?)"))
-            .unwrap_or_default();
-        let how = if let [only] = headers
-            && let Some(d) = [';', '\t', '|', ',']
-                .into_iter()
-                .find(|d| only.contains(*d))
+) -> Result<Vec<Option<usize>>> {
+    let mut columns = Vec::with_capacity(specs.len());
+    let mut missing: Vec<(&Spec, &str)> = Vec::new();
+    for spec in specs {
+        let wanted = map.header_for(spec.name);
+        let mut found = (headers.iter().enumerate())
+            .filter(|(_, h)| normalize(h) == wanted)
+            .map(|(i, _)| i);
+        let first = found.next();
+        if let Some(second) = found.next()
+            && missing.is_empty()
         {
-            let name = if d == '\t' {
-                "tab".to_string()
-            } else {
-                d.to_string()
-            };
-            format!("the header is one column: is the delimiter {name:?}? use --delimiter {name}")
-        } else if wanted == spec.name {
-            format!("if it has another name, use --map {}=<header>", spec.name)
-        } else {
-            format!("--map {}={wanted} names it", spec.name)
-        };
-        bail!(
-            "{file}: missing {kind} column {wanted:?}{hint}; found columns: {}; {how}",
-            headers.join(", ")
-        );
+            bail!(
+                "{file}: the header names column {wanted:?} twice (columns {} and {}); rename one of them",
+                first.map_or(0, |i| i + 1),
+                second + 1
+            );
+        }
+        if first.is_none() && spec.required {
+            missing.push((spec, wanted));
+        }
+        columns.push(first);
     }
-    Ok(first)
+    if missing.is_empty() {
+        return Ok(columns);
+    }
+    let named: Vec<String> = (missing.iter())
+        .map(|(_, wanted)| {
+            let hint = nearest(wanted, headers)
+                .map(|h| format!(" (did you mean {h:?}?)"))
+                .unwrap_or_default();
+            format!("{wanted:?}{hint}")
+        })
+        .collect();
+    let how = match (delimiter_in(headers), &missing[..]) {
+        (Some(d), _) => {
+            let what = if d == '\t' {
+                "a tab".to_string()
+            } else {
+                format!("{d:?}")
+            };
+            format!(
+                "the header is one column: is the delimiter {what}? use --delimiter {}",
+                shell_word(d)
+            )
+        }
+        (None, [(spec, wanted)]) if *wanted == spec.name => {
+            format!("if it has another name, use --map {}=<header>", spec.name)
+        }
+        (None, [(spec, wanted)]) => format!("--map {}={wanted} names it", spec.name),
+        (None, _) => "if they have other names, use --map <column>=<header> for each".to_string(),
+    };
+    let list = |required: bool| {
+        let names: Vec<&str> = (specs.iter())
+            .filter(|s| s.required == required)
+            .map(|s| s.name)
+            .collect();
+        names.join(", ")
+    };
+    let (noun, columns) = match named.split_last() {
+        Some((last, [])) => ("column", last.clone()),
+        Some((last, all)) => ("columns", format!("{} and {last}", all.join(", "))),
+        None => ("columns", String::new()),
+    };
+    bail!(
+        "{file}: missing {kind} {noun} {columns}; found columns: {}; {how}; the {kind} columns \
+         xsell reads: {} (required); {} (optional)",
+        headers.join(", "),
+        list(true),
+        list(false)
+    );
+}
+
+/// The delimiter a header of one column seems to hold: `;`, a tab, `|` or `,`.
+fn delimiter_in(headers: &[String]) -> Option<char> {
+    let [only] = headers else {
+        return None;
+    };
+    [';', '\t', '|', ',']
+        .into_iter()
+        .find(|d| only.contains(*d))
+}
+
+/// `--delimiter`'s value for `d` as a shell reads it: `tab`, or the character in single quotes.
+fn shell_word(d: char) -> String {
+    if d == '\t' {
+        "tab".to_string()
+    } else {
+        format!("'{d}'")
+    }
 }
 
 /// The header closest to `wanted` by edit distance, if it is close enough to be a likely typo.

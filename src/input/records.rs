@@ -192,6 +192,11 @@ impl Records {
         }
     }
 
+    /// Splits the records after the one read last at `delimiter`.
+    pub fn set_delimiter(&mut self, delimiter: u8) {
+        self.delimiter = delimiter;
+    }
+
     /// Bytes of the input passed so far.
     pub fn position(&self) -> u64 {
         self.offset + self.start as u64

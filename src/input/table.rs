@@ -10,13 +10,30 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use chrono::NaiveDate;
 
 use super::date::DateFormat;
-use super::header::{find_column, normalize};
+use super::header::{find_columns, normalize};
 use super::records::{Fault, Record, Records};
 use super::{FieldError, ReadOptions, RowError, Source, decode};
 use crate::money::{Money, MoneyError, MoneyFormat};
 
 const NOT_UTF8: &str = "UTF-8 text: the file is in another encoding (for Latin-1 or Excel's \
                         Windows-1252, use --encoding latin1 or --encoding windows-1252)";
+
+/// The delimiter an Excel `sep=X` line names, given `record` read as the first line with
+/// `delimiter` (a byte-order mark before it is passed over).
+fn excel_separator(record: &Record, delimiter: u8) -> Option<u8> {
+    let mut line = Vec::new();
+    for (i, field) in record.iter().enumerate() {
+        if i > 0 {
+            line.push(delimiter);
+        }
+        line.extend_from_slice(field);
+    }
+    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&line);
+    match line.strip_prefix(b"sep=") {
+        Some(&[named]) if named != b'"' && named != b'\n' && named != b'\r' => Some(named),
+        _ => None,
+    }
+}
 
 /// A column xsell knows by its canonical name.
 #[derive(Clone, Copy, Debug)]
@@ -76,9 +93,19 @@ impl Table {
         };
         let mut records = Records::new(input, opts.delimiter);
         let mut header = Record::default();
-        let found = records
-            .read(&mut header)
-            .map_err(|f| fault(&name, f, "cannot read the header row"))?;
+        let read_header = |records: &mut Records, header: &mut Record| {
+            records
+                .read(header)
+                .map_err(|f| fault(&name, f, "cannot read the header row"))
+        };
+        let mut found = read_header(&mut records, &mut header)?;
+        // Excel's `sep=;` first line names the delimiter; the header follows it.
+        let mut delimiter = opts.delimiter;
+        if found && let Some(named) = excel_separator(&header, delimiter) {
+            delimiter = named;
+            records.set_delimiter(delimiter);
+            found = read_header(&mut records, &mut header)?;
+        }
         if !found || (header.len() == 1 && header.iter().all(|h| h.trim_ascii().is_empty())) {
             bail!("{name}: the file is empty; expected a header row naming the {kind} columns");
         }
@@ -94,10 +121,7 @@ impl Table {
                 String::from_utf8_lossy(h.trim_ascii()).into_owned()
             })
             .collect();
-        let columns = specs
-            .iter()
-            .map(|spec| find_column(&name, &headers, spec, &opts.map, kind))
-            .collect::<Result<Vec<_>>>()?;
+        let columns = find_columns(&name, &headers, specs, &opts.map, kind)?;
         let mut table = Table {
             name,
             records,
@@ -109,7 +133,7 @@ impl Table {
             extra: None,
             dates: opts.dates.clone(),
             money: opts.money.clone(),
-            delimiter: opts.delimiter,
+            delimiter,
             canonical: false,
             joined: Vec::new(),
             size,

@@ -779,7 +779,7 @@ fn a_one_column_header_suggests_the_delimiter() {
         "order_id;customer_id;order_date;product_id;amount\n",
     )]);
     let err = fails(&mut w.cmd("compute --metric aov t.csv"));
-    has_all(&err, &["t.csv", "--delimiter ;"]);
+    has_all(&err, &["t.csv", "--delimiter ';'"]);
 }
 
 /// 12,000 lines in 6,000 two-line orders (three read batches): customer k % 100 orders on day

@@ -68,7 +68,9 @@ fn missing_header() {
         &compute("aov", "missing_header.csv", ""),
         "tests/hostile/missing_header.csv: missing orders column \"customer_id\"; found columns: \
          order_id, order_date, product_id, amount; if it has another name, use --map \
-         customer_id=<header>",
+         customer_id=<header>; the orders columns xsell reads: order_id, customer_id, order_date, \
+         product_id, amount (required); category, quantity, channel, campaign_id, segment, \
+         loyalty (optional)",
     );
 }
 
@@ -78,12 +80,61 @@ fn misspelt_header() {
         &compute("aov", "misspelt_header.csv", ""),
         "tests/hostile/misspelt_header.csv: missing orders column \"customer_id\" (did you mean \
          \"custmer_id\"?); found columns: order_id, custmer_id, order_date, product_id, amount; \
-         if it has another name, use --map customer_id=<header>",
+         if it has another name, use --map customer_id=<header>; the orders columns xsell reads: \
+         order_id, customer_id, order_date, product_id, amount (required); category, quantity, \
+         channel, campaign_id, segment, loyalty (optional)",
     );
     // The suggested --map reads it: one order of 10.00, aov = 10.00 / 1 = 10.
     let (out, err) = csv_out("aov", "misspelt_header.csv", "--map customer_id=custmer_id");
     assert_rows(&out, &["aov|all||10.000000|10.00|1|"]);
     assert_eq!(err, "");
+}
+
+#[test]
+fn every_missing_column_is_named_at_once() {
+    // A Shopify-like header: none of the five required columns under xsell's names; only
+    // Custmer_ID is near one (customer_id, one letter off).
+    assert_error(
+        &compute("aov", "missing_several.csv", ""),
+        "tests/hostile/missing_several.csv: missing orders columns \"order_id\", \"customer_id\" \
+         (did you mean \"Custmer_ID\"?), \"order_date\", \"product_id\" and \"amount\"; found \
+         columns: Name, Email, Created at, Lineitem sku, Lineitem quantity, Lineitem price, \
+         Custmer_ID; if they have other names, use --map <column>=<header> for each; the orders \
+         columns xsell reads: order_id, customer_id, order_date, product_id, amount (required); \
+         category, quantity, channel, campaign_id, segment, loyalty (optional)",
+    );
+}
+
+#[test]
+fn a_header_of_one_column_suggests_its_delimiter_quoted_for_the_shell() {
+    assert_error(
+        &compute("aov", "semicolon_header.csv", ""),
+        "tests/hostile/semicolon_header.csv: missing orders columns \"order_id\", \
+         \"customer_id\", \"order_date\", \"product_id\" and \"amount\"; found columns: \
+         order_id;customer_id;order_date;product_id;amount; the header is one column: is the \
+         delimiter ';'? use --delimiter ';'; the orders columns xsell reads: order_id, \
+         customer_id, order_date, product_id, amount (required); category, quantity, channel, \
+         campaign_id, segment, loyalty (optional)",
+    );
+    // The suggested option, pasted as it is, reads the file: one order of 10.00.
+    let (out, err) = csv_out("aov", "semicolon_header.csv", "--delimiter ;");
+    assert_rows(&out, &["aov|all||10.000000|10.00|1|"]);
+    assert_eq!(err, "");
+}
+
+#[test]
+fn an_excel_sep_line_names_the_delimiter() {
+    // `sep=;` then three lines: O1 = 10.00 + 5.00, O2 = 20.00; aov = 35.00 / 2 = 17.50.
+    let (out, err) = csv_out("aov", "excel_sep.csv", "");
+    assert_rows(&out, &["aov|all||17.500000|35.00|2|"]);
+    assert_eq!(err, "");
+    // Lines keep their numbers: the bad amount is on line 4 (sep=, header, O1, O2).
+    assert_error(
+        &compute("aov", "excel_sep_bad_amount.csv", ""),
+        "tests/hostile/excel_sep_bad_amount.csv:4: column amount: \"1,5\" is not valid; expected \
+         a decimal amount such as 12.50 or -3.00 (digits, an optional sign and a `.`); \
+         --decimal-comma reads 12,50; --thousands , reads 1,234",
+    );
 }
 
 // ==== 2. Duplicate headers ====
