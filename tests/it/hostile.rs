@@ -4,7 +4,9 @@
 //! whole. An accepted or skipped input is checked by its skip count and KPI values, worked out by
 //! hand in the comments (aov = net revenue / orders with a purchase line, in the window).
 
-use crate::workdir::{HEADER, Workdir, assert_error, crate_file, csv_rows, manifest, xsell_args};
+use crate::workdir::{
+    HEADER, Workdir, assert_error, crate_file, csv_rows, manifest, ok, xsell_args,
+};
 use std::process::Output;
 
 /// The error that follows a bad amount when no money option is given.
@@ -135,6 +137,31 @@ fn an_excel_sep_line_names_the_delimiter() {
          a decimal amount such as 12.50 or -3.00 (digits, an optional sign and a `.`); \
          --decimal-comma reads 12,50; --thousands , reads 1,234",
     );
+}
+
+#[test]
+fn dates_as_exports_write_them() {
+    // One order a line, each worth 10.00, dated in four written forms of 2024-03-05 and one
+    // of 2024-03-06 (Shopify's offset after a space, GA4's YYYYMMDD, minutes only, a T and Z):
+    // repeat-rate = customers with >= 2 orders / customers = C1 (3 orders) and C2 (2) of 2 = 1.
+    let w = Workdir::with(&[(
+        "o.csv",
+        "order_id,customer_id,order_date,product_id,amount\n\
+         O1,C1,2024-03-05 14:22:11 -0500,P1,10.00\n\
+         O2,C1,20240305,P1,10.00\n\
+         O3,C1,2024-03-05 14:22,P2,10.00\n\
+         O4,C2,2024-03-05T09:00Z,P1,10.00\n\
+         O5,C2,2024-03-06 08:00:00.5,P1,10.00\n",
+    )]);
+    let out = ok(&mut w.cmd("compute --metric repeat-rate o.csv --format csv"));
+    let rows = csv_rows(&out);
+    assert_eq!(
+        rows[0][..6],
+        ["repeat-rate", "all", "", "1.000000", "2", "2"]
+    );
+    // The window is 2024-03-05 to 2024-03-06: every date read as written, none shifted.
+    let table = ok(&mut w.cmd("compute --metric repeat-rate o.csv"));
+    assert!(table.contains("window 2024-03-05 to 2024-03-06"), "{table}");
 }
 
 // ==== 2. Duplicate headers ====
@@ -299,9 +326,9 @@ fn mixed_dates() {
     assert_error(
         &compute("aov", "mixed_dates.csv", ""),
         "tests/hostile/mixed_dates.csv:3: column order_date: \"01/03/2025\" is not valid; \
-         expected a date as YYYY-MM-DD or an RFC 3339 datetime (2025-03-01T10:00:00Z); a file \
-         with dates such as 01/03/2025 can pin their form with --date-format %d/%m/%Y (or \
-         %m/%d/%Y)",
+         expected a date as YYYY-MM-DD or YYYYMMDD, alone or with a time (2025-03-01 10:00, \
+         2025-03-01T10:00:00Z, 2025-03-01 10:00:00 -0500); a file with dates such as 01/03/2025 \
+         can pin their form with --date-format %d/%m/%Y (or %m/%d/%Y)",
     );
     let iso = |line: u32, date: &str| {
         format!(
