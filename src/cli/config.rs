@@ -8,7 +8,10 @@ use anyhow::{Result, bail};
 use super::{ClvArg, ColorArg, EncodingArg, InputArgs, LevelArg, SliceArgs, SortArg};
 use crate::engine::{Config, Judging, default_threads};
 use crate::input::date::DateFormat;
-use crate::input::{ColumnMap, Encoding, Invalid, ReadOptions, Source, campaigns, orders};
+
+use crate::input::{
+    ColumnMap, Encoding, Invalid, ReadOptions, Source, Spec, campaigns, customers, orders,
+};
 use crate::metrics::slice::{Dim, PeriodKind, Slicing};
 use crate::metrics::{ClvModel, Level, Metric, Settings, Window};
 use crate::money::MoneyFormat;
@@ -179,16 +182,20 @@ impl InputArgs {
         money: MoneyFormat,
         extra_column: Option<String>,
     ) -> Result<ReadOptions> {
-        let mut known: Vec<&str> = orders::SPECS
-            .iter()
-            .chain(campaigns::SPECS)
-            .map(|s| s.name)
-            .collect();
-        known.sort_unstable();
-        known.dedup();
+        let names = |specs: &[Spec]| specs.iter().map(|s| s.name).collect::<Vec<_>>();
         Ok(ReadOptions {
             delimiter: self.delimiter,
-            map: ColumnMap::parse(&self.map, &known)?,
+            map: ColumnMap::parse("--map", &self.map, &names(orders::SPECS))?,
+            campaigns_map: ColumnMap::parse(
+                "--campaigns-map",
+                &self.campaigns_map,
+                &names(campaigns::SPECS),
+            )?,
+            customers_map: ColumnMap::parse(
+                "--customers-map",
+                &self.customers_map,
+                &names(customers::SPECS),
+            )?,
             extra_column,
             encoding: match self.encoding {
                 EncodingArg::Utf8 => Encoding::Utf8,

@@ -194,9 +194,18 @@ pub struct InputArgs {
     /// Amounts use a decimal comma, e.g. 12,50 (with --thousands . for 1.234,50)
     #[arg(long)]
     pub decimal_comma: bool,
-    /// Read a column under another header name, e.g. --map customer_id="Customer No" (repeatable)
+    /// Read an orders column under another header name, e.g. --map customer_id="Customer No"
+    /// (repeatable)
     #[arg(long, value_name = "CANONICAL=HEADER")]
     pub map: Vec<String>,
+    /// Read a column of --campaigns under another header name, e.g. --campaigns-map
+    /// campaign_id=utm_campaign (repeatable)
+    #[arg(long, value_name = "CANONICAL=HEADER")]
+    pub campaigns_map: Vec<String>,
+    /// Read a column of --customers under another header name, e.g. --customers-map
+    /// customer_id=Email (repeatable)
+    #[arg(long, value_name = "CANONICAL=HEADER")]
+    pub customers_map: Vec<String>,
     /// No progress display on stderr (it shows only on a terminal, for inputs that take more than
     /// a second)
     #[arg(short, long)]

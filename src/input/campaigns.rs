@@ -89,7 +89,7 @@ pub struct Campaigns {
 impl Campaigns {
     /// Reads campaigns.csv. Call it before the orders, so that campaign `i` gets id `i`.
     pub fn read(source: &Source, opts: &ReadOptions, book: &mut Book) -> Result<Campaigns> {
-        let mut t = Table::open(source, opts, SPECS, "campaigns")?;
+        let mut t = Table::open(source, opts, (SPECS, &opts.campaigns_map), "campaigns")?;
         let columns = t.present();
         let mut list: Vec<Campaign> = Vec::new();
         let mut lines = Vec::new();

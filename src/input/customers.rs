@@ -43,7 +43,7 @@ pub struct Customers {
 impl Customers {
     /// Reads customers.csv; segment names are interned in `book`.
     pub fn read(source: &Source, opts: &ReadOptions, book: &mut Book) -> Result<Customers> {
-        let mut t = Table::open(source, opts, SPECS, "customers")?;
+        let mut t = Table::open(source, opts, (SPECS, &opts.customers_map), "customers")?;
         let columns = t.present();
         let mut customers = Customers {
             columns,

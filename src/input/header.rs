@@ -11,21 +11,23 @@ pub struct ColumnMap(Vec<(String, String)>);
 
 impl ColumnMap {
     /// Parses `canonical=header` pairs; `known` lists the canonical names that may be mapped.
-    pub fn parse(pairs: &[String], known: &[&str]) -> Result<ColumnMap> {
+    /// The pairs of `option` (`--map`, `--campaigns-map`, ...), each naming one of `known`.
+    pub fn parse(option: &str, pairs: &[String], known: &[&str]) -> Result<ColumnMap> {
         let mut map = Vec::new();
         for pair in pairs {
             let Some((canonical, header)) = pair.split_once('=') else {
                 bail!(
-                    "--map {pair:?}: expected canonical=their_header, e.g. --map customer_id=\"Customer No\""
+                    "{option} {pair:?}: expected canonical=their_header, e.g. {option} {}=\"Their Name\"",
+                    known.first().copied().unwrap_or("order_id")
                 );
             };
             let canonical = normalize(canonical);
             if header.trim().is_empty() {
-                bail!("--map {pair:?}: the header name after = is empty");
+                bail!("{option} {pair:?}: the header name after = is empty");
             }
             if !known.contains(&canonical.as_str()) {
                 bail!(
-                    "--map {pair:?}: {canonical:?} is not a column xsell reads; known columns: {}",
+                    "{option} {pair:?}: {canonical:?} is not a column it maps; its columns: {}",
                     known.join(", ")
                 );
             }
@@ -211,10 +213,10 @@ mod tests {
     #[test]
     fn map_refuses_unknown_canonical_names() {
         let known = ["order_id", "amount"];
-        let map = ColumnMap::parse(&["Amount = Net Sales".to_string()], &known).unwrap();
+        let map = ColumnMap::parse("--map", &["Amount = Net Sales".to_string()], &known).unwrap();
         assert_eq!(map.header_for("amount"), "net_sales");
         assert_eq!(map.header_for("order_id"), "order_id");
-        assert!(ColumnMap::parse(&["price=Net".to_string()], &known).is_err());
-        assert!(ColumnMap::parse(&["amount".to_string()], &known).is_err());
+        assert!(ColumnMap::parse("--map", &["price=Net".to_string()], &known).is_err());
+        assert!(ColumnMap::parse("--map", &["amount".to_string()], &known).is_err());
     }
 }

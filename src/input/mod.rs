@@ -23,6 +23,7 @@ pub use header::ColumnMap;
 pub use orders::{Line, OrderColumns};
 #[doc(hidden)]
 pub use records::split_all;
+pub(crate) use table::Spec;
 
 /// Where records come from: a file, or standard input (`-`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,7 +58,11 @@ impl fmt::Display for Source {
 #[derive(Clone, Debug)]
 pub struct ReadOptions {
     pub delimiter: u8,
+    /// Header names of the orders' columns (`--map`), of campaigns.csv's (`--campaigns-map`)
+    /// and of customers.csv's (`--customers-map`).
     pub map: ColumnMap,
+    pub campaigns_map: ColumnMap,
+    pub customers_map: ColumnMap,
     /// A further orders column to read into [`Line::extra`] (`--by column:NAME`).
     pub extra_column: Option<String>,
     pub encoding: Encoding,
@@ -101,6 +106,8 @@ impl Default for ReadOptions {
         ReadOptions {
             delimiter: b',',
             map: ColumnMap::default(),
+            campaigns_map: ColumnMap::default(),
+            customers_map: ColumnMap::default(),
             extra_column: None,
             encoding: Encoding::Utf8,
             dates: date::DateFormat::default(),

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use super::date::DateFormat;
 use super::header::{find_columns, normalize};
 use super::records::{Fault, Record, Records};
-use super::{FieldError, ReadOptions, RowError, Source, decode};
+use super::{ColumnMap, FieldError, ReadOptions, RowError, Source, decode};
 use crate::money::{Money, MoneyError, MoneyFormat};
 
 const NOT_UTF8: &str = "UTF-8 text: the file is in another encoding (for Latin-1 or Excel's \
@@ -68,12 +68,12 @@ pub(crate) struct Table {
 }
 
 impl Table {
-    /// Opens `source` and finds the columns of `specs` in its header. `kind` names the file's role
-    /// ("orders", "campaigns") in messages.
+    /// Opens `source` and finds the columns of `specs` in its header, under the header names
+    /// `map` gives them. `kind` names the file's role ("orders", "campaigns") in messages.
     pub fn open(
         source: &Source,
         opts: &ReadOptions,
-        specs: &'static [Spec],
+        (specs, map): (&'static [Spec], &ColumnMap),
         kind: &str,
     ) -> Result<Table> {
         let name = source.to_string();
@@ -121,7 +121,7 @@ impl Table {
                 String::from_utf8_lossy(h.trim_ascii()).into_owned()
             })
             .collect();
-        let columns = find_columns(&name, &headers, specs, &opts.map, kind)?;
+        let columns = find_columns(&name, &headers, specs, map, kind)?;
         let mut table = Table {
             name,
             records,

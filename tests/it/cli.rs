@@ -607,6 +607,43 @@ fn input_dialects_bom_delimiter_map_and_header_case() {
     }
 }
 
+#[test]
+fn each_input_has_its_own_map() {
+    // The orders call the campaign utm_campaign, campaigns.csv calls it Campaign, customers.csv
+    // names customers by Email. C1 costs 10.00; its lines bring 30.00 (O1) and 10.00 (O2):
+    // roi = (40.00 - 10.00) / 10.00 = 3. Segments from customers.csv: gold a@x (O1), silver
+    // b@x (O2, O3); repeat-rate gold 0/1, silver 1/1.
+    let w = Workdir::with(&[
+        (
+            "o.csv",
+            "order_id,customer_id,order_date,product_id,amount,utm_campaign\n\
+             O1,a@x,2025-01-01,P1,30.00,C1\n\
+             O2,b@x,2025-01-02,P1,10.00,C1\n\
+             O3,b@x,2025-01-03,P2,5.00,\n",
+        ),
+        ("c.csv", "Campaign,cost\nC1,10.00\n"),
+        ("u.csv", "Email,segment\na@x,gold\nb@x,silver\n"),
+    ]);
+    let maps = "--map campaign_id=utm_campaign --campaigns-map campaign_id=Campaign";
+    let rows = w.csv(&format!(
+        "compute o.csv --campaigns c.csv --metric roi {maps}"
+    ));
+    expect(&rows, "roi,all,,30.00,10.00,3 roi,C1,,30.00,10.00,3");
+    let rows = w.csv(
+        "compute o.csv --customers u.csv --customers-map customer_id=Email --metric repeat-rate \
+         --by segment",
+    );
+    expect(&rows, "repeat-rate,gold,,0,1,0 repeat-rate,silver,,1,1,1");
+    // --map is the orders' alone: a campaigns column there is refused, naming the option.
+    let err = fails(&mut w.cmd("compute o.csv --campaigns c.csv --metric roi --map cost=Price"));
+    assert_eq!(
+        err,
+        "xsell: error: --map \"cost=Price\": \"cost\" is not a column it maps; its columns: \
+         order_id, customer_id, order_date, product_id, category, quantity, amount, channel, \
+         campaign_id, segment, loyalty\n"
+    );
+}
+
 // ==== 7. Errors: exit 2, one line on stderr, nothing on stdout, no panic ====
 
 const HDR: &str = "order_id,customer_id,order_date,product_id,amount,quantity,loyalty";

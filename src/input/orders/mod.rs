@@ -78,7 +78,7 @@ impl OrderFiles {
         let tables = sources
             .iter()
             .map(|s| {
-                let mut table = Table::open(s, opts, SPECS, "orders")?;
+                let mut table = Table::open(s, opts, (SPECS, &opts.map), "orders")?;
                 if let Some(name) = &opts.extra_column {
                     table.read_extra(name)?;
                 }
