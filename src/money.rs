@@ -154,7 +154,8 @@ impl Money {
 pub struct MoneyFormat {
     /// A currency symbol or code allowed before or after the number (`$`, `€`, `EUR`).
     pub currency: Option<String>,
-    /// The thousands separator (`,` in `1,234.50`; `.` in `1.234,50`).
+    /// The thousands separator (`,` in `1,234.50`; `.` in `1.234,50`, also unset with
+    /// `decimal_comma`).
     pub thousands: Option<char>,
     /// The decimal separator is a comma (`12,50`).
     pub decimal_comma: bool,
@@ -181,7 +182,8 @@ impl MoneyFormat {
                 .trim();
             s = format!("{sign}{bare}");
         }
-        if let Some(sep) = self.thousands {
+        // With a decimal comma a dot can only group thousands (`1.234,50`).
+        if let Some(sep) = self.thousands.or(self.decimal_comma.then_some('.')) {
             let decimal = if self.decimal_comma { ',' } else { '.' };
             let int_end = s.find(decimal).unwrap_or(s.len());
             let (int, rest) = s.split_at(int_end);
@@ -427,10 +429,14 @@ mod tests {
             comma.parse("12,50").map(|m| m.to_string()),
             Ok("12.50".to_string())
         );
-        assert!(
-            comma.parse("1.234,50").is_err(),
-            "a dot is no separator unless --thousands says so"
+        // With a decimal comma a dot can only group thousands, in groups of three.
+        assert_eq!(
+            comma.parse("1.234.567,50").map(|m| m.to_string()),
+            Ok("1234567.50".to_string())
         );
+        for bad in ["12.5", "1.23,4", "1.2345,0", "0.123,00", "12,5.0"] {
+            assert!(comma.parse(bad).is_err(), "{bad}");
+        }
         assert!(MoneyFormat::default().parse("$1,234.50").is_err());
     }
 

@@ -389,17 +389,25 @@ fn decimal_comma() {
          --decimal-comma --thousands . reads 1.234,50"
     );
     assert_error(&compute("aov", "decimal_comma.csv", ""), &bad);
-    // --decimal-comma alone does not guess that the dot groups thousands; the message then
-    // describes the decimal-comma form it expects.
-    let comma_form = "an amount with a decimal comma, such as 12,50 or -3,00 (--decimal-comma)";
+    // 1.234,50 + 15,50 = 1234.50 + 15.50 = 1250.00 over 2 orders: aov = 625, with
+    // --decimal-comma alone (a dot can then only group thousands) or with --thousands . too.
+    for options in ["--decimal-comma", "--decimal-comma --thousands ."] {
+        let (out, err) = csv_out("aov", "decimal_comma.csv", options);
+        assert_eq!(err, "");
+        assert_rows(&out, &["aov|all||625.000000|1250.00|2|"]);
+    }
+    // A dot that cannot group thousands is still refused, with the decimal-comma form expected.
+    let w = Workdir::with(&[(
+        "o.csv",
+        "order_id,customer_id,order_date,product_id,amount\nO1,C1,2025-03-01,P1,\"12.5\"\n",
+    )]);
     assert_error(
-        &compute("aov", "decimal_comma.csv", "--decimal-comma"),
-        &bad.replace(PLAIN, &format!("expected {comma_form}")),
+        &w.cmd("compute --metric aov o.csv --decimal-comma")
+            .output()
+            .unwrap(),
+        "o.csv:2: column amount: \"12.5\" is not valid; expected an amount with a decimal \
+         comma, such as 12,50 or -3,00 (--decimal-comma)",
     );
-    // 1.234,50 + 15,50 = 1234.50 + 15.50 = 1250.00 over 2 orders: aov = 625.
-    let (out, err) = csv_out("aov", "decimal_comma.csv", "--decimal-comma --thousands .");
-    assert_eq!(err, "");
-    assert_rows(&out, &["aov|all||625.000000|1250.00|2|"]);
 }
 
 // ==== 10. Negative quantities ====
