@@ -33,7 +33,9 @@ impl MoneyError {
             MoneyError::Syntax => {
                 "a decimal amount such as 12.50 or -3.00 (digits, an optional sign and a `.`)"
             }
-            MoneyError::Precision => "at most 4 decimal places (xsell never rounds money)",
+            MoneyError::Precision => {
+                "at most 4 decimal places (xsell rounds money only when --round-amounts N says so)"
+            }
             MoneyError::Range => "an amount of at most 100 trillion in magnitude",
         }
     }
@@ -60,6 +62,40 @@ impl Money {
             Some(money) => Ok(money),
             None => Money::parse_any(text),
         }
+    }
+
+    /// A plain decimal rounded to `places` decimals (at most [`DECIMALS`]), half to even, for
+    /// exports that carry float noise (`44.849999999999994`); whether rounding changed it.
+    pub fn parse_rounded(text: &str, places: u32) -> Result<(Money, bool), MoneyError> {
+        let text = text.trim();
+        let places = places.min(DECIMALS);
+        let Some(dot) = text.find('.') else {
+            return Money::parse(text).map(|m| (m, false));
+        };
+        let (head, rest) = text.split_at((dot + 1 + places as usize).min(text.len()));
+        let rest = rest.as_bytes();
+        if !rest.iter().all(u8::is_ascii_digit) {
+            return Err(MoneyError::Syntax);
+        }
+        let base = Money::parse(head)?;
+        let Some((&first, after)) = rest.split_first() else {
+            return Ok((base, false));
+        };
+        let last_odd = (head.bytes().rev())
+            .find(u8::is_ascii_digit)
+            .is_some_and(|d| (d - b'0') % 2 == 1);
+        let up = match first {
+            b'6'..=b'9' => true,
+            b'5' => after.iter().any(|&d| d != b'0') || last_odd,
+            _ => false,
+        };
+        let unit = 10_i128.pow(DECIMALS - places);
+        let away = if head.starts_with('-') { -unit } else { unit };
+        let money = Money(base.0 + if up { away } else { 0 });
+        if money.0.abs() > Money::LINE_LIMIT * SCALE {
+            return Err(MoneyError::Range);
+        }
+        Ok((money, rest.iter().any(|&d| d != b'0')))
     }
 
     /// The common amount, `[+-]digits[.digits]` with at most 15 digits before the point and
@@ -159,6 +195,8 @@ pub struct MoneyFormat {
     pub thousands: Option<char>,
     /// The decimal separator is a comma (`12,50`).
     pub decimal_comma: bool,
+    /// Round order amounts to this many decimals, half to even (`--round-amounts`).
+    pub round: Option<u32>,
 }
 
 impl MoneyFormat {
@@ -167,6 +205,21 @@ impl MoneyFormat {
         if *self == MoneyFormat::default() {
             return Money::parse(text);
         }
+        Money::parse(&self.plain(text)?)
+    }
+
+    /// Parses an order amount written in this format, rounded as `round` says; whether rounding
+    /// changed it.
+    pub fn parse_rounding(&self, text: &str) -> Result<(Money, bool), MoneyError> {
+        match self.round {
+            None => self.parse(text).map(|m| (m, false)),
+            Some(places) => Money::parse_rounded(&self.plain(text)?, places),
+        }
+    }
+
+    /// `text` as a plain decimal: the currency, thousands separators and a decimal comma taken
+    /// out as this format says.
+    fn plain(&self, text: &str) -> Result<String, MoneyError> {
         let mut s = text.trim().to_string();
         if let Some(symbol) = self.currency.as_deref().filter(|c| !c.is_empty()) {
             // `$12`, `-$12`, `$-12`, `12 $`, `-12 €`.
@@ -210,7 +263,7 @@ impl MoneyFormat {
             }
             s = s.replace(',', ".");
         }
-        Money::parse(&s)
+        Ok(s)
     }
 
     /// The options that would read `text`, when a plain decimal it is not.
@@ -386,11 +439,38 @@ mod tests {
     }
 
     #[test]
+    fn rounding_on_request_is_half_to_even() {
+        let round = |text: &str, places: u32| {
+            Money::parse_rounded(text, places).map(|(m, changed)| (m.to_string(), changed))
+        };
+        let want = |m: &str, changed: bool| Ok((m.to_string(), changed));
+        // BigQuery's float noise, up: 44.849999999999994 -> 44.85.
+        assert_eq!(round("44.849999999999994", 2), want("44.85", true));
+        // Exact halves go to the even neighbour, away from zero or not alike for negatives.
+        assert_eq!(round("10.005", 2), want("10.00", true));
+        assert_eq!(round("10.015", 2), want("10.02", true));
+        assert_eq!(round("-10.015", 2), want("-10.02", true));
+        assert_eq!(round("-10.005", 2), want("-10.00", true));
+        // Above a half by any digit: up.
+        assert_eq!(round("10.0050001", 2), want("10.01", true));
+        assert_eq!(round("2.5", 0), want("2.00", true));
+        assert_eq!(round("3.5", 0), want("4.00", true));
+        // Nothing to round, or only zeros past the places: unchanged.
+        assert_eq!(round("1.5", 2), want("1.50", false));
+        assert_eq!(round("7", 2), want("7.00", false));
+        assert_eq!(round("12.34000", 2), want("12.34", false));
+        assert_eq!(round("-0.004", 2), want("0.00", true));
+        assert_eq!(round("1.2x5", 1), Err(MoneyError::Syntax));
+        assert_eq!(round("abc", 2), Err(MoneyError::Syntax));
+    }
+
+    #[test]
     fn formats_read_only_what_they_are_told() {
         let usd = MoneyFormat {
             currency: Some("$".into()),
             thousands: Some(','),
             decimal_comma: false,
+            round: None,
         };
         for (text, value) in [
             ("$1,234.50", "1234.50"),
@@ -412,6 +492,7 @@ mod tests {
             currency: Some("€".into()),
             thousands: Some('.'),
             decimal_comma: true,
+            round: None,
         };
         assert_eq!(
             eu.parse("1.234,50 €").map(|m| m.to_string()),

@@ -234,6 +234,7 @@ impl InputArgs {
             currency: self.currency.clone(),
             thousands: self.thousands,
             decimal_comma: self.decimal_comma,
+            round: self.round_amounts.map(u32::from),
         })
     }
 }

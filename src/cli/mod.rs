@@ -194,6 +194,10 @@ pub struct InputArgs {
     /// Amounts use a decimal comma, e.g. 12,50 (with --thousands . for 1.234,50)
     #[arg(long)]
     pub decimal_comma: bool,
+    /// Round order amounts to N decimals (0 to 4), half to even, for exports that carry float
+    /// noise such as 44.849999999999994; how many changed is reported
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=4))]
+    pub round_amounts: Option<u8>,
     /// Read an orders column under another header name, e.g. --map customer_id="Customer No"
     /// (repeatable)
     #[arg(long, value_name = "CANONICAL=HEADER")]

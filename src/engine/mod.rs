@@ -73,7 +73,7 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
         files.read(&mut book, read, threads, columns, &done, each)?
     };
     drop(progress);
-    notes.extend(notes::reading(&report));
+    notes.extend(notes::reading(&report, &config.read));
     check_period_count(config, &book)?;
     let uses_campaigns = metrics.iter().any(|m| m.is_campaign())
         || config.settings.slicing.dims.contains(&Dim::CampaignType);
@@ -177,7 +177,7 @@ pub fn read_orders(
         },
     )?;
     drop(progress);
-    let mut notes = notes::reading(&report);
+    let mut notes = notes::reading(&report, &config.read);
     notes.extend(
         customers
             .as_ref()

@@ -3,7 +3,7 @@
 
 use crate::engine::Config;
 use crate::input::orders::ReadReport;
-use crate::input::{Book, Campaigns, Customers};
+use crate::input::{Book, Campaigns, Customers, ReadOptions};
 use crate::output::Summary;
 
 /// Campaigns that report more clicks or conversions than impressions.
@@ -24,8 +24,9 @@ pub(super) fn campaign_counts(campaigns: Option<&Campaigns>) -> Vec<String> {
     notes
 }
 
-/// The warnings of reading: rows skipped (`--skip-invalid`) and lines repeated.
-pub(super) fn reading(report: &ReadReport) -> Vec<String> {
+/// The warnings of reading: rows skipped (`--skip-invalid`), amounts rounded
+/// (`--round-amounts`) and lines repeated.
+pub(super) fn reading(report: &ReadReport, read: &ReadOptions) -> Vec<String> {
     let mut notes = Vec::new();
     if report.skipped > 0 {
         notes.push(format!(
@@ -36,6 +37,12 @@ pub(super) fn reading(report: &ReadReport) -> Vec<String> {
         for reason in &report.reasons {
             notes.push(format!("  {reason}"));
         }
+    }
+    if let (true, Some(places)) = (report.rounded > 0, read.money.round) {
+        notes.push(format!(
+            "note: rounded {} to {places} decimals, half to even (--round-amounts {places})",
+            count(report.rounded, "amount")
+        ));
     }
     if report.duplicates > 0 {
         let lines = count(report.duplicates, "order line");

@@ -351,18 +351,26 @@ impl Table {
 
     /// `text`, the cell of column `specs[spec]`, as an amount.
     pub fn money_in(&self, spec: usize, text: &str) -> Result<Money, FieldError> {
-        self.money.parse(text).map_err(|e| {
-            let form = if self.money.decimal_comma && e == MoneyError::Syntax {
-                "an amount with a decimal comma, such as 12,50 or -3,00 (--decimal-comma)"
-            } else {
-                e.expected()
-            };
-            let expected = match self.money.hint(text) {
-                Some(hint) if e == MoneyError::Syntax => format!("{form}; {hint}"),
-                _ => form.to_string(),
-            };
-            self.invalid(spec, text, &expected)
-        })
+        (self.money.parse(text)).map_err(|e| self.money_error(spec, text, e))
+    }
+
+    /// [`Table::money_in`] for an order amount, rounded as `--round-amounts` says; whether
+    /// rounding changed it.
+    pub fn amount_in(&self, spec: usize, text: &str) -> Result<(Money, bool), FieldError> {
+        (self.money.parse_rounding(text)).map_err(|e| self.money_error(spec, text, e))
+    }
+
+    fn money_error(&self, spec: usize, text: &str, e: MoneyError) -> FieldError {
+        let form = if self.money.decimal_comma && e == MoneyError::Syntax {
+            "an amount with a decimal comma, such as 12,50 or -3,00 (--decimal-comma)"
+        } else {
+            e.expected()
+        };
+        let expected = match self.money.hint(text) {
+            Some(hint) if e == MoneyError::Syntax => format!("{form}; {hint}"),
+            _ => form.to_string(),
+        };
+        self.invalid(spec, text, &expected)
     }
 
     /// The text of a required column, which must not be empty.

@@ -58,6 +58,7 @@ pub fn run_in_parts(
             category: Some(f[4]),
             quantity: 1,
             amount: Money::parse(f[5]).expect("test amount"),
+            rounded: false,
             channel: None,
             campaign: (f[6] != "-").then_some(f[6]),
             segment: None,

@@ -462,7 +462,26 @@ fn precision() {
     assert_error(
         &compute("aov", "precision.csv", ""),
         "tests/hostile/precision.csv:2: column amount: \"12.34567\" is not valid; expected at \
-         most 4 decimal places (xsell never rounds money)",
+         most 4 decimal places (xsell rounds money only when --round-amounts N says so)",
+    );
+}
+
+#[test]
+fn float_noise_is_rounded_on_request_and_counted() {
+    // A GA4 / BigQuery export: refused as it is, naming the option.
+    assert_error(
+        &compute("aov", "float_noise.csv", ""),
+        "tests/hostile/float_noise.csv:2: column amount: \"44.849999999999994\" is not valid; \
+         expected at most 4 decimal places (xsell rounds money only when --round-amounts N says \
+         so)",
+    );
+    // Half to even at 2 decimals: 44.85, 10.00 (a half, 0 even), 10.02 (a half, 1 odd), 1.50
+    // (unchanged): 66.37 over 4 orders, aov = 16.5925; three amounts changed.
+    let (out, err) = csv_out("aov", "float_noise.csv", "--round-amounts 2");
+    assert_rows(&out, &["aov|all||16.592500|66.37|4|"]);
+    assert_eq!(
+        err,
+        "xsell: note: rounded 3 amounts to 2 decimals, half to even (--round-amounts 2)\n"
     );
 }
 

@@ -158,6 +158,7 @@ pub(super) fn fold_batch(
                 if seen.drop_repeat(parsed.key) {
                     continue;
                 }
+                report.rounded += u64::from(row.rounded);
                 let line = book.admit(&row, order, customer, file, line);
                 book.record(&line);
                 each(&line);

@@ -236,6 +236,8 @@ pub struct ReadReport {
     pub duplicates: u64,
     /// Whether those were dropped (`--dedupe`) rather than counted as data.
     pub dropped: bool,
+    /// Amounts of the lines read that `--round-amounts` changed.
+    pub rounded: u64,
 }
 
 impl ReadReport {

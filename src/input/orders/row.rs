@@ -78,6 +78,8 @@ pub(crate) struct Row<S> {
     pub category: Option<S>,
     pub quantity: i64,
     pub amount: Money,
+    /// `--round-amounts` changed the amount as written.
+    pub rounded: bool,
     pub channel: Option<S>,
     pub campaign: Option<S>,
     pub segment: Option<S>,
@@ -96,6 +98,7 @@ impl<S> Row<S> {
             category: self.category.map(&mut f),
             quantity: self.quantity,
             amount: self.amount,
+            rounded: self.rounded,
             channel: self.channel.map(&mut f),
             campaign: self.campaign.map(&mut f),
             segment: self.segment.map(&mut f),
@@ -112,7 +115,7 @@ fn non_empty(cell: Option<&str>) -> Option<&str> {
 
 pub(super) fn parse_row(t: &Table, columns: OrderColumns) -> Result<Row<&str>, FieldError> {
     let date = t.date_in(DATE, t.required(DATE)?)?;
-    let amount = t.money_in(AMOUNT, t.required(AMOUNT)?)?;
+    let (amount, rounded) = t.amount_in(AMOUNT, t.required(AMOUNT)?)?;
     let quantity = match t.cell(QUANTITY)? {
         None | Some("") => 1,
         Some(text) => match text.parse::<i64>() {
@@ -141,6 +144,7 @@ pub(super) fn parse_row(t: &Table, columns: OrderColumns) -> Result<Row<&str>, F
         category: optional(CATEGORY, columns.category)?,
         quantity,
         amount,
+        rounded,
         channel: non_empty(optional(CHANNEL, columns.channel)?),
         campaign: non_empty(optional(CAMPAIGN, columns.campaign)?),
         segment: non_empty(optional(SEGMENT, columns.segment)?),
