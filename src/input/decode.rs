@@ -29,6 +29,9 @@ pub fn text(
             "the file is UTF-16 text; save it as UTF-8 (or CSV UTF-8 in Excel)",
         ));
     }
+    if let Some(what) = not_text(start) {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, what));
+    }
     if encoding != Encoding::Utf8 && start.starts_with(&[0xEF, 0xBB, 0xBF]) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
@@ -46,6 +49,51 @@ pub fn text(
         }),
     };
     Ok((reader, verbatim))
+}
+
+/// What a file that starts with `start` is, when it is a container or binary data rather than
+/// CSV text: recognised by its magic bytes, so that a workbook or an archive gets one line that
+/// says what to do instead of its bytes read as column names.
+fn not_text(start: &[u8]) -> Option<String> {
+    const CSV: &str = "xsell reads CSV text";
+    let what = if start.starts_with(b"PK\x03\x04") || start.starts_with(b"PK\x05\x06") {
+        format!(
+            "the file is a zip archive (an .xlsx or .ods workbook is one); {CSV}: save the sheet \
+             as CSV (in Excel: Save As, CSV UTF-8), or unzip the archive"
+        )
+    } else if start.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        format!("the file is an Excel 97-2003 workbook (.xls); {CSV}: save the sheet as CSV")
+    } else if let Some((kind, unpack)) = [
+        (&[0xFD, b'7', b'z', b'X', b'Z', 0x00][..], ("xz", "xz -dc")),
+        (&[0x28, 0xB5, 0x2F, 0xFD][..], ("zstd", "zstd -dc")),
+    ]
+    .into_iter()
+    .find_map(|(magic, what)| start.starts_with(magic).then_some(what))
+    // bzip2: `BZh` and the block size, 1 to 9.
+    .or_else(|| {
+        let bzip2 =
+            start.starts_with(b"BZh") && start.get(3).is_some_and(|b| (b'1'..=b'9').contains(b));
+        bzip2.then_some(("bzip2", "bzip2 -dc"))
+    }) {
+        format!(
+            "the file is {kind}-compressed; {CSV} (and gzip): unpack it into a pipe, as in \
+             {unpack} FILE | xsell ... -"
+        )
+    } else if start.starts_with(b"PAR1") {
+        format!("the file is Parquet; {CSV}: export it as CSV")
+    } else if start.starts_with(&[b'7', b'z', 0xBC, 0xAF, 0x27, 0x1C]) {
+        format!("the file is a 7z archive; {CSV}: unpack it first")
+    } else if start.starts_with(b"%PDF") {
+        format!("the file is a PDF document; {CSV}")
+    } else {
+        // A NUL byte in the first line: binary data, whose bytes are no column names.
+        let header = start.split(|&b| b == b'\n').next().unwrap_or_default();
+        if !header.contains(&0) {
+            return None;
+        }
+        "the file holds binary data (a NUL byte in its first line), not CSV text".to_string()
+    };
+    Some(what)
 }
 
 /// Windows-1252's characters at 0x80..=0x9F; the five it leaves undefined keep their Latin-1

@@ -164,6 +164,64 @@ fn dates_as_exports_write_them() {
     assert!(table.contains("window 2024-03-05 to 2024-03-06"), "{table}");
 }
 
+#[test]
+fn workbooks_archives_and_binary_files_get_one_line_that_says_what_they_are() {
+    // Each file starts with its format's documented magic bytes, then some of its body.
+    let w = Workdir::new();
+    let csv = "xsell reads CSV text";
+    let unpack = |kind: &str, tool: &str| {
+        format!(
+            "the file is {kind}-compressed; {csv} (and gzip): unpack it into a pipe, as in {tool} \
+             FILE | xsell ... -"
+        )
+    };
+    let cases: [(&str, &[u8], String); 8] = [
+        (
+            "book.xlsx",
+            b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml",
+            format!(
+                "the file is a zip archive (an .xlsx or .ods workbook is one); {csv}: save the \
+                 sheet as CSV (in Excel: Save As, CSV UTF-8), or unzip the archive"
+            ),
+        ),
+        (
+            "book.xls",
+            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00",
+            format!("the file is an Excel 97-2003 workbook (.xls); {csv}: save the sheet as CSV"),
+        ),
+        ("o.csv.bz2", b"BZh91AY&SY", unpack("bzip2", "bzip2 -dc")),
+        ("o.csv.xz", b"\xFD7zXZ\x00\x00\x04", unpack("xz", "xz -dc")),
+        (
+            "o.csv.zst",
+            b"\x28\xB5\x2F\xFD\x04\x58",
+            unpack("zstd", "zstd -dc"),
+        ),
+        (
+            "o.parquet",
+            b"PAR1\x15\x04",
+            format!("the file is Parquet; {csv}: export it as CSV"),
+        ),
+        (
+            "o.7z",
+            b"7z\xBC\xAF\x27\x1C\x00\x04",
+            format!("the file is a 7z archive; {csv}: unpack it first"),
+        ),
+        (
+            "o.bin",
+            b"order_id\x00,customer_id\n",
+            "the file holds binary data (a NUL byte in its first line), not CSV text".to_string(),
+        ),
+    ];
+    for (name, bytes, what) in cases {
+        w.write(name, bytes);
+        let out = w
+            .cmd(&format!("compute --metric aov {name}"))
+            .output()
+            .unwrap();
+        assert_error(&out, &format!("cannot read {name}: {what}"));
+    }
+}
+
 // ==== 2. Duplicate headers ====
 
 #[test]
