@@ -212,6 +212,7 @@ impl InputArgs {
                 max: self.max_invalid,
             },
             dedupe: self.dedupe,
+            fill_down: self.fill_down.clone(),
         })
     }
 

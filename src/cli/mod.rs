@@ -194,6 +194,10 @@ pub struct InputArgs {
     /// Amounts use a decimal comma, e.g. 12,50 (with --thousands . for 1.234,50)
     #[arg(long)]
     pub decimal_comma: bool,
+    /// Orders columns whose empty cells take the value of the order's previous line, e.g.
+    /// --fill-down customer_id,order_date for an export that writes them on an order's first line
+    #[arg(long, value_delimiter = ',', value_name = "COLUMN[,COLUMN...]")]
+    pub fill_down: Vec<String>,
     /// Round order amounts to N decimals (0 to 4), half to even, for exports that carry float
     /// noise such as 44.849999999999994; how many changed is reported
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=4))]

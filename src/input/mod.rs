@@ -72,6 +72,9 @@ pub struct ReadOptions {
     pub invalid: Invalid,
     /// Drop order lines identical to an earlier one (`--dedupe`), instead of counting them.
     pub dedupe: bool,
+    /// Orders columns whose empty cells take the value of the order's previous line
+    /// (`--fill-down`).
+    pub fill_down: Vec<String>,
 }
 
 /// The text encoding of every input file.
@@ -114,6 +117,7 @@ impl Default for ReadOptions {
             money: crate::money::MoneyFormat::default(),
             invalid: Invalid::default(),
             dedupe: false,
+            fill_down: Vec::new(),
         }
     }
 }

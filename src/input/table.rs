@@ -65,6 +65,18 @@ pub(crate) struct Table {
     joined: Vec<u8>,
     /// The file's size, when its bytes are read as they are (not gzip, not transcoded).
     pub size: Option<u64>,
+    /// `--fill-down`: see [`Table::fill_down`].
+    fill: Option<Fill>,
+}
+
+/// Columns whose empty cells take the value of the previous row of the same group (an order's
+/// lines): `key` is the spec of the group's column, `last` the group's value and each filled
+/// column's last value in it, `filled` whether the current row took that value.
+#[derive(Debug)]
+struct Fill {
+    key: usize,
+    last: String,
+    columns: Vec<(usize, String, bool)>,
 }
 
 impl Table {
@@ -137,6 +149,7 @@ impl Table {
             canonical: false,
             joined: Vec::new(),
             size,
+            fill: None,
         };
         table.set_layout();
         Ok(table)
@@ -168,6 +181,61 @@ impl Table {
         self.extra = Some((name.to_string(), index));
         self.set_layout();
         Ok(())
+    }
+
+    /// `--fill-down`: an empty cell in one of the columns `names` (canonical, as in `specs`)
+    /// takes the value of the previous row with the same value in column `specs[key]` (an
+    /// order's first line holds the order-level fields, as Shopify writes them).
+    pub fn fill_down(&mut self, key: usize, names: &[String]) -> Result<()> {
+        if names.is_empty() {
+            return Ok(());
+        }
+        let columns = (names.iter())
+            .map(|name| {
+                let spec = self.specs.iter().position(|s| s.name == normalize(name));
+                match spec {
+                    Some(spec) if spec != key => Ok((spec, String::new(), false)),
+                    _ => bail!(
+                        "--fill-down {name}: expected columns of the orders other than {}, such as \
+                         customer_id,order_date",
+                        self.specs[key].name
+                    ),
+                }
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.fill = Some(Fill {
+            key,
+            last: String::new(),
+            columns,
+        });
+        Ok(())
+    }
+
+    /// Fills the current row's empty cells from the group's earlier rows (see
+    /// [`Table::fill_down`]), and keeps its values for the rows after it.
+    fn fill_row(&mut self) -> Result<(), FieldError> {
+        let Some(mut fill) = self.fill.take() else {
+            return Ok(());
+        };
+        let result = (|| {
+            let key = self.cell(fill.key)?.unwrap_or_default();
+            let same = key == fill.last;
+            if !same {
+                fill.last.clear();
+                fill.last.push_str(key);
+            }
+            for (spec, last, filled) in &mut fill.columns {
+                let text = self.cell(*spec)?.unwrap_or_default();
+                *filled = text.is_empty() && same && !last.is_empty();
+                if !*filled {
+                    last.clear();
+                    last.push_str(text);
+                }
+            }
+            Ok(())
+        })();
+        self.fill = Some(fill);
+        result
     }
 
     /// The current row's cell in the column of [`Table::read_extra`], if one was asked for.
@@ -222,6 +290,7 @@ impl Table {
             }
             let (len, expected) = (self.record.len(), self.headers.len());
             if len == expected {
+                self.fill_row()?;
                 return Ok(true);
             }
             if len == 1 && self.record.iter().all(|f| f.trim_ascii().is_empty()) {
@@ -316,6 +385,11 @@ impl Table {
         let Some(index) = self.columns[spec] else {
             return Ok(None);
         };
+        if let Some(fill) = &self.fill
+            && let Some((_, last, true)) = fill.columns.iter().find(|c| c.0 == spec)
+        {
+            return Ok(Some(last));
+        }
         // Only the cells read are trimmed, not every field of every row.
         if let Some(text) = self.record.text(index) {
             return Ok(Some(text.trim_ascii()));

@@ -608,6 +608,50 @@ fn input_dialects_bom_delimiter_map_and_header_case() {
 }
 
 #[test]
+fn fill_down_gives_an_orders_later_lines_its_first_lines_fields() {
+    // Order-level fields on an order's first line only, as Shopify writes them.
+    let orders = "order_id,customer_id,order_date,product_id,amount,channel\n\
+                  O1,C1,2025-01-01,P1,10.00,web\n\
+                  O1,,,P2,5.00,\n\
+                  O2,C2,2025-01-02,P1,20.00,store\n\
+                  O2,,,P3,1.00,\n\
+                  O3,C1,2025-01-05,P3,3.00,web\n";
+    let w = Workdir::with(&[("o.csv", orders)]);
+    // Without it, the empty required date stops the run at line 3.
+    let err = fails(&mut w.cmd("compute --metric aov o.csv"));
+    has_all(&err, &["o.csv:3", "order_date"]);
+    // Filled: O1 = {P1, P2} web 15.00, O2 = {P1, P3} store 21.00, O3 = {P3} web 3.00.
+    // cross-sell: C1 {P1, P2, P3} and C2 {P1, P3}: 2/2; web C1 1/1; store C2 1/1.
+    // aov: 39.00 / 3; web (15.00 + 3.00) / 2 = 9; store 21.00 / 1.
+    // repeat-rate: C1 two orders, C2 one: 1/2; web C1 (O1, O3) 1/1; store C2 0/1.
+    let rows = w.csv(
+        "compute o.csv --metric cross-sell,aov,repeat-rate --by channel \
+         --fill-down customer_id,order_date,channel",
+    );
+    expect(
+        &rows,
+        "cross-sell,all,,2,2,1 cross-sell,web,,1,1,1 cross-sell,store,,1,1,1 \
+         aov,all,,39.00,3,13 aov,web,,18.00,2,9 aov,store,,21.00,1,21 \
+         repeat-rate,all,,1,2,0.5 repeat-rate,web,,1,1,1 repeat-rate,store,,0,1,0",
+    );
+    // Only within an order: O2's empty channel on its first line stays empty, group (none).
+    let w2 = Workdir::with(&[(
+        "o.csv",
+        "order_id,customer_id,order_date,product_id,amount,channel\n\
+         O1,C1,2025-01-01,P1,10.00,web\n\
+         O2,C1,2025-01-02,P1,5.00,\n",
+    )]);
+    let rows = w2.csv("compute o.csv --metric aov --by channel --fill-down channel");
+    expect(&rows, "aov,web,,10.00,1,10 aov,(none),,5.00,1,5");
+    let err = fails(&mut w.cmd("compute --metric aov o.csv --fill-down order_id"));
+    assert_eq!(
+        err,
+        "xsell: error: --fill-down order_id: expected columns of the orders other than \
+         order_id, such as customer_id,order_date\n"
+    );
+}
+
+#[test]
 fn each_input_has_its_own_map() {
     // The orders call the campaign utm_campaign, campaigns.csv calls it Campaign, customers.csv
     // names customers by Email. C1 costs 10.00; its lines bring 30.00 (O1) and 10.00 (O2):

@@ -82,6 +82,7 @@ impl OrderFiles {
                 if let Some(name) = &opts.extra_column {
                     table.read_extra(name)?;
                 }
+                table.fill_down(row::ORDER, &opts.fill_down)?;
                 Ok(table)
             })
             .collect::<Result<Vec<_>>>()?;
