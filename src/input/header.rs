@@ -158,6 +158,23 @@ fn shell_word(d: char) -> String {
     }
 }
 
+/// The delimiter an Excel `sep=X` line names, given `record` read as the first line with
+/// `delimiter` (a byte-order mark before it is passed over).
+pub(super) fn excel_separator(record: &super::records::Record, delimiter: u8) -> Option<u8> {
+    let mut line = Vec::new();
+    for (i, field) in record.iter().enumerate() {
+        if i > 0 {
+            line.push(delimiter);
+        }
+        line.extend_from_slice(field);
+    }
+    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&line);
+    match line.strip_prefix(b"sep=") {
+        Some(&[named]) if named != b'"' && named != b'\n' && named != b'\r' => Some(named),
+        _ => None,
+    }
+}
+
 /// The header closest to `wanted` by edit distance, if it is close enough to be a likely typo.
 fn nearest<'a>(wanted: &str, headers: &'a [String]) -> Option<&'a str> {
     headers

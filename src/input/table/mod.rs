@@ -4,36 +4,21 @@ use std::fs::File;
 use std::io::{self, Read};
 
 use anyhow::{Context, Result, bail};
-
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use chrono::NaiveDate;
 
 use super::date::DateFormat;
-use super::header::{find_columns, normalize};
+use super::header::{excel_separator, find_columns, normalize};
 use super::records::{Fault, Record, Records};
 use super::{ColumnMap, FieldError, ReadOptions, RowError, Source, decode};
 use crate::money::{Money, MoneyError, MoneyFormat};
+use fill::Fill;
+
+mod fill;
 
 const NOT_UTF8: &str = "UTF-8 text: the file is in another encoding (for Latin-1 or Excel's \
                         Windows-1252, use --encoding latin1 or --encoding windows-1252)";
-
-/// The delimiter an Excel `sep=X` line names, given `record` read as the first line with
-/// `delimiter` (a byte-order mark before it is passed over).
-fn excel_separator(record: &Record, delimiter: u8) -> Option<u8> {
-    let mut line = Vec::new();
-    for (i, field) in record.iter().enumerate() {
-        if i > 0 {
-            line.push(delimiter);
-        }
-        line.extend_from_slice(field);
-    }
-    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&line);
-    match line.strip_prefix(b"sep=") {
-        Some(&[named]) if named != b'"' && named != b'\n' && named != b'\r' => Some(named),
-        _ => None,
-    }
-}
 
 /// A column xsell knows by its canonical name.
 #[derive(Clone, Copy, Debug)]
@@ -67,16 +52,6 @@ pub(crate) struct Table {
     pub size: Option<u64>,
     /// `--fill-down`: see [`Table::fill_down`].
     fill: Option<Fill>,
-}
-
-/// Columns whose empty cells take the value of the previous row of the same group (an order's
-/// lines): `key` is the spec of the group's column, `last` the group's value and each filled
-/// column's last value in it, `filled` whether the current row took that value.
-#[derive(Debug)]
-struct Fill {
-    key: usize,
-    last: String,
-    columns: Vec<(usize, String, bool)>,
 }
 
 impl Table {
@@ -181,61 +156,6 @@ impl Table {
         self.extra = Some((name.to_string(), index));
         self.set_layout();
         Ok(())
-    }
-
-    /// `--fill-down`: an empty cell in one of the columns `names` (canonical, as in `specs`)
-    /// takes the value of the previous row with the same value in column `specs[key]` (an
-    /// order's first line holds the order-level fields, as Shopify writes them).
-    pub fn fill_down(&mut self, key: usize, names: &[String]) -> Result<()> {
-        if names.is_empty() {
-            return Ok(());
-        }
-        let columns = (names.iter())
-            .map(|name| {
-                let spec = self.specs.iter().position(|s| s.name == normalize(name));
-                match spec {
-                    Some(spec) if spec != key => Ok((spec, String::new(), false)),
-                    _ => bail!(
-                        "--fill-down {name}: expected columns of the orders other than {}, such as \
-                         customer_id,order_date",
-                        self.specs[key].name
-                    ),
-                }
-            })
-            .collect::<Result<Vec<_>>>()?;
-        self.fill = Some(Fill {
-            key,
-            last: String::new(),
-            columns,
-        });
-        Ok(())
-    }
-
-    /// Fills the current row's empty cells from the group's earlier rows (see
-    /// [`Table::fill_down`]), and keeps its values for the rows after it.
-    fn fill_row(&mut self) -> Result<(), FieldError> {
-        let Some(mut fill) = self.fill.take() else {
-            return Ok(());
-        };
-        let result = (|| {
-            let key = self.cell(fill.key)?.unwrap_or_default();
-            let same = key == fill.last;
-            if !same {
-                fill.last.clear();
-                fill.last.push_str(key);
-            }
-            for (spec, last, filled) in &mut fill.columns {
-                let text = self.cell(*spec)?.unwrap_or_default();
-                *filled = text.is_empty() && same && !last.is_empty();
-                if !*filled {
-                    last.clear();
-                    last.push_str(text);
-                }
-            }
-            Ok(())
-        })();
-        self.fill = Some(fill);
-        result
     }
 
     /// The current row's cell in the column of [`Table::read_extra`], if one was asked for.
@@ -385,10 +305,8 @@ impl Table {
         let Some(index) = self.columns[spec] else {
             return Ok(None);
         };
-        if let Some(fill) = &self.fill
-            && let Some((_, last, true)) = fill.columns.iter().find(|c| c.0 == spec)
-        {
-            return Ok(Some(last));
+        if let Some(filled) = self.fill.as_ref().and_then(|f| f.filled(spec)) {
+            return Ok(Some(filled));
         }
         // Only the cells read are trimmed, not every field of every row.
         if let Some(text) = self.record.text(index) {
