@@ -5,12 +5,12 @@ use std::io::IsTerminal;
 
 use anyhow::{Result, bail};
 
-use super::{ClvArg, ColorArg, EncodingArg, InputArgs, LevelArg, SliceArgs, SortArg};
+use super::{ClvArg, ColorArg, EncodingArg, GuestsArg, InputArgs, LevelArg, SliceArgs, SortArg};
 use crate::engine::{Config, Judging, default_threads};
 use crate::input::date::DateFormat;
 
 use crate::input::{
-    ColumnMap, Encoding, Invalid, ReadOptions, Source, Spec, campaigns, customers, orders,
+    ColumnMap, Encoding, Guests, Invalid, ReadOptions, Source, Spec, campaigns, customers, orders,
 };
 use crate::metrics::slice::{Dim, PeriodKind, Slicing};
 use crate::metrics::{ClvModel, Level, Metric, Settings, Window};
@@ -213,6 +213,11 @@ impl InputArgs {
             },
             dedupe: self.dedupe,
             fill_down: self.fill_down.clone(),
+            guests: match self.guests {
+                GuestsArg::Error => Guests::Error,
+                GuestsArg::Order => Guests::Order,
+            },
+            guest_ids: self.guest_id.clone(),
         })
     }
 

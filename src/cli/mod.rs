@@ -198,6 +198,13 @@ pub struct InputArgs {
     /// --fill-down customer_id,order_date for an export that writes them on an order's first line
     #[arg(long, value_delimiter = ',', value_name = "COLUMN[,COLUMN...]")]
     pub fill_down: Vec<String>,
+    /// What an order line without a customer id (a guest checkout) means: error (the default),
+    /// or order (each such order is a one-time customer of its own)
+    #[arg(long, value_enum, default_value_t = GuestsArg::Error, value_name = "MEANING")]
+    pub guests: GuestsArg,
+    /// A placeholder customer id that means none, such as 0 or guest (repeatable)
+    #[arg(long, value_name = "VALUE")]
+    pub guest_id: Vec<String>,
     /// Round order amounts to N decimals (0 to 4), half to even, for exports that carry float
     /// noise such as 44.849999999999994; how many changed is reported
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=4))]
@@ -405,6 +412,14 @@ pub enum EncodingArg {
     /// Excel's "ANSI" on western Windows
     #[value(name = "windows-1252", alias = "cp1252")]
     Windows1252,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GuestsArg {
+    /// Stop at the first such line, naming --guests
+    Error,
+    /// Each order of such lines is a one-time customer of its own
+    Order,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

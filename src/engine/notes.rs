@@ -44,6 +44,13 @@ pub(super) fn reading(report: &ReadReport, read: &ReadOptions) -> Vec<String> {
             count(report.rounded, "amount")
         ));
     }
+    if report.guests > 0 {
+        notes.push(format!(
+            "note: {} without a customer id: each of their orders counts as a one-time customer \
+             (--guests order)",
+            count(report.guests, "order line")
+        ));
+    }
     if report.duplicates > 0 {
         let lines = count(report.duplicates, "order line");
         if report.dropped {

@@ -75,6 +75,20 @@ pub struct ReadOptions {
     /// Orders columns whose empty cells take the value of the order's previous line
     /// (`--fill-down`).
     pub fill_down: Vec<String>,
+    /// What an order line without a customer id means (`--guests`), and the placeholder ids
+    /// that count as none (`--guest-id`).
+    pub guests: Guests,
+    pub guest_ids: Vec<String>,
+}
+
+/// What an order line without a customer id (a guest checkout, a walk-in) means.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Guests {
+    /// An error that names `--guests`.
+    #[default]
+    Error,
+    /// Each guest order is a one-time customer of its own.
+    Order,
 }
 
 /// The text encoding of every input file.
@@ -118,6 +132,8 @@ impl Default for ReadOptions {
             invalid: Invalid::default(),
             dedupe: false,
             fill_down: Vec::new(),
+            guests: Guests::Error,
+            guest_ids: Vec::new(),
         }
     }
 }

@@ -59,6 +59,7 @@ pub fn run_in_parts(
             quantity: 1,
             amount: Money::parse(f[5]).expect("test amount"),
             rounded: false,
+            guest: false,
             channel: None,
             campaign: (f[6] != "-").then_some(f[6]),
             segment: None,

@@ -222,6 +222,48 @@ fn workbooks_archives_and_binary_files_get_one_line_that_says_what_they_are() {
     }
 }
 
+#[test]
+fn guests_are_refused_or_counted_as_one_time_customers() {
+    // O1 and O2 have no customer id, O3's is the placeholder 0, O4 and O5 are C1's.
+    let w = Workdir::with(&[(
+        "o.csv",
+        "order_id,customer_id,order_date,product_id,amount\n\
+         O1,,2025-01-01,P1,10.00\n\
+         O1,,2025-01-01,P2,5.00\n\
+         O2,,2025-01-02,P1,20.00\n\
+         O3,0,2025-01-03,P1,4.00\n\
+         O4,C1,2025-01-04,P1,6.00\n\
+         O5,C1,2025-01-05,P2,6.00\n",
+    )]);
+    assert_error(
+        &w.cmd("compute --metric repeat-rate o.csv")
+            .output()
+            .unwrap(),
+        "o.csv:2: column customer_id: \"\" is not valid; expected a customer id; lines without \
+         one (guest checkouts) are refused unless --guests order makes each such order a \
+         one-time customer of its own",
+    );
+    // Each guest order its own customer: O1, O2, and with --guest-id 0 O3, beside C1 (O4, O5).
+    // repeat-rate = 1 (C1) / 4; cross-sell: O1's {P1, P2} and C1's {P1, P2}: 2 / 4.
+    let out = w
+        .cmd("compute --metric repeat-rate,cross-sell o.csv --guests order --guest-id 0 --format csv")
+        .output()
+        .unwrap();
+    let (out, err) = success(&out);
+    assert_rows(
+        &out,
+        &[
+            "repeat-rate|all||0.250000|1|4|",
+            "cross-sell|all||0.500000|2|4|",
+        ],
+    );
+    assert_eq!(
+        err,
+        "xsell: note: 4 order lines without a customer id: each of their orders counts as a \
+         one-time customer (--guests order)\n"
+    );
+}
+
 // ==== 2. Duplicate headers ====
 
 #[test]
@@ -718,7 +760,9 @@ fn max_invalid() {
          date: this day does not exist (YYYY-MM-DD)"
     );
     let customer = format!(
-        "{file}:9: column customer_id: \"\" is not valid; expected a value (the column is required)"
+        "{file}:9: column customer_id: \"\" is not valid; expected a customer id; lines without \
+         one (guest checkouts) are refused unless --guests order makes each such order a \
+         one-time customer of its own"
     );
     let too_many = |limit: &str| {
         format!(

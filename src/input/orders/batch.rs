@@ -11,6 +11,10 @@ use super::{Line, OrderColumns, ReadReport};
 use crate::input::table::Table;
 use crate::input::{Book, ReadOptions, ahead, is_row_error};
 
+/// The start of a guest's customer id (`--guests order`): cells are trimmed, so no id as
+/// written starts with a space.
+const GUEST: &str = " guest:";
+
 /// Order rows parsed ahead of the fold; their texts lie end to end in one string.
 #[derive(Default)]
 pub(super) struct Batch {
@@ -38,11 +42,19 @@ impl Batch {
     fn push(&mut self, file: u32, line: u64, key: u128, row: Result<Row<&str>>) {
         let text = &mut self.text;
         let row = row.and_then(|row| {
-            let row = row.map(|cell| {
+            let mut row = row.map(|cell| {
                 let start = text.len();
                 text.push_str(cell);
                 (start, text.len())
             });
+            if row.guest {
+                // A guest's customer is its order: ` guest:O1`, which no trimmed id can be.
+                let order = text[row.order.0..row.order.1].to_string();
+                let start = text.len();
+                text.push_str(GUEST);
+                text.push_str(&order);
+                row.customer = (start, text.len());
+            }
             // A batch is handed on after 1 MiB of text: only a row of gigabytes gets here.
             if text.len() > u32::MAX as usize {
                 bail!("line {line}: a row of more than 4 GiB of text");
@@ -86,7 +98,7 @@ pub(super) fn produce(
                 Ok(false) => break,
                 Ok(true) => {
                     let key = Seen::key(opts.dedupe, &mut t);
-                    parse_row(&t, columns)
+                    parse_row(&t, columns, opts)
                         .map(|row| (key, row))
                         .map_err(anyhow::Error::from)
                 }
@@ -159,6 +171,7 @@ pub(super) fn fold_batch(
                     continue;
                 }
                 report.rounded += u64::from(row.rounded);
+                report.guests += u64::from(row.guest);
                 let line = book.admit(&row, order, customer, file, line);
                 book.record(&line);
                 each(&line);

@@ -239,6 +239,8 @@ pub struct ReadReport {
     pub dropped: bool,
     /// Amounts of the lines read that `--round-amounts` changed.
     pub rounded: u64,
+    /// Lines without a customer id, each order of them a customer (`--guests order`).
+    pub guests: u64,
 }
 
 impl ReadReport {

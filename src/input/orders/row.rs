@@ -2,8 +2,8 @@
 
 use chrono::NaiveDate;
 
-use crate::input::FieldError;
 use crate::input::table::{Spec, Table};
+use crate::input::{FieldError, Guests, ReadOptions};
 use crate::money::Money;
 
 use super::OrderColumns;
@@ -80,6 +80,8 @@ pub(crate) struct Row<S> {
     pub amount: Money,
     /// `--round-amounts` changed the amount as written.
     pub rounded: bool,
+    /// The line has no customer id (`--guests order`): its customer is its order's own.
+    pub guest: bool,
     pub channel: Option<S>,
     pub campaign: Option<S>,
     pub segment: Option<S>,
@@ -99,6 +101,7 @@ impl<S> Row<S> {
             quantity: self.quantity,
             amount: self.amount,
             rounded: self.rounded,
+            guest: self.guest,
             channel: self.channel.map(&mut f),
             campaign: self.campaign.map(&mut f),
             segment: self.segment.map(&mut f),
@@ -113,9 +116,14 @@ fn non_empty(cell: Option<&str>) -> Option<&str> {
     cell.filter(|c| !c.is_empty())
 }
 
-pub(super) fn parse_row(t: &Table, columns: OrderColumns) -> Result<Row<&str>, FieldError> {
+pub(super) fn parse_row<'t>(
+    t: &'t Table,
+    columns: OrderColumns,
+    opts: &ReadOptions,
+) -> Result<Row<&'t str>, FieldError> {
     let date = t.date_in(DATE, t.required(DATE)?)?;
     let (amount, rounded) = t.amount_in(AMOUNT, t.required(AMOUNT)?)?;
+
     let quantity = match t.cell(QUANTITY)? {
         None | Some("") => 1,
         Some(text) => match text.parse::<i64>() {
@@ -136,21 +144,37 @@ pub(super) fn parse_row(t: &Table, columns: OrderColumns) -> Result<Row<&str>, F
                 .ok_or_else(|| t.invalid(LOYALTY, text, "true/false, 1/0 or yes/no"))?,
         ),
     };
+    let order = t.required(ORDER)?;
+    let (customer, guest) = customer(t, opts)?;
     Ok(Row {
-        order: t.required(ORDER)?,
-        customer: t.required(CUSTOMER)?,
+        order,
+        customer,
         date,
         product: t.required(PRODUCT)?,
         category: optional(CATEGORY, columns.category)?,
         quantity,
         amount,
         rounded,
+        guest,
         channel: non_empty(optional(CHANNEL, columns.channel)?),
         campaign: non_empty(optional(CAMPAIGN, columns.campaign)?),
         segment: non_empty(optional(SEGMENT, columns.segment)?),
         loyalty,
         extra: t.extra_cell()?,
     })
+}
+
+/// The row's customer id, and whether it is a guest's (none, or a `--guest-id` placeholder),
+/// which `--guests` must allow.
+fn customer<'t>(t: &'t Table, opts: &ReadOptions) -> Result<(&'t str, bool), FieldError> {
+    let customer = t.cell(CUSTOMER)?.unwrap_or_default();
+    let guest = customer.is_empty() || opts.guest_ids.iter().any(|g| g == customer);
+    if guest && opts.guests == Guests::Error {
+        let expected = "a customer id; lines without one (guest checkouts) are refused unless \
+                        --guests order makes each such order a one-time customer of its own";
+        return Err(t.invalid(CUSTOMER, customer, expected));
+    }
+    Ok((customer, guest))
 }
 
 /// true/false, 1/0, yes/no, y/n, t/f in any case; compared in place, as every line has one.
