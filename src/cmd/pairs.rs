@@ -82,7 +82,13 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
     super::tell(&summary);
     super::write_with(config.output.as_deref(), |out| match config.format {
         Format::Table => {
-            let footer = footer(args, kind, (total, oversized), &summary);
+            let footer = footer(
+                args,
+                &config.settings.slicing,
+                kind,
+                (total, oversized),
+                &summary,
+            );
             table(out, names, &rows, !args.by.is_empty(), &footer)
         }
         format => {
@@ -170,6 +176,7 @@ fn antecedent(names: &Interner, level: Level, item: Option<&str>) -> Result<Opti
 /// What the table's baskets are, how many of them there were, and what was read.
 fn footer(
     args: &PairsArgs,
+    slicing: &Slicing,
     kind: BasketKind,
     (total, oversized): (u64, u64),
     summary: &Summary,
@@ -178,12 +185,7 @@ fn footer(
         BasketKind::Customer => "customers",
         BasketKind::Order => "orders",
     };
-    let line_dims: Vec<String> = args
-        .by
-        .iter()
-        .filter(|d| !d.is_customer())
-        .map(Dim::name)
-        .collect();
+    let line_dims: Vec<String> = slicing.line_dims().map(Dim::name).collect();
     let split = if line_dims.is_empty() {
         String::new()
     } else {

@@ -38,7 +38,9 @@ pub struct BasketGroups {
     kind: BasketKind,
     level: Level,
     dims: Vec<Dim>,
+    /// `dims` split: the order-line dimensions a basket splits by, and the customer ones.
     line_dims: Vec<Dim>,
+    customer_dims: Vec<Dim>,
     /// The values of the order-line dimensions → their group id.
     ids: HashMap<Vec<u32>, u32>,
     values: Vec<u32>,
@@ -52,6 +54,7 @@ impl BasketGroups {
             level,
             dims: dims.to_vec(),
             line_dims: dims.iter().filter(|d| !d.is_customer()).cloned().collect(),
+            customer_dims: dims.iter().filter(|d| d.is_customer()).cloned().collect(),
             ids: HashMap::default(),
             values: Vec::new(),
             baskets: Baskets::default(),
@@ -91,13 +94,8 @@ impl BasketGroups {
     /// label (`all` without dimensions), sorted by label. `book` holds the customers'
     /// attributes, customers.csv applied.
     pub fn count(self, max: usize, book: &Book) -> Vec<(String, Counts)> {
-        let customer_dims: Vec<Dim> = self
-            .dims
-            .iter()
-            .filter(|d| d.is_customer())
-            .cloned()
-            .collect();
-        let customer_groups = CustomerGroups::new(book, &customer_dims);
+        let customer_dims = &self.customer_dims;
+        let customer_groups = CustomerGroups::new(book, customer_dims);
         let customer_of = |basket: u32| match self.kind {
             BasketKind::Customer => Some(basket),
             BasketKind::Order => book.customer_of(basket),
