@@ -219,7 +219,7 @@ impl MoneyFormat {
 
     /// `text` as a plain decimal: the currency, thousands separators and a decimal comma taken
     /// out as this format says.
-    fn plain(&self, text: &str) -> Result<String, MoneyError> {
+    pub(crate) fn plain(&self, text: &str) -> Result<String, MoneyError> {
         let mut s = text.trim().to_string();
         if let Some(symbol) = self.currency.as_deref().filter(|c| !c.is_empty()) {
             // `$12`, `-$12`, `$-12`, `12 $`, `-12 €`.

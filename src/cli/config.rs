@@ -10,7 +10,8 @@ use crate::engine::{Config, Judging, default_threads};
 use crate::input::date::DateFormat;
 
 use crate::input::{
-    ColumnMap, Encoding, Guests, Invalid, ReadOptions, Source, Spec, campaigns, customers, orders,
+    ColumnMap, Encoding, Filter, Guests, Invalid, ReadOptions, Source, Spec, campaigns, customers,
+    orders,
 };
 use crate::metrics::slice::{Dim, PeriodKind, Slicing};
 use crate::metrics::{ClvModel, Level, Metric, Settings, Window};
@@ -185,7 +186,8 @@ impl InputArgs {
         let names = |specs: &[Spec]| specs.iter().map(|s| s.name).collect::<Vec<_>>();
         Ok(ReadOptions {
             delimiter: self.delimiter,
-            map: ColumnMap::parse("--map", &self.map, &names(orders::SPECS))?,
+            map: ColumnMap::parse("--map", &self.map, &names(orders::SPECS))?
+                .derive(&self.derive, &names(orders::SPECS))?,
             campaigns_map: ColumnMap::parse(
                 "--campaigns-map",
                 &self.campaigns_map,
@@ -216,9 +218,31 @@ impl InputArgs {
             guests: match self.guests {
                 GuestsArg::Error => Guests::Error,
                 GuestsArg::Order => Guests::Order,
+                GuestsArg::Skip => Guests::Skip,
             },
             guest_ids: self.guest_id.clone(),
+            filters: self.filters()?,
         })
+    }
+
+    /// `--where [LABEL:]CONDITION`; the conditions are checked against each file's header when
+    /// it is opened.
+    fn filters(&self) -> Result<Vec<Filter>> {
+        let filters: Vec<Filter> = self.where_.iter().map(|w| Filter::parse(w)).collect();
+        for f in &filters {
+            if f.condition.is_empty() {
+                bail!("--where {:?}: the condition is empty", f.label);
+            }
+            if ["skipped", Guests::LABEL, "repeated"].contains(&f.label.as_str()) {
+                bail!(
+                    "--where {}: ...: the label {:?} names rows left out for another reason; \
+                     choose another",
+                    f.label,
+                    f.label
+                );
+            }
+        }
+        Ok(filters)
     }
 
     /// `--thousands`, `--decimal-comma` and `--currency`.

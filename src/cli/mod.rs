@@ -199,7 +199,7 @@ pub struct InputArgs {
     #[arg(long, value_delimiter = ',', value_name = "COLUMN[,COLUMN...]")]
     pub fill_down: Vec<String>,
     /// What an order line without a customer id (a guest checkout) means: error (the default),
-    /// or order (each such order is a one-time customer of its own)
+    /// order (each such order is a one-time customer of its own) or skip (left out, counted)
     #[arg(long, value_enum, default_value_t = GuestsArg::Error, value_name = "MEANING")]
     pub guests: GuestsArg,
     /// A placeholder customer id that means none, such as 0 or guest (repeatable)
@@ -213,6 +213,16 @@ pub struct InputArgs {
     /// (repeatable)
     #[arg(long, value_name = "CANONICAL=HEADER")]
     pub map: Vec<String>,
+    /// Compute an orders column from the file's columns, e.g. --derive 'amount="Lineitem
+    /// quantity" * "Lineitem price" - coalesce("Lineitem discount", 0)' (repeatable; see
+    /// EXPRESSIONS below)
+    #[arg(long, value_name = "COLUMN=EXPRESSION")]
+    pub derive: Vec<String>,
+    /// Read only the order rows for which CONDITION holds, e.g. --where '"Financial Status" not
+    /// in ('\''voided'\'', '\''refunded'\'')'; the rows left out are counted under LABEL
+    /// (default: filtered) in every output (repeatable: each must hold)
+    #[arg(long = "where", value_name = "[LABEL:]CONDITION")]
+    pub where_: Vec<String>,
     /// Read a column of --campaigns under another header name, e.g. --campaigns-map
     /// campaign_id=utm_campaign (repeatable)
     #[arg(long, value_name = "CANONICAL=HEADER")]
@@ -420,6 +430,8 @@ pub enum GuestsArg {
     Error,
     /// Each order of such lines is a one-time customer of its own
     Order,
+    /// Leave such lines out, and count them in every output
+    Skip,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

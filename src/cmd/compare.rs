@@ -5,10 +5,10 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 
 use crate::cli::CompareArgs;
-use crate::engine::{self, Judging};
+use crate::engine::{self, Judging, left_out_row};
 use crate::metrics::slice::{Dim, PeriodKind, Slicing, label_part};
 use crate::metrics::{Metric, Row};
-use crate::output::{self, Cell, number};
+use crate::output::{self, Cell, Summary, number};
 use crate::report::{self, compare};
 
 const COLUMNS: [&str; 15] = [
@@ -75,7 +75,8 @@ pub fn run(args: &CompareArgs) -> Result<ExitCode> {
     };
     let (a, b) = (find(&args.a)?, find(&args.b)?);
     let c = compare::compare(a, b, config.judging.z, config.judging.confidence);
-    let (columns, record) = record(args, metric, (a, b), &c, summary.skipped);
+    let (columns, record) = record(args, metric, (a, b), &c, &summary);
+    let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
     super::write_with(config.output.as_deref(), |out| {
         output::write_records(out, config.format, &columns, &[record])
     })?;
@@ -112,14 +113,15 @@ fn slicing(args: &CompareArgs) -> Result<Slicing> {
     })
 }
 
-/// The output's columns and its one record (with `skipped_rows` after `--skip-invalid`).
+/// The output's columns and its one record (with `skipped_rows` after `--skip-invalid`, and a
+/// count per reason rows were left out for, as `guest_rows`).
 fn record(
     args: &CompareArgs,
     metric: Metric,
     (a, b): ((u64, u64), (u64, u64)),
     c: &compare::Comparison,
-    skipped: Option<u64>,
-) -> (Vec<&'static str>, Vec<Cell>) {
+    summary: &Summary,
+) -> (Vec<String>, Vec<Cell>) {
     let count = |n: u64| Cell::Number(n.to_string());
     let mut record = vec![
         Cell::text(metric.name()),
@@ -146,10 +148,14 @@ fn record(
         count(b.1),
     ];
     // With --skip-invalid the rows left out are counted in the output too, as in compute.
-    let mut columns = COLUMNS.to_vec();
-    if let Some(skipped) = skipped {
-        columns.push("skipped_rows");
+    let mut columns: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+    if let Some(skipped) = summary.skipped {
+        columns.push("skipped_rows".to_string());
         record.push(count(skipped));
+    }
+    for (reason, n) in &summary.left_out {
+        columns.push(left_out_row(reason).replace('-', "_"));
+        record.push(count(*n));
     }
     (columns, record)
 }

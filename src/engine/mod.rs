@@ -20,7 +20,7 @@ use crate::metrics::{Fold, Inputs, Metric, Row, Unit};
 use crate::output::Summary;
 use crate::report;
 pub use config::{Config, Judging, default_threads};
-pub use notes::count;
+pub use notes::{count, left_out_row};
 
 /// Reads the inputs once and computes `wanted` (`None`: every metric the inputs allow). The
 /// summary's notes say what reading found (skipped rows, repeats, unknown campaigns, ...).
@@ -130,7 +130,9 @@ fn choose(
 }
 
 /// Adds intervals and benchmarks to `rows`, orders the groups and, when rows were skipped,
-/// adds a `skipped-rows` row: the KPIs were computed without them, and every format says so.
+/// adds a `skipped-rows` row, and a row per reason rows were left out for (`filtered-rows`,
+/// `guest-rows`, `repeated-rows`, ...): the KPIs were computed without them, and every format
+/// says so.
 pub fn judge(config: &Config, mut rows: Vec<Row>, summary: &Summary) -> Vec<Row> {
     let judging = &config.judging;
     report::add_intervals(&mut rows, judging.z);
@@ -144,6 +146,11 @@ pub fn judge(config: &Config, mut rows: Vec<Row>, summary: &Summary) -> Vec<Row>
             Some(skipped as f64),
             Unit::Count,
         ));
+    }
+    for (reason, n) in &summary.left_out {
+        // A row's metric is a static name; a run has a few reasons, named once.
+        let name: &'static str = Box::leak(notes::left_out_row(reason).into_boxed_str());
+        rows.push(Row::plain(name, Some(*n as f64), Unit::Count));
     }
     rows
 }

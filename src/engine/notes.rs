@@ -38,6 +38,23 @@ pub(super) fn reading(report: &ReadReport, read: &ReadOptions) -> Vec<String> {
             notes.push(format!("  {reason}"));
         }
     }
+    let left: Vec<String> = (report.left_out.iter())
+        .filter(|(_, n)| *n > 0)
+        .map(|(reason, n)| {
+            let why = if reason == crate::input::Guests::LABEL {
+                "no customer id, --guests skip".to_string()
+            } else {
+                format!("--where {reason}")
+            };
+            format!("{} ({why})", count(*n, &format!("{reason} row")))
+        })
+        .collect();
+    if !left.is_empty() {
+        notes.push(format!(
+            "note: left out {}; every output counts them",
+            left.join(", ")
+        ));
+    }
     if let (true, Some(places)) = (report.rounded > 0, read.money.round) {
         notes.push(format!(
             "note: rounded {} to {places} decimals, half to even (--round-amounts {places})",
@@ -117,8 +134,24 @@ pub(super) fn summary(book: &Book, config: &Config, report: &ReadReport) -> Summ
         files: book.files.clone(),
         window,
         skipped: config.read.invalid.skip.then_some(report.skipped),
+        left_out: left_out(report),
         notes: Vec::new(),
     }
+}
+
+/// The rows left out, by reason: those of reading's options, then lines dropped as repeats
+/// (`--dedupe`).
+fn left_out(report: &ReadReport) -> Vec<(String, u64)> {
+    let mut left_out = report.left_out.clone();
+    if report.dropped {
+        left_out.push(("repeated".to_string(), report.duplicates));
+    }
+    left_out
+}
+
+/// The metric name of the output row that counts rows left out for `reason`: `guest-rows`.
+pub fn left_out_row(reason: &str) -> String {
+    format!("{reason}-rows")
 }
 
 /// `1 campaign`, `2 campaigns`.

@@ -79,7 +79,7 @@ fn is_time(s: &str) -> bool {
 }
 
 /// Fast path for the canonical `YYYY-MM-DD`; rejects impossible dates such as 2025-02-30.
-fn parse_ymd(s: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_ymd(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;

@@ -5,9 +5,13 @@ use anyhow::{Result, bail};
 
 use super::table::Spec;
 
-/// `--map canonical=their_header` pairs, applied to every input file.
+/// Where a file's canonical columns come from: `--map canonical=their_header` pairs, and
+/// `--derive canonical=EXPRESSION` pairs (the orders' only).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ColumnMap(Vec<(String, String)>);
+pub struct ColumnMap {
+    headers: Vec<(String, String)>,
+    derived: Vec<(String, String)>,
+}
 
 impl ColumnMap {
     /// Parses `canonical=header` pairs; `known` lists the canonical names that may be mapped.
@@ -34,11 +38,51 @@ impl ColumnMap {
             map.retain(|(c, _): &(String, String)| *c != canonical);
             map.push((canonical, normalize(header)));
         }
-        Ok(ColumnMap(map))
+        Ok(ColumnMap {
+            headers: map,
+            derived: Vec::new(),
+        })
+    }
+
+    /// Adds `--derive canonical=EXPRESSION` pairs (checked against the file's headers when it
+    /// is opened); a column may be mapped or derived, not both.
+    pub fn derive(mut self, pairs: &[String], known: &[&str]) -> Result<ColumnMap> {
+        for pair in pairs {
+            let Some((canonical, expression)) = pair.split_once('=') else {
+                bail!(
+                    "--derive {pair:?}: expected column=EXPRESSION, e.g. --derive \
+                     'amount=\"Lineitem quantity\" * \"Lineitem price\"'"
+                );
+            };
+            let canonical = normalize(canonical);
+            if !known.contains(&canonical.as_str()) {
+                bail!(
+                    "--derive {pair:?}: {canonical:?} is not an orders column; they are: {}",
+                    known.join(", ")
+                );
+            }
+            if expression.trim().is_empty() {
+                bail!("--derive {pair:?}: the expression after = is empty");
+            }
+            if self.headers.iter().any(|(c, _)| *c == canonical) {
+                bail!("{canonical} is named by both --map and --derive; give one of them");
+            }
+            self.derived.retain(|(c, _)| *c != canonical);
+            self.derived
+                .push((canonical, expression.trim().to_string()));
+        }
+        Ok(self)
+    }
+
+    /// The expression `--derive` gives the column `canonical`.
+    pub(super) fn derived(&self, canonical: &str) -> Option<&str> {
+        (self.derived.iter())
+            .find(|(c, _)| c == canonical)
+            .map(|(_, e)| e.as_str())
     }
 
     fn header_for<'a>(&'a self, canonical: &'a str) -> &'a str {
-        self.0
+        self.headers
             .iter()
             .find(|(c, _)| c == canonical)
             .map_or(canonical, |(_, h)| h.as_str())
@@ -70,6 +114,10 @@ pub(super) fn find_columns(
     let mut columns = Vec::with_capacity(specs.len());
     let mut missing: Vec<(&Spec, &str)> = Vec::new();
     for spec in specs {
+        if map.derived(spec.name).is_some() {
+            columns.push(None);
+            continue;
+        }
         let wanted = map.header_for(spec.name);
         let mut found = (headers.iter().enumerate())
             .filter(|(_, h)| normalize(h) == wanted)
@@ -176,7 +224,7 @@ pub(super) fn excel_separator(record: &super::records::Record, delimiter: u8) ->
 }
 
 /// The header closest to `wanted` by edit distance, if it is close enough to be a likely typo.
-fn nearest<'a>(wanted: &str, headers: &'a [String]) -> Option<&'a str> {
+pub(super) fn nearest<'a>(wanted: &str, headers: &'a [String]) -> Option<&'a str> {
     headers
         .iter()
         .map(|h| (edit_distance(wanted, &normalize(h)), h))

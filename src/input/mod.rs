@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod customers;
 pub mod date;
 mod decode;
+pub(crate) mod expr;
 mod header;
 mod intern;
 pub mod orders;
@@ -79,6 +80,56 @@ pub struct ReadOptions {
     /// that count as none (`--guest-id`).
     pub guests: Guests,
     pub guest_ids: Vec<String>,
+    /// Conditions an order row must meet to be read at all (`--where`).
+    pub filters: Vec<Filter>,
+}
+
+/// A `--where` condition, and the name under which the rows it leaves out are counted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Filter {
+    pub label: String,
+    pub condition: String,
+}
+
+impl Filter {
+    /// The label of rows left out by `--where` without one.
+    pub const FILTERED: &'static str = "filtered";
+
+    /// `[label:] condition`: a label is a lowercase word (hyphens allowed) before a colon.
+    pub fn parse(text: &str) -> Filter {
+        let labelled = text.split_once(':').filter(|(label, _)| {
+            label.starts_with(|c: char| c.is_ascii_lowercase())
+                && (label.bytes())
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        });
+        match labelled {
+            Some((label, condition)) => Filter {
+                label: label.to_string(),
+                condition: condition.trim().to_string(),
+            },
+            None => Filter {
+                label: Filter::FILTERED.to_string(),
+                condition: text.trim().to_string(),
+            },
+        }
+    }
+}
+
+impl ReadOptions {
+    /// The reasons order rows are left out for, in the order they are counted and shown: each
+    /// `--where` label, then guests (`--guests skip`).
+    pub fn left_out_reasons(&self) -> Vec<String> {
+        let mut reasons: Vec<String> = Vec::new();
+        for filter in &self.filters {
+            if !reasons.contains(&filter.label) {
+                reasons.push(filter.label.clone());
+            }
+        }
+        if self.guests == Guests::Skip {
+            reasons.push(Guests::LABEL.to_string());
+        }
+        reasons
+    }
 }
 
 /// What an order line without a customer id (a guest checkout, a walk-in) means.
@@ -89,6 +140,13 @@ pub enum Guests {
     Error,
     /// Each guest order is a one-time customer of its own.
     Order,
+    /// Guest lines are left out, and counted.
+    Skip,
+}
+
+impl Guests {
+    /// The label of the rows `--guests skip` leaves out.
+    pub const LABEL: &'static str = "guest";
 }
 
 /// The text encoding of every input file.
@@ -134,6 +192,7 @@ impl Default for ReadOptions {
             fill_down: Vec::new(),
             guests: Guests::Error,
             guest_ids: Vec::new(),
+            filters: Vec::new(),
         }
     }
 }

@@ -18,6 +18,9 @@ pub struct Summary {
     pub window: String,
     /// Rows skipped as invalid, with `--skip-invalid`.
     pub skipped: Option<u64>,
+    /// Rows left out on purpose, by reason (`--where` labels, `guest`, `repeated`), for each
+    /// option that leaves rows out, counted even when none was.
+    pub left_out: Vec<(String, u64)>,
     /// Warnings and notes about the input, for stderr (`warning: ...`, `note: ...`).
     pub notes: Vec<String>,
 }
@@ -36,6 +39,15 @@ impl Summary {
         if let Some(skipped) = self.skipped {
             lines.push(format!(
                 "skipped rows: {skipped} (--skip-invalid): the values above leave them out"
+            ));
+        }
+        if !self.left_out.is_empty() {
+            let counts: Vec<String> = (self.left_out.iter())
+                .map(|(reason, n)| format!("{n} {reason}"))
+                .collect();
+            lines.push(format!(
+                "rows left out: {} (not read: the values above are without them)",
+                counts.join(", ")
             ));
         }
         lines

@@ -647,7 +647,7 @@ fn fill_down_gives_an_orders_later_lines_its_first_lines_fields() {
     assert_eq!(
         err,
         "xsell: error: --fill-down order_id: expected columns of the orders other than \
-         order_id, such as customer_id,order_date\n"
+         order_id (canonical names or the file's headers), such as customer_id,order_date\n"
     );
 }
 

@@ -241,7 +241,7 @@ fn guests_are_refused_or_counted_as_one_time_customers() {
             .unwrap(),
         "o.csv:2: column customer_id: \"\" is not valid; expected a customer id; lines without \
          one (guest checkouts) are refused unless --guests order makes each such order a \
-         one-time customer of its own",
+         one-time customer of its own, or --guests skip leaves them out (counted)",
     );
     // Each guest order its own customer: O1, O2, and with --guest-id 0 O3, beside C1 (O4, O5).
     // repeat-rate = 1 (C1) / 4; cross-sell: O1's {P1, P2} and C1's {P1, P2}: 2 / 4.
@@ -651,7 +651,10 @@ fn duplicates() {
         err,
         "xsell: note: dropped 3 order lines identical to an earlier line (--dedupe)\n"
     );
-    assert_rows(&out, &["aov|all||20.000000|40.00|2|"]);
+    assert_rows(
+        &out,
+        &["aov|all||20.000000|40.00|2|", "repeated-rows|all||3|||"],
+    );
 }
 
 // ==== 14. Bad campaigns.csv ====
@@ -762,7 +765,7 @@ fn max_invalid() {
     let customer = format!(
         "{file}:9: column customer_id: \"\" is not valid; expected a customer id; lines without \
          one (guest checkouts) are refused unless --guests order makes each such order a \
-         one-time customer of its own"
+         one-time customer of its own, or --guests skip leaves them out (counted)"
     );
     let too_many = |limit: &str| {
         format!(
@@ -896,7 +899,10 @@ fn assert_repeats(files: &[&str], repeats: &str) {
 fn repeats_ignore_padding_and_column_order() {
     // Line 3 is line 2 with spaces around cells: a repeat. --dedupe keeps one: 10.00 / 1 order.
     let (out, err) = csv_out("aov", "repeat_padded.csv", "--dedupe");
-    assert_rows(&out, &["aov|all||10.000000|10.00|1|"]);
+    assert_rows(
+        &out,
+        &["aov|all||10.000000|10.00|1|", "repeated-rows|all||1|||"],
+    );
     assert!(err.contains("dropped 1 order line"), "{err}");
     // The same line in a file with its columns in another order is a repeat too.
     let files = [

@@ -10,6 +10,7 @@
 
 mod affinity;
 mod cli;
+mod exports;
 mod fuzz_regressions;
 mod hostile;
 mod properties;

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use anyhow::{Result, bail};
 
 use super::repeats::Seen;
-use super::row::{Row, parse_row};
+use super::row::{Row, left_out, parse_row};
 use super::{Line, OrderColumns, ReadReport};
 use crate::input::table::Table;
 use crate::input::{Book, ReadOptions, ahead, is_row_error};
@@ -20,6 +20,8 @@ const GUEST: &str = " guest:";
 pub(super) struct Batch {
     text: String,
     rows: Vec<Parsed>,
+    /// Rows left out before they were read, by reason.
+    left_out: Vec<u64>,
 }
 
 /// A cell's text in [`Batch::text`]: its start and end. 8 bytes, not 16, as a batch row is
@@ -69,6 +71,13 @@ impl Batch {
         });
     }
 
+    fn leave_out(&mut self, reason: usize) {
+        if self.left_out.len() <= reason {
+            self.left_out.resize(reason + 1, 0);
+        }
+        self.left_out[reason] += 1;
+    }
+
     fn is_full(&self) -> bool {
         self.rows.len() >= Batch::ROWS || self.text.len() >= Batch::TEXT
     }
@@ -78,6 +87,7 @@ impl ahead::Clear for Batch {
     fn clear(&mut self) {
         self.text.clear();
         self.rows.clear();
+        self.left_out.iter_mut().for_each(|n| *n = 0);
     }
 }
 
@@ -91,17 +101,25 @@ pub(super) fn produce(
     send: &mut dyn FnMut(&mut Batch) -> bool,
 ) {
     let mut batch = Batch::default();
+    let reasons = opts.left_out_reasons();
     let mut before = 0; // bytes of the files before this one
     for (file, mut t) in (0u32..).zip(tables) {
         loop {
             let row = match t.next_row() {
                 Ok(false) => break,
-                Ok(true) => {
-                    let key = Seen::key(opts.dedupe, &mut t);
-                    parse_row(&t, columns, opts)
-                        .map(|row| (key, row))
-                        .map_err(anyhow::Error::from)
-                }
+                Ok(true) => match left_out(&t, opts, &reasons) {
+                    Ok(Some(reason)) => {
+                        batch.leave_out(reason);
+                        continue;
+                    }
+                    Ok(None) => {
+                        let key = Seen::key(opts.dedupe, &mut t);
+                        parse_row(&t, columns, opts)
+                            .map(|row| (key, row))
+                            .map_err(anyhow::Error::from)
+                    }
+                    Err(e) => Err(e.into()),
+                },
                 Err(e) => Err(e),
             };
             match row {
@@ -138,7 +156,16 @@ pub(super) fn fold_batch(
     seen: &mut Seen,
     each: &mut impl FnMut(&Line),
 ) -> Result<()> {
-    let Batch { text, rows } = batch;
+    let Batch {
+        text,
+        rows,
+        left_out,
+    } = batch;
+    for (n, count) in left_out.iter().enumerate() {
+        if let Some((_, total)) = report.left_out.get_mut(n) {
+            *total += count;
+        }
+    }
     let cell = |(start, end): Span| text.get(start as usize..end as usize).unwrap_or_default();
     // The customers of the batch's orders, looked up together first: the lookups do not depend
     // on one another, so the processor overlaps their cache misses (on a large export nearly

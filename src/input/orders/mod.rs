@@ -83,6 +83,9 @@ impl OrderFiles {
                     table.read_extra(name)?;
                 }
                 table.fill_down(row::ORDER, &opts.fill_down)?;
+                let conditions: Vec<String> =
+                    opts.filters.iter().map(|f| f.condition.clone()).collect();
+                table.filter(&conditions)?;
                 Ok(table)
             })
             .collect::<Result<Vec<_>>>()?;
@@ -121,6 +124,9 @@ impl OrderFiles {
     ) -> Result<ReadReport> {
         let mut report = ReadReport {
             dropped: opts.dedupe,
+            left_out: (opts.left_out_reasons().into_iter())
+                .map(|reason| (reason, 0))
+                .collect(),
             ..ReadReport::default()
         };
         let mut seen = Seen::new(opts.dedupe);
@@ -241,6 +247,9 @@ pub struct ReadReport {
     pub rounded: u64,
     /// Lines without a customer id, each order of them a customer (`--guests order`).
     pub guests: u64,
+    /// Rows left out before they were read, by reason ([`ReadOptions::left_out_reasons`]):
+    /// `--where` conditions, `--guests skip`.
+    pub left_out: Vec<(String, u64)>,
 }
 
 impl ReadReport {

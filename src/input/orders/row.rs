@@ -122,7 +122,7 @@ pub(super) fn parse_row<'t>(
     opts: &ReadOptions,
 ) -> Result<Row<&'t str>, FieldError> {
     let date = t.date_in(DATE, t.required(DATE)?)?;
-    let (amount, rounded) = t.amount_in(AMOUNT, t.required(AMOUNT)?)?;
+    let (amount, rounded) = t.amount(AMOUNT)?;
 
     let quantity = match t.cell(QUANTITY)? {
         None | Some("") => 1,
@@ -164,14 +164,39 @@ pub(super) fn parse_row<'t>(
     })
 }
 
+/// Why the current row is left out before it is read, if it is: the index of its reason in
+/// [`ReadOptions::left_out_reasons`] (`reasons`). `--where` comes first, then `--guests skip`.
+pub(super) fn left_out(
+    t: &Table,
+    opts: &ReadOptions,
+    reasons: &[String],
+) -> Result<Option<usize>, FieldError> {
+    let reason = |label: &str| reasons.iter().position(|r| r == label);
+    if let Some(n) = t.left_out()? {
+        return Ok(reason(&opts.filters[n].label));
+    }
+    if opts.guests == Guests::Skip {
+        let customer = t.cell(CUSTOMER)?.unwrap_or_default();
+        if is_guest(customer, opts) {
+            return Ok(reason(Guests::LABEL));
+        }
+    }
+    Ok(None)
+}
+
+fn is_guest(customer: &str, opts: &ReadOptions) -> bool {
+    customer.is_empty() || opts.guest_ids.iter().any(|g| g == customer)
+}
+
 /// The row's customer id, and whether it is a guest's (none, or a `--guest-id` placeholder),
 /// which `--guests` must allow.
 fn customer<'t>(t: &'t Table, opts: &ReadOptions) -> Result<(&'t str, bool), FieldError> {
     let customer = t.cell(CUSTOMER)?.unwrap_or_default();
-    let guest = customer.is_empty() || opts.guest_ids.iter().any(|g| g == customer);
+    let guest = is_guest(customer, opts);
     if guest && opts.guests == Guests::Error {
         let expected = "a customer id; lines without one (guest checkouts) are refused unless \
-                        --guests order makes each such order a one-time customer of its own";
+                        --guests order makes each such order a one-time customer of its own, or \
+                        --guests skip leaves them out (counted)";
         return Err(t.invalid(CUSTOMER, customer, expected));
     }
     Ok((customer, guest))

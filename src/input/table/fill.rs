@@ -7,8 +7,9 @@ use crate::input::FieldError;
 use crate::input::header::normalize;
 
 /// Columns whose empty cells take the value of the previous row of the same group (an order's
-/// lines): `key` is the spec of the group's column, `last` the group's value and each filled
-/// column's last value in it, `filled` whether the current row took that value.
+/// lines): `key` is the file's column of the group, `last` the group's value and each filled
+/// column's last value in it (by the file's column), `filled` whether the current row took that
+/// value.
 #[derive(Debug)]
 pub(super) struct Fill {
     key: usize,
@@ -17,31 +18,44 @@ pub(super) struct Fill {
 }
 
 impl Fill {
-    /// The value the current row took in column `spec`, if it took one.
-    pub(super) fn filled(&self, spec: usize) -> Option<&str> {
+    /// The value the current row took in the file's column `index`, if it took one.
+    pub(super) fn filled(&self, index: usize) -> Option<&str> {
         (self.columns.iter())
-            .find(|c| c.0 == spec && c.2)
+            .find(|c| c.0 == index && c.2)
             .map(|c| c.1.as_str())
     }
 }
 
 impl Table {
-    /// `--fill-down`: an empty cell in one of the columns `names` (canonical, as in `specs`)
-    /// takes the value of the previous row with the same value in column `specs[key]` (an
-    /// order's first line holds the order-level fields, as Shopify writes them).
+    /// `--fill-down`: an empty cell in one of the columns `names` (canonical names, as in
+    /// `specs`, or the file's headers) takes the value of the previous row with the same value
+    /// in column `specs[key]` (an order's first line holds the order-level fields, as Shopify
+    /// writes them).
     pub fn fill_down(&mut self, key: usize, names: &[String]) -> Result<()> {
         if names.is_empty() {
             return Ok(());
         }
+        let key_name = self.specs[key].name;
+        let Some(key) = self.columns[key] else {
+            bail!("--fill-down needs {key_name} to be a column of the file, not derived");
+        };
         let columns = (names.iter())
             .map(|name| {
                 let spec = self.specs.iter().position(|s| s.name == normalize(name));
-                match spec {
-                    Some(spec) if spec != key => Ok((spec, String::new(), false)),
+                let index = match spec {
+                    Some(spec) if self.is_derived(spec) => bail!(
+                        "--fill-down {name}: the column is derived (--derive); fill down the \
+                         columns its expression reads instead"
+                    ),
+                    Some(spec) => self.columns[spec],
+                    None => (self.headers.iter()).position(|h| normalize(h) == normalize(name)),
+                };
+                match index {
+                    Some(index) if index != key => Ok((index, String::new(), false)),
                     _ => bail!(
-                        "--fill-down {name}: expected columns of the orders other than {}, such as \
-                         customer_id,order_date",
-                        self.specs[key].name
+                        "--fill-down {name}: expected columns of the orders other than \
+                         {key_name} (canonical names or the file's headers), such as \
+                         customer_id,order_date"
                     ),
                 }
             })
@@ -61,14 +75,14 @@ impl Table {
             return Ok(());
         };
         let result = (|| {
-            let key = self.cell(fill.key)?.unwrap_or_default();
+            let key = self.column(fill.key)?;
             let same = key == fill.last;
             if !same {
                 fill.last.clear();
                 fill.last.push_str(key);
             }
-            for (spec, last, filled) in &mut fill.columns {
-                let text = self.cell(*spec)?.unwrap_or_default();
+            for (index, last, filled) in &mut fill.columns {
+                let text = self.column(*index)?;
                 *filled = text.is_empty() && same && !last.is_empty();
                 if !*filled {
                     last.clear();

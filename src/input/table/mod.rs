@@ -13,8 +13,10 @@ use super::header::{excel_separator, find_columns, normalize};
 use super::records::{Fault, Record, Records};
 use super::{ColumnMap, FieldError, ReadOptions, RowError, Source, decode};
 use crate::money::{Money, MoneyError, MoneyFormat};
+use derive::Derived;
 use fill::Fill;
 
+mod derive;
 mod fill;
 
 const NOT_UTF8: &str = "UTF-8 text: the file is in another encoding (for Latin-1 or Excel's \
@@ -52,6 +54,8 @@ pub(crate) struct Table {
     pub size: Option<u64>,
     /// `--fill-down`: see [`Table::fill_down`].
     fill: Option<Fill>,
+    /// `--derive` and `--where`: see [`Table::filter`].
+    derived: Derived,
 }
 
 impl Table {
@@ -125,15 +129,16 @@ impl Table {
             joined: Vec::new(),
             size,
             fill: None,
+            derived: Derived::default(),
         };
+        table.derive(map)?;
         table.set_layout();
         Ok(table)
     }
 
     /// Works out [`Table::canonical`].
     fn set_layout(&mut self) {
-        let extra = self.extra.as_ref().map(|(_, i)| Some(*i));
-        let read: Vec<Option<usize>> = self.columns.iter().copied().chain(extra).collect();
+        let read: Vec<Option<usize>> = self.read_columns().collect();
         self.canonical =
             read.len() == self.headers.len() && read.iter().enumerate().all(|(i, &c)| c == Some(i));
     }
@@ -177,17 +182,15 @@ impl Table {
 
     /// The canonical names of the wanted columns the file has.
     pub fn present(&self) -> std::collections::HashSet<&'static str> {
-        self.specs
-            .iter()
-            .zip(&self.columns)
-            .filter(|(_, c)| c.is_some())
-            .map(|(s, _)| s.name)
+        (0..self.specs.len())
+            .filter(|&spec| self.has(spec))
+            .map(|spec| self.specs[spec].name)
             .collect()
     }
 
-    /// Whether the file has the column of `specs[spec]`.
+    /// Whether the file has the column of `specs[spec]`, or it is derived.
     pub fn has(&self, spec: usize) -> bool {
-        self.columns[spec].is_some()
+        self.columns[spec].is_some() || self.is_derived(spec)
     }
 
     /// Reads the next row; `false` at the end of the file.
@@ -281,12 +284,19 @@ impl Table {
         hash
     }
 
-    /// The trimmed cells of the columns xsell reads, in canonical order (empty for a column the
-    /// file lacks): two rows are repeats when these are equal, whatever the files' column order
-    /// and padding.
-    fn read_cells(&self) -> impl Iterator<Item = &[u8]> {
+    /// The columns xsell reads, in canonical order (`None` for a column the file lacks or that
+    /// is derived), then `--by column:NAME`'s and those that `--derive` expressions read.
+    fn read_columns(&self) -> impl Iterator<Item = Option<usize>> + '_ {
         let extra = self.extra.as_ref().map(|(_, i)| Some(*i));
-        self.columns.iter().copied().chain(extra).map(|index| {
+        (self.columns.iter().copied())
+            .chain(extra)
+            .chain(self.derived.reads().map(Some))
+    }
+
+    /// The trimmed cells of the columns xsell reads ([`Table::read_columns`]): two rows are
+    /// repeats when these are equal, whatever the files' column order and padding.
+    fn read_cells(&self) -> impl Iterator<Item = &[u8]> {
+        self.read_columns().map(|index| {
             index
                 .and_then(|i| self.record.get(i))
                 .unwrap_or_default()
@@ -302,20 +312,32 @@ impl Table {
     /// The trimmed text of the current row in column `specs[spec]`; `None` when the file has no
     /// such column.
     pub fn cell(&self, spec: usize) -> Result<Option<&str>, FieldError> {
-        let Some(index) = self.columns[spec] else {
-            return Ok(None);
-        };
-        if let Some(filled) = self.fill.as_ref().and_then(|f| f.filled(spec)) {
-            return Ok(Some(filled));
+        match self.columns[spec] {
+            Some(index) => self.column(index).map(Some).map_err(|mut e| {
+                e.column = self.specs[spec].name.to_string();
+                e
+            }),
+            None => self.derived_text(spec),
+        }
+    }
+
+    /// The trimmed text of the current row in the file's column `index`, filled down.
+    fn column(&self, index: usize) -> Result<&str, FieldError> {
+        if let Some(filled) = self.fill.as_ref().and_then(|f| f.filled(index)) {
+            return Ok(filled);
         }
         // Only the cells read are trimmed, not every field of every row.
         if let Some(text) = self.record.text(index) {
-            return Ok(Some(text.trim_ascii()));
+            return Ok(text.trim_ascii());
         }
         let bytes = self.record.get(index).unwrap_or_default().trim_ascii();
-        std::str::from_utf8(bytes)
-            .map(Some)
-            .map_err(|_| self.invalid(spec, &String::from_utf8_lossy(bytes), NOT_UTF8))
+        std::str::from_utf8(bytes).map_err(|_| FieldError {
+            file: self.name.clone(),
+            line: self.line,
+            column: self.headers[index].clone(),
+            value: String::from_utf8_lossy(bytes).into_owned(),
+            expected: NOT_UTF8.to_string(),
+        })
     }
 
     /// The date in column `specs[spec]`; `None` when the column is absent or the cell empty.
@@ -374,12 +396,19 @@ impl Table {
     }
 
     pub fn invalid(&self, spec: usize, value: &str, expected: &str) -> FieldError {
+        let expected = match self.derived.source(spec) {
+            Some(source) => format!(
+                "{expected} (from --derive {}={source})",
+                self.specs[spec].name
+            ),
+            None => expected.to_string(),
+        };
         FieldError {
             file: self.name.clone(),
             line: self.line(),
             column: self.specs[spec].name.to_string(),
             value: value.to_string(),
-            expected: expected.to_string(),
+            expected,
         }
     }
 }

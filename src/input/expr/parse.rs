@@ -1,0 +1,490 @@
+//! The expression syntax: tokens, a precedence-climbing parser, and errors with a caret under
+//! the mistake. Column names are resolved while parsing, so that an unknown one is pointed at.
+
+use super::number::Decimal;
+use super::{Cmp, Kind, Node};
+
+/// A parse error: what is wrong, and the byte range of the text it is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ParseError {
+    pub message: String,
+    pub at: (usize, usize),
+}
+
+impl ParseError {
+    /// The message, then `text` with a caret line under the mistake.
+    pub(crate) fn render(&self, text: &str) -> String {
+        let start = text[..self.at.0.min(text.len())].chars().count();
+        let width = text
+            .get(self.at.0..self.at.1)
+            .map_or(1, |s| s.chars().count().max(1));
+        format!(
+            "{}\n    {text}\n    {}{}",
+            self.message,
+            " ".repeat(start),
+            "^".repeat(width)
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Token {
+    /// A bare word: a column name, a keyword or a function name.
+    Word(String),
+    /// A `"quoted column name"`.
+    Quoted(String),
+    /// A `'text value'`.
+    Text(String),
+    Number(String),
+    /// An operator or punctuation: `=`, `!=`, `<=`, `(`, `,`, ...
+    Symbol(&'static str),
+    End,
+}
+
+fn err<T>(message: impl Into<String>, at: (usize, usize)) -> Result<T, ParseError> {
+    Err(ParseError {
+        message: message.into(),
+        at,
+    })
+}
+
+/// Splits `text` into tokens with their byte ranges; the last token is [`Token::End`].
+fn tokens(text: &str) -> Result<Vec<Spanned<Token>>, ParseError> {
+    const SYMBOLS: [&str; 12] = [
+        "!=", "<>", "<=", ">=", "=", "<", ">", "+", "-", "*", "(", ")",
+    ];
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        let start = i;
+        if c.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let token = if c == b'"' || c == b'\'' {
+            // A quote inside is written twice, as in SQL and CSV.
+            let mut value = String::new();
+            i += 1;
+            loop {
+                let Some(end) = text[i..].find(c as char).map(|n| i + n) else {
+                    let what = if c == b'"' { "column name" } else { "text" };
+                    return err(
+                        format!("this quoted {what} is never closed"),
+                        (start, text.len()),
+                    );
+                };
+                value.push_str(&text[i..end]);
+                i = end + 1;
+                if bytes.get(i) == Some(&c) {
+                    value.push(c as char);
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            if c == b'"' {
+                Token::Quoted(value)
+            } else {
+                Token::Text(value)
+            }
+        } else if c.is_ascii_digit()
+            || (c == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+        {
+            while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+                i += 1;
+            }
+            Token::Number(text[start..i].to_string())
+        } else if c.is_ascii_alphabetic() || c == b'_' {
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                i += 1;
+            }
+            Token::Word(text[start..i].to_string())
+        } else if c == b',' {
+            i += 1;
+            Token::Symbol(",")
+        } else if let Some(s) = SYMBOLS.iter().find(|s| text[i..].starts_with(**s)) {
+            i += s.len();
+            Token::Symbol(s)
+        } else {
+            let ch = text[i..].chars().next().unwrap_or(' ');
+            let hint = if ch == '/' {
+                "; division is not offered, as its result is seldom exact money"
+            } else {
+                "; a column name with spaces or punctuation is written in double quotes"
+            };
+            return err(
+                format!("unexpected {ch:?}{hint}"),
+                (start, start + ch.len_utf8()),
+            );
+        };
+        out.push((token, (start, i)));
+    }
+    out.push((Token::End, (text.len(), text.len())));
+    Ok(out)
+}
+
+/// Turns a column name into its node, or says why the file has no such column.
+pub(crate) type Resolve<'r> = &'r dyn Fn(&str) -> Result<Node, String>;
+
+/// Parses `text` into a node, column names resolved by `resolve`.
+pub(crate) fn parse(text: &str, resolve: Resolve) -> Result<Node, ParseError> {
+    let mut parser = Parser {
+        tokens: tokens(text)?,
+        pos: 0,
+        resolve,
+    };
+    let (node, _) = parser.or()?;
+    match parser.peek() {
+        Token::End => Ok(node),
+        Token::Symbol(")") => err("this ) closes no (", parser.span()),
+        _ => err(
+            "expected an operator (such as + or and) or the end here",
+            parser.span(),
+        ),
+    }
+}
+
+struct Parser<'r> {
+    tokens: Vec<Spanned<Token>>,
+    pos: usize,
+    resolve: Resolve<'r>,
+}
+
+/// A token or node and the byte range of the text it came from.
+type Spanned<T = Node> = (T, (usize, usize));
+
+impl Parser<'_> {
+    fn peek(&self) -> &Token {
+        &self.tokens[self.pos.min(self.tokens.len() - 1)].0
+    }
+
+    fn span(&self) -> (usize, usize) {
+        self.tokens[self.pos.min(self.tokens.len() - 1)].1
+    }
+
+    /// Whether the next token is the keyword `word` (in any case); if so, takes it.
+    fn keyword(&mut self, word: &str) -> bool {
+        let is = matches!(self.peek(), Token::Word(w) if w.eq_ignore_ascii_case(word));
+        self.pos += usize::from(is);
+        is
+    }
+
+    fn symbol(&mut self, symbol: &str) -> bool {
+        let is = *self.peek()
+            == Token::Symbol(match symbol {
+                "(" => "(",
+                ")" => ")",
+                "," => ",",
+                _ => return false,
+            });
+        self.pos += usize::from(is);
+        is
+    }
+
+    fn expect(&mut self, symbol: &str, what: &str) -> Result<usize, ParseError> {
+        let end = self.span().1;
+        if self.symbol(symbol) {
+            return Ok(end);
+        }
+        err(format!("expected {symbol} {what}"), self.span())
+    }
+
+    fn or(&mut self) -> Result<Spanned, ParseError> {
+        let mut left = self.and()?;
+        while self.keyword("or") {
+            let right = self.and()?;
+            left = logic(left, right, Node::Or)?;
+        }
+        Ok(left)
+    }
+
+    fn and(&mut self) -> Result<Spanned, ParseError> {
+        let mut left = self.not()?;
+        while self.keyword("and") {
+            let right = self.not()?;
+            left = logic(left, right, Node::And)?;
+        }
+        Ok(left)
+    }
+
+    fn not(&mut self) -> Result<Spanned, ParseError> {
+        let start = self.span().0;
+        if self.keyword("not") {
+            let (node, at) = self.not()?;
+            if node.kind() != Kind::Bool {
+                return err("not needs a condition, such as not x = 'a'", at);
+            }
+            return Ok((Node::Not(Box::new(node)), (start, at.1)));
+        }
+        self.condition()
+    }
+
+    /// A comparison, `in (...)`, `is [not] empty` or `[not] starts with`, or a value.
+    fn condition(&mut self) -> Result<Spanned, ParseError> {
+        let left = self.sum()?;
+        let start = left.1.0;
+        let value = |(node, at): &Spanned| -> Result<(), ParseError> {
+            match node.kind() {
+                Kind::Bool => err("a condition cannot be compared; use and / or", *at),
+                _ => Ok(()),
+            }
+        };
+        let cmp = match self.peek() {
+            Token::Symbol("=") => Some(Cmp::Eq),
+            Token::Symbol("!=" | "<>") => Some(Cmp::Ne),
+            Token::Symbol("<") => Some(Cmp::Lt),
+            Token::Symbol("<=") => Some(Cmp::Le),
+            Token::Symbol(">") => Some(Cmp::Gt),
+            Token::Symbol(">=") => Some(Cmp::Ge),
+            _ => None,
+        };
+        if let Some(cmp) = cmp {
+            value(&left)?;
+            self.pos += 1;
+            let right = self.sum()?;
+            value(&right)?;
+            let at = (start, right.1.1);
+            return Ok((Node::Compare(cmp, Box::new(left.0), Box::new(right.0)), at));
+        }
+        if self.keyword("is") {
+            value(&left)?;
+            let negated = self.keyword("not");
+            let end = self.span().1;
+            if !self.keyword("empty") {
+                return err(
+                    "expected empty after is (is empty, is not empty)",
+                    self.span(),
+                );
+            }
+            let node = Node::IsEmpty(Box::new(left.0));
+            return Ok((negate(node, negated), (start, end)));
+        }
+        let negated = self.keyword("not");
+        if self.keyword("in") {
+            value(&left)?;
+            self.expect("(", "after in, as in x in ('a', 'b')")?;
+            let mut list = Vec::new();
+            loop {
+                let item = self.sum()?;
+                value(&item)?;
+                list.push(item.0);
+                if !self.symbol(",") {
+                    break;
+                }
+            }
+            let end = self.expect(")", "or , in the list of in (...)")?;
+            let node = Node::In(Box::new(left.0), list);
+            return Ok((negate(node, negated), (start, end)));
+        }
+        if self.keyword("starts") {
+            value(&left)?;
+            if !self.keyword("with") {
+                return err("expected with after starts", self.span());
+            }
+            let right = self.sum()?;
+            value(&right)?;
+            let at = (start, right.1.1);
+            let node = Node::StartsWith(Box::new(left.0), Box::new(right.0));
+            return Ok((negate(node, negated), at));
+        }
+        if negated {
+            self.pos -= 1;
+            return err(
+                "expected in or starts with after not (x not in (...), x not starts with '...')",
+                self.span(),
+            );
+        }
+        Ok(left)
+    }
+
+    fn sum(&mut self) -> Result<Spanned, ParseError> {
+        let mut left = self.product()?;
+        loop {
+            let negative = match self.peek() {
+                Token::Symbol("+") => false,
+                Token::Symbol("-") => true,
+                _ => return Ok(left),
+            };
+            self.pos += 1;
+            let right = self.product()?;
+            number_operand(&right.0, right.1)?;
+            let right = if negative {
+                (Node::Neg(Box::new(right.0)), right.1)
+            } else {
+                right
+            };
+            left = arithmetic(left, right, Node::Add)?;
+        }
+    }
+
+    fn product(&mut self) -> Result<Spanned, ParseError> {
+        let mut left = self.unary()?;
+        while *self.peek() == Token::Symbol("*") {
+            self.pos += 1;
+            let right = self.unary()?;
+            left = arithmetic(left, right, Node::Mul)?;
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self) -> Result<Spanned, ParseError> {
+        let start = self.span().0;
+        if *self.peek() == Token::Symbol("-") {
+            self.pos += 1;
+            let (node, at) = self.unary()?;
+            number_operand(&node, at)?;
+            return Ok((Node::Neg(Box::new(node)), (start, at.1)));
+        }
+        self.atom()
+    }
+
+    fn atom(&mut self) -> Result<Spanned, ParseError> {
+        let at = self.span();
+        let token = self.peek().clone();
+        self.pos += 1;
+        match token {
+            Token::Number(text) => match Decimal::parse(&text) {
+                Ok(n) => Ok((Node::Number(n), at)),
+                Err(_) => err(format!("{text} is not a number"), at),
+            },
+            Token::Text(text) => Ok((Node::Text(text), at)),
+            Token::Quoted(name) => self.column(&name, at),
+            Token::Symbol("(") => {
+                let (node, _) = self.or()?;
+                let end = self.expect(")", "to close this (")?;
+                Ok((node, (at.0, end)))
+            }
+            Token::Word(word) if *self.peek() == Token::Symbol("(") => self.call(&word, at),
+            Token::Word(word) if is_keyword(&word) => err(
+                format!(
+                    "expected a column, a value or ( here, not the keyword {word}; a column \
+                     of that name is written \"{word}\""
+                ),
+                at,
+            ),
+            Token::Word(name) => self.column(&name, at),
+            Token::End => err(
+                "the expression ends here; expected a column, a value or (",
+                at,
+            ),
+            Token::Symbol(s) => err(format!("expected a column, a value or ( here, not {s}"), at),
+        }
+    }
+
+    fn column(&self, name: &str, at: (usize, usize)) -> Result<Spanned, ParseError> {
+        match (self.resolve)(name) {
+            Ok(node) => Ok((node, at)),
+            Err(message) => err(message, at),
+        }
+    }
+
+    /// `coalesce(a, b, ...)`, `strip_suffix(x, 'text')`, `round(x, places)`.
+    fn call(&mut self, name: &str, at: (usize, usize)) -> Result<Spanned, ParseError> {
+        self.pos += 1; // (
+        let mut args: Vec<Spanned> = Vec::new();
+        if !self.symbol(")") {
+            loop {
+                let arg = self.or()?;
+                if arg.0.kind() == Kind::Bool {
+                    return err(format!("{name}() takes values, not conditions"), arg.1);
+                }
+                args.push(arg);
+                if !self.symbol(",") {
+                    break;
+                }
+            }
+            self.expect(")", &format!("or , in the arguments of {name}(...)"))?;
+        }
+        let whole = (at.0, self.tokens[self.pos - 1].1.1);
+        let node = match (name.to_ascii_lowercase().as_str(), &mut args[..]) {
+            ("coalesce", [_, _, ..]) => Node::Coalesce(args.into_iter().map(|a| a.0).collect()),
+            ("strip_suffix", [(x, _), (Node::Text(suffix), _)]) => {
+                if x.kind() != Kind::Text {
+                    return err("strip_suffix() takes a text, such as a column", args[0].1);
+                }
+                let suffix = std::mem::take(suffix);
+                let x = std::mem::replace(x, Node::Number(Decimal::whole(0)));
+                Node::StripSuffix(Box::new(x), suffix)
+            }
+            ("round", [(x, xat), (Node::Number(places), pat)]) => {
+                number_operand(x, *xat)?;
+                let places = match places.to_whole() {
+                    Some(p @ 0..=4) => p as u32,
+                    _ => return err("round()'s places must be 0 to 4", *pat),
+                };
+                let x = std::mem::replace(x, Node::Number(Decimal::whole(0)));
+                Node::Round(Box::new(x), places)
+            }
+            ("coalesce", _) => return err("coalesce() takes two values or more", whole),
+            ("strip_suffix", _) => {
+                return err(
+                    "strip_suffix() takes a column and a quoted text: strip_suffix(id, '.0')",
+                    whole,
+                );
+            }
+            ("round", _) => {
+                return err(
+                    "round() takes a number and its places: round(item_revenue, 2)",
+                    whole,
+                );
+            }
+            _ => {
+                return err(
+                    format!("no function {name}(); there are coalesce, strip_suffix and round"),
+                    (at.0, at.1),
+                );
+            }
+        };
+        Ok((node, whole))
+    }
+}
+
+fn is_keyword(word: &str) -> bool {
+    ["and", "or", "not", "in", "is", "empty", "starts", "with"]
+        .iter()
+        .any(|k| word.eq_ignore_ascii_case(k))
+}
+
+fn negate(node: Node, negated: bool) -> Node {
+    if negated {
+        Node::Not(Box::new(node))
+    } else {
+        node
+    }
+}
+
+fn logic(
+    (a, aat): Spanned,
+    (b, bat): Spanned,
+    join: fn(Box<Node>, Box<Node>) -> Node,
+) -> Result<Spanned, ParseError> {
+    for (node, at) in [(&a, aat), (&b, bat)] {
+        if node.kind() != Kind::Bool {
+            return err("and / or join conditions, such as x = 'a'", at);
+        }
+    }
+    Ok((join(Box::new(a), Box::new(b)), (aat.0, bat.1)))
+}
+
+fn number_operand(node: &Node, at: (usize, usize)) -> Result<(), ParseError> {
+    match node {
+        Node::Text(_) => err(
+            "arithmetic on a quoted text; numbers are written bare: 2.5",
+            at,
+        ),
+        _ if node.kind() == Kind::Bool => err("arithmetic on a condition", at),
+        _ => Ok(()),
+    }
+}
+
+fn arithmetic(
+    (a, aat): Spanned,
+    (b, bat): Spanned,
+    join: fn(Box<Node>, Box<Node>) -> Node,
+) -> Result<Spanned, ParseError> {
+    number_operand(&a, aat)?;
+    number_operand(&b, bat)?;
+    Ok((join(Box::new(a), Box::new(b)), (aat.0, bat.1)))
+}

@@ -1,0 +1,311 @@
+//! Reading exports as shops write them: derived columns (`--derive`), row filters (`--where`),
+//! fill-down of any column, guests left out, and the count of every row left out in each output
+//! format. Every expected number is worked out by hand in the comments.
+
+use crate::workdir::*;
+
+/// A Shopify-like export: one row per line item, order-level fields on an order's first line,
+/// a guest order (#1004, no email) and a refunded one (#1003).
+const SHOP: &str = "\
+Name,Email,Financial Status,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Lineitem discount
+#1004,,paid,2024-03-06 10:00:00 -0500,1,Mug,10.00,MUG,
+#1003,b@x.com,refunded,2024-03-05 09:00:00 -0500,1,Tee,20.00,TEE,0
+#1002,a@x.com,paid,2024-03-04 14:22:11 -0500,2,Mug,10.00,MUG,1.50
+#1002,,,,1,Cap,15.00,,0
+#1001,a@x.com,paid,2024-03-01 08:00:00 -0500,3,Tee,19.99,TEE,5.00
+#1000,c@x.com,paid,2024-02-01 08:00:00 -0500,1,Tee,20.00,TEE,
+";
+
+/// The options that read [`SHOP`] (as the shopify preset does).
+const READ: &[&str] = &[
+    "--map",
+    "order_id=Name",
+    "--map",
+    "customer_id=Email",
+    "--map",
+    "order_date=Created at",
+    "--derive",
+    "product_id=coalesce(\"Lineitem sku\", \"Lineitem name\")",
+    "--derive",
+    "amount=\"Lineitem quantity\" * \"Lineitem price\" - coalesce(\"Lineitem discount\", 0)",
+    "--fill-down",
+    "customer_id,Financial Status,order_date",
+    "--where",
+    "\"Financial Status\" not in ('voided', 'refunded')",
+    "--guests",
+    "skip",
+];
+
+/// `xsell ARGS` with [`READ`] on shop.csv, in `w`.
+fn shop(w: &Workdir, args: &[&str]) -> assert_cmd::Command {
+    xsell_args(w.dir(), args.iter().chain(READ).chain(&["shop.csv"]))
+}
+
+fn shop_dir() -> Workdir {
+    Workdir::with(&[("shop.csv", SHOP)])
+}
+
+/// `metric|group|value|numerator|denominator` of each CSV row.
+fn rows(csv: &str) -> Vec<String> {
+    csv_rows(csv)
+        .iter()
+        .map(|r| {
+            [&r[0], &r[1], &r[3], &r[4], &r[5]]
+                .map(|s| s.as_str())
+                .join("|")
+        })
+        .collect()
+}
+
+#[test]
+fn a_shop_export_reads_with_derived_columns_filters_and_fill_down() {
+    // Kept: #1002 (a: 2 × 10.00 − 1.50 = 18.50 and Cap 1 × 15.00 − 0 = 15.00, customer and
+    // date filled down), #1001 (a: 3 × 19.99 − 5.00 = 54.97), #1000 (c: 20.00, empty discount
+    // read as 0 by coalesce). Left out: #1003 refunded (filtered), #1004 no email (guest).
+    // aov = (33.50 + 54.97 + 20.00) / 3 = 108.47 / 3 = 36.156667
+    // cross-sell: a bought MUG, Cap (no sku: its name), TEE; c only TEE: 1 / 2.
+    // repeat-rate: a has two orders, c one: 1 / 2.
+    let w = shop_dir();
+    let out = ok(&mut shop(
+        &w,
+        &[
+            "compute",
+            "--metric",
+            "aov,cross-sell,repeat-rate",
+            "--format",
+            "csv",
+        ],
+    ));
+    assert_eq!(
+        rows(&out),
+        [
+            "aov|all|36.156667|108.47|3",
+            "cross-sell|all|0.500000|1|2",
+            "repeat-rate|all|0.500000|1|2",
+            "filtered-rows|all|1||",
+            "guest-rows|all|1||",
+        ]
+    );
+}
+
+#[test]
+fn rows_left_out_are_in_every_format() {
+    let w = shop_dir();
+    let json = ok(&mut shop(
+        &w,
+        &["compute", "--metric", "aov", "--format", "json"],
+    ));
+    let objects = objects(&json);
+    let counts: Vec<(String, String)> = objects[1..]
+        .iter()
+        .map(|o| (o["metric"].to_string(), o["value"].to_string()))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("\"filtered-rows\"".to_string(), "1".to_string()),
+            ("\"guest-rows\"".to_string(), "1".to_string())
+        ]
+    );
+    let table = ok(&mut shop(&w, &["compute", "--metric", "aov"]));
+    has_all(
+        &table,
+        &["rows left out: 1 filtered, 1 guest (not read: the values above are without them)"],
+    );
+    // compare: repeat-rate of customers a (1 of 1 repeats) against c (0 of 1), by a column.
+    let (code, out, err) = run(&mut shop(
+        &w,
+        &[
+            "compare",
+            "--metric",
+            "repeat-rate",
+            "--by",
+            "column:Email",
+            "--a",
+            "a@x.com",
+            "--b",
+            "c@x.com",
+            "--format",
+            "csv",
+        ],
+    ));
+    assert_eq!(code, Some(0), "{err}");
+    let head = out.lines().next().unwrap_or_default();
+    assert!(head.ends_with(",filtered_rows,guest_rows"), "{head}");
+    assert!(
+        out.lines().nth(1).unwrap_or_default().ends_with(",1,1"),
+        "{out}"
+    );
+}
+
+#[test]
+fn labelled_filters_are_counted_apart_and_zero_counts_are_shown() {
+    // non-product leaves out Cap (no sku); nothing is voided, so that count is 0.
+    let w = shop_dir();
+    let mut args: Vec<&str> = vec!["compute", "--metric", "aov", "--format", "csv"];
+    args.extend(READ);
+    args.extend([
+        "--where",
+        "non-product: \"Lineitem sku\" is not empty",
+        "--where",
+        "voided: \"Financial Status\" != 'voided'",
+        "shop.csv",
+    ]);
+    // aov = (18.50 + 54.97 + 20.00) / 3 = 93.47 / 3 = 31.156667
+    let out = ok(&mut xsell_args(w.dir(), args));
+    assert_eq!(
+        rows(&out),
+        [
+            "aov|all|31.156667|93.47|3",
+            "filtered-rows|all|1||",
+            "non-product-rows|all|1||",
+            "voided-rows|all|0||",
+            "guest-rows|all|1||",
+        ]
+    );
+}
+
+#[test]
+fn a_product_with_more_than_four_decimals_is_refused_until_rounded() {
+    // 3 × 1.23456 = 3.70368: money keeps four decimals, and xsell does not round unasked.
+    let w = Workdir::with(&[(
+        "o.csv",
+        "order_id,customer_id,order_date,product_id,qty,price\n\
+         O1,C1,2024-01-01,P1,3,1.23456\n",
+    )]);
+    let base = "compute --metric aov o.csv --format csv --derive";
+    let err = fails(&mut w.cmd(&format!("{base} amount=qty*price")));
+    has_all(
+        &err,
+        &[
+            "o.csv:2: column amount: \"3.70368\" is not valid; expected at most 4 decimals, but \
+             the result has 5",
+            "round(..., 2)",
+            "(from --derive amount=qty*price)",
+        ],
+    );
+    // round(3.70368, 2) = 3.70; --round-amounts 2 does the same and counts it.
+    let out = ok(&mut w.cmd(&format!("{base} amount=round(qty*price,2)")));
+    assert_eq!(rows(&out), ["aov|all|3.700000|3.70|1"]);
+    let out = w
+        .cmd(&format!("{base} amount=qty*price --round-amounts 2"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        rows(&String::from_utf8_lossy(&out.stdout)),
+        ["aov|all|3.700000|3.70|1"]
+    );
+    has_all(
+        &String::from_utf8_lossy(&out.stderr),
+        &["rounded 1 amount to 2 decimals"],
+    );
+}
+
+#[test]
+fn a_bad_cell_in_an_expression_names_file_line_column_value_and_expression() {
+    let w = Workdir::with(&[(
+        "o.csv",
+        "order_id,customer_id,order_date,product_id,qty,price\n\
+         O1,C1,2024-01-01,P1,3,2.00\n\
+         O2,C1,2024-01-02,P1,two,2.00\n",
+    )]);
+    let out = w
+        .cmd("compute --metric aov o.csv --derive amount=qty*price")
+        .output()
+        .unwrap();
+    assert_error(
+        &out,
+        "o.csv:3: column qty: \"two\" is not valid; expected a number, written as the amounts \
+         are (in --derive amount=qty*price)",
+    );
+    // The same in a condition.
+    let out = w
+        .cmd("compute --metric aov o.csv --map amount=price --where qty>1 --format csv")
+        .output()
+        .unwrap();
+    assert_error(
+        &out,
+        "o.csv:3: column qty: \"two\" is not valid; expected a number, written as the amounts \
+         are (in --where qty>1)",
+    );
+}
+
+#[test]
+fn parse_errors_show_a_caret_under_the_mistake() {
+    let w = shop_dir();
+    let out = xsell_args(
+        w.dir(),
+        [
+            "compute",
+            "--metric",
+            "aov",
+            "shop.csv",
+            "--map",
+            "order_id=Name",
+            "--map",
+            "customer_id=Email",
+            "--map",
+            "order_date=Created at",
+            "--map",
+            "product_id=Lineitem sku",
+            "--derive",
+            "amount=\"Lineitem quantity\" * * \"Lineitem price\"",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_error(
+        &out,
+        "shop.csv: --derive amount: expected a column, a value or ( here, not *\n    \
+         \"Lineitem quantity\" * * \"Lineitem price\"\n                          ^",
+    );
+}
+
+#[test]
+fn filters_compare_numbers_dates_and_texts() {
+    // Kept by quantity >= 2 and a date in March: O2 (2 × 5.00) and O4 (3 × 1.00, 12 March).
+    // O1 has quantity 1; O3 is in February; O5's quantity is empty (false in a comparison).
+    // aov = (10.00 + 3.00) / 2 = 6.50
+    let w = Workdir::with(&[(
+        "o.csv",
+        "order_id,customer_id,order_date,product_id,quantity,amount\n\
+         O1,C1,2024-03-01,P1,1,4.00\n\
+         O2,C1,2024-03-02,P1,2,10.00\n\
+         O3,C2,2024-02-28,P1,5,5.00\n\
+         O4,C2,2024-03-12T10:00:00Z,P1,3,3.00\n\
+         O5,C3,2024-03-13,P1,,9.00\n",
+    )]);
+    let out = ok(&mut xsell_args(
+        w.dir(),
+        [
+            "compute",
+            "--metric",
+            "aov",
+            "o.csv",
+            "--format",
+            "csv",
+            "--where",
+            "quantity >= 2 and order_date >= '2024-03-01' and order_date < '2024-04-01'",
+        ],
+    ));
+    assert_eq!(
+        rows(&out),
+        ["aov|all|6.500000|13.00|2", "filtered-rows|all|3||"]
+    );
+}
+
+#[test]
+fn dropped_repeats_are_counted_in_the_output() {
+    // Line 3 repeats line 2 and is dropped: aov = 10.00 / 1.
+    let w = Workdir::with(&[(
+        "o.csv",
+        "order_id,customer_id,order_date,product_id,amount\n\
+         O1,C1,2024-03-01,P1,10.00\n\
+         O1,C1,2024-03-01,P1,10.00\n",
+    )]);
+    let out = ok(&mut w.cmd("compute --metric aov o.csv --dedupe --format csv"));
+    assert_eq!(
+        rows(&out),
+        ["aov|all|10.000000|10.00|1", "repeated-rows|all|1||"]
+    );
+}
