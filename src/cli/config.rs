@@ -5,17 +5,12 @@ use std::io::IsTerminal;
 
 use anyhow::{Result, bail};
 
-use super::{ClvArg, ColorArg, EncodingArg, GuestsArg, InputArgs, LevelArg, SliceArgs, SortArg};
+use super::{ClvArg, ColorArg, InputArgs, LevelArg, ReadArgs, SliceArgs, SortArg, presets};
 use crate::engine::{Config, Judging, default_threads};
-use crate::input::date::DateFormat;
 
-use crate::input::{
-    ColumnMap, Encoding, Filter, Guests, Invalid, ReadOptions, Source, Spec, campaigns, customers,
-    orders,
-};
+use crate::input::{Invalid, Source};
 use crate::metrics::slice::{Dim, PeriodKind, Slicing};
 use crate::metrics::{ClvModel, Level, Metric, Settings, Window};
-use crate::money::MoneyFormat;
 use crate::report::{SortBy, Threshold};
 
 /// The longest customer lifespan `--lifespan` accepts, in years: far beyond any real customer,
@@ -85,7 +80,8 @@ impl InputArgs {
         }
         // In the order the checks were always made, so that the first error stays the same.
         let clv = self.clv()?;
-        let money = self.money()?;
+        let read = self.read_args()?;
+        let money = read.money()?;
         let level = level(self.level, &slicing)?;
         let extra_column = extra_column(&slicing)?;
         let (orders, campaigns, customers) = self.sources()?;
@@ -94,7 +90,7 @@ impl InputArgs {
             orders,
             campaigns,
             customers,
-            read: self.read_options(money, extra_column)?,
+            read: read.read_options(money, extra_column, self.invalid())?,
             settings: Settings {
                 window: Window {
                     from: self.from,
@@ -125,6 +121,27 @@ impl InputArgs {
             Some((option, _)) => bail!("xsell {command} does not use {option}; drop it"),
             None => Ok(()),
         }
+    }
+
+    /// `--skip-invalid` and `--max-invalid`.
+    fn invalid(&self) -> Invalid {
+        Invalid {
+            skip: self.skip_invalid,
+            max: self.max_invalid,
+        }
+    }
+
+    /// The reading options: the command line's over those of `--preset` or `--preset-file`.
+    fn read_args(&self) -> Result<ReadArgs> {
+        let preset = match (&self.preset, &self.preset_file) {
+            (Some(name), _) => Some(presets::named(name)?),
+            (None, Some(path)) => Some(presets::from_file(path)?),
+            (None, None) => None,
+        };
+        Ok(match preset {
+            Some(preset) => self.read.clone().over(preset),
+            None => self.read.clone(),
+        })
     }
 
     /// `--clv-model` with its `--margin` and `--lifespan`.
@@ -175,97 +192,6 @@ impl InputArgs {
             bail!("standard input (-) can be read only once; give the other input as a file");
         }
         Ok((orders, campaigns, customers))
-    }
-
-    /// How every input file is read.
-    fn read_options(
-        &self,
-        money: MoneyFormat,
-        extra_column: Option<String>,
-    ) -> Result<ReadOptions> {
-        let names = |specs: &[Spec]| specs.iter().map(|s| s.name).collect::<Vec<_>>();
-        Ok(ReadOptions {
-            delimiter: self.delimiter,
-            map: ColumnMap::parse("--map", &self.map, &names(orders::SPECS))?
-                .derive(&self.derive, &names(orders::SPECS))?,
-            campaigns_map: ColumnMap::parse(
-                "--campaigns-map",
-                &self.campaigns_map,
-                &names(campaigns::SPECS),
-            )?,
-            customers_map: ColumnMap::parse(
-                "--customers-map",
-                &self.customers_map,
-                &names(customers::SPECS),
-            )?,
-            extra_column,
-            encoding: match self.encoding {
-                EncodingArg::Utf8 => Encoding::Utf8,
-                EncodingArg::Latin1 => Encoding::Latin1,
-                EncodingArg::Windows1252 => Encoding::Windows1252,
-            },
-            dates: match &self.date_format {
-                Some(pattern) => DateFormat::pinned(pattern).map_err(anyhow::Error::msg)?,
-                None => DateFormat::default(),
-            },
-            money,
-            invalid: Invalid {
-                skip: self.skip_invalid,
-                max: self.max_invalid,
-            },
-            dedupe: self.dedupe,
-            fill_down: self.fill_down.clone(),
-            guests: match self.guests {
-                GuestsArg::Error => Guests::Error,
-                GuestsArg::Order => Guests::Order,
-                GuestsArg::Skip => Guests::Skip,
-            },
-            guest_ids: self.guest_id.clone(),
-            filters: self.filters()?,
-        })
-    }
-
-    /// `--where [LABEL:]CONDITION`; the conditions are checked against each file's header when
-    /// it is opened.
-    fn filters(&self) -> Result<Vec<Filter>> {
-        let filters: Vec<Filter> = self.where_.iter().map(|w| Filter::parse(w)).collect();
-        for f in &filters {
-            if f.condition.is_empty() {
-                bail!("--where {:?}: the condition is empty", f.label);
-            }
-            if ["skipped", Guests::LABEL, "repeated"].contains(&f.label.as_str()) {
-                bail!(
-                    "--where {}: ...: the label {:?} names rows left out for another reason; \
-                     choose another",
-                    f.label,
-                    f.label
-                );
-            }
-        }
-        Ok(filters)
-    }
-
-    /// `--thousands`, `--decimal-comma` and `--currency`.
-    fn money(&self) -> Result<MoneyFormat> {
-        let decimal = if self.decimal_comma { ',' } else { '.' };
-        if self.thousands == Some(decimal) {
-            bail!(
-                "--thousands {decimal} is also the decimal separator; use --decimal-comma with \
-                 --thousands . (1.234,50), or --thousands , alone (1,234.50)"
-            );
-        }
-        if self
-            .thousands
-            .is_some_and(|c| c.is_ascii_digit() || c == '-' || c == '+')
-        {
-            bail!("--thousands takes a separator such as , or . or a space, not a digit or a sign");
-        }
-        Ok(MoneyFormat {
-            currency: self.currency.clone(),
-            thousands: self.thousands,
-            decimal_comma: self.decimal_comma,
-            round: self.round_amounts.map(u32::from),
-        })
     }
 }
 

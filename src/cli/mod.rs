@@ -2,6 +2,8 @@
 //! into the engine's plain [`Config`](crate::engine::Config).
 
 mod config;
+pub mod presets;
+mod read;
 
 use std::path::PathBuf;
 
@@ -15,6 +17,7 @@ use crate::metrics::Metric;
 use crate::metrics::slice::{Dim, PeriodKind};
 use crate::output::Format;
 use crate::report::Threshold;
+pub use read::ReadArgs;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -108,6 +111,36 @@ pub enum Command {
     Benchmarks(BenchmarksArgs),
     /// List the metrics, their formulas and the columns they need
     Metrics(MetricsArgs),
+    /// List the presets that read known exports (Shopify, Online Retail, GA4), or show one
+    #[command(after_help = PRESETS_EXAMPLES)]
+    Presets(PresetsArgs),
+}
+
+const PRESETS_EXAMPLES: &str = "\
+Examples:
+  Read a Shopify orders export with one option:
+    xsell compute --preset shopify orders_export.csv --metric cross-sell,aov
+
+  Save a preset, edit it, and read with the copy:
+    xsell presets show shopify > my-shop.preset
+    xsell report --preset-file my-shop.preset orders_export.csv";
+
+#[derive(Debug, Args)]
+pub struct PresetsArgs {
+    #[command(subcommand)]
+    pub action: Option<PresetsAction>,
+    /// Output format of the list
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PresetsAction {
+    /// Print a preset's options, one per line, in the form --preset-file reads
+    Show {
+        /// The preset's name
+        name: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -155,9 +188,6 @@ pub struct InputArgs {
     /// Customer lifespan in years, e.g. 3 (with --clv-model formula)
     #[arg(long, value_name = "YEARS", allow_negative_numbers = true)]
     pub lifespan: Option<f64>,
-    /// Field delimiter of every input file: one character, or `tab`
-    #[arg(long, default_value = ",", value_name = "CHAR", value_parser = parse_delimiter)]
-    pub delimiter: u8,
     /// Customer attributes CSV (customer_id, segment, loyalty, signup_date); they win over the
     /// attributes on order lines
     #[arg(long, value_name = "FILE")]
@@ -171,66 +201,21 @@ pub struct InputArgs {
     /// With --skip-invalid, still fail when more than N rows (or P% of the rows) are bad
     #[arg(long, value_name = "N|P%", value_parser = parse_limit, requires = "skip_invalid")]
     pub max_invalid: Option<Limit>,
-    /// Drop order lines identical to an earlier line (by default they count, with a warning)
-    #[arg(long)]
-    pub dedupe: bool,
     /// Threads: 1 reads and computes in turn; with 2 (the default on a machine with two or more
     /// cores) one thread parses rows while another checks and computes them; several metrics
     /// (report) get a third thread of their own, and their results are worked out two at a time
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
-    /// Text encoding of the input files
-    #[arg(long, value_enum, default_value_t = EncodingArg::Utf8, value_name = "NAME")]
-    pub encoding: EncodingArg,
-    /// Read every date in this strftime form instead of ISO 8601, e.g. %d/%m/%Y
-    #[arg(long, value_name = "PATTERN")]
-    pub date_format: Option<String>,
-    /// Thousands separator of amounts, e.g. , for 1,234.50 (refused unless given)
-    #[arg(long, value_name = "CHAR")]
-    pub thousands: Option<char>,
-    /// Currency symbol or code written with amounts, e.g. $ for $12.50 (refused unless given)
-    #[arg(long, value_name = "SYMBOL")]
-    pub currency: Option<String>,
-    /// Amounts use a decimal comma, e.g. 12,50 (with --thousands . for 1.234,50)
-    #[arg(long)]
-    pub decimal_comma: bool,
-    /// Orders columns whose empty cells take the value of the order's previous line, e.g.
-    /// --fill-down customer_id,order_date for an export that writes them on an order's first line
-    #[arg(long, value_delimiter = ',', value_name = "COLUMN[,COLUMN...]")]
-    pub fill_down: Vec<String>,
-    /// What an order line without a customer id (a guest checkout) means: error (the default),
-    /// order (each such order is a one-time customer of its own) or skip (left out, counted)
-    #[arg(long, value_enum, default_value_t = GuestsArg::Error, value_name = "MEANING")]
-    pub guests: GuestsArg,
-    /// A placeholder customer id that means none, such as 0 or guest (repeatable)
-    #[arg(long, value_name = "VALUE")]
-    pub guest_id: Vec<String>,
-    /// Round order amounts to N decimals (0 to 4), half to even, for exports that carry float
-    /// noise such as 44.849999999999994; how many changed is reported
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=4))]
-    pub round_amounts: Option<u8>,
-    /// Read an orders column under another header name, e.g. --map customer_id="Customer No"
-    /// (repeatable)
-    #[arg(long, value_name = "CANONICAL=HEADER")]
-    pub map: Vec<String>,
-    /// Compute an orders column from the file's columns, e.g. --derive 'amount="Lineitem
-    /// quantity" * "Lineitem price" - coalesce("Lineitem discount", 0)' (repeatable; see
-    /// EXPRESSIONS below)
-    #[arg(long, value_name = "COLUMN=EXPRESSION")]
-    pub derive: Vec<String>,
-    /// Read only the order rows for which CONDITION holds, e.g. --where '"Financial Status" not
-    /// in ('\''voided'\'', '\''refunded'\'')'; the rows left out are counted under LABEL
-    /// (default: filtered) in every output (repeatable: each must hold)
-    #[arg(long = "where", value_name = "[LABEL:]CONDITION")]
-    pub where_: Vec<String>,
-    /// Read a column of --campaigns under another header name, e.g. --campaigns-map
-    /// campaign_id=utm_campaign (repeatable)
-    #[arg(long, value_name = "CANONICAL=HEADER")]
-    pub campaigns_map: Vec<String>,
-    /// Read a column of --customers under another header name, e.g. --customers-map
-    /// customer_id=Email (repeatable)
-    #[arg(long, value_name = "CANONICAL=HEADER")]
-    pub customers_map: Vec<String>,
+    /// Read the orders as a known export writes them (see `xsell presets`); options given
+    /// here win over the preset's
+    #[arg(long, value_name = "NAME", conflicts_with = "preset_file")]
+    pub preset: Option<String>,
+    /// Read the orders with the options in FILE, one per line, as `xsell presets show NAME`
+    /// prints them
+    #[arg(long, value_name = "FILE")]
+    pub preset_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// No progress display on stderr (it shows only on a terminal, for inputs that take more than
     /// a second)
     #[arg(short, long)]

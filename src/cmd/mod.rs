@@ -7,6 +7,7 @@ pub mod compare;
 pub mod compute;
 pub mod metrics;
 pub mod pairs;
+pub mod presets;
 pub mod report;
 
 use std::fs::File;

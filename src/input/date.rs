@@ -93,12 +93,22 @@ pub(crate) fn parse_ymd(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, num(5..7)?, num(8..10)?)
 }
 
-/// How date cells are written: ISO 8601 / RFC 3339 (the default), or one strftime pattern pinned
-/// with `--date-format` (`%d/%m/%Y`), which every date must then follow.
+/// How date cells are written: ISO 8601 / RFC 3339 (the default), or strftime patterns pinned
+/// with `--date-format` (`%d/%m/%Y`): every date must then follow one of them, and is read by
+/// the first that reads it (a data set exported in two layouts, as Online Retail was).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct DateFormat(Option<String>);
+pub struct DateFormat(Vec<String>);
 
 impl DateFormat {
+    /// Pinned patterns, each checked as [`DateFormat::pinned`] checks it.
+    pub fn pinned_all(patterns: &[String]) -> Result<DateFormat, String> {
+        let mut all = Vec::new();
+        for pattern in patterns {
+            all.extend(DateFormat::pinned(pattern)?.0);
+        }
+        Ok(DateFormat(all))
+    }
+
     /// A pinned pattern; refused when chrono cannot read it, or when a date written in it does
     /// not read back as the same date (it lacks the year or the day, as `%Y-%d` does).
     pub fn pinned(pattern: &str) -> Result<DateFormat, String> {
@@ -111,7 +121,7 @@ impl DateFormat {
             .and_then(|d| d.and_hms_opt(13, 14, 15))
             .map(|t| t.and_utc().fixed_offset());
         let mut written = String::new();
-        let format = DateFormat(Some(pattern.to_string()));
+        let format = DateFormat(vec![pattern.to_string()]);
         let round_trip = sample.is_some_and(|s| {
             use std::fmt::Write;
             write!(written, "{}", s.format(pattern)).is_ok()
@@ -127,32 +137,40 @@ impl DateFormat {
     }
 
     pub fn parse(&self, text: &str) -> Option<NaiveDate> {
-        let Some(pattern) = &self.0 else {
-            return parse(text);
-        };
-        let mut parsed = Parsed::new();
-        parse_with(&mut parsed, text.trim(), StrftimeItems::new(pattern)).ok()?;
-        // A Unix timestamp (%s) holds no date fields: its date is the UTC one.
-        parsed
-            .to_naive_date()
-            .or_else(|_| parsed.to_naive_datetime_with_offset(0).map(|t| t.date()))
-            .ok()
+        match &self.0[..] {
+            [] => parse(text),
+            patterns => patterns.iter().find_map(|p| parse_pattern(text, p)),
+        }
     }
 
     /// What a date cell must look like, and, for a date in another common form, how to read it.
     pub fn expected(&self, text: &str) -> String {
-        match &self.0 {
-            Some(pattern) => format!("a date written as {pattern} (--date-format)"),
-            None if ymd_shape(text) => {
+        match &self.0[..] {
+            [] if ymd_shape(text) => {
                 "a real calendar date: this day does not exist (YYYY-MM-DD)".to_string()
             }
-            None if let Some(pin) = dmy_patterns(text) => format!(
+            [] if let Some(pin) = dmy_patterns(text) => format!(
                 "{EXPECTED}; a file with dates such as {text} can pin their form with \
                  --date-format {pin}"
             ),
-            None => EXPECTED.to_string(),
+            [] => EXPECTED.to_string(),
+            patterns => format!(
+                "a date written as {} (--date-format)",
+                patterns.join(" or ")
+            ),
         }
     }
+}
+
+/// `text` read with the strftime `pattern`.
+fn parse_pattern(text: &str, pattern: &str) -> Option<NaiveDate> {
+    let mut parsed = Parsed::new();
+    parse_with(&mut parsed, text.trim(), StrftimeItems::new(pattern)).ok()?;
+    // A Unix timestamp (%s) holds no date fields: its date is the UTC one.
+    parsed
+        .to_naive_date()
+        .or_else(|_| parsed.to_naive_datetime_with_offset(0).map(|t| t.date()))
+        .ok()
 }
 
 /// `2025-02-30`: written as YYYY-MM-DD, but no such day.

@@ -7,13 +7,13 @@ use crate::workdir::*;
 /// A Shopify-like export: one row per line item, order-level fields on an order's first line,
 /// a guest order (#1004, no email) and a refunded one (#1003).
 const SHOP: &str = "\
-Name,Email,Financial Status,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Lineitem discount
-#1004,,paid,2024-03-06 10:00:00 -0500,1,Mug,10.00,MUG,
-#1003,b@x.com,refunded,2024-03-05 09:00:00 -0500,1,Tee,20.00,TEE,0
-#1002,a@x.com,paid,2024-03-04 14:22:11 -0500,2,Mug,10.00,MUG,1.50
-#1002,,,,1,Cap,15.00,,0
-#1001,a@x.com,paid,2024-03-01 08:00:00 -0500,3,Tee,19.99,TEE,5.00
-#1000,c@x.com,paid,2024-02-01 08:00:00 -0500,1,Tee,20.00,TEE,
+Name,Email,Financial Status,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Lineitem discount,Source
+#1004,,paid,2024-03-06 10:00:00 -0500,1,Mug,10.00,MUG,,web
+#1003,b@x.com,refunded,2024-03-05 09:00:00 -0500,1,Tee,20.00,TEE,0,web
+#1002,a@x.com,paid,2024-03-04 14:22:11 -0500,2,Mug,10.00,MUG,1.50,web
+#1002,,,,1,Cap,15.00,,0,
+#1001,a@x.com,paid,2024-03-01 08:00:00 -0500,3,Tee,19.99,TEE,5.00,pos
+#1000,c@x.com,paid,2024-02-01 08:00:00 -0500,1,Tee,20.00,TEE,,pos
 ";
 
 /// The options that read [`SHOP`] (as the shopify preset does).
@@ -307,5 +307,77 @@ fn dropped_repeats_are_counted_in_the_output() {
     assert_eq!(
         rows(&out),
         ["aov|all|10.000000|10.00|1", "repeated-rows|all|1||"]
+    );
+}
+
+#[test]
+fn a_preset_reads_the_export_and_its_saved_copy_reads_the_same() {
+    // The shopify preset reads SHOP as READ does (its left-out rows under its own label).
+    let w = shop_dir();
+    let preset = ok(&mut w.cmd("compute --preset shopify shop.csv --metric aov --format csv"));
+    assert_eq!(
+        rows(&preset),
+        [
+            "aov|all|36.156667|108.47|3",
+            "voided-or-refunded-rows|all|1||",
+            "guest-rows|all|1||",
+        ]
+    );
+    let text = ok(&mut w.cmd("presets show shopify"));
+    w.write("mine.preset", &text);
+    let copy =
+        ok(&mut w.cmd("compute --preset-file mine.preset shop.csv --metric aov --format csv"));
+    assert_eq!(copy, preset);
+    // An edited copy: the discount ignored, amount = 2 × 10 + 15 + 3 × 19.99 + 20 = 114.97.
+    w.write(
+        "edited.preset",
+        text.replace(" - coalesce(\"Lineitem discount\", 0)", ""),
+    );
+    let edited =
+        ok(&mut w.cmd("compute --preset-file edited.preset shop.csv --metric aov --format csv"));
+    assert_eq!(rows(&edited)[0], "aov|all|38.323333|114.97|3");
+}
+
+#[test]
+fn the_command_line_wins_over_the_preset() {
+    // Product by name instead of sku: Mug, Cap, Tee for a; Tee for c: cross-sell still 1 / 2,
+    // but --guests order makes #1004 a customer of its own (Mug): 1 / 3.
+    let w = shop_dir();
+    let out = ok(&mut xsell_args(
+        w.dir(),
+        [
+            "compute",
+            "--preset",
+            "shopify",
+            "shop.csv",
+            "--metric",
+            "cross-sell",
+            "--format",
+            "csv",
+            "--map",
+            "product_id=Lineitem name",
+            "--guests",
+            "order",
+        ],
+    ));
+    assert_eq!(
+        rows(&out),
+        [
+            "cross-sell|all|0.333333|1|3",
+            "voided-or-refunded-rows|all|1||"
+        ]
+    );
+    let list = ok(&mut w.cmd("presets --format csv"));
+    assert_eq!(
+        csv_rows(&list)
+            .iter()
+            .map(|r| r[0].as_str())
+            .collect::<Vec<_>>(),
+        ["shopify", "online-retail", "ga4"]
+    );
+    let err = fails(&mut w.cmd("compute --preset shopfy shop.csv --metric aov"));
+    has_all(
+        &err,
+        &["--preset \"shopfy\": no such preset; the presets: shopify, online-retail, ga4"],
     );
 }

@@ -8,7 +8,8 @@
 //! - arithmetic `+ - *` on numbers is exact: a cell is read as the amounts are (`--decimal-comma`,
 //!   `--thousands`, `--currency`); an empty cell makes the result empty;
 //! - `coalesce(a, b, ...)` is the first value that is not empty; `strip_suffix(x, '.0')` drops a
-//!   suffix when it is there; `round(x, places)` rounds half to even;
+//!   suffix when it is there; `round(x, places)` rounds half to even; `column('A', 'B')` is the
+//!   first of these columns the file has (for layouts that name a column differently);
 //! - conditions: `=`, `!=` (or `<>`), `<`, `<=`, `>`, `>=`; `x [not] in (v, ...)`;
 //!   `x is [not] empty`; `x [not] starts with 'text'`; `and`, `or`, `not` and parentheses.
 //!   A comparison with a number compares numbers, and is false when the cell is empty; with a

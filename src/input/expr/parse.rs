@@ -398,6 +398,9 @@ impl Parser<'_> {
             self.expect(")", &format!("or , in the arguments of {name}(...)"))?;
         }
         let whole = (at.0, self.tokens[self.pos - 1].1.1);
+        if name.eq_ignore_ascii_case("column") {
+            return self.first_column(&args, whole);
+        }
         let node = match (name.to_ascii_lowercase().as_str(), &mut args[..]) {
             ("coalesce", [_, _, ..]) => Node::Coalesce(args.into_iter().map(|a| a.0).collect()),
             ("strip_suffix", [(x, _), (Node::Text(suffix), _)]) => {
@@ -432,12 +435,41 @@ impl Parser<'_> {
             }
             _ => {
                 return err(
-                    format!("no function {name}(); there are coalesce, strip_suffix and round"),
+                    format!(
+                        "no function {name}(); there are coalesce, strip_suffix, round and column"
+                    ),
                     (at.0, at.1),
                 );
             }
         };
         Ok((node, whole))
+    }
+}
+
+impl Parser<'_> {
+    /// `column('Price', 'UnitPrice')`: the first of these columns the file has, for a preset
+    /// that reads layouts which name a column differently.
+    fn first_column(&self, args: &[Spanned], whole: (usize, usize)) -> Result<Spanned, ParseError> {
+        let mut names = Vec::new();
+        for (arg, at) in args {
+            let Node::Text(name) = arg else {
+                return err("column() takes header names in single quotes", *at);
+            };
+            if let Ok(node) = (self.resolve)(name) {
+                return Ok((node, whole));
+            }
+            names.push(format!("{name:?}"));
+        }
+        if names.is_empty() {
+            return err(
+                "column() takes one header name or more: column('Price', 'UnitPrice')",
+                whole,
+            );
+        }
+        err(
+            format!("the file has none of the columns {}", names.join(", ")),
+            whole,
+        )
     }
 }
 

@@ -174,6 +174,21 @@ fn quotes_inside_names_and_texts_are_doubled() {
 }
 
 #[test]
+fn column_is_the_first_of_its_names_the_file_has() {
+    assert_eq!(
+        compile("column('Price', 'Lineitem price')"),
+        Ok(Node::Column(2))
+    );
+    assert_eq!(compile("column('Name')"), Ok(Node::Column(0)));
+    let text = "column('Price', 'UnitPrice')";
+    assert_eq!(
+        compile(text).unwrap_err().render(text),
+        "the file has none of the columns \"Price\", \"UnitPrice\"\n    \
+         column('Price', 'UnitPrice')\n    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^"
+    );
+}
+
+#[test]
 fn columns_read_are_listed_once() {
     let mut columns = Vec::new();
     compile(r#"coalesce("Lineitem sku", "Lineitem name", "Lineitem sku")"#)

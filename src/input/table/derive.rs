@@ -85,6 +85,11 @@ impl Table {
                     s.name
                 );
             }
+            // A plain column (`column('Invoice', 'InvoiceNo')`) is read as a mapped one is.
+            if let Node::Column(index) = node {
+                self.columns[spec] = Some(index);
+                continue;
+            }
             node.columns(&mut self.derived.reads);
             self.derived.columns[spec] = Some((node, text.to_string()));
         }

@@ -52,10 +52,15 @@ impl Table {
                 };
                 match index {
                     Some(index) if index != key => Ok((index, String::new(), false)),
-                    _ => bail!(
+                    Some(_) => bail!(
                         "--fill-down {name}: expected columns of the orders other than \
                          {key_name} (canonical names or the file's headers), such as \
                          customer_id,order_date"
+                    ),
+                    None => bail!(
+                        "--fill-down {name}: {} has no such column; its columns: {}",
+                        self.name,
+                        self.headers.join(", ")
                     ),
                 }
             })
