@@ -55,6 +55,14 @@ pub(super) fn reading(report: &ReadReport, read: &ReadOptions) -> Vec<String> {
             left.join(", ")
         ));
     }
+    if let (Some((amount, quantity)), true) = (&report.unit_price, report.quantity_not_one > 0) {
+        notes.push(format!(
+            "warning: amount is read from {amount:?}, which names a unit price, and {} with a \
+             {quantity} other than 1: amount must be the line total; if it is the unit price, \
+             compute the total with --derive 'amount=\"{quantity}\" * \"{amount}\"'",
+            count(report.quantity_not_one, "line"),
+        ));
+    }
     if let (true, Some(places)) = (report.rounded > 0, read.money.round) {
         notes.push(format!(
             "note: rounded {} to {places} decimals, half to even (--round-amounts {places})",

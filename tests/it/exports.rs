@@ -381,3 +381,32 @@ fn the_command_line_wins_over_the_preset() {
         &["--preset \"shopfy\": no such preset; the presets: shopify, online-retail, ga4"],
     );
 }
+
+#[test]
+fn a_unit_price_read_as_the_amount_is_warned_about() {
+    // Two of the three lines have a quantity other than 1 (6 and 2).
+    let w = Workdir::with(&[(
+        "o.csv",
+        "InvoiceNo,CustomerID,InvoiceDate,StockCode,Quantity,UnitPrice\n\
+         1,C1,2024-01-01,P1,6,2.55\n\
+         1,C1,2024-01-01,P2,1,3.39\n\
+         2,C2,2024-01-02,P1,2,3.39\n",
+    )]);
+    let read = "compute --metric aov o.csv --map order_id=InvoiceNo --map customer_id=CustomerID \
+                --map order_date=InvoiceDate --map product_id=StockCode";
+    let (code, _, err) = run(&mut w.cmd(&format!("{read} --map amount=UnitPrice")));
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        err,
+        "xsell: warning: amount is read from \"UnitPrice\", which names a unit price, and 2 lines \
+         with a Quantity other than 1: amount must be the line total; if it is the unit price, \
+         compute the total with --derive 'amount=\"Quantity\" * \"UnitPrice\"'\n"
+    );
+    // With the total computed there is nothing to warn about:
+    // aov = (6 × 2.55 + 3.39 + 2 × 3.39) / 2 = (15.30 + 3.39 + 6.78) / 2 = 25.47 / 2.
+    let (code, out, err) = run(&mut w.cmd(&format!(
+        "{read} --derive amount=Quantity*UnitPrice --format csv"
+    )));
+    assert_eq!((code, err.as_str()), (Some(0), ""));
+    assert_eq!(rows(&out), ["aov|all|12.735000|25.47|2"]);
+}

@@ -198,6 +198,7 @@ pub(super) fn fold_batch(
                     continue;
                 }
                 report.rounded += u64::from(row.rounded);
+                report.quantity_not_one += u64::from(row.quantity != 1);
                 report.guests += u64::from(row.guest);
                 let line = book.admit(&row, order, customer, file, line);
                 book.record(&line);

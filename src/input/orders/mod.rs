@@ -14,7 +14,7 @@ use super::{Book, Limit, ReadOptions, Source, ahead};
 use crate::money::Money;
 use batch::{Batch, fold_batch, produce};
 use repeats::Seen;
-use row::{CAMPAIGN, CATEGORY, CHANNEL, LOYALTY, SEGMENT};
+use row::{AMOUNT, CAMPAIGN, CATEGORY, CHANNEL, LOYALTY, QUANTITY, SEGMENT};
 pub(crate) use row::{Row, SPECS, parse_flag};
 
 /// One order line, its ids interned in the [`Book`].
@@ -92,6 +92,18 @@ impl OrderFiles {
         Ok(OrderFiles { tables })
     }
 
+    /// The headers of amount and quantity, when amount is read from a column whose header
+    /// says it is a unit price (`Lineitem price`, `UnitPrice`, `Unit Cost`) beside a quantity
+    /// column: then it is likely not the line total it must be.
+    fn unit_price(&self) -> Option<(String, String)> {
+        let table = self.tables.first()?;
+        let amount = table.header_of(AMOUNT)?;
+        let quantity = table.header_of(QUANTITY)?;
+        let lower = amount.to_lowercase();
+        (lower.contains("price") || lower.contains("unit"))
+            .then(|| (amount.to_string(), quantity.to_string()))
+    }
+
     /// The files' total size in bytes, when every one is a plain file read as it is.
     pub fn size(&self) -> Option<u64> {
         self.tables.iter().map(|t| t.size).sum()
@@ -124,6 +136,7 @@ impl OrderFiles {
     ) -> Result<ReadReport> {
         let mut report = ReadReport {
             dropped: opts.dedupe,
+            unit_price: self.unit_price(),
             left_out: (opts.left_out_reasons().into_iter())
                 .map(|reason| (reason, 0))
                 .collect(),
@@ -247,6 +260,10 @@ pub struct ReadReport {
     pub rounded: u64,
     /// Lines without a customer id, each order of them a customer (`--guests order`).
     pub guests: u64,
+    /// The headers of amount and quantity when amount's says it is a unit price
+    /// ([`OrderFiles::unit_price`]), and how many lines have a quantity other than 1.
+    pub unit_price: Option<(String, String)>,
+    pub quantity_not_one: u64,
     /// Rows left out before they were read, by reason ([`ReadOptions::left_out_reasons`]):
     /// `--where` conditions, `--guests skip`.
     pub left_out: Vec<(String, u64)>,

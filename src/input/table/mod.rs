@@ -188,6 +188,11 @@ impl Table {
             .collect()
     }
 
+    /// The header of column `specs[spec]`, when it is read from one column as written.
+    pub fn header_of(&self, spec: usize) -> Option<&str> {
+        self.columns[spec].map(|i| self.headers[i].as_str())
+    }
+
     /// Whether the file has the column of `specs[spec]`, or it is derived.
     pub fn has(&self, spec: usize) -> bool {
         self.columns[spec].is_some() || self.is_derived(spec)
