@@ -33,6 +33,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Cohort(args) => cmd::cohort::run(args),
         Command::Benchmarks(args) => cmd::benchmarks::run(args).map(|()| ExitCode::SUCCESS),
         Command::Metrics(args) => cmd::metrics::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Inspect(args) => cmd::inspect::run(args).map(|()| ExitCode::SUCCESS),
         Command::Presets(args) => cmd::presets::run(args).map(|()| ExitCode::SUCCESS),
     }
 }

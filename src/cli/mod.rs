@@ -111,6 +111,10 @@ pub enum Command {
     Benchmarks(BenchmarksArgs),
     /// List the metrics, their formulas and the columns they need
     Metrics(MetricsArgs),
+    /// A dry run: how each column of the orders reads (where it comes from, how many rows read,
+    /// examples, the first problem), what is left out, and which metrics the columns allow
+    #[command(after_help = INSPECT_EXAMPLES)]
+    Inspect(InspectArgs),
     /// List the presets that read known exports (Shopify, Online Retail, GA4), or show one
     #[command(after_help = PRESETS_EXAMPLES)]
     Presets(PresetsArgs),
@@ -124,6 +128,20 @@ Examples:
   Save a preset, edit it, and read with the copy:
     xsell presets show shopify > my-shop.preset
     xsell report --preset-file my-shop.preset orders_export.csv";
+
+const INSPECT_EXAMPLES: &str = "\
+Examples:
+  How a Shopify export reads with its preset, before computing anything:
+    xsell inspect --preset shopify orders_export.csv
+
+  Check a mapping and a derived amount:
+    xsell inspect orders.csv --map customer_id=Email --derive 'amount=qty * price'";
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+}
 
 #[derive(Debug, Args)]
 pub struct PresetsArgs {

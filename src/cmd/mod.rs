@@ -5,6 +5,7 @@ pub mod benchmarks;
 pub mod cohort;
 pub mod compare;
 pub mod compute;
+pub mod inspect;
 pub mod metrics;
 pub mod pairs;
 pub mod presets;

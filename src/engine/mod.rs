@@ -13,7 +13,7 @@ use std::sync::atomic::AtomicU64;
 
 use anyhow::{Result, bail};
 
-use crate::input::orders::OrderFiles;
+use crate::input::orders::{self, Inspection, OrderFiles};
 use crate::input::{Book, Campaigns, Customers, Line, OrderColumns};
 use crate::metrics::slice::{CustomerGroups, Dim, Router};
 use crate::metrics::{Fold, Inputs, Metric, Row, Unit};
@@ -193,6 +193,33 @@ pub fn read_orders(
     let mut summary = notes::summary(&book, config, &report);
     summary.notes = notes;
     Ok((book, summary))
+}
+
+/// A metric, and what it misses if the inputs do not allow it.
+pub type Allowed = (Metric, Option<String>);
+
+/// `xsell inspect`: reads the inputs as a run would, each order column on its own, and says
+/// for every metric whether these columns allow it (`None`) or what it misses.
+pub fn inspect(config: &Config) -> Result<(Inspection, Vec<Allowed>)> {
+    let mut book = Book::default();
+    let campaigns = match &config.campaigns {
+        Some(source) => Some(Campaigns::read(source, &config.read, &mut book)?),
+        None => None,
+    };
+    let customers = match &config.customers {
+        Some(source) => Some(Customers::read(source, &config.read, &mut book)?),
+        None => None,
+    };
+    let files = OrderFiles::open(&config.orders, &config.read)?;
+    let inputs = Inputs {
+        orders: files.columns(),
+        campaigns: campaigns.as_ref(),
+        customers: customers.as_ref(),
+    };
+    let metrics = (Metric::ALL.iter())
+        .map(|m| (*m, m.missing(&config.settings, &inputs)))
+        .collect();
+    Ok((orders::inspect(files, &config.read)?, metrics))
 }
 
 /// The most periods `--period` may list: 96 years of weeks. More comes from a typo in a date

@@ -410,3 +410,63 @@ fn a_unit_price_read_as_the_amount_is_warned_about() {
     assert_eq!((code, err.as_str()), (Some(0), ""));
     assert_eq!(rows(&out), ["aov|all|12.735000|25.47|2"]);
 }
+
+#[test]
+fn inspect_reads_each_column_on_its_own() {
+    // Line 2's amount and line 3's customer and date do not read; line 4 is short a field.
+    let w = Workdir::with(&[(
+        "o.csv",
+        "order_id,customer_id,order_date,product_id,amount\n\
+         O1,C1,2024-01-01,P1,x\n\
+         O2,,2024-13-01,P2,5\n\
+         O3,C2,2024-01-03\n",
+    )]);
+    let out = ok(&mut w.cmd("inspect o.csv"));
+    let grid = table(&out);
+    let row = |name: &str| {
+        grid.iter()
+            .find(|r| r[0] == name)
+            .unwrap_or_else(|| panic!("{name} in {out}"))
+            .clone()
+    };
+    // column | from | examples | first problem | read | empty
+    assert_eq!(row("amount *")[2], "5.00");
+    assert_eq!(
+        row("amount *")[3],
+        "o.csv:2: column amount: \"x\" is not valid; expected a decimal amount such as 12.50 or \
+         -3.00 (digits, an optional sign and a `.`) (1 row)"
+    );
+    assert_eq!(row("amount *")[4..], ["1", "0"]);
+    assert_eq!(row("order_id *")[2..], ["O1 | O2", "", "2", "0"]);
+    assert!(row("order_date *")[3].starts_with("o.csv:3: column order_date: \"2024-13-01\""));
+    assert_eq!(row("quantity")[1], "(not in the file)");
+    has_all(
+        &out,
+        &[
+            "2 rows read from o.csv: 2 orders, 1 customers, 2 products, 1 without a customer id",
+            "1 row that cannot be read; the first: o.csv:4: the row has 3 fields",
+            "dates: 2024-01-01 to 2024-01-01",
+            "metrics these columns allow: cross-sell, aov, clv, retention, repeat-rate",
+        ],
+    );
+    // A missing required column: exit 2, every one named.
+    let err = fails(&mut w.cmd("inspect o.csv --map amount=total --map product_id=sku"));
+    has_all(&err, &["missing orders columns \"sku\" and \"total\""]);
+}
+
+#[test]
+fn inspect_names_the_preset_and_counts_rows_left_out() {
+    let w = shop_dir();
+    let out = ok(&mut w.cmd("inspect --preset shopify shop.csv"));
+    has_all(
+        &out,
+        &[
+            "header \"Email\" (preset shopify)",
+            "= \"Lineitem quantity\" * \"Lineitem price\" - coalesce(\"Lineitem discount\", 0) \
+             (preset shopify)",
+            "18.50 | 15.00 | 54.97",
+            "rows left out: 1 voided-or-refunded, 1 guest",
+            "dates: 2024-02-01 to 2024-03-04",
+        ],
+    );
+}

@@ -1,6 +1,7 @@
 //! orders.csv: one row per order line, streamed through the book.
 
 mod batch;
+mod inspect;
 mod repeats;
 mod row;
 
@@ -13,6 +14,7 @@ use super::table::Table;
 use super::{Book, Limit, ReadOptions, Source, ahead};
 use crate::money::Money;
 use batch::{Batch, fold_batch, produce};
+pub use inspect::{ColumnReport, From, Inspection, inspect};
 use repeats::Seen;
 use row::{AMOUNT, CAMPAIGN, CATEGORY, CHANNEL, LOYALTY, QUANTITY, SEGMENT};
 pub(crate) use row::{Row, SPECS, parse_flag};

@@ -193,6 +193,11 @@ impl Table {
         self.columns[spec].map(|i| self.headers[i].as_str())
     }
 
+    /// The expression of column `specs[spec]`, when `--derive` gives it.
+    pub fn derived_source(&self, spec: usize) -> Option<&str> {
+        self.derived.source(spec)
+    }
+
     /// Whether the file has the column of `specs[spec]`, or it is derived.
     pub fn has(&self, spec: usize) -> bool {
         self.columns[spec].is_some() || self.is_derived(spec)
