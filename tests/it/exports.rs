@@ -470,3 +470,83 @@ fn inspect_names_the_preset_and_counts_rows_left_out() {
         ],
     );
 }
+
+/// Each fixture of `fixtures/exports/` read with one command, against the numbers that
+/// `fixtures/exports/expected.py` works out from the platforms' rules on its own.
+#[test]
+fn shop_exports_give_the_oracles_numbers_with_one_command() {
+    let german = "--delimiter ; --decimal-comma --date-format %d.%m.%Y --map order_id=Bestellnummer \
+                  --map customer_id=Kundennummer --map order_date=Bestelldatum \
+                  --map product_id=Artikelnummer --map quantity=Menge --map amount=Betrag";
+    // fixture, options, and the row that counts the rows its filter leaves out.
+    let runs = [
+        (
+            "shopify/orders_export.csv",
+            "--preset shopify",
+            "voided-or-refunded-rows",
+        ),
+        (
+            "online-retail/online_retail_II.csv",
+            "--preset online-retail",
+            "non-product-rows",
+        ),
+        (
+            "online-retail/online_retail.csv",
+            "--preset online-retail",
+            "non-product-rows",
+        ),
+        ("ga4/items.csv", "--preset ga4", "no-transaction-rows"),
+        ("german/bestellungen.csv", german, "filtered-rows"),
+    ];
+    let expected = std::fs::read_to_string(crate_file("fixtures/exports/expected.csv")).unwrap();
+    let expected = csv_rows(&expected);
+    for (fixture, options, filtered) in runs {
+        let want = |metric: &str| -> Vec<String> {
+            let row = (expected.iter())
+                .find(|r| r[0] == fixture && r[1] == metric)
+                .unwrap_or_else(|| panic!("{fixture} {metric} in expected.csv"));
+            row[2..].to_vec()
+        };
+        let count = |metric: &str| want(metric)[2].clone();
+        let file = format!("fixtures/exports/{fixture}");
+        let line = format!("compute {file} {options} --metric cross-sell,aov,repeat-rate");
+        let out = ok(&mut xsell(&format!("{line} --format csv")));
+        let got = csv_rows(&out);
+        let row = |metric: &str| got.iter().find(|r| r[0] == metric);
+        for metric in ["cross-sell", "aov", "repeat-rate"] {
+            let r = row(metric).unwrap_or_else(|| panic!("{fixture}: {metric} in {out}"));
+            let w = want(metric);
+            assert_eq!(
+                [&r[4], &r[5], &r[3]],
+                [&w[0], &w[1], &w[2]],
+                "{fixture} {metric}"
+            );
+        }
+        // Rows left out: a row per reason when its option is on; none is 0.
+        let left = |name: &str| row(name).map_or("0".to_string(), |r| r[3].clone());
+        assert_eq!(
+            left(filtered),
+            count("skipped.filtered"),
+            "{fixture} filtered"
+        );
+        assert_eq!(
+            left("guest-rows"),
+            count("skipped.guests"),
+            "{fixture} guests"
+        );
+        assert_eq!(
+            left("repeated-rows"),
+            count("skipped.repeated"),
+            "{fixture} repeats"
+        );
+        // Lines, orders and customers read, in the table's footer.
+        let table = ok(&mut xsell(&line));
+        let footer = format!(
+            "{} lines, {} orders, {} customers read from {file}",
+            count("lines"),
+            count("orders"),
+            count("customers")
+        );
+        has_all(&table, &[&footer]);
+    }
+}
