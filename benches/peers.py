@@ -28,7 +28,7 @@ Tasks:
               loyalty-cross-sell, ctr, conversion, roi, cac, aov, clv, retention pooled,
               repeat-rate); pandas: five of them (cross-sell, repeat-rate, aov, clv, retention).
 
-The peers assume the generator's clean format (examples/gen.rs): the documented headers, plain
+The peers assume the generator's clean format (examples/gen/main.rs): the documented headers, plain
 `YYYY-MM-DD` dates, plain decimal amounts, loyalty written true/false (1/0, yes/no also read), no
 padding spaces, every campaign cell except `conversions` filled in.
 """

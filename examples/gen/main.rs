@@ -11,11 +11,19 @@
 //! products sit in 12 categories with skewed popularity, dates span 2024-01-01..2025-12-31, about 1%
 //! of lines are returns (negative amount and quantity), about 30% of orders are attributed to a
 //! campaign that runs on the order's date, and each customer has a segment and a loyalty flag.
+//!
+//! With `--shopify` it also writes `orders-shopify.csv`: the same orders in the layout of Shopify's
+//! "Export orders" CSV, plus about 1% refunded or voided orders and 1% guest orders (no email) that
+//! a reader applying Shopify's rules leaves out (see `shopify.rs` and `benches/README.md`).
+//! `orders.csv` is byte-identical with or without it: the Shopify file draws from a generator of
+//! its own.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+mod shopify;
 
 const CATEGORIES: [&str; 12] = [
     "audio",
@@ -70,6 +78,12 @@ struct Campaign {
 }
 
 fn date(day: u64) -> String {
+    let (y, m, d) = civil(day);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Year, month and day of `day` days after 2024-01-01.
+fn civil(day: u64) -> (i64, i64, i64) {
     // Civil-from-days (Howard Hinnant), counting from 2024-01-01.
     let z = day as i64 + 19_723 + 719_468; // 19723 = days from 1970-01-01 to 2024-01-01
     let era = z.div_euclid(146_097);
@@ -80,7 +94,7 @@ fn date(day: u64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    (y, m, d)
 }
 
 fn cents(c: u64) -> String {
@@ -92,6 +106,7 @@ struct Args {
     seed: u64,
     out: PathBuf,
     products: u64,
+    shopify: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -100,9 +115,14 @@ fn parse_args() -> Result<Args, String> {
         seed: 7,
         out: PathBuf::from("."),
         products: PRODUCTS,
+        shopify: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
+        if flag == "--shopify" {
+            args.shopify = true;
+            continue;
+        }
         let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--lines" => args.lines = value.parse().map_err(|e| format!("--lines: {e}"))?,
@@ -118,7 +138,7 @@ fn parse_args() -> Result<Args, String> {
             },
             _ => {
                 return Err(format!(
-                    "unknown flag {flag}; use --lines N --seed S --out DIR [--products N]"
+                    "unknown flag {flag}; use --lines N --seed S --out DIR [--products N] [--shopify]"
                 ));
             }
         }
@@ -191,6 +211,16 @@ fn generate(args: &Args) -> std::io::Result<()> {
         .map(|_| 299 + rng.below(19_700))
         .collect();
 
+    let mut shop = if args.shopify {
+        let file = args.out.join(shopify::FILE);
+        Some(shopify::Writer::create(
+            &file, args.seed, &price, &segment, &loyal,
+        )?)
+    } else {
+        None
+    };
+    let mut lines = Vec::with_capacity(4);
+
     let mut out = BufWriter::with_capacity(1 << 20, File::create(args.out.join("orders.csv"))?);
     writeln!(
         out,
@@ -219,6 +249,7 @@ fn generate(args: &Args) -> std::io::Result<()> {
             75..90 => 3,
             _ => 4,
         };
+        lines.clear();
         for _ in 0..lines_in_order.min(args.lines - written) {
             let product = rng.skewed(args.products);
             let quantity = 1 + rng.skewed(3);
@@ -238,8 +269,27 @@ fn generate(args: &Args) -> std::io::Result<()> {
                 segment[customer as usize],
                 loyal[customer as usize],
             )?;
+            lines.push(shopify::Line {
+                product,
+                quantity,
+                returned,
+            });
             written += 1;
         }
+        if let Some(shop) = shop.as_mut() {
+            shop.order(&shopify::Order {
+                customer: Some(customer),
+                day,
+                campaign,
+                store: channel == "store",
+                lines: &lines,
+            })?;
+        }
     }
-    out.flush()
+    out.flush()?;
+    if let Some(shop) = shop {
+        let stats = shop.finish()?;
+        eprintln!("gen: {}: {stats}", shopify::FILE);
+    }
+    Ok(())
 }
