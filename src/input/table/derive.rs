@@ -122,10 +122,10 @@ impl Table {
         let Some((node, text)) = self.derived.column(spec) else {
             return Ok(None);
         };
-        let option = format!("--derive {}={text}", self.specs[spec].name);
-        node.text(self)
-            .map(Some)
-            .map_err(|e| self.eval_error(e, &option))
+        node.text(self).map(Some).map_err(|e| {
+            let option = format!("--derive {}={text}", self.specs[spec].name);
+            self.eval_error(e, &option)
+        })
     }
 
     /// The first of the `--where` conditions that the current row fails, if one does.
@@ -149,8 +149,11 @@ impl Table {
         else {
             return self.amount_in(spec, self.required(spec)?);
         };
-        let option = format!("--derive {}={text}", self.specs[spec].name);
-        let Some(number) = node.number(self).map_err(|e| self.eval_error(e, &option))? else {
+        let number = node.number(self).map_err(|e| {
+            let option = format!("--derive {}={text}", self.specs[spec].name);
+            self.eval_error(e, &option)
+        })?;
+        let Some(number) = number else {
             let expected = "a value (the column is required; an empty cell in the expression \
                             leaves it empty, unless coalesce(cell, 0) says otherwise)";
             return Err(self.invalid(spec, "", expected));
