@@ -140,6 +140,18 @@ pub(super) fn find_columns(
     if missing.is_empty() {
         return Ok(columns);
     }
+    Err(missing_columns(file, headers, specs, &missing, kind))
+}
+
+/// The error that names every missing required column (`wanted` names them as `--map` does),
+/// each with the nearest header, beside the headers found and the columns xsell reads.
+fn missing_columns(
+    file: &str,
+    headers: &[String],
+    specs: &[Spec],
+    missing: &[(&Spec, &str)],
+    kind: &str,
+) -> anyhow::Error {
     let named: Vec<String> = (missing.iter())
         .map(|(_, wanted)| {
             let hint = nearest(wanted, headers)
@@ -148,7 +160,7 @@ pub(super) fn find_columns(
             format!("{wanted:?}{hint}")
         })
         .collect();
-    let how = match (delimiter_in(headers), &missing[..]) {
+    let how = match (delimiter_in(headers), missing) {
         (Some(d), _) => {
             let what = if d == '\t' {
                 "a tab".to_string()
@@ -178,13 +190,13 @@ pub(super) fn find_columns(
         Some((last, all)) => ("columns", format!("{} and {last}", all.join(", "))),
         None => ("columns", String::new()),
     };
-    bail!(
+    anyhow::anyhow!(
         "{file}: missing {kind} {noun} {columns}; found columns: {}; {how}; the {kind} columns \
          xsell reads: {} (required); {} (optional)",
         headers.join(", "),
         list(true),
         list(false)
-    );
+    )
 }
 
 /// The delimiter a header of one column seems to hold: `;`, a tab, `|` or `,`.

@@ -16,6 +16,7 @@
 //!   date written `YYYY-MM-DD` it compares dates; otherwise it compares texts, exactly (case
 //!   and all), an empty cell being the text `''`.
 
+mod lex;
 mod number;
 mod parse;
 

@@ -1,6 +1,7 @@
 //! The expression syntax: tokens, a precedence-climbing parser, and errors with a caret under
 //! the mistake. Column names are resolved while parsing, so that an unknown one is pointed at.
 
+use super::lex::{Token, tokens};
 use super::number::Decimal;
 use super::{Cmp, Kind, Node};
 
@@ -27,102 +28,12 @@ impl ParseError {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-enum Token {
-    /// A bare word: a column name, a keyword or a function name.
-    Word(String),
-    /// A `"quoted column name"`.
-    Quoted(String),
-    /// A `'text value'`.
-    Text(String),
-    Number(String),
-    /// An operator or punctuation: `=`, `!=`, `<=`, `(`, `,`, ...
-    Symbol(&'static str),
-    End,
-}
-
-fn err<T>(message: impl Into<String>, at: (usize, usize)) -> Result<T, ParseError> {
+/// An error about the text at `at`.
+pub(super) fn err<T>(message: impl Into<String>, at: (usize, usize)) -> Result<T, ParseError> {
     Err(ParseError {
         message: message.into(),
         at,
     })
-}
-
-/// Splits `text` into tokens with their byte ranges; the last token is [`Token::End`].
-fn tokens(text: &str) -> Result<Vec<Spanned<Token>>, ParseError> {
-    const SYMBOLS: [&str; 12] = [
-        "!=", "<>", "<=", ">=", "=", "<", ">", "+", "-", "*", "(", ")",
-    ];
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        let start = i;
-        if c.is_ascii_whitespace() {
-            i += 1;
-            continue;
-        }
-        let token = if c == b'"' || c == b'\'' {
-            // A quote inside is written twice, as in SQL and CSV.
-            let mut value = String::new();
-            i += 1;
-            loop {
-                let Some(end) = text[i..].find(c as char).map(|n| i + n) else {
-                    let what = if c == b'"' { "column name" } else { "text" };
-                    return err(
-                        format!("this quoted {what} is never closed"),
-                        (start, text.len()),
-                    );
-                };
-                value.push_str(&text[i..end]);
-                i = end + 1;
-                if bytes.get(i) == Some(&c) {
-                    value.push(c as char);
-                    i += 1;
-                } else {
-                    break;
-                }
-            }
-            if c == b'"' {
-                Token::Quoted(value)
-            } else {
-                Token::Text(value)
-            }
-        } else if c.is_ascii_digit()
-            || (c == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
-        {
-            while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
-                i += 1;
-            }
-            Token::Number(text[start..i].to_string())
-        } else if c.is_ascii_alphabetic() || c == b'_' {
-            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                i += 1;
-            }
-            Token::Word(text[start..i].to_string())
-        } else if c == b',' {
-            i += 1;
-            Token::Symbol(",")
-        } else if let Some(s) = SYMBOLS.iter().find(|s| text[i..].starts_with(**s)) {
-            i += s.len();
-            Token::Symbol(s)
-        } else {
-            let ch = text[i..].chars().next().unwrap_or(' ');
-            let hint = if ch == '/' {
-                "; division is not offered, as its result is seldom exact money"
-            } else {
-                "; a column name with spaces or punctuation is written in double quotes"
-            };
-            return err(
-                format!("unexpected {ch:?}{hint}"),
-                (start, start + ch.len_utf8()),
-            );
-        };
-        out.push((token, (start, i)));
-    }
-    out.push((Token::End, (text.len(), text.len())));
-    Ok(out)
 }
 
 /// Turns a column name into its node, or says why the file has no such column.
@@ -153,7 +64,7 @@ struct Parser<'r> {
 }
 
 /// A token or node and the byte range of the text it came from.
-type Spanned<T = Node> = (T, (usize, usize));
+pub(super) type Spanned<T = Node> = (T, (usize, usize));
 
 impl Parser<'_> {
     fn peek(&self) -> &Token {
@@ -183,7 +94,7 @@ impl Parser<'_> {
         is
     }
 
-    fn expect(&mut self, symbol: &str, what: &str) -> Result<usize, ParseError> {
+    fn require(&mut self, symbol: &str, what: &str) -> Result<usize, ParseError> {
         let end = self.span().1;
         if self.symbol(symbol) {
             return Ok(end);
@@ -264,7 +175,7 @@ impl Parser<'_> {
         let negated = self.keyword("not");
         if self.keyword("in") {
             value(&left)?;
-            self.expect("(", "after in, as in x in ('a', 'b')")?;
+            self.require("(", "after in, as in x in ('a', 'b')")?;
             let mut list = Vec::new();
             loop {
                 let item = self.sum()?;
@@ -274,7 +185,7 @@ impl Parser<'_> {
                     break;
                 }
             }
-            let end = self.expect(")", "or , in the list of in (...)")?;
+            let end = self.require(")", "or , in the list of in (...)")?;
             let node = Node::In(Box::new(left.0), list);
             return Ok((negate(node, negated), (start, end)));
         }
@@ -353,7 +264,7 @@ impl Parser<'_> {
             Token::Quoted(name) => self.column(&name, at),
             Token::Symbol("(") => {
                 let (node, _) = self.or()?;
-                let end = self.expect(")", "to close this (")?;
+                let end = self.require(")", "to close this (")?;
                 Ok((node, (at.0, end)))
             }
             Token::Word(word) if *self.peek() == Token::Symbol("(") => self.call(&word, at),
@@ -395,7 +306,7 @@ impl Parser<'_> {
                     break;
                 }
             }
-            self.expect(")", &format!("or , in the arguments of {name}(...)"))?;
+            self.require(")", &format!("or , in the arguments of {name}(...)"))?;
         }
         let whole = (at.0, self.tokens[self.pos - 1].1.1);
         if name.eq_ignore_ascii_case("column") {

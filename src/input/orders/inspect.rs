@@ -105,21 +105,7 @@ pub fn inspect(files: OrderFiles, opts: &ReadOptions) -> Result<Inspection> {
             if !seen.insert(t.record_hashes()) {
                 report.repeated += 1;
             }
-            for (spec, column) in report.columns.iter_mut().enumerate() {
-                if column.from == From::Absent {
-                    continue;
-                }
-                match value(&t, spec, opts.guests) {
-                    Ok(None) => column.empty += 1,
-                    Ok(Some(v)) => {
-                        column.parsed += 1;
-                        if column.examples.len() < 3 && !column.examples.contains(&v) {
-                            column.examples.push(v);
-                        }
-                    }
-                    Err(e) => note_problem(column, &e),
-                }
-            }
+            read_columns(&mut report.columns, &t, opts.guests);
             let text = |spec| t.cell(spec).ok().flatten().unwrap_or_default().to_string();
             let customer = text(CUSTOMER);
             if customer.is_empty() || opts.guest_ids.contains(&customer) {
@@ -140,6 +126,25 @@ pub fn inspect(files: OrderFiles, opts: &ReadOptions) -> Result<Inspection> {
     report.customers = customers.len() as u64;
     report.products = products.len() as u64;
     Ok(report)
+}
+
+/// Reads the current row's value of each column the file has, on its own.
+fn read_columns(columns: &mut [ColumnReport], t: &Table, guests: Guests) {
+    for (spec, column) in columns.iter_mut().enumerate() {
+        if column.from == From::Absent {
+            continue;
+        }
+        match value(t, spec, guests) {
+            Ok(None) => column.empty += 1,
+            Ok(Some(v)) => {
+                column.parsed += 1;
+                if column.examples.len() < 3 && !column.examples.contains(&v) {
+                    column.examples.push(v);
+                }
+            }
+            Err(e) => note_problem(column, &e),
+        }
+    }
 }
 
 fn note_problem(column: &mut ColumnReport, e: &FieldError) {
