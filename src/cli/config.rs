@@ -218,6 +218,9 @@ impl InputArgs {
                 GuestsArg::Order => Guests::Order,
             },
             guest_ids: self.guest_id.clone(),
+            sheet: self.sheet.clone(),
+            campaigns_sheet: self.campaigns_sheet.clone(),
+            customers_sheet: self.customers_sheet.clone(),
         })
     }
 

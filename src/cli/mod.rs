@@ -32,6 +32,9 @@ Examples:
   Read an export whose headers differ from xsell's names:
     xsell compute --metric aov export.csv --map order_id=\"Order No\" --map amount=net_sales
 
+  Read the sheets of a workbook (.xlsx, .xls, .ods) directly:
+    xsell report book.xlsx --sheet Orders --campaigns book.xlsx --campaigns-sheet Campaigns
+
   What to cross-sell next, and do new customers come back:
     xsell pairs orders.csv --for P017
     xsell cohort orders.csv --period quarter
@@ -124,7 +127,8 @@ pub struct ComputeArgs {
 
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Order-line CSV files, read as one stream; `-` (or none) reads standard input
+    /// Order-line CSV files (or workbooks: .xlsx, .xls, .ods), read as one stream; `-` (or none)
+    /// reads standard input
     #[arg(value_name = "ORDERS")]
     pub orders: Vec<String>,
     /// Campaigns CSV (campaign_id, cost, impressions, clicks, targeted, conversions, ...)
@@ -221,6 +225,16 @@ pub struct InputArgs {
     /// customer_id=Email (repeatable)
     #[arg(long, value_name = "CANONICAL=HEADER")]
     pub customers_map: Vec<String>,
+    /// The sheet to read when an ORDERS file is a workbook (.xlsx, .xlsb, .xls, .ods), by name;
+    /// the first visible sheet by default
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// The sheet to read when --campaigns is a workbook; the first visible sheet by default
+    #[arg(long, value_name = "NAME")]
+    pub campaigns_sheet: Option<String>,
+    /// The sheet to read when --customers is a workbook; the first visible sheet by default
+    #[arg(long, value_name = "NAME")]
+    pub customers_sheet: Option<String>,
     /// No progress display on stderr (it shows only on a terminal, for inputs that take more than
     /// a second)
     #[arg(short, long)]

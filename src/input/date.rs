@@ -126,6 +126,11 @@ impl DateFormat {
         Ok(format)
     }
 
+    /// The pinned pattern (`--date-format`); `None` for ISO 8601.
+    pub fn pattern(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+
     pub fn parse(&self, text: &str) -> Option<NaiveDate> {
         let Some(pattern) = &self.0 else {
             return parse(text);

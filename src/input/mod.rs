@@ -1,5 +1,5 @@
-//! Input: CSV files → typed records. Errors name the file, line, column, value and what was
-//! expected.
+//! Input: CSV files (and workbooks' sheets, as CSV text) → typed records. Errors name the file,
+//! line, column, value and what was expected.
 
 mod ahead;
 pub mod book;
@@ -12,6 +12,7 @@ mod intern;
 pub mod orders;
 mod records;
 mod table;
+mod workbook;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -79,6 +80,11 @@ pub struct ReadOptions {
     /// that count as none (`--guest-id`).
     pub guests: Guests,
     pub guest_ids: Vec<String>,
+    /// The sheet to read of a workbook given as orders (`--sheet`), as campaigns
+    /// (`--campaigns-sheet`) or as customers (`--customers-sheet`); the first when `None`.
+    pub sheet: Option<String>,
+    pub campaigns_sheet: Option<String>,
+    pub customers_sheet: Option<String>,
 }
 
 /// What an order line without a customer id (a guest checkout, a walk-in) means.
@@ -134,6 +140,9 @@ impl Default for ReadOptions {
             fill_down: Vec::new(),
             guests: Guests::Error,
             guest_ids: Vec::new(),
+            sheet: None,
+            campaigns_sheet: None,
+            customers_sheet: None,
         }
     }
 }

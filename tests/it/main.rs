@@ -15,4 +15,5 @@ mod hostile;
 mod properties;
 mod reader;
 mod slicing;
+mod workbook;
 mod workdir;
