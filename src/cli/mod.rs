@@ -35,6 +35,9 @@ Examples:
   Read an export whose headers differ from xsell's names:
     xsell compute --metric aov export.csv --map order_id=\"Order No\" --map amount=net_sales
 
+  Read the sheets of a workbook (.xlsx, .xls, .ods) directly:
+    xsell report book.xlsx --sheet Orders --campaigns book.xlsx --campaigns-sheet Campaigns
+
   What to cross-sell next, and do new customers come back:
     xsell pairs orders.csv --for P017
     xsell cohort orders.csv --period quarter
@@ -175,7 +178,8 @@ pub struct ComputeArgs {
 
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Order-line CSV files, read as one stream; `-` (or none) reads standard input
+    /// Order-line CSV files (or workbooks: .xlsx, .xls, .ods), read as one stream; `-` (or none)
+    /// reads standard input
     #[arg(value_name = "ORDERS")]
     pub orders: Vec<String>,
     /// Campaigns CSV (campaign_id, cost, impressions, clicks, targeted, conversions, ...)

@@ -84,6 +84,16 @@ pub struct ReadArgs {
     /// customer_id=Email (repeatable)
     #[arg(long, value_name = "CANONICAL=HEADER")]
     pub customers_map: Vec<String>,
+    /// The sheet to read when an ORDERS file is a workbook (.xlsx, .xlsb, .xls, .ods), by name;
+    /// the first visible sheet by default
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// The sheet to read when --campaigns is a workbook; the first visible sheet by default
+    #[arg(long, value_name = "NAME")]
+    pub campaigns_sheet: Option<String>,
+    /// The sheet to read when --customers is a workbook; the first visible sheet by default
+    #[arg(long, value_name = "NAME")]
+    pub customers_sheet: Option<String>,
 }
 
 impl ReadArgs {
@@ -135,6 +145,9 @@ impl ReadArgs {
                 keep(preset.customers_map, &named(&self.customers_map)),
                 self.customers_map,
             ),
+            sheet: self.sheet.or(preset.sheet),
+            campaigns_sheet: self.campaigns_sheet.or(preset.campaigns_sheet),
+            customers_sheet: self.customers_sheet.or(preset.customers_sheet),
         }
     }
 
@@ -178,6 +191,9 @@ impl ReadArgs {
             },
             guest_ids: self.guest_id.clone(),
             filters: self.filters()?,
+            sheet: self.sheet.clone(),
+            campaigns_sheet: self.campaigns_sheet.clone(),
+            customers_sheet: self.customers_sheet.clone(),
         })
     }
 

@@ -136,6 +136,12 @@ impl DateFormat {
         Ok(format)
     }
 
+    /// The first pinned pattern (`--date-format`), which reads every date written in it;
+    /// `None` for ISO 8601.
+    pub fn pattern(&self) -> Option<&str> {
+        self.0.first().map(String::as_str)
+    }
+
     pub fn parse(&self, text: &str) -> Option<NaiveDate> {
         match &self.0[..] {
             [] => parse(text),

@@ -1,19 +1,24 @@
 //! Turning a file's bytes into UTF-8 text: gzip is unpacked transparently (recognised by its
-//! magic bytes, so `.gz` files and compressed standard input both work), and Latin-1 or
-//! Windows-1252 text is transcoded when `--encoding` says so.
+//! magic bytes, so `.gz` files and compressed standard input both work), a workbook's sheet is
+//! written as CSV text (`workbook`), and Latin-1 or Windows-1252 text is transcoded when
+//! `--encoding` says so.
 
 use std::io::{self, BufRead, BufReader, Read};
 
 use flate2::bufread::MultiGzDecoder;
 
-use super::Encoding;
+use super::{Encoding, ReadOptions, workbook};
 
-/// `raw` as UTF-8 text: unpacked if it is gzip, transcoded from `encoding`; and whether its
-/// bytes are the file's own (neither unpacked nor transcoded).
+/// `raw` as UTF-8 text: unpacked if it is gzip, the sheet `opts` names for a `kind` input if it
+/// is a workbook (read whole, standard input too), transcoded from `opts.encoding` otherwise (a
+/// workbook's text is Unicode whatever the option says); and whether its bytes are the file's
+/// own (neither unpacked, converted nor transcoded).
 pub fn text(
     raw: Box<dyn Read + Send>,
-    encoding: Encoding,
+    opts: &ReadOptions,
+    kind: &str,
 ) -> io::Result<(Box<dyn Read + Send>, bool)> {
+    let encoding = opts.encoding;
     let mut buffered = BufReader::with_capacity(1 << 16, raw);
     let gzip = buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     let plain: Box<dyn Read + Send> = if gzip {
@@ -22,6 +27,13 @@ pub fn text(
         Box::new(buffered)
     };
     let mut plain = BufReader::with_capacity(1 << 16, plain);
+    if workbook::maybe(plain.fill_buf()?) {
+        let mut bytes = Vec::new();
+        plain.read_to_end(&mut bytes)?;
+        let csv = workbook::to_csv(bytes, opts, kind)
+            .map_err(|message| io::Error::new(io::ErrorKind::InvalidData, message))?;
+        return Ok((Box::new(io::Cursor::new(csv)), false));
+    }
     let start = plain.fill_buf()?;
     if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
         return Err(io::Error::new(
@@ -51,19 +63,12 @@ pub fn text(
     Ok((reader, verbatim))
 }
 
-/// What a file that starts with `start` is, when it is a container or binary data rather than
-/// CSV text: recognised by its magic bytes, so that a workbook or an archive gets one line that
-/// says what to do instead of its bytes read as column names.
+/// What a file that starts with `start` is, when it is an archive or binary data rather than
+/// CSV text (or a workbook, which comes before): recognised by its magic bytes, so that it gets
+/// one line that says what to do instead of its bytes read as column names.
 fn not_text(start: &[u8]) -> Option<String> {
     const CSV: &str = "xsell reads CSV text";
-    let what = if start.starts_with(b"PK\x03\x04") || start.starts_with(b"PK\x05\x06") {
-        format!(
-            "the file is a zip archive (an .xlsx or .ods workbook is one); {CSV}: save the sheet \
-             as CSV (in Excel: Save As, CSV UTF-8), or unzip the archive"
-        )
-    } else if start.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        format!("the file is an Excel 97-2003 workbook (.xls); {CSV}: save the sheet as CSV")
-    } else if let Some((kind, unpack)) = [
+    let what = if let Some((kind, unpack)) = [
         (&[0xFD, b'7', b'z', b'X', b'Z', 0x00][..], ("xz", "xz -dc")),
         (&[0x28, 0xB5, 0x2F, 0xFD][..], ("zstd", "zstd -dc")),
     ]
@@ -143,7 +148,11 @@ mod tests {
 
     fn read_all(bytes: Vec<u8>, encoding: Encoding) -> io::Result<String> {
         let mut s = String::new();
-        text(Box::new(io::Cursor::new(bytes)), encoding)?
+        let opts = ReadOptions {
+            encoding,
+            ..ReadOptions::default()
+        };
+        text(Box::new(io::Cursor::new(bytes)), &opts, "orders")?
             .0
             .read_to_string(&mut s)?;
         Ok(s)

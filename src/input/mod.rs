@@ -1,5 +1,5 @@
-//! Input: CSV files → typed records. Errors name the file, line, column, value and what was
-//! expected.
+//! Input: CSV files (and workbooks' sheets, as CSV text) → typed records. Errors name the file,
+//! line, column, value and what was expected.
 
 mod ahead;
 pub mod book;
@@ -13,6 +13,7 @@ mod intern;
 pub mod orders;
 mod records;
 mod table;
+mod workbook;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -82,6 +83,11 @@ pub struct ReadOptions {
     pub guest_ids: Vec<String>,
     /// Conditions an order row must meet to be read at all (`--where`).
     pub filters: Vec<Filter>,
+    /// The sheet to read of a workbook given as orders (`--sheet`), as campaigns
+    /// (`--campaigns-sheet`) or as customers (`--customers-sheet`); the first when `None`.
+    pub sheet: Option<String>,
+    pub campaigns_sheet: Option<String>,
+    pub customers_sheet: Option<String>,
 }
 
 /// A `--where` condition, and the name under which the rows it leaves out are counted.
@@ -193,6 +199,9 @@ impl Default for ReadOptions {
             guests: Guests::Error,
             guest_ids: Vec::new(),
             filters: Vec::new(),
+            sheet: None,
+            campaigns_sheet: None,
+            customers_sheet: None,
         }
     }
 }

@@ -16,4 +16,5 @@ mod hostile;
 mod properties;
 mod reader;
 mod slicing;
+mod workbook;
 mod workdir;

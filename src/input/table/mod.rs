@@ -76,7 +76,7 @@ impl Table {
             ),
         };
         let (input, verbatim) =
-            decode::text(raw, opts.encoding).with_context(|| format!("cannot read {name}"))?;
+            decode::text(raw, opts, kind).with_context(|| format!("cannot read {name}"))?;
         // The size to measure progress against: a plain file's, read as it is.
         let size = match source {
             Source::File(path) if verbatim => std::fs::metadata(path).ok().map(|m| m.len()),
