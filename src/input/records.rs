@@ -11,7 +11,7 @@
 
 use std::io::{self, Read};
 
-use memchr::memchr2;
+use memchr::{memchr2, memchr3};
 
 /// What stops reading before the end of the input.
 #[derive(Debug)]
@@ -336,6 +336,20 @@ impl Records {
                 }
                 return Ok(started);
             };
+            // A run of ordinary bytes is copied at once: inside quotes up to a quote or a line
+            // end, outside up to the delimiter or a line end.
+            let stops = match state {
+                State::Quoted => Some((b'"', b'\n', b'\r')),
+                State::Unquoted => Some((self.delimiter, b'\n', b'\r')),
+                _ => None,
+            };
+            if let Some((x, y, z)) = stops.filter(|&(x, y, z)| b != x && b != y && b != z) {
+                let run = &self.buf[self.start..self.end];
+                let n = memchr3(x, y, z, run).unwrap_or(run.len());
+                rec.bytes.extend_from_slice(&run[..n]);
+                self.start += n;
+                continue;
+            }
             self.start += 1;
             if state == State::Quoted {
                 match b {

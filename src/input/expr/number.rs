@@ -5,8 +5,9 @@ use std::cmp::Ordering;
 
 use crate::money::{DECIMALS, Money, MoneyError};
 
-/// `units / 10^scale`, exactly.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// `units / 10^scale`, exactly. Trailing zero decimals are kept until they matter (a division
+/// a digit is costly on a hot path); equality compares values: 1.50 = 1.5.
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Decimal {
     units: i128,
     scale: u32,
@@ -70,7 +71,7 @@ impl Decimal {
             units: if negative { -units } else { units },
             scale,
         };
-        Some(d.trimmed())
+        Some(d)
     }
 
     fn parse_long(text: &str) -> Result<Decimal, NumberError> {
@@ -114,7 +115,7 @@ impl Decimal {
     pub(crate) fn add(self, other: Decimal) -> Result<Decimal, NumberError> {
         let (a, b, scale) = self.aligned(other)?;
         let units = a.checked_add(b).ok_or(NumberError::Overflow)?;
-        Ok(Decimal { units, scale }.trimmed())
+        Ok(Decimal { units, scale })
     }
 
     pub(crate) fn neg(self) -> Decimal {
@@ -128,11 +129,10 @@ impl Decimal {
         let units = (self.units)
             .checked_mul(other.units)
             .ok_or(NumberError::Overflow)?;
-        Ok(Decimal {
-            units,
-            scale: self.scale + other.scale,
-        }
-        .trimmed())
+        let scale = self.scale + other.scale;
+        // Keep the scale small: 18 decimals times 18 would not fit i128's digits.
+        let d = Decimal { units, scale };
+        Ok(if scale > MAX_SCALE { d.trimmed() } else { d })
     }
 
     /// Without trailing zero decimals.
@@ -168,11 +168,17 @@ impl Decimal {
     /// The same number as money, when it has at most four decimals and is within
     /// [`Money::LINE_LIMIT`].
     pub(crate) fn to_money(self) -> Result<Money, MoneyError> {
-        if self.scale > DECIMALS {
+        let d = if self.scale > DECIMALS {
+            self.trimmed()
+        } else {
+            self
+        };
+        if d.scale > DECIMALS {
             return Err(MoneyError::Precision);
         }
-        let minor = (self.units)
-            .checked_mul(10_i128.pow(DECIMALS - self.scale))
+        let Decimal { units, scale } = d;
+        let minor = units
+            .checked_mul(10_i128.pow(DECIMALS - scale))
             .filter(|m| m.abs() <= Money::LINE_LIMIT * 10_i128.pow(DECIMALS))
             .ok_or(MoneyError::Range)?;
         Ok(Money::from_minor(minor))
@@ -191,13 +197,20 @@ impl Decimal {
     }
 }
 
+impl PartialEq for Decimal {
+    fn eq(&self, other: &Decimal) -> bool {
+        self.partial_cmp(other) == Some(Ordering::Equal)
+    }
+}
+
 /// The exact value, as many decimals as it has: `3.70368`.
 impl std::fmt::Display for Decimal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let sign = if self.units < 0 { "-" } else { "" };
-        let abs = self.units.unsigned_abs();
-        let scale = 10_u128.pow(self.scale);
-        match self.scale {
+        let d = self.trimmed();
+        let sign = if d.units < 0 { "-" } else { "" };
+        let abs = d.units.unsigned_abs();
+        let scale = 10_u128.pow(d.scale);
+        match d.scale {
             0 => write!(f, "{sign}{abs}"),
             places => write!(
                 f,
