@@ -1,11 +1,12 @@
-//! Turning a file's bytes into UTF-8 text: gzip is unpacked transparently (recognised by its
-//! magic bytes, so `.gz` files and compressed standard input both work), a workbook's sheet is
+//! Turning a file's bytes into UTF-8 text: gzip and zstd are unpacked transparently (recognised
+//! by their magic bytes, so `.gz` and `.zst` files and compressed standard input all work), a workbook's sheet is
 //! written as CSV text (`workbook`), and Latin-1 or Windows-1252 text is transcoded when
 //! `--encoding` says so.
 
 use std::io::{self, BufRead, BufReader, Read};
 
 use flate2::bufread::MultiGzDecoder;
+use ruzstd::decoding::{FrameDecoder, StreamingDecoder};
 
 use super::{Encoding, ReadOptions, workbook};
 
@@ -20,9 +21,13 @@ pub fn text(
 ) -> io::Result<(Box<dyn Read + Send>, bool)> {
     let encoding = opts.encoding;
     let mut buffered = BufReader::with_capacity(1 << 16, raw);
-    let gzip = buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    let start = buffered.fill_buf()?;
+    let gzip = start.starts_with(&[0x1f, 0x8b]);
+    let zstd = start.starts_with(&ZSTD);
     let plain: Box<dyn Read + Send> = if gzip {
         Box::new(MultiGzDecoder::new(buffered))
+    } else if zstd {
+        Box::new(Zstd::new(BufReader::new(Box::new(buffered)))?)
     } else {
         Box::new(buffered)
     };
@@ -50,7 +55,7 @@ pub fn text(
             "the file starts with a UTF-8 byte-order mark, so it is UTF-8: drop --encoding",
         ));
     }
-    let verbatim = !gzip && encoding == Encoding::Utf8;
+    let verbatim = !gzip && !zstd && encoding == Encoding::Utf8;
     let reader: Box<dyn Read + Send> = match encoding {
         Encoding::Utf8 => Box::new(plain),
         Encoding::Latin1 | Encoding::Windows1252 => Box::new(Transcode {
@@ -63,23 +68,67 @@ pub fn text(
     Ok((reader, verbatim))
 }
 
+/// The magic bytes of a zstd frame.
+const ZSTD: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
+
+type Source = BufReader<Box<dyn Read + Send>>;
+
+/// A zstd stream, read frame after frame: `zstd` writes one frame a file, and files joined with
+/// `cat` hold several, as gzip members do. A frame cut short or damaged is an error of kind
+/// `UnexpectedEof`, which the reader reports as such, never a short read.
+struct Zstd {
+    frame: Option<StreamingDecoder<Source, FrameDecoder>>,
+}
+
+impl Zstd {
+    fn new(source: Source) -> io::Result<Zstd> {
+        let frame = StreamingDecoder::new(source).map_err(damaged)?;
+        Ok(Zstd { frame: Some(frame) })
+    }
+}
+
+fn damaged(e: impl std::fmt::Display) -> io::Error {
+    io::Error::new(io::ErrorKind::UnexpectedEof, format!("zstd: {e}"))
+}
+
+impl Read for Zstd {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let Some(frame) = &mut self.frame else {
+                return Ok(0);
+            };
+            let n = frame.read(buf).map_err(damaged)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            // The frame is done: another follows, or the input ends.
+            let Some(frame) = self.frame.take() else {
+                return Ok(0);
+            };
+            let mut source = frame.into_inner();
+            if source.fill_buf()?.is_empty() {
+                return Ok(0);
+            }
+            self.frame = Some(StreamingDecoder::new(source).map_err(damaged)?);
+        }
+    }
+}
+
 /// What a file that starts with `start` is, when it is an archive or binary data rather than
 /// CSV text (or a workbook, which comes before): recognised by its magic bytes, so that it gets
 /// one line that says what to do instead of its bytes read as column names.
 fn not_text(start: &[u8]) -> Option<String> {
     const CSV: &str = "xsell reads CSV text";
-    let what = if let Some((kind, unpack)) = [
-        (&[0xFD, b'7', b'z', b'X', b'Z', 0x00][..], ("xz", "xz -dc")),
-        (&[0x28, 0xB5, 0x2F, 0xFD][..], ("zstd", "zstd -dc")),
-    ]
-    .into_iter()
-    .find_map(|(magic, what)| start.starts_with(magic).then_some(what))
-    // bzip2: `BZh` and the block size, 1 to 9.
-    .or_else(|| {
-        let bzip2 =
-            start.starts_with(b"BZh") && start.get(3).is_some_and(|b| (b'1'..=b'9').contains(b));
-        bzip2.then_some(("bzip2", "bzip2 -dc"))
-    }) {
+    let what = if let Some((kind, unpack)) =
+        [(&[0xFD, b'7', b'z', b'X', b'Z', 0x00][..], ("xz", "xz -dc"))]
+            .into_iter()
+            .find_map(|(magic, what)| start.starts_with(magic).then_some(what))
+            // bzip2: `BZh` and the block size, 1 to 9.
+            .or_else(|| {
+                let bzip2 = start.starts_with(b"BZh")
+                    && start.get(3).is_some_and(|b| (b'1'..=b'9').contains(b));
+                bzip2.then_some(("bzip2", "bzip2 -dc"))
+            }) {
         format!(
             "the file is {kind}-compressed; {CSV} (and gzip): unpack it into a pipe, as in \
              {unpack} FILE | xsell ... -"

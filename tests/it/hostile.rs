@@ -176,14 +176,9 @@ fn archives_and_binary_files_get_one_line_that_says_what_they_are() {
              FILE | xsell ... -"
         )
     };
-    let cases: [(&str, &[u8], String); 7] = [
+    let cases: [(&str, &[u8], String); 6] = [
         ("o.csv.bz2", b"BZh91AY&SY", unpack("bzip2", "bzip2 -dc")),
         ("o.csv.xz", b"\xFD7zXZ\x00\x00\x04", unpack("xz", "xz -dc")),
-        (
-            "o.csv.zst",
-            b"\x28\xB5\x2F\xFD\x04\x58",
-            unpack("zstd", "zstd -dc"),
-        ),
         (
             "o.parquet",
             b"PAR1\x15\x04",
@@ -721,12 +716,40 @@ fn gzip() {
 }
 
 #[test]
+fn zstd() {
+    // zstd.csv.zst packs negative_quantity_return.csv with the zstd tool (one frame);
+    // zstd_frames.csv.zst packs its first three lines and the rest as two frames, one after the
+    // other (as `cat a.zst b.zst` joins them): both read as the plain file, aov = 40.00 / 2.
+    let (plain, _) = csv_out("aov", "negative_quantity_return.csv", "");
+    for packed in ["zstd.csv.zst", "zstd_frames.csv.zst"] {
+        let (out, err) = csv_out("aov", packed, "");
+        assert_eq!(
+            (out.as_str(), err.as_str()),
+            (plain.as_str(), ""),
+            "{packed}"
+        );
+    }
+    // Cut short, at the end or in the middle: an error, never the rows unpacked so far.
+    let whole = std::fs::read(crate_file("tests/hostile/zstd_frames.csv.zst")).unwrap();
+    let w = Workdir::new();
+    for cut in [whole.len() - 3, whole.len() / 2] {
+        w.write("cut.csv.zst", &whole[..cut]);
+        let err = crate::workdir::fails(&mut w.cmd("compute --metric aov cut.csv.zst"));
+        assert!(
+            err.contains("the compressed data ends too early or is damaged (zstd: ")
+                || err.starts_with("xsell: error: cannot read cut.csv.zst: zstd: "),
+            "cut at {cut}: {err}"
+        );
+    }
+}
+
+#[test]
 fn truncated_gzip() {
     // The last 20 of gzip.csv.gz's 122 bytes cut off: the deflate data ends mid-stream.
     assert_error(
         &compute("aov", "truncated.csv.gz", ""),
         "tests/hostile/truncated.csv.gz: the compressed data ends too early or is damaged \
-         (incomplete deflate stream); a truncated .gz file gives no numbers rather than partial \
+         (incomplete deflate stream); a truncated compressed file gives no numbers rather than partial \
          ones",
     );
     // Every row is in the data and only the 8-byte trailer (CRC-32, size) lacks its last 4
@@ -739,7 +762,7 @@ fn truncated_gzip() {
         &xsell(&["compute", "--metric", "aov", cut]),
         &format!(
             "{cut}: the compressed data ends too early or is damaged (unexpected end of file); \
-             a truncated .gz file gives no numbers rather than partial ones"
+             a truncated compressed file gives no numbers rather than partial ones"
         ),
     );
 }

@@ -392,8 +392,8 @@ fn fault(name: &str, fault: Fault, what: &str) -> anyhow::Error {
             if e.kind() == io::ErrorKind::UnexpectedEof || e.to_string().contains("deflate") =>
         {
             anyhow::anyhow!(
-                "{name}: the compressed data ends too early or is damaged ({e}); a truncated .gz \
-                 file gives no numbers rather than partial ones"
+                "{name}: the compressed data ends too early or is damaged ({e}); a truncated \
+                 compressed file gives no numbers rather than partial ones"
             )
         }
         Fault::Io(e) => anyhow::Error::new(e).context(format!("{name}: {what}")),
