@@ -107,19 +107,26 @@ pub(super) fn produce(
         loop {
             let row = match t.next_row() {
                 Ok(false) => break,
-                Ok(true) => match left_out(&t, opts, &reasons) {
-                    Ok(Some(reason)) => {
-                        batch.leave_out(reason);
-                        continue;
+                Ok(true) => {
+                    // Without --where or --guests skip no row is left out: nothing to ask.
+                    let left = match reasons.is_empty() {
+                        true => Ok(None),
+                        false => left_out(&t, opts, &reasons),
+                    };
+                    match left {
+                        Ok(Some(reason)) => {
+                            batch.leave_out(reason);
+                            continue;
+                        }
+                        Ok(None) => {
+                            let key = Seen::key(opts.dedupe, &mut t);
+                            parse_row(&t, columns, opts)
+                                .map(|row| (key, row))
+                                .map_err(anyhow::Error::from)
+                        }
+                        Err(e) => Err(e.into()),
                     }
-                    Ok(None) => {
-                        let key = Seen::key(opts.dedupe, &mut t);
-                        parse_row(&t, columns, opts)
-                            .map(|row| (key, row))
-                            .map_err(anyhow::Error::from)
-                    }
-                    Err(e) => Err(e.into()),
-                },
+                }
                 Err(e) => Err(e),
             };
             match row {
@@ -142,7 +149,8 @@ pub(super) fn produce(
         }
         before += t.position();
     }
-    if !batch.rows.is_empty() {
+    // Rows left out after the last full batch are counted in this one, even with no row to read.
+    if !batch.rows.is_empty() || batch.left_out.iter().any(|&n| n > 0) {
         send(&mut batch);
     }
 }
@@ -184,6 +192,8 @@ pub(super) fn fold_batch(
         })
         .collect();
     let customers = book.customers.get_each(&wanted);
+    // Only a unit price read as the amount needs the quantities counted.
+    let count_quantities = report.unit_price.is_some();
     for (parsed, customer) in rows.drain(..).zip(customers) {
         let (file, line) = (parsed.file, parsed.line);
         let row = parsed.row.and_then(|row| {
@@ -198,7 +208,9 @@ pub(super) fn fold_batch(
                     continue;
                 }
                 report.rounded += u64::from(row.rounded);
-                report.quantity_not_one += u64::from(row.quantity != 1);
+                if count_quantities {
+                    report.quantity_not_one += u64::from(row.quantity != 1);
+                }
                 report.guests += u64::from(row.guest);
                 let line = book.admit(&row, order, customer, file, line);
                 book.record(&line);

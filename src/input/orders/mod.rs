@@ -197,6 +197,17 @@ impl OrderFiles {
                     book.files.join(", ")
                 );
             }
+            let left: Vec<String> = (report.left_out.iter())
+                .filter(|(_, n)| *n > 0)
+                .map(|(reason, n)| format!("{n} {reason}"))
+                .collect();
+            if !left.is_empty() {
+                bail!(
+                    "no order lines: every row of {} was left out ({}); check --where and --guests",
+                    book.files.join(", "),
+                    left.join(", ")
+                );
+            }
             bail!(
                 "no order lines: {} has a header but no rows",
                 book.files.join(", ")

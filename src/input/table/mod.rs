@@ -279,32 +279,46 @@ impl Table {
     /// The trimmed text of the current row in column `specs[spec]`; `None` when the file has no
     /// such column.
     pub fn cell(&self, spec: usize) -> Result<Option<&str>, FieldError> {
-        match self.columns[spec] {
-            Some(index) => self.column(index).map(Some).map_err(|mut e| {
-                e.column = self.specs[spec].name.to_string();
-                e
-            }),
-            None => self.derived_text(spec),
+        let Some(index) = self.columns[spec] else {
+            return self.derived_text(spec);
+        };
+        match self.text(index) {
+            Some(text) => Ok(Some(text)),
+            None => Err(self.not_utf8(index, self.specs[spec].name)),
         }
     }
 
     /// The trimmed text of the current row in the file's column `index`, filled down.
     fn column(&self, index: usize) -> Result<&str, FieldError> {
+        self.text(index)
+            .ok_or_else(|| self.not_utf8(index, &self.headers[index]))
+    }
+
+    /// [`Table::column`] on the hot path: `None` when the cell is not UTF-8.
+    #[inline(always)]
+    fn text(&self, index: usize) -> Option<&str> {
         if let Some(filled) = self.fill.as_ref().and_then(|f| f.filled(index)) {
-            return Ok(filled);
+            return Some(filled);
         }
         // Only the cells read are trimmed, not every field of every row.
         if let Some(text) = self.record.text(index) {
-            return Ok(text.trim_ascii());
+            return Some(text.trim_ascii());
         }
         let bytes = self.record.get(index).unwrap_or_default().trim_ascii();
-        std::str::from_utf8(bytes).map_err(|_| FieldError {
+        std::str::from_utf8(bytes).ok()
+    }
+
+    /// The error of a cell of the file's column `index` that is not UTF-8, under `column`.
+    #[cold]
+    fn not_utf8(&self, index: usize, column: &str) -> FieldError {
+        let bytes = self.record.get(index).unwrap_or_default().trim_ascii();
+        FieldError {
             file: self.name.clone(),
             line: self.line,
-            column: self.headers[index].clone(),
+            column: column.to_string(),
             value: String::from_utf8_lossy(bytes).into_owned(),
             expected: NOT_UTF8.to_string(),
-        })
+        }
     }
 
     /// The date in column `specs[spec]`; `None` when the column is absent or the cell empty.
