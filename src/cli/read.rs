@@ -8,7 +8,8 @@ use clap::Args;
 use super::{EncodingArg, GuestsArg, parse_delimiter};
 use crate::input::date::DateFormat;
 use crate::input::{
-    ColumnMap, Encoding, Filter, Guests, Invalid, ReadOptions, Spec, campaigns, customers, orders,
+    ColumnMap, Encoding, Filter, Guests, Invalid, ReadOptions, Spec, campaigns, customers,
+    normalize, orders,
 };
 use crate::money::MoneyFormat;
 
@@ -101,20 +102,15 @@ impl ReadArgs {
     /// adds to it; a column mapped or derived here replaces the preset's way to that column;
     /// `--where`, `--fill-down` and `--guest-id` add to the preset's.
     pub(super) fn over(self, preset: ReadArgs) -> ReadArgs {
-        let named = |pairs: &[String]| -> Vec<String> {
-            (pairs.iter())
-                .filter_map(|p| p.split_once('='))
-                .map(|(c, _)| c.trim().to_ascii_lowercase())
-                .collect()
-        };
+        // The canonical names pairs give, as --map reads them (`Customer-ID` is customer_id).
+        let canonical = |pair: &String| pair.split_once('=').map(|(c, _)| normalize(c));
+        let named =
+            |pairs: &[String]| -> Vec<String> { pairs.iter().filter_map(canonical).collect() };
         let mine: Vec<String> = [named(&self.map), named(&self.derive)].concat();
         let keep = |pairs: Vec<String>, mine: &[String]| -> Vec<String> {
-            let theirs = pairs.into_iter().filter(|p| {
-                let canonical = p
-                    .split_once('=')
-                    .map(|(c, _)| c.trim().to_ascii_lowercase());
-                canonical.is_none_or(|c| !mine.contains(&c))
-            });
+            let theirs = pairs
+                .into_iter()
+                .filter(|p| canonical(p).is_none_or(|c| !mine.contains(&c)));
             theirs.collect()
         };
         let join = |a: Vec<String>, b: Vec<String>| [a, b].concat();

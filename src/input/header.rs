@@ -91,7 +91,7 @@ impl ColumnMap {
 
 /// Header names are matched trimmed and case-insensitively, with spaces and hyphens read as
 /// underscores: `Customer ID` is `customer_id`.
-pub(super) fn normalize(name: &str) -> String {
+pub(crate) fn normalize(name: &str) -> String {
     name.trim()
         .to_lowercase()
         .split([' ', '-'])

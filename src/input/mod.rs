@@ -22,6 +22,7 @@ pub use book::Book;
 pub use campaigns::{Campaign, Campaigns};
 pub use customers::Customers;
 pub use header::ColumnMap;
+pub(crate) use header::normalize;
 pub use orders::{Line, OrderColumns};
 #[doc(hidden)]
 pub use records::split_all;

@@ -559,3 +559,69 @@ fn shop_exports_give_the_oracles_numbers_with_one_command() {
         has_all(&table, &[&footer]);
     }
 }
+
+#[test]
+fn rows_left_out_after_the_last_full_batch_are_counted() {
+    // 4096 lines (a full batch, sent as it fills), then a guest line alone after it.
+    let mut text = String::from("order_id,customer_id,order_date,product_id,amount\n");
+    for i in 0..4096 {
+        text.push_str(&format!("O{i},C{},2024-01-01,P1,1.00\n", i % 7));
+    }
+    text.push_str("G1,,2024-01-02,P1,1.00\n");
+    let w = Workdir::with(&[("o.csv", &text)]);
+    let out = ok(&mut w.cmd("compute --metric aov o.csv --guests skip --format csv"));
+    // aov = 4096 × 1.00 / 4096 orders.
+    assert_eq!(
+        rows(&out),
+        ["aov|all|1.000000|4096.00|4096", "guest-rows|all|1||"]
+    );
+    // Every row left out: said so, with the counts.
+    let err = fails(&mut w.cmd("compute --metric aov o.csv --where amount>5 --format csv"));
+    has_all(
+        &err,
+        &["no order lines: every row of o.csv was left out (4097 filtered); check --where"],
+    );
+}
+
+#[test]
+fn a_canonical_name_on_the_command_line_replaces_the_presets_however_written() {
+    // product-id is product_id, as --map reads it: the preset's derived product gives way.
+    let w = shop_dir();
+    let out = ok(&mut xsell_args(
+        w.dir(),
+        [
+            "compute",
+            "--preset",
+            "shopify",
+            "shop.csv",
+            "--metric",
+            "cross-sell",
+            "--format",
+            "csv",
+            "--map",
+            "Product-ID=Lineitem name",
+        ],
+    ));
+    // a bought Mug, Cap, Tee; c Tee: 1 / 2.
+    assert_eq!(rows(&out)[0], "cross-sell|all|0.500000|1|2");
+    let out = ok(&mut w.cmd("inspect --preset shopify shop.csv --map Product-ID=Lineitem_name"));
+    has_all(&out, &["header \"Lineitem name\" (command line)"]);
+}
+
+#[test]
+fn inspect_refuses_a_negative_quantity_as_a_run_does() {
+    // Line 2: quantity -1 with a positive amount, refused by compute and by inspect alike.
+    let w = Workdir::with(&[(
+        "o.csv",
+        "order_id,customer_id,order_date,product_id,quantity,amount\n\
+         O1,C1,2024-01-01,P1,-1,5.00\n\
+         O2,C1,2024-01-02,P1,-1,-5.00\n",
+    )]);
+    let err = fails(&mut w.cmd("compute --metric aov o.csv"));
+    has_all(&err, &["o.csv:2: column quantity: \"-1\" is not valid"]);
+    let out = ok(&mut w.cmd("inspect o.csv"));
+    has_all(
+        &out,
+        &["o.csv:2: column quantity: \"-1\" is not valid; expected a whole number >= 0"],
+    );
+}

@@ -80,6 +80,9 @@ pub(super) fn tokens(text: &str) -> Result<Vec<Spanned<Token>>, ParseError> {
             let ch = text[i..].chars().next().unwrap_or(' ');
             let hint = if ch == '/' {
                 "; division is not offered, as its result is seldom exact money"
+            } else if ch == ':' {
+                "; a --where label before the condition is lowercase letters, digits and hyphens \
+                 (non-product: ...)"
             } else {
                 "; a column name with spaces or punctuation is written in double quotes"
             };

@@ -1,7 +1,7 @@
 //! Expressions over a row's cells: derived columns (`--derive amount='quantity * price'`) and
 //! row filters (`--where "status not in ('voided', 'refunded')"`).
 //!
-//! The syntax, as `xsell help expressions` and the README describe it:
+//! The syntax, as `--help` (of --derive and --where) and the README describe it:
 //! - a column is a bare name (`quantity`, `Customer_ID`) or in double quotes
 //!   (`"Lineitem price"`, a quote inside written `""`); a text value is in single quotes
 //!   (`'voided'`); a number is written bare (`2`, `0.5`);
@@ -73,10 +73,11 @@ pub(crate) trait Cells {
     fn date(&self, text: &str) -> Option<NaiveDate>;
 }
 
-/// A cell an expression cannot use: the file's column, its value and what was expected.
+/// A cell an expression cannot use: the file's column (`None` for a value written in the
+/// expression), its value and what was expected.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct EvalError {
-    pub column: usize,
+    pub column: Option<usize>,
     pub value: String,
     pub expected: String,
 }
@@ -146,10 +147,14 @@ impl Node {
 
     /// The number of a node, `None` when it is empty (an empty cell, or arithmetic on one).
     pub(crate) fn number(&self, cells: &impl Cells) -> Result<Option<Decimal>, EvalError> {
-        let overflow = |value: String| EvalError {
-            column: self.first_column().unwrap_or_default(),
+        let inexact = |value: String, e: NumberError| EvalError {
+            column: self.first_column(),
             value,
-            expected: "a result small enough for exact arithmetic".to_string(),
+            expected: match e {
+                NumberError::Decimals => "a result with at most 18 decimals",
+                _ => "a result small enough for exact arithmetic",
+            }
+            .to_string(),
         };
         Ok(match self {
             Node::Number(n) => Some(*n),
@@ -172,7 +177,7 @@ impl Node {
                 } else {
                     x.mul(y)
                 };
-                Some(result.map_err(|_| overflow(format!("{x:?} and {y:?}")))?)
+                Some(result.map_err(|e| inexact(format!("{x} and {y}"), e))?)
             }
             _ => {
                 let text = self.text(cells)?;
@@ -180,7 +185,7 @@ impl Node {
                     return Ok(None);
                 }
                 let number = cells.number(text).map_err(|e| EvalError {
-                    column: self.first_column().unwrap_or_default(),
+                    column: self.first_column(),
                     value: text.to_string(),
                     expected: match e {
                         NumberError::Syntax => "a number, written as the amounts are",
@@ -267,7 +272,7 @@ fn compare(
                 return Ok(None);
             }
             cells.date(text).map(Some).ok_or_else(|| EvalError {
-                column: n.first_column().unwrap_or_default(),
+                column: n.first_column(),
                 value: text.to_string(),
                 expected: "a date, to compare with a date".to_string(),
             })

@@ -130,9 +130,14 @@ impl Decimal {
             .checked_mul(other.units)
             .ok_or(NumberError::Overflow)?;
         let scale = self.scale + other.scale;
-        // Keep the scale small: 18 decimals times 18 would not fit i128's digits.
+        // Keep the scale small: trailing zeros go, and more decimals than MAX_SCALE are refused
+        // (a power of ten past 10^38 does not fit i128).
         let d = Decimal { units, scale };
-        Ok(if scale > MAX_SCALE { d.trimmed() } else { d })
+        let d = if scale > MAX_SCALE { d.trimmed() } else { d };
+        if d.scale > MAX_SCALE {
+            return Err(NumberError::Decimals);
+        }
+        Ok(d)
     }
 
     /// Without trailing zero decimals.
@@ -144,15 +149,14 @@ impl Decimal {
         self
     }
 
-    /// Rounded to `places` decimals, half to even; whether that changed it.
+    /// Rounded to `places` decimals, half to even; whether that changed its value.
     pub(crate) fn round(self, places: u32) -> (Decimal, bool) {
         if self.scale <= places {
             return (self, false);
         }
         let unit = 10_i128.pow(self.scale - places);
         let (quotient, rest) = (self.units / unit, self.units % unit);
-        let half = unit / 2;
-        let up = match rest.abs().cmp(&half) {
+        let up = match (rest.abs() * 2).cmp(&unit) {
             Ordering::Greater => true,
             Ordering::Equal => quotient % 2 != 0,
             Ordering::Less => false,
@@ -162,7 +166,7 @@ impl Decimal {
             units,
             scale: places,
         };
-        (rounded.trimmed(), true)
+        (rounded, rest != 0)
     }
 
     /// The same number as money, when it has at most four decimals and is within

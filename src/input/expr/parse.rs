@@ -2,7 +2,7 @@
 //! the mistake. Column names are resolved while parsing, so that an unknown one is pointed at.
 
 use super::lex::{Token, tokens};
-use super::number::Decimal;
+use super::number::{Decimal, NumberError};
 use super::{Cmp, Kind, Node};
 
 /// A parse error: what is wrong, and the byte range of the text it is about.
@@ -83,13 +83,7 @@ impl Parser<'_> {
     }
 
     fn symbol(&mut self, symbol: &str) -> bool {
-        let is = *self.peek()
-            == Token::Symbol(match symbol {
-                "(" => "(",
-                ")" => ")",
-                "," => ",",
-                _ => return false,
-            });
+        let is = matches!(self.peek(), Token::Symbol(s) if *s == symbol);
         self.pos += usize::from(is);
         is
     }
@@ -195,7 +189,14 @@ impl Parser<'_> {
                 return err("expected with after starts", self.span());
             }
             let right = self.sum()?;
-            value(&right)?;
+            for (node, at) in [&left, &right] {
+                if node.kind() != Kind::Text {
+                    return err(
+                        "starts with compares texts: a column or a quoted text ('8', not 8)",
+                        *at,
+                    );
+                }
+            }
             let at = (start, right.1.1);
             let node = Node::StartsWith(Box::new(left.0), Box::new(right.0));
             return Ok((negate(node, negated), at));
@@ -258,7 +259,11 @@ impl Parser<'_> {
         match token {
             Token::Number(text) => match Decimal::parse(&text) {
                 Ok(n) => Ok((Node::Number(n), at)),
-                Err(_) => err(format!("{text} is not a number"), at),
+                Err(NumberError::Syntax) => err(format!("{text} is not a number"), at),
+                Err(_) => err(
+                    format!("{text} has too many digits for exact arithmetic"),
+                    at,
+                ),
             },
             Token::Text(text) => Ok((Node::Text(text), at)),
             Token::Quoted(name) => self.column(&name, at),

@@ -126,7 +126,7 @@ fn cell_that_is_not_a_number_names_its_column() {
         .unwrap()
         .number(&row())
         .unwrap_err();
-    assert_eq!(e.column, 5);
+    assert_eq!(e.column, Some(5));
     assert_eq!(e.value, "Mug");
 }
 
@@ -160,6 +160,25 @@ fn parse_errors_point_at_the_mistake() {
     assert!(e.starts_with("this ) closes no ("), "{e}");
     let e = caret("'a' * 2");
     assert!(e.starts_with("arithmetic on a quoted text"), "{e}");
+}
+
+#[test]
+fn review_findings_hold() {
+    // starts with takes texts: a bare number would be the empty text, a prefix of anything.
+    let text = "Name starts with 1";
+    let e = compile(text).unwrap_err().render(text);
+    assert!(e.starts_with("starts with compares texts"), "{e}");
+    assert!(holds("Name starts with '#1'"));
+    // Trailing zeros are not a rounding: 19.990 × 3 = 59.970 is 59.97 unchanged.
+    let (rounded, changed) = d("19.990").mul(d("3")).unwrap().round(2);
+    assert_eq!((rounded, changed), (d("59.97"), false));
+    assert!(d("19.995").mul(d("3")).unwrap().round(2).1);
+    // Products past 18 decimals are refused, never a wrapped power of ten.
+    let tiny = d("0.0000000000001");
+    assert_eq!(tiny.mul(tiny), Err(NumberError::Decimals));
+    let text = "99999999999999999999999999999999999999999 * 2";
+    let e = compile(text).unwrap_err().render(text);
+    assert!(e.contains("too many digits"), "{e}");
 }
 
 #[test]

@@ -9,6 +9,7 @@ use super::row::{self, AMOUNT, CUSTOMER, DATE, LOYALTY, ORDER, PRODUCT, QUANTITY
 use super::{OrderColumns, OrderFiles};
 use crate::input::table::Table;
 use crate::input::{FieldError, Guests, ReadOptions};
+use crate::money::Money;
 
 /// How one canonical column reads.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -108,7 +109,7 @@ pub fn inspect(files: OrderFiles, opts: &ReadOptions) -> Result<Inspection> {
             read_columns(&mut report.columns, &t, opts.guests);
             let text = |spec| t.cell(spec).ok().flatten().unwrap_or_default().to_string();
             let customer = text(CUSTOMER);
-            if customer.is_empty() || opts.guest_ids.contains(&customer) {
+            if row::is_guest(&customer, opts) {
                 report.guests += 1;
             }
             orders.insert(text(ORDER));
@@ -174,10 +175,11 @@ fn value(t: &Table, spec: usize, guests: Guests) -> Result<Option<String>, Field
     Ok(Some(match spec {
         DATE => t.date_in(spec, text)?.to_string(),
         AMOUNT => t.amount(spec)?.0.to_string(),
-        QUANTITY => match text.parse::<i64>() {
-            Ok(q) => q.to_string(),
-            Err(_) => return Err(t.invalid(spec, text, "a whole number")),
-        },
+        // A negative quantity is refused unless the amount is negative, as a run refuses it.
+        QUANTITY => {
+            let amount = t.amount(AMOUNT).map_or(Money::ZERO, |(amount, _)| amount);
+            row::quantity(t, amount)?.to_string()
+        }
         LOYALTY => match row::parse_flag(text) {
             Some(flag) => flag.to_string(),
             None => return Err(t.invalid(spec, text, "true/false, 1/0 or yes/no")),

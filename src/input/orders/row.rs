@@ -111,6 +111,20 @@ impl<S> Row<S> {
     }
 }
 
+/// The quantity of the current row: 1 when empty; negative only on a return line.
+pub(super) fn quantity(t: &Table, amount: Money) -> Result<i64, FieldError> {
+    match t.cell(QUANTITY)? {
+        None | Some("") => Ok(1),
+        Some(text) => match text.parse::<i64>() {
+            Ok(q) if q >= 0 || amount.is_negative() => Ok(q),
+            _ => {
+                let expected = "a whole number >= 0 (negative only on a return line)";
+                Err(t.invalid(QUANTITY, text, expected))
+            }
+        },
+    }
+}
+
 /// `None` for an empty cell.
 fn non_empty(cell: Option<&str>) -> Option<&str> {
     cell.filter(|c| !c.is_empty())
@@ -124,16 +138,7 @@ pub(super) fn parse_row<'t>(
     let date = t.date_in(DATE, t.required(DATE)?)?;
     let (amount, rounded) = t.amount(AMOUNT)?;
 
-    let quantity = match t.cell(QUANTITY)? {
-        None | Some("") => 1,
-        Some(text) => match text.parse::<i64>() {
-            Ok(q) if q >= 0 || amount.is_negative() => q,
-            _ => {
-                let expected = "a whole number >= 0 (negative only on a return line)";
-                return Err(t.invalid(QUANTITY, text, expected));
-            }
-        },
-    };
+    let quantity = quantity(t, amount)?;
     let optional = |spec: usize, present: bool| -> Result<Option<&str>, FieldError> {
         Ok(if present { t.cell(spec)? } else { None })
     };
@@ -184,7 +189,7 @@ pub(super) fn left_out(
     Ok(None)
 }
 
-fn is_guest(customer: &str, opts: &ReadOptions) -> bool {
+pub(super) fn is_guest(customer: &str, opts: &ReadOptions) -> bool {
     customer.is_empty() || opts.guest_ids.iter().any(|g| g == customer)
 }
 

@@ -180,7 +180,9 @@ impl Table {
         FieldError {
             file: self.name.clone(),
             line: self.line,
-            column: self.headers.get(e.column).cloned().unwrap_or_default(),
+            column: (e.column)
+                .and_then(|i| self.headers.get(i).cloned())
+                .unwrap_or_else(|| "(a value written in the expression)".to_string()),
             value: e.value,
             expected: format!("{} (in {option})", e.expected),
         }
@@ -190,7 +192,7 @@ impl Table {
 impl Cells for Table {
     fn text(&self, index: usize) -> Result<&str, EvalError> {
         self.column(index).map_err(|e| EvalError {
-            column: index,
+            column: Some(index),
             value: e.value,
             expected: e.expected,
         })

@@ -28,9 +28,10 @@ impl Fill {
 
 impl Table {
     /// `--fill-down`: an empty cell in one of the columns `names` (canonical names, as in
-    /// `specs`, or the file's headers) takes the value of the previous row with the same value
-    /// in column `specs[key]` (an order's first line holds the order-level fields, as Shopify
-    /// writes them).
+    /// `specs`, or the file's headers) takes the value of the row before it when that row has the
+    /// same value in column `specs[key]`: an order's first line holds the order-level fields and
+    /// its other lines follow it, as Shopify writes them (lines of one order apart from each
+    /// other are not filled).
     pub fn fill_down(&mut self, key: usize, names: &[String]) -> Result<()> {
         if names.is_empty() {
             return Ok(());
