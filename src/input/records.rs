@@ -312,6 +312,25 @@ impl Records {
         Ok(lf)
     }
 
+    /// A line end `b` (just consumed) inside quotes: kept in the field, and counted.
+    fn quoted_line_end(&mut self, rec: &mut Record, b: u8) -> io::Result<()> {
+        rec.bytes.push(b);
+        self.line += 1;
+        if b == b'\r' && self.crlf()? {
+            rec.bytes.push(b'\n');
+        }
+        Ok(())
+    }
+
+    /// Copies the bytes up to the next `stop` or line end into `rec`; whether there were any.
+    fn copy_run(&mut self, rec: &mut Record, stop: u8) -> bool {
+        let run = &self.buf[self.start..self.end];
+        let n = memchr3(stop, b'\n', b'\r', run).unwrap_or(run.len());
+        rec.bytes.extend_from_slice(&run[..n]);
+        self.start += n;
+        n > 0
+    }
+
     /// Reads a record byte by byte: one with quotes, or one whose `\r` ends the bytes read so far.
     fn read_quoted(&mut self, rec: &mut Record) -> Result<bool, Fault> {
         #[derive(PartialEq)]
@@ -338,34 +357,20 @@ impl Records {
             };
             // A run of ordinary bytes is copied at once: inside quotes up to a quote or a line
             // end, outside up to the delimiter or a line end.
-            let stops = match state {
-                State::Quoted => Some((b'"', b'\n', b'\r')),
-                State::Unquoted => Some((self.delimiter, b'\n', b'\r')),
+            let stop = match state {
+                State::Quoted => Some(b'"'),
+                State::Unquoted => Some(self.delimiter),
                 _ => None,
             };
-            if let Some((x, y, z)) = stops.filter(|&(x, y, z)| b != x && b != y && b != z) {
-                let run = &self.buf[self.start..self.end];
-                let n = memchr3(x, y, z, run).unwrap_or(run.len());
-                rec.bytes.extend_from_slice(&run[..n]);
-                self.start += n;
+            if stop.is_some_and(|stop| self.copy_run(rec, stop)) {
                 continue;
             }
             self.start += 1;
             if state == State::Quoted {
-                match b {
-                    b'"' => state = State::QuoteInQuoted,
-                    b'\n' => {
-                        rec.bytes.push(b);
-                        self.line += 1;
-                    }
-                    b'\r' => {
-                        rec.bytes.push(b);
-                        self.line += 1;
-                        if self.crlf()? {
-                            rec.bytes.push(b'\n');
-                        }
-                    }
-                    _ => rec.bytes.push(b),
+                if b == b'"' {
+                    state = State::QuoteInQuoted;
+                } else {
+                    self.quoted_line_end(rec, b)?;
                 }
                 continue;
             }

@@ -169,17 +169,7 @@ impl Parser<'_> {
         let negated = self.keyword("not");
         if self.keyword("in") {
             value(&left)?;
-            self.require("(", "after in, as in x in ('a', 'b')")?;
-            let mut list = Vec::new();
-            loop {
-                let item = self.sum()?;
-                value(&item)?;
-                list.push(item.0);
-                if !self.symbol(",") {
-                    break;
-                }
-            }
-            let end = self.require(")", "or , in the list of in (...)")?;
+            let (list, end) = self.list()?;
             let node = Node::In(Box::new(left.0), list);
             return Ok((negate(node, negated), (start, end)));
         }
@@ -209,6 +199,24 @@ impl Parser<'_> {
             );
         }
         Ok(left)
+    }
+
+    /// The values of `in ('a', 'b')`, and where its `)` ends.
+    fn list(&mut self) -> Result<(Vec<Node>, usize), ParseError> {
+        self.require("(", "after in, as in x in ('a', 'b')")?;
+        let mut list = Vec::new();
+        loop {
+            let (item, at) = self.sum()?;
+            if item.kind() == Kind::Bool {
+                return err("a condition cannot be compared; use and / or", at);
+            }
+            list.push(item);
+            if !self.symbol(",") {
+                break;
+            }
+        }
+        let end = self.require(")", "or , in the list of in (...)")?;
+        Ok((list, end))
     }
 
     fn sum(&mut self) -> Result<Spanned, ParseError> {

@@ -171,48 +171,7 @@ impl OrderFiles {
             return Err(e);
         }
         report.duplicates = seen.duplicates(threads);
-        if let Some(max) = opts.invalid.max {
-            let too_many = match max {
-                Limit::Rows(n) => report.skipped > n,
-                // skipped / rows > p / 100, without dividing: 57 of 100 is not above 57%.
-                Limit::Percent(p) => report.skipped as f64 * 100.0 > p * report.rows as f64,
-            };
-            if too_many {
-                let limit = match max {
-                    Limit::Rows(n) => format!("{n} rows"),
-                    Limit::Percent(p) => format!("{p}% of the rows"),
-                };
-                bail!(
-                    "{} of {} rows could not be read, more than --max-invalid {limit}; the first: {}",
-                    report.skipped,
-                    report.rows,
-                    report.reasons.first().map_or("", String::as_str)
-                );
-            }
-        }
-        if book.lines == 0 {
-            if report.skipped > 0 {
-                bail!(
-                    "no order lines: every row of {} was invalid",
-                    book.files.join(", ")
-                );
-            }
-            let left: Vec<String> = (report.left_out.iter())
-                .filter(|(_, n)| *n > 0)
-                .map(|(reason, n)| format!("{n} {reason}"))
-                .collect();
-            if !left.is_empty() {
-                bail!(
-                    "no order lines: every row of {} was left out ({}); check --where and --guests",
-                    book.files.join(", "),
-                    left.join(", ")
-                );
-            }
-            bail!(
-                "no order lines: {} has a header but no rows",
-                book.files.join(", ")
-            );
-        }
+        check_read(&report, book, opts)?;
         Ok(report)
     }
 
@@ -254,6 +213,54 @@ impl OrderFiles {
         );
         result.unwrap_or_else(|| bail!("the reading thread stopped early"))
     }
+}
+
+/// What ends a read that went through: more bad rows than `--max-invalid` allows, or no line at
+/// all (every row bad, left out, or none).
+fn check_read(report: &ReadReport, book: &Book, opts: &ReadOptions) -> Result<()> {
+    if let Some(max) = opts.invalid.max {
+        let too_many = match max {
+            Limit::Rows(n) => report.skipped > n,
+            // skipped / rows > p / 100, without dividing: 57 of 100 is not above 57%.
+            Limit::Percent(p) => report.skipped as f64 * 100.0 > p * report.rows as f64,
+        };
+        if too_many {
+            let limit = match max {
+                Limit::Rows(n) => format!("{n} rows"),
+                Limit::Percent(p) => format!("{p}% of the rows"),
+            };
+            bail!(
+                "{} of {} rows could not be read, more than --max-invalid {limit}; the first: {}",
+                report.skipped,
+                report.rows,
+                report.reasons.first().map_or("", String::as_str)
+            );
+        }
+    }
+    if book.lines == 0 {
+        if report.skipped > 0 {
+            bail!(
+                "no order lines: every row of {} was invalid",
+                book.files.join(", ")
+            );
+        }
+        let left: Vec<String> = (report.left_out.iter())
+            .filter(|(_, n)| *n > 0)
+            .map(|(reason, n)| format!("{n} {reason}"))
+            .collect();
+        if !left.is_empty() {
+            bail!(
+                "no order lines: every row of {} was left out ({}); check --where and --guests",
+                book.files.join(", "),
+                left.join(", ")
+            );
+        }
+        bail!(
+            "no order lines: {} has a header but no rows",
+            book.files.join(", ")
+        );
+    }
+    Ok(())
 }
 
 /// What reading the orders met besides good lines.
