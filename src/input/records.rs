@@ -332,6 +332,8 @@ impl Records {
     }
 
     /// Reads a record byte by byte: one with quotes, or one whose `\r` ends the bytes read so far.
+    /// Kept out of line: the common line never comes here.
+    #[inline(never)]
     fn read_quoted(&mut self, rec: &mut Record) -> Result<bool, Fault> {
         #[derive(PartialEq)]
         enum State {
