@@ -39,6 +39,14 @@ pub fn text(
             .map_err(|message| io::Error::new(io::ErrorKind::InvalidData, message))?;
         return Ok((Box::new(io::Cursor::new(csv)), false));
     }
+    if let (option, Some(sheet)) = workbook::sheet_option(opts, kind) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "{option} {sheet} names a sheet, but the file is CSV text, not a workbook: drop {option}"
+            ),
+        ));
+    }
     let start = plain.fill_buf()?;
     if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
         return Err(io::Error::new(

@@ -267,3 +267,21 @@ fn a_zip_without_a_workbook_and_a_damaged_workbook_are_refused() {
         );
     }
 }
+
+#[test]
+fn a_sheet_named_for_csv_text_is_refused() {
+    // --sheet is for workbooks: on a CSV file it would be ignored without a word.
+    let w = Workdir::with(&[(
+        "o.csv",
+        "order_id,customer_id,order_date,product_id,amount\nO1,C1,2024-01-01,P1,1.00\n",
+    )]);
+    let out = w
+        .cmd("compute --metric aov o.csv --sheet Orders")
+        .output()
+        .unwrap();
+    assert_error(
+        &out,
+        "cannot read o.csv: --sheet Orders names a sheet, but the file is CSV text, not a \
+         workbook: drop --sheet",
+    );
+}

@@ -113,6 +113,18 @@ pub(super) fn to_csv(bytes: Vec<u8>, opts: &ReadOptions, kind: &str) -> Result<V
     read.unwrap_or_else(|panic| Err(format.unreadable(&format_args!("calamine failed: {panic}"))))
 }
 
+/// The option that names the sheet of a `kind` input, and the sheet it names.
+pub(super) fn sheet_option<'o>(
+    opts: &'o ReadOptions,
+    kind: &str,
+) -> (&'static str, Option<&'o str>) {
+    match kind {
+        "campaigns" => ("--campaigns-sheet", opts.campaigns_sheet.as_deref()),
+        "customers" => ("--customers-sheet", opts.customers_sheet.as_deref()),
+        _ => ("--sheet", opts.sheet.as_deref()),
+    }
+}
+
 /// [`to_csv`] of a workbook of a known format.
 fn sheet_csv(
     format: Format,
@@ -121,11 +133,7 @@ fn sheet_csv(
     kind: &str,
 ) -> Result<Vec<u8>, String> {
     let mut book = open(format, bytes)?;
-    let (option, wanted) = match kind {
-        "campaigns" => ("--campaigns-sheet", opts.campaigns_sheet.as_deref()),
-        "customers" => ("--customers-sheet", opts.customers_sheet.as_deref()),
-        _ => ("--sheet", opts.sheet.as_deref()),
-    };
+    let (option, wanted) = sheet_option(opts, kind);
     let sheet = pick(&book, option, wanted)?;
     let range = book.worksheet_range(&sheet).map_err(|e| match e {
         // An error value calamine does not know (#SPILL!, #CALC!) stops it without its cell.
