@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use super::{ClvArg, ColorArg, InputArgs, LevelArg, ReadArgs, SliceArgs, SortArg, presets};
 use crate::engine::{Config, Judging, default_threads};
 
-use crate::input::{Invalid, Source};
+use crate::input::{Invalid, PresetOrigin, ReadOptions, Source};
 use crate::metrics::slice::{Dim, PeriodKind, Slicing};
 use crate::metrics::{ClvModel, Level, Metric, Settings, Window};
 use crate::report::{SortBy, Threshold};
@@ -80,7 +80,7 @@ impl InputArgs {
         }
         // In the order the checks were always made, so that the first error stays the same.
         let clv = self.clv()?;
-        let read = self.read_args()?;
+        let (read, preset) = self.read_args()?;
         let money = read.money()?;
         let level = level(self.level, &slicing)?;
         let extra_column = extra_column(&slicing)?;
@@ -90,7 +90,10 @@ impl InputArgs {
             orders,
             campaigns,
             customers,
-            read: read.read_options(money, extra_column, self.invalid())?,
+            read: ReadOptions {
+                preset,
+                ..read.read_options(money, extra_column, self.invalid())?
+            },
             settings: Settings {
                 window: Window {
                     from: self.from,
@@ -132,15 +135,21 @@ impl InputArgs {
     }
 
     /// The reading options: the command line's over those of `--preset` or `--preset-file`.
-    fn read_args(&self) -> Result<ReadArgs> {
+    fn read_args(&self) -> Result<(ReadArgs, Option<PresetOrigin>)> {
         let preset = match (&self.preset, &self.preset_file) {
-            (Some(name), _) => Some(presets::named(name)?),
-            (None, Some(path)) => Some(presets::from_file(path)?),
+            (Some(name), _) => Some((presets::named(name)?, format!("--preset {name}"))),
+            (None, Some(path)) => Some((
+                presets::from_file(path)?,
+                format!("--preset-file {}", path.display()),
+            )),
             (None, None) => None,
         };
         Ok(match preset {
-            Some(preset) => self.read.clone().over(preset),
-            None => self.read.clone(),
+            Some((preset, name)) => {
+                let origin = self.read.origin(&preset, name);
+                (self.read.clone().over(preset), Some(origin))
+            }
+            None => (self.read.clone(), None),
         })
     }
 

@@ -8,8 +8,8 @@ use clap::Args;
 use super::{EncodingArg, GuestsArg, parse_delimiter};
 use crate::input::date::DateFormat;
 use crate::input::{
-    ColumnMap, Encoding, Filter, Guests, Invalid, ReadOptions, Spec, campaigns, customers,
-    normalize, orders,
+    ColumnMap, Encoding, Filter, Guests, Invalid, PresetOrigin, ReadOptions, Spec, campaigns,
+    customers, normalize, orders,
 };
 use crate::money::MoneyFormat;
 
@@ -98,6 +98,22 @@ pub struct ReadArgs {
 }
 
 impl ReadArgs {
+    /// What `preset` (named `name`) gives of these options over it: its derived columns that
+    /// these do not replace, and its conditions (which come first).
+    pub(super) fn origin(&self, preset: &ReadArgs, name: String) -> PresetOrigin {
+        let mine: Vec<String> = (self.map.iter().chain(&self.derive))
+            .filter_map(|p| p.split_once('=').map(|(c, _)| normalize(c)))
+            .collect();
+        PresetOrigin {
+            name,
+            derived: (preset.derive.iter())
+                .filter_map(|p| p.split_once('=').map(|(c, _)| normalize(c)))
+                .filter(|c| !mine.contains(c))
+                .collect(),
+            filters: preset.where_.len(),
+        }
+    }
+
     /// These options over `preset`'s: a single value given here replaces the preset's, a flag
     /// adds to it; a column mapped or derived here replaces the preset's way to that column;
     /// `--where`, `--fill-down` and `--guest-id` add to the preset's.
@@ -187,6 +203,7 @@ impl ReadArgs {
             },
             guest_ids: self.guest_id.clone(),
             filters: self.filters()?,
+            preset: None,
             sheet: self.sheet.clone(),
             campaigns_sheet: self.campaigns_sheet.clone(),
             customers_sheet: self.customers_sheet.clone(),

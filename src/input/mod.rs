@@ -84,11 +84,42 @@ pub struct ReadOptions {
     pub guest_ids: Vec<String>,
     /// Conditions an order row must meet to be read at all (`--where`).
     pub filters: Vec<Filter>,
+    /// What a preset gave, so that a message about it can say so.
+    pub preset: Option<PresetOrigin>,
     /// The sheet to read of a workbook given as orders (`--sheet`), as campaigns
     /// (`--campaigns-sheet`) or as customers (`--customers-sheet`); the first when `None`.
     pub sheet: Option<String>,
     pub campaigns_sheet: Option<String>,
     pub customers_sheet: Option<String>,
+}
+
+/// The `--derive` columns and `--where` conditions that came from a preset, by its name (or
+/// file): the derived canonical columns, and how many of the first conditions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PresetOrigin {
+    pub name: String,
+    pub derived: Vec<String>,
+    pub filters: usize,
+}
+
+impl PresetOrigin {
+    /// ` (from --preset NAME)` when the preset gave the derived column `canonical` or the
+    /// condition at `filter`; empty otherwise.
+    pub fn note(
+        origin: &Option<PresetOrigin>,
+        canonical: Option<&str>,
+        filter: Option<usize>,
+    ) -> String {
+        match origin {
+            Some(p)
+                if canonical.is_some_and(|c| p.derived.iter().any(|d| d == c))
+                    || filter.is_some_and(|n| n < p.filters) =>
+            {
+                format!(" (from {})", p.name)
+            }
+            _ => String::new(),
+        }
+    }
 }
 
 /// A `--where` condition, and the name under which the rows it leaves out are counted.
@@ -200,6 +231,7 @@ impl Default for ReadOptions {
             guests: Guests::Error,
             guest_ids: Vec::new(),
             filters: Vec::new(),
+            preset: None,
             sheet: None,
             campaigns_sheet: None,
             customers_sheet: None,

@@ -625,3 +625,28 @@ fn inspect_refuses_a_negative_quantity_as_a_run_does() {
         &["o.csv:2: column quantity: \"-1\" is not valid; expected a whole number >= 0"],
     );
 }
+
+#[test]
+fn a_presets_expression_that_cannot_read_the_file_names_the_preset() {
+    // Neither Price nor UnitPrice: the online-retail preset's amount cannot be computed.
+    let w = Workdir::with(&[(
+        "o.csv",
+        "Invoice,StockCode,Quantity,InvoiceDate,Cost,Customer ID\n\
+         1,P1,1,2010-12-01 07:45:00,2.5,1.0\n",
+    )]);
+    let out = w
+        .cmd("compute --preset online-retail o.csv --metric aov")
+        .output()
+        .unwrap();
+    assert_error(
+        &out,
+        "o.csv: --derive amount (from --preset online-retail): the file has none of the \
+         columns \"Price\", \"UnitPrice\"\n    Quantity * column('Price', 'UnitPrice')\n    \
+         \x20          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+    );
+    // The user's own amount replaces the preset's: 1 × 2.5.
+    let out = ok(&mut w.cmd(
+        "compute --preset online-retail o.csv --metric aov --derive amount=Quantity*Cost --format csv",
+    ));
+    assert_eq!(rows(&out)[0], "aov|all|2.500000|2.50|1");
+}

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::Table;
 use crate::input::expr::{Cells, Decimal, EvalError, Kind, Node, NumberError, parse};
 use crate::input::header::{nearest, normalize};
-use crate::input::{ColumnMap, FieldError};
+use crate::input::{ColumnMap, FieldError, PresetOrigin};
 use crate::money::{Money, MoneyError};
 
 /// The expressions of one file, resolved against its header.
@@ -19,6 +19,8 @@ pub(super) struct Derived {
     filters: Vec<(Node, String)>,
     /// The file's columns that the derived columns read.
     reads: Vec<usize>,
+    /// What a preset gave, for messages.
+    pub(super) preset: Option<PresetOrigin>,
 }
 
 impl Derived {
@@ -33,6 +35,18 @@ impl Derived {
 
     fn column(&self, spec: usize) -> Option<&(Node, String)> {
         self.columns.get(spec).and_then(Option::as_ref)
+    }
+
+    /// The option that gave derived column `name`, as a message names it.
+    pub(super) fn derive_option(&self, name: &str, text: &str) -> String {
+        let from = PresetOrigin::note(&self.preset, Some(name), None);
+        format!("--derive {name}={text}{from}")
+    }
+
+    /// The option that gave condition `n`, as a message names it.
+    fn where_option(&self, n: usize, text: &str) -> String {
+        let from = PresetOrigin::note(&self.preset, None, Some(n));
+        format!("--where {text}{from}")
     }
 }
 
@@ -72,16 +86,18 @@ impl Table {
             let Some(text) = map.derived(s.name) else {
                 continue;
             };
+            let from = PresetOrigin::note(&self.derived.preset, Some(s.name), None);
             let node = parse(text, &|name| self.resolve(name)).map_err(|e| {
-                anyhow::anyhow!("{}: --derive {}: {}", self.name, s.name, e.render(text))
+                let (file, name) = (&self.name, s.name);
+                anyhow::anyhow!("{file}: --derive {name}{from}: {}", e.render(text))
             })?;
             let numeric = s.name == "amount";
             if node.kind() == Kind::Bool || (node.kind() == Kind::Number && !numeric) {
                 bail!(
-                    "{}: --derive {}={text}: {} takes a text: a column, coalesce(...) or \
-                     strip_suffix(...); only amount is computed with arithmetic",
+                    "{}: {}: {} takes a text: a column, coalesce(...) or strip_suffix(...); only \
+                     amount is computed with arithmetic",
                     self.name,
-                    s.name,
+                    self.derived.derive_option(s.name, text),
                     s.name
                 );
             }
@@ -98,14 +114,16 @@ impl Table {
 
     /// `--where`: only rows for which each of `conditions` holds are read.
     pub fn filter(&mut self, conditions: &[String]) -> Result<()> {
-        for text in conditions {
+        for (n, text) in conditions.iter().enumerate() {
+            let from = PresetOrigin::note(&self.derived.preset, None, Some(n));
             let node = parse(text, &|name| self.resolve(name))
-                .map_err(|e| anyhow::anyhow!("{}: --where: {}", self.name, e.render(text)))?;
+                .map_err(|e| anyhow::anyhow!("{}: --where{from}: {}", self.name, e.render(text)))?;
             if node.kind() != Kind::Bool {
                 bail!(
-                    "{}: --where {text}: expected a condition, such as \"Financial Status\" != \
-                     'voided' or quantity > 0",
-                    self.name
+                    "{}: {}: expected a condition, such as \"Financial Status\" != 'voided' or \
+                     quantity > 0",
+                    self.name,
+                    self.derived.where_option(n, text)
                 );
             }
             self.derived.filters.push((node, text.clone()));
@@ -123,7 +141,7 @@ impl Table {
             return Ok(None);
         };
         node.text(self).map(Some).map_err(|e| {
-            let option = format!("--derive {}={text}", self.specs[spec].name);
+            let option = self.derived.derive_option(self.specs[spec].name, text);
             self.eval_error(e, &option)
         })
     }
@@ -133,7 +151,7 @@ impl Table {
         for (n, (node, text)) in self.derived.filters.iter().enumerate() {
             let holds = node
                 .holds(self)
-                .map_err(|e| self.eval_error(e, &format!("--where {text}")))?;
+                .map_err(|e| self.eval_error(e, &self.derived.where_option(n, text)))?;
             if !holds {
                 return Ok(Some(n));
             }
@@ -150,7 +168,7 @@ impl Table {
             return self.amount_in(spec, self.required(spec)?);
         };
         let number = node.number(self).map_err(|e| {
-            let option = format!("--derive {}={text}", self.specs[spec].name);
+            let option = self.derived.derive_option(self.specs[spec].name, text);
             self.eval_error(e, &option)
         })?;
         let Some(number) = number else {

@@ -131,6 +131,7 @@ impl Table {
             fill: None,
             derived: Derived::default(),
         };
+        table.derived.preset.clone_from(&opts.preset);
         table.derive(map)?;
         table.set_layout();
         Ok(table)
@@ -379,8 +380,8 @@ impl Table {
     pub fn invalid(&self, spec: usize, value: &str, expected: &str) -> FieldError {
         let expected = match self.derived.source(spec) {
             Some(source) => format!(
-                "{expected} (from --derive {}={source})",
-                self.specs[spec].name
+                "{expected} (from {})",
+                self.derived.derive_option(self.specs[spec].name, source)
             ),
             None => expected.to_string(),
         };
