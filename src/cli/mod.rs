@@ -3,7 +3,7 @@
 
 mod config;
 pub mod presets;
-mod read;
+pub mod read;
 
 use std::path::PathBuf;
 

@@ -102,12 +102,12 @@ impl ReadArgs {
     /// these do not replace, and its conditions (which come first).
     pub(super) fn origin(&self, preset: &ReadArgs, name: String) -> PresetOrigin {
         let mine: Vec<String> = (self.map.iter().chain(&self.derive))
-            .filter_map(|p| p.split_once('=').map(|(c, _)| normalize(c)))
+            .filter_map(|p| canonical(p))
             .collect();
         PresetOrigin {
             name,
             derived: (preset.derive.iter())
-                .filter_map(|p| p.split_once('=').map(|(c, _)| normalize(c)))
+                .filter_map(|p| canonical(p))
                 .filter(|c| !mine.contains(c))
                 .collect(),
             filters: preset.where_.len(),
@@ -118,10 +118,9 @@ impl ReadArgs {
     /// adds to it; a column mapped or derived here replaces the preset's way to that column;
     /// `--where`, `--fill-down` and `--guest-id` add to the preset's.
     pub(super) fn over(self, preset: ReadArgs) -> ReadArgs {
-        // The canonical names pairs give, as --map reads them (`Customer-ID` is customer_id).
-        let canonical = |pair: &String| pair.split_once('=').map(|(c, _)| normalize(c));
-        let named =
-            |pairs: &[String]| -> Vec<String> { pairs.iter().filter_map(canonical).collect() };
+        let named = |pairs: &[String]| -> Vec<String> {
+            pairs.iter().filter_map(|p| canonical(p)).collect()
+        };
         let mine: Vec<String> = [named(&self.map), named(&self.derive)].concat();
         let keep = |pairs: Vec<String>, mine: &[String]| -> Vec<String> {
             let theirs = pairs
@@ -252,4 +251,10 @@ impl ReadArgs {
             round: self.round_amounts.map(u32::from),
         })
     }
+}
+
+/// The canonical column a `canonical=...` pair of `--map` or `--derive` names, as `--map` reads
+/// it (`Customer-ID` is customer_id).
+pub fn canonical(pair: &str) -> Option<String> {
+    pair.split_once('=').map(|(c, _)| normalize(c))
 }

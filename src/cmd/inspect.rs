@@ -4,8 +4,8 @@
 use anyhow::Result;
 
 use crate::cli::InspectArgs;
+use crate::cli::read::canonical;
 use crate::engine::{self, Judging, count};
-use crate::input::normalize;
 use crate::input::orders::{ColumnReport, From, Inspection};
 use crate::metrics::Metric;
 use crate::metrics::slice::Slicing;
@@ -52,10 +52,9 @@ pub fn run(args: &InspectArgs) -> Result<()> {
 fn origin(c: &ColumnReport, args: &InspectArgs) -> String {
     let read = &args.input.read;
     let given = |pairs: &[String]| {
-        (pairs.iter()).any(|p| {
-            p.split_once('=')
-                .is_some_and(|(n, _)| normalize(n) == c.name)
-        })
+        pairs
+            .iter()
+            .any(|p| canonical(p).is_some_and(|n| n == c.name))
     };
     let by = if given(&read.map) || given(&read.derive) {
         " (command line)".to_string()
