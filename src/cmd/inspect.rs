@@ -1,7 +1,7 @@
 //! `xsell inspect`: a dry run that shows how the orders read, column by column, before any KPI
 //! is computed from them.
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 use crate::cli::InspectArgs;
 use crate::cli::read::canonical;
@@ -9,11 +9,14 @@ use crate::engine::{self, Judging, count};
 use crate::input::orders::{ColumnReport, From, Inspection};
 use crate::metrics::Metric;
 use crate::metrics::slice::Slicing;
-use crate::output::write_grid;
+use crate::output::{Format, write_grid};
 
 pub fn run(args: &InspectArgs) -> Result<()> {
     let input = &args.input;
     let config = input.config(Slicing::default(), Judging::plain(input.confidence)?)?;
+    if config.format != Format::Table {
+        bail!("xsell inspect prints a table for people to read; drop --format");
+    }
     let (found, metrics) = engine::inspect(&config)?;
     let origin = |c: &ColumnReport| origin(c, args);
     super::write_with(config.output.as_deref(), |out| {
@@ -76,7 +79,7 @@ fn origin(c: &ColumnReport, args: &InspectArgs) -> String {
 /// The counts, the dates and the metrics the columns allow.
 fn summary(found: &Inspection, metrics: &[(Metric, Option<String>)]) -> Vec<String> {
     let mut lines = vec![format!(
-        "{} read from {}: {} orders, {} customers, {} products, {} without a customer id, {} \
+        "{} read from {}: {} order ids, {} customers, {} products, {} without a customer id, {} \
          identical to an earlier row",
         count(found.rows, "row"),
         found.files.join(", "),

@@ -443,7 +443,7 @@ fn inspect_reads_each_column_on_its_own() {
     has_all(
         &out,
         &[
-            "2 rows read from o.csv: 2 orders, 1 customers, 2 products, 1 without a customer id",
+            "2 rows read from o.csv: 2 order ids, 1 customers, 2 products, 1 without a customer id",
             "1 row that cannot be read; the first: o.csv:4: the row has 3 fields",
             "dates: 2024-01-01 to 2024-01-01",
             "metrics these columns allow: cross-sell, aov, clv, retention, repeat-rate",
@@ -649,4 +649,24 @@ fn a_presets_expression_that_cannot_read_the_file_names_the_preset() {
         "compute --preset online-retail o.csv --metric aov --derive amount=Quantity*Cost --format csv",
     ));
     assert_eq!(rows(&out)[0], "aov|all|2.500000|2.50|1");
+}
+
+#[test]
+fn inspect_is_a_table_and_says_so() {
+    let err = fails(&mut xsell("inspect fixtures/orders.csv --format csv"));
+    has_all(
+        &err,
+        &["xsell inspect prints a table for people to read; drop --format"],
+    );
+    // With campaigns.csv every metric is allowed.
+    let out = ok(&mut xsell(
+        "inspect fixtures/orders.csv --campaigns fixtures/campaigns.csv",
+    ));
+    has_all(
+        &out,
+        &[
+            "metrics these columns allow: cross-sell, campaign-cross-sell, loyalty-cross-sell, ctr, \
+           conversion, roi, cac, aov, clv, retention, repeat-rate",
+        ],
+    );
 }
