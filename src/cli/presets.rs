@@ -101,7 +101,9 @@ pub fn named(name: &str) -> Result<ReadArgs> {
 pub fn from_file(path: &Path) -> Result<ReadArgs> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("--preset-file {}: cannot read it", path.display()))?;
-    parse(&text).with_context(|| format!("--preset-file {}", path.display()))
+    // A file saved by a Windows editor may start with a byte-order mark.
+    parse(text.strip_prefix('\u{feff}').unwrap_or(&text))
+        .with_context(|| format!("--preset-file {}", path.display()))
 }
 
 /// A preset's options, parsed as the command line's are.

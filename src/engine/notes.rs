@@ -51,7 +51,7 @@ pub(super) fn reading(report: &ReadReport, read: &ReadOptions) -> Vec<String> {
         .collect();
     if !left.is_empty() {
         notes.push(format!(
-            "note: left out {}; every output counts them",
+            "note: left out {}; the values are computed without them",
             left.join(", ")
         ));
     }
@@ -59,8 +59,9 @@ pub(super) fn reading(report: &ReadReport, read: &ReadOptions) -> Vec<String> {
         notes.push(format!(
             "warning: amount is read from {amount:?}, which names a unit price, and {} with a \
              {quantity} other than 1: amount must be the line total; if it is the unit price, \
-             compute the total with --derive 'amount=\"{quantity}\" * \"{amount}\"'",
+             compute the total with --derive {}",
             count(report.quantity_not_one, "line"),
+            total(quantity, amount),
         ));
     }
     if let (true, Some(places)) = (report.rounded > 0, read.money.round) {
@@ -145,6 +146,14 @@ pub(super) fn summary(book: &Book, config: &Config, report: &ReadReport) -> Summ
         left_out: left_out(report),
         notes: Vec::new(),
     }
+}
+
+/// The `--derive` argument that computes a line total from the headers of quantity and unit
+/// price, quoted for a shell: `'amount="Qty" * "Unit Price"'`.
+fn total(quantity: &str, price: &str) -> String {
+    let name = |h: &str| format!("\"{}\"", h.replace('"', "\"\""));
+    let arg = format!("amount={} * {}", name(quantity), name(price));
+    format!("'{}'", arg.replace('\'', "'\\''"))
 }
 
 /// The rows left out, by reason: those of reading's options, then lines dropped as repeats

@@ -125,6 +125,21 @@ impl Book {
         let Some((id, order)) = id.and_then(|id| Some((id, self.orders.get(id as usize)?))) else {
             return Ok(None);
         };
+        if row.unfilled && !last {
+            let (first_file, first_line) = order.seen_at();
+            return Err(RowError {
+                file: self.file_name(file).to_string(),
+                line,
+                message: format!(
+                    "order {:?} began at {}:{first_line}, with other orders between, and this \
+                     line has an empty --fill-down cell, which the order's previous line was to \
+                     give: --fill-down needs an order's lines one after another (sort the file \
+                     by order id)",
+                    row.order,
+                    self.file_name(first_file),
+                ),
+            });
+        }
         let same_customer = if last {
             self.last_customer == row.customer
         } else {

@@ -180,7 +180,7 @@ fn parse_pattern(text: &str, pattern: &str) -> Option<NaiveDate> {
 }
 
 /// `2025-02-30`: written as YYYY-MM-DD, but no such day.
-fn ymd_shape(text: &str) -> bool {
+pub(crate) fn ymd_shape(text: &str) -> bool {
     let b = text.trim().as_bytes();
     b.len() == 10
         && b.iter().enumerate().all(|(i, c)| {

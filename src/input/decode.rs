@@ -23,7 +23,7 @@ pub fn text(
     let mut buffered = BufReader::with_capacity(1 << 16, raw);
     let start = buffered.fill_buf()?;
     let gzip = start.starts_with(&[0x1f, 0x8b]);
-    let zstd = start.starts_with(&ZSTD);
+    let zstd = start.starts_with(&ZSTD) || skippable(start);
     let plain: Box<dyn Read + Send> = if gzip {
         Box::new(MultiGzDecoder::new(buffered))
     } else if zstd {
@@ -89,9 +89,41 @@ struct Zstd {
 }
 
 impl Zstd {
-    fn new(source: Source) -> io::Result<Zstd> {
-        let frame = StreamingDecoder::new(source).map_err(damaged)?;
-        Ok(Zstd { frame: Some(frame) })
+    fn new(mut source: Source) -> io::Result<Zstd> {
+        let frame = match skip_skippable(&mut source)? {
+            true => Some(StreamingDecoder::new(source).map_err(damaged)?),
+            false => None,
+        };
+        Ok(Zstd { frame })
+    }
+}
+
+/// Whether `start` begins a skippable frame (magic 0x184D2A50 to 0x184D2A5F, little-endian):
+/// data a decoder passes over, as pzstd writes before its frames.
+fn skippable(start: &[u8]) -> bool {
+    matches!(start, [0x50..=0x5F, 0x2A, 0x4D, 0x18, ..])
+}
+
+/// Passes over skippable frames (the magic, a 4-byte length, that many bytes); whether a frame
+/// to decode follows.
+fn skip_skippable(source: &mut Source) -> io::Result<bool> {
+    loop {
+        let start = source.fill_buf()?;
+        if start.is_empty() {
+            return Ok(false);
+        }
+        if !skippable(start) {
+            return Ok(true);
+        }
+        let mut header = [0u8; 8];
+        source.read_exact(&mut header).map_err(damaged)?;
+        let length = u64::from(u32::from_le_bytes([
+            header[4], header[5], header[6], header[7],
+        ]));
+        let skipped = io::copy(&mut source.by_ref().take(length), &mut io::sink())?;
+        if skipped < length {
+            return Err(damaged("a skippable frame ends too early"));
+        }
     }
 }
 
@@ -114,7 +146,7 @@ impl Read for Zstd {
                 return Ok(0);
             };
             let mut source = frame.into_inner();
-            if source.fill_buf()?.is_empty() {
+            if !skip_skippable(&mut source)? {
                 return Ok(0);
             }
             self.frame = Some(StreamingDecoder::new(source).map_err(damaged)?);

@@ -60,6 +60,7 @@ pub fn run_in_parts(
             amount: Money::parse(f[5]).expect("test amount"),
             rounded: false,
             guest: false,
+            unfilled: false,
             channel: None,
             campaign: (f[6] != "-").then_some(f[6]),
             segment: None,

@@ -670,3 +670,81 @@ fn inspect_is_a_table_and_says_so() {
         ],
     );
 }
+
+#[test]
+fn a_preset_file_saved_with_a_byte_order_mark_reads() {
+    let w = shop_dir();
+    let text = ok(&mut w.cmd("presets show shopify"));
+    w.write("bom.preset", format!("\u{feff}{text}"));
+    let out = ok(&mut w.cmd("compute --preset-file bom.preset shop.csv --metric aov --format csv"));
+    assert_eq!(rows(&out)[0], "aov|all|36.156667|108.47|3");
+}
+
+#[test]
+fn the_suggested_line_total_can_be_pasted_into_a_shell() {
+    // A header with a double and a single quote: doubled inside the name, and the single quote
+    // closed and escaped for the shell.
+    let w = Workdir::with(&[(
+        "o.csv",
+        "order_id,customer_id,order_date,product_id,Qty,\"Unit \"\"Price\"\" it's\"\n\
+         1,C1,2024-01-01,P1,2,2.50\n",
+    )]);
+    let (code, _, err) = run(&mut xsell_args(
+        w.dir(),
+        [
+            "compute",
+            "--metric",
+            "aov",
+            "o.csv",
+            "--map",
+            "quantity=Qty",
+            "--map",
+            "amount=Unit \"Price\" it's",
+        ],
+    ));
+    assert_eq!(code, Some(0), "{err}");
+    has_all(
+        &err,
+        &[r#"--derive 'amount="Qty" * "Unit ""Price"" it'\''s"'"#],
+    );
+}
+
+#[test]
+fn fill_down_refuses_an_order_whose_lines_are_apart() {
+    // Order 1's second line comes after order 2's first: its empty customer cannot be filled
+    // from the line before it, which is order 2's. Refused, never filled wrongly.
+    let w = Workdir::with(&[(
+        "o.csv",
+        "order_id,customer_id,order_date,product_id,amount\n\
+         1,a,2025-01-01,P1,1.00\n\
+         2,b,2025-01-02,P1,4.00\n\
+         1,,2025-01-01,P2,2.00\n",
+    )]);
+    // By default an empty customer id stops the run at that line already.
+    let err = fails(&mut w.cmd("compute --metric aov o.csv --fill-down customer_id"));
+    has_all(&err, &["o.csv:4: column customer_id: \"\" is not valid"]);
+    // Where guests are allowed, the line is no guest's: the order came before.
+    for guests in ["skip", "order"] {
+        let err = fails(&mut w.cmd(&format!(
+            "compute --metric aov o.csv --fill-down customer_id --guests {guests}"
+        )));
+        has_all(
+            &err,
+            &[
+                "o.csv:4: order \"1\" began at o.csv:2, with other orders between, and this line \
+               has an empty --fill-down cell, which the order's previous line was to give: \
+               --fill-down needs an order's lines one after another (sort the file by order id)",
+            ],
+        );
+    }
+    // Apart but with nothing to fill: read as it is. aov = (1.00 + 2.00 + 4.00) / 2 = 3.50.
+    w.write(
+        "o.csv",
+        "order_id,customer_id,order_date,product_id,amount\n\
+         1,a,2025-01-01,P1,1.00\n\
+         2,b,2025-01-02,P1,4.00\n\
+         1,a,2025-01-01,P2,2.00\n",
+    );
+    let out = ok(&mut w.cmd("compute --metric aov o.csv --fill-down customer_id --format csv"));
+    assert_eq!(rows(&out), ["aov|all|3.500000|7.00|2"]);
+}

@@ -719,9 +719,10 @@ fn gzip() {
 fn zstd() {
     // zstd.csv.zst packs negative_quantity_return.csv with the zstd tool (one frame);
     // zstd_frames.csv.zst packs its first three lines and the rest as two frames, one after the
-    // other (as `cat a.zst b.zst` joins them): both read as the plain file, aov = 40.00 / 2.
+    // other (as `cat a.zst b.zst` joins them); pzstd.csv.zst is pzstd's, a skippable frame
+    // first: all read as the plain file, aov = 40.00 / 2.
     let (plain, _) = csv_out("aov", "negative_quantity_return.csv", "");
-    for packed in ["zstd.csv.zst", "zstd_frames.csv.zst"] {
+    for packed in ["zstd.csv.zst", "zstd_frames.csv.zst", "pzstd.csv.zst"] {
         let (out, err) = csv_out("aov", packed, "");
         assert_eq!(
             (out.as_str(), err.as_str()),

@@ -16,6 +16,7 @@
 //!   date written `YYYY-MM-DD` it compares dates; otherwise it compares texts, exactly (case
 //!   and all), an empty cell being the text `''`.
 
+mod build;
 mod lex;
 mod number;
 mod parse;
@@ -34,15 +35,19 @@ pub(crate) enum Node {
     Coalesce(Vec<Node>),
     StripSuffix(Box<Node>, String),
     Round(Box<Node>, u32),
-    Add(Box<Node>, Box<Node>),
-    Mul(Box<Node>, Box<Node>),
+    /// A sum or product of two terms or more (a subtraction adds a [`Node::Neg`]); a chain is one
+    /// node, not a deep tree.
+    Add(Vec<Node>),
+    Mul(Vec<Node>),
     Neg(Box<Node>),
     Compare(Cmp, Box<Node>, Box<Node>),
     In(Box<Node>, Vec<Node>),
+    /// `x in ('a', 'b', ...)` of a text and texts: looked up in a set.
+    InTexts(Box<Node>, rustc_hash::FxHashSet<String>),
     IsEmpty(Box<Node>),
     StartsWith(Box<Node>, Box<Node>),
-    And(Box<Node>, Box<Node>),
-    Or(Box<Node>, Box<Node>),
+    And(Vec<Node>),
+    Or(Vec<Node>),
     Not(Box<Node>),
 }
 
@@ -93,6 +98,20 @@ impl Node {
         }
     }
 
+    /// The longest path from this node to a leaf, in nodes.
+    pub(crate) fn depth(&self) -> usize {
+        let children: Vec<&Node> = match self {
+            Node::Column(_) | Node::Text(_) | Node::Number(_) => Vec::new(),
+            Node::Coalesce(args) | Node::Add(args) | Node::Mul(args) => args.iter().collect(),
+            Node::And(args) | Node::Or(args) => args.iter().collect(),
+            Node::In(x, list) => std::iter::once(x.as_ref()).chain(list).collect(),
+            Node::StripSuffix(x, _) | Node::Round(x, _) | Node::Neg(x) => vec![x],
+            Node::IsEmpty(x) | Node::Not(x) | Node::InTexts(x, _) => vec![x],
+            Node::Compare(_, a, b) | Node::StartsWith(a, b) => vec![a, b],
+        };
+        1 + children.iter().map(|c| c.depth()).max().unwrap_or(0)
+    }
+
     /// The file's columns the node reads, added to `out` once each.
     pub(crate) fn columns(&self, out: &mut Vec<usize>) {
         if let Node::Column(i) = self {
@@ -104,18 +123,15 @@ impl Node {
         let mut each = |n: &Node| n.columns(out);
         match self {
             Node::Column(_) | Node::Text(_) | Node::Number(_) => {}
-            Node::Coalesce(args) => args.iter().for_each(each),
+            Node::Coalesce(args) | Node::Add(args) | Node::Mul(args) => args.iter().for_each(each),
+            Node::And(args) | Node::Or(args) => args.iter().for_each(each),
             Node::In(x, list) => {
                 each(x);
                 list.iter().for_each(each);
             }
             Node::StripSuffix(x, _) | Node::Round(x, _) | Node::Neg(x) => each(x),
-            Node::IsEmpty(x) | Node::Not(x) => each(x),
-            Node::Add(a, b) | Node::Mul(a, b) | Node::Compare(_, a, b) => {
-                each(a);
-                each(b);
-            }
-            Node::StartsWith(a, b) | Node::And(a, b) | Node::Or(a, b) => {
+            Node::IsEmpty(x) | Node::Not(x) | Node::InTexts(x, _) => each(x),
+            Node::Compare(_, a, b) | Node::StartsWith(a, b) => {
                 each(a);
                 each(b);
             }
@@ -168,16 +184,23 @@ impl Node {
             }
             Node::Round(x, places) => x.number(cells)?.map(|n| n.round(*places).0),
             Node::Neg(x) => x.number(cells)?.map(Decimal::neg),
-            Node::Add(a, b) | Node::Mul(a, b) => {
-                let (Some(x), Some(y)) = (a.number(cells)?, b.number(cells)?) else {
+            Node::Add(terms) | Node::Mul(terms) => {
+                // Every term is read (a bad cell is an error even beside an empty one).
+                let numbers = (terms.iter())
+                    .map(|t| t.number(cells))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let Some(numbers) = numbers.into_iter().collect::<Option<Vec<_>>>() else {
                     return Ok(None);
                 };
-                let result = if matches!(self, Node::Add(..)) {
-                    x.add(y)
-                } else {
-                    x.mul(y)
-                };
-                Some(result.map_err(|e| inexact(format!("{x} and {y}"), e))?)
+                let mut result = numbers[0];
+                for &y in &numbers[1..] {
+                    let next = match self {
+                        Node::Add(_) => result.add(y),
+                        _ => result.mul(y),
+                    };
+                    result = next.map_err(|e| inexact(format!("{result} and {y}"), e))?;
+                }
+                Some(result)
             }
             _ => {
                 let text = self.text(cells)?;
@@ -202,8 +225,22 @@ impl Node {
     /// Whether a condition holds for the current row.
     pub(crate) fn holds(&self, cells: &impl Cells) -> Result<bool, EvalError> {
         Ok(match self {
-            Node::And(a, b) => a.holds(cells)? && b.holds(cells)?,
-            Node::Or(a, b) => a.holds(cells)? || b.holds(cells)?,
+            Node::And(all) => {
+                for c in all {
+                    if !c.holds(cells)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            Node::Or(any) => {
+                for c in any {
+                    if c.holds(cells)? {
+                        return Ok(true);
+                    }
+                }
+                false
+            }
             Node::Not(x) => !x.holds(cells)?,
             Node::IsEmpty(x) => match x.kind() {
                 Kind::Text => x.text(cells)?.is_empty(),
@@ -211,6 +248,7 @@ impl Node {
             },
             Node::StartsWith(x, prefix) => x.text(cells)?.starts_with(prefix.text(cells)?),
             Node::Compare(cmp, a, b) => compare(a, b, cells)?.is_some_and(|o| cmp.holds(o)),
+            Node::InTexts(x, set) => set.contains(x.text(cells)?),
             Node::In(x, list) => {
                 for item in list {
                     if compare(x, item, cells)? == Some(std::cmp::Ordering::Equal) {

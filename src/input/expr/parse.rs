@@ -1,6 +1,7 @@
 //! The expression syntax: tokens, a precedence-climbing parser, and errors with a caret under
 //! the mistake. Column names are resolved while parsing, so that an unknown one is pointed at.
 
+use super::build::{arithmetic, in_list, logic, negate, no_impossible_date, number_operand};
 use super::lex::{Token, tokens};
 use super::number::{Decimal, NumberError};
 use super::{Cmp, Kind, Node};
@@ -15,6 +16,8 @@ pub(crate) struct ParseError {
 impl ParseError {
     /// The message, then `text` with a caret line under the mistake.
     pub(crate) fn render(&self, text: &str) -> String {
+        // A tab shown as a space, so that the caret lines up under it.
+        let text = &text.replace('\t', " ");
         let start = text[..self.at.0.min(text.len())].chars().count();
         let width = text
             .get(self.at.0..self.at.1)
@@ -45,9 +48,14 @@ pub(crate) fn parse(text: &str, resolve: Resolve) -> Result<Node, ParseError> {
         tokens: tokens(text)?,
         pos: 0,
         resolve,
+        depth: 0,
     };
     let (node, _) = parser.or()?;
     match parser.peek() {
+        Token::End if node.depth() > MAX_DEPTH => err(
+            format!("the expression is more than {MAX_DEPTH} operations deep; split it"),
+            (0, text.len()),
+        ),
         Token::End => Ok(node),
         Token::Symbol(")") => err("this ) closes no (", parser.span()),
         _ => err(
@@ -61,7 +69,15 @@ struct Parser<'r> {
     tokens: Vec<Spanned<Token>>,
     pos: usize,
     resolve: Resolve<'r>,
+    /// How deep the parser is in parentheses, functions, `not` and `-`.
+    depth: usize,
 }
+
+/// The deepest nesting of parentheses, functions, `not` and `-` an expression may have, and the
+/// deepest tree (a chain of `and`, `or`, `+` or `*` deepens it too): parsing and evaluating
+/// recurse, and a stack must not overflow on a hostile expression.
+const MAX_NESTING: usize = 64;
+const MAX_DEPTH: usize = 1000;
 
 /// A token or node and the byte range of the text it came from.
 pub(super) type Spanned<T = Node> = (T, (usize, usize));
@@ -97,12 +113,26 @@ impl Parser<'_> {
     }
 
     fn or(&mut self) -> Result<Spanned, ParseError> {
+        self.enter()?;
         let mut left = self.and()?;
         while self.keyword("or") {
             let right = self.and()?;
             left = logic(left, right, Node::Or)?;
         }
+        self.depth -= 1;
         Ok(left)
+    }
+
+    /// One level deeper (see [`MAX_NESTING`]); the caller steps back with `depth -= 1`.
+    fn enter(&mut self) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return err(
+                format!("the expression nests more than {MAX_NESTING} deep; write it flatter"),
+                self.span(),
+            );
+        }
+        Ok(())
     }
 
     fn and(&mut self) -> Result<Spanned, ParseError> {
@@ -117,7 +147,9 @@ impl Parser<'_> {
     fn not(&mut self) -> Result<Spanned, ParseError> {
         let start = self.span().0;
         if self.keyword("not") {
+            self.enter()?;
             let (node, at) = self.not()?;
+            self.depth -= 1;
             if node.kind() != Kind::Bool {
                 return err("not needs a condition, such as not x = 'a'", at);
             }
@@ -150,6 +182,8 @@ impl Parser<'_> {
             self.pos += 1;
             let right = self.sum()?;
             value(&right)?;
+            no_impossible_date(&left)?;
+            no_impossible_date(&right)?;
             let at = (start, right.1.1);
             return Ok((Node::Compare(cmp, Box::new(left.0), Box::new(right.0)), at));
         }
@@ -170,7 +204,7 @@ impl Parser<'_> {
         if self.keyword("in") {
             value(&left)?;
             let (list, end) = self.list()?;
-            let node = Node::In(Box::new(left.0), list);
+            let node = in_list(left.0, list);
             return Ok((negate(node, negated), (start, end)));
         }
         if self.keyword("starts") {
@@ -253,7 +287,9 @@ impl Parser<'_> {
         let start = self.span().0;
         if *self.peek() == Token::Symbol("-") {
             self.pos += 1;
+            self.enter()?;
             let (node, at) = self.unary()?;
+            self.depth -= 1;
             number_operand(&node, at)?;
             return Ok((Node::Neg(Box::new(node)), (start, at.1)));
         }
@@ -277,8 +313,10 @@ impl Parser<'_> {
             Token::Quoted(name) => self.column(&name, at),
             Token::Symbol("(") => {
                 let (node, _) = self.or()?;
-                let end = self.require(")", "to close this (")?;
-                Ok((node, (at.0, end)))
+                if !self.symbol(")") {
+                    return err("this ( is never closed", at);
+                }
+                Ok((node, (at.0, self.tokens[self.pos - 1].1.1)))
             }
             Token::Word(word) if *self.peek() == Token::Symbol("(") => self.call(&word, at),
             Token::Word(word) if is_keyword(&word) => err(
@@ -401,46 +439,4 @@ fn is_keyword(word: &str) -> bool {
     ["and", "or", "not", "in", "is", "empty", "starts", "with"]
         .iter()
         .any(|k| word.eq_ignore_ascii_case(k))
-}
-
-fn negate(node: Node, negated: bool) -> Node {
-    if negated {
-        Node::Not(Box::new(node))
-    } else {
-        node
-    }
-}
-
-fn logic(
-    (a, aat): Spanned,
-    (b, bat): Spanned,
-    join: fn(Box<Node>, Box<Node>) -> Node,
-) -> Result<Spanned, ParseError> {
-    for (node, at) in [(&a, aat), (&b, bat)] {
-        if node.kind() != Kind::Bool {
-            return err("and / or join conditions, such as x = 'a'", at);
-        }
-    }
-    Ok((join(Box::new(a), Box::new(b)), (aat.0, bat.1)))
-}
-
-fn number_operand(node: &Node, at: (usize, usize)) -> Result<(), ParseError> {
-    match node {
-        Node::Text(_) => err(
-            "arithmetic on a quoted text; numbers are written bare: 2.5",
-            at,
-        ),
-        _ if node.kind() == Kind::Bool => err("arithmetic on a condition", at),
-        _ => Ok(()),
-    }
-}
-
-fn arithmetic(
-    (a, aat): Spanned,
-    (b, bat): Spanned,
-    join: fn(Box<Node>, Box<Node>) -> Node,
-) -> Result<Spanned, ParseError> {
-    number_operand(&a, aat)?;
-    number_operand(&b, bat)?;
-    Ok((join(Box::new(a), Box::new(b)), (aat.0, bat.1)))
 }

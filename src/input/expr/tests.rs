@@ -182,6 +182,61 @@ fn review_findings_hold() {
 }
 
 #[test]
+fn hostile_expressions_are_refused_or_kept_flat() {
+    // Nesting past the limit is an error, not a stack overflow.
+    let deep = format!("{}Name{}", "(".repeat(5000), ")".repeat(5000));
+    let e = compile(&deep).unwrap_err();
+    assert!(
+        e.message
+            .starts_with("the expression nests more than 64 deep"),
+        "{e:?}"
+    );
+    let nots = format!("{}Name = 'x'", "not ".repeat(20000));
+    assert!(
+        compile(&nots)
+            .unwrap_err()
+            .message
+            .contains("nests more than")
+    );
+    // A long chain is one node: 5000 conditions, depth 3 (or, =, leaves).
+    let chain = vec!["Name = 'x'"; 5000].join(" or ") + " or Name = '#1001'";
+    let node = compile(&chain).unwrap();
+    assert_eq!(node.depth(), 3);
+    assert!(node.holds(&row()).unwrap());
+    // A long list of texts is a set; the answer is the list's.
+    let list: Vec<String> = (0..5000).map(|i| format!("'#{i}'")).collect();
+    let node = compile(&format!("Name in ({})", list.join(", "))).unwrap();
+    assert!(matches!(node, Node::InTexts(..)));
+    assert!(node.holds(&row()).unwrap());
+    assert!(!holds("Name in ('#1002', '#1000')"));
+    // A sum chain is one node too, and exact: 3 + 19.99 + 5.00 - 1 = 26.99.
+    let sum = r#""Lineitem quantity" + "Lineitem price" + "Lineitem discount" - 1"#;
+    assert_eq!(number(sum), Some(d("26.99")));
+}
+
+#[test]
+fn an_impossible_date_value_is_refused() {
+    let text = "\"Created at\" < '2024-02-30'";
+    let e = compile(text).unwrap_err().render(text);
+    assert!(e.starts_with("'2024-02-30' is no calendar date"), "{e}");
+    assert!(!holds("\"Created at\" < '2024-02-29'"));
+}
+
+#[test]
+fn carets_line_up_under_tabs_and_unclosed_parentheses() {
+    let text = "Name\t*\tMnge";
+    assert_eq!(
+        compile(text).unwrap_err().render(text),
+        "the file has no column \"Mnge\"\n    Name * Mnge\n           ^^^^"
+    );
+    let text = "(Name = 'a' or Name = 'b'";
+    assert_eq!(
+        compile(text).unwrap_err().render(text),
+        "this ( is never closed\n    (Name = 'a' or Name = 'b'\n    ^"
+    );
+}
+
+#[test]
 fn quotes_inside_names_and_texts_are_doubled() {
     let node = parse(r#""say ""hi""" = 'it''s'"#, &|name| {
         (name == "say \"hi\"")

@@ -9,7 +9,7 @@ use super::repeats::Seen;
 use super::row::{Row, left_out, parse_row};
 use super::{Line, OrderColumns, ReadReport};
 use crate::input::table::Table;
-use crate::input::{Book, ReadOptions, ahead, is_row_error};
+use crate::input::{Book, Guests, ReadOptions, ahead, is_row_error};
 
 /// The start of a guest's customer id (`--guests order`): cells are trimmed, so no id as
 /// written starts with a space.
@@ -204,6 +204,11 @@ pub(super) fn fold_batch(
         report.rows += 1;
         match row {
             Ok((row, order)) => {
+                // A guest's line passed on by the reader (see row::left_out), its order new.
+                if row.guest && opts.guests == Guests::Skip {
+                    report.leave_out(Guests::LABEL);
+                    continue;
+                }
                 if seen.drop_repeat(parsed.key) {
                     continue;
                 }

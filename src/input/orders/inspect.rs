@@ -102,6 +102,14 @@ pub fn inspect(files: OrderFiles, opts: &ReadOptions) -> Result<Inspection> {
                     continue;
                 }
             }
+            // A guest's line the reader passes on to the book (row::left_out) is left out too.
+            let customer = t.cell(CUSTOMER).ok().flatten().unwrap_or_default();
+            if opts.guests == Guests::Skip && row::is_guest(customer, opts) {
+                if let Some(n) = reasons.iter().position(|r| r == Guests::LABEL) {
+                    report.left_out[n].1 += 1;
+                }
+                continue;
+            }
             report.rows += 1;
             if !seen.insert(t.record_hashes()) {
                 report.repeated += 1;

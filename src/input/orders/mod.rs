@@ -292,6 +292,13 @@ pub struct ReadReport {
 impl ReadReport {
     pub const REASONS: usize = 10;
 
+    /// Counts a row left out for `reason`, one of [`ReadReport::left_out`]'s.
+    fn leave_out(&mut self, reason: &str) {
+        if let Some((_, n)) = self.left_out.iter_mut().find(|(r, _)| r == reason) {
+            *n += 1;
+        }
+    }
+
     fn skip(&mut self, err: &anyhow::Error) {
         self.skipped += 1;
         if self.reasons.len() < ReadReport::REASONS {

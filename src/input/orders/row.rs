@@ -82,6 +82,9 @@ pub(crate) struct Row<S> {
     pub rounded: bool,
     /// The line has no customer id (`--guests order`): its customer is its order's own.
     pub guest: bool,
+    /// `--fill-down` left a cell empty, the line being the first of its order here: an order
+    /// met before (with others between) cannot take it from its previous line.
+    pub unfilled: bool,
     pub channel: Option<S>,
     pub campaign: Option<S>,
     pub segment: Option<S>,
@@ -102,6 +105,7 @@ impl<S> Row<S> {
             amount: self.amount,
             rounded: self.rounded,
             guest: self.guest,
+            unfilled: self.unfilled,
             channel: self.channel.map(&mut f),
             campaign: self.campaign.map(&mut f),
             segment: self.segment.map(&mut f),
@@ -161,6 +165,7 @@ pub(super) fn parse_row<'t>(
         amount,
         rounded,
         guest,
+        unfilled: t.unfilled(),
         channel: non_empty(optional(CHANNEL, columns.channel)?),
         campaign: non_empty(optional(CAMPAIGN, columns.campaign)?),
         segment: non_empty(optional(SEGMENT, columns.segment)?),
@@ -180,7 +185,10 @@ pub(super) fn left_out(
     if let Some(n) = t.left_out()? {
         return Ok(reason(&opts.filters[n].label));
     }
-    if opts.guests == Guests::Skip {
+    // A guest line that starts its order here with a cell --fill-down could not fill goes on to
+    // the book, which knows whether the order came before (then the line is an error, not a
+    // guest); the book's reader leaves it out there if it is a guest's.
+    if opts.guests == Guests::Skip && !t.unfilled() {
         let customer = t.cell(CUSTOMER)?.unwrap_or_default();
         if is_guest(customer, opts) {
             return Ok(reason(Guests::LABEL));

@@ -15,9 +15,17 @@ pub(super) struct Fill {
     key: usize,
     last: String,
     columns: Vec<(usize, String, bool)>,
+    /// The current row starts a group (another order than the row before) with an empty cell
+    /// to fill: right for an order's first line, wrong for a line apart from its order's others.
+    unfilled: bool,
 }
 
 impl Fill {
+    /// Whether the current row starts a group with an empty cell to fill (see [`Fill::unfilled`]).
+    pub(super) fn unfilled(&self) -> bool {
+        self.unfilled
+    }
+
     /// The value the current row took in the file's column `index`, if it took one.
     pub(super) fn filled(&self, index: usize) -> Option<&str> {
         (self.columns.iter())
@@ -70,6 +78,7 @@ impl Table {
             key,
             last: String::new(),
             columns,
+            unfilled: false,
         });
         Ok(())
     }
@@ -87,8 +96,10 @@ impl Table {
                 fill.last.clear();
                 fill.last.push_str(key);
             }
+            fill.unfilled = false;
             for (index, last, filled) in &mut fill.columns {
                 let text = self.column(*index)?;
+                fill.unfilled |= text.is_empty() && !same;
                 *filled = text.is_empty() && same && !last.is_empty();
                 if !*filled {
                     last.clear();

@@ -189,6 +189,12 @@ impl Table {
             .collect()
     }
 
+    /// Whether `--fill-down` left an empty cell of the current row unfilled because the row is
+    /// the first of its order here: the order's first line, or a line apart from the others.
+    pub fn unfilled(&self) -> bool {
+        self.fill.as_ref().is_some_and(Fill::unfilled)
+    }
+
     /// The header of column `specs[spec]`, when it is read from one column as written.
     pub fn header_of(&self, spec: usize) -> Option<&str> {
         self.columns[spec].map(|i| self.headers[i].as_str())
