@@ -35,7 +35,9 @@ impl ColumnMap {
                     known.join(", ")
                 );
             }
-            map.retain(|(c, _): &(String, String)| *c != canonical);
+            if map.iter().any(|(c, _): &(String, String)| *c == canonical) {
+                bail!("{option} {pair:?}: {canonical} is mapped already; give it once");
+            }
             map.push((canonical, normalize(header)));
         }
         Ok(ColumnMap {
@@ -67,7 +69,9 @@ impl ColumnMap {
             if self.headers.iter().any(|(c, _)| *c == canonical) {
                 bail!("{canonical} is named by both --map and --derive; give one of them");
             }
-            self.derived.retain(|(c, _)| *c != canonical);
+            if self.derived.iter().any(|(c, _)| *c == canonical) {
+                bail!("--derive {pair:?}: {canonical} is derived already; give it once");
+            }
             self.derived
                 .push((canonical, expression.trim().to_string()));
         }
@@ -285,6 +289,23 @@ mod tests {
         assert_eq!(normalize(" Customer ID "), "customer_id");
         assert_eq!(normalize("ORDER-DATE"), "order_date");
         assert_eq!(normalize("amount"), "amount");
+    }
+
+    #[test]
+    fn a_column_is_mapped_or_derived_once() {
+        let known = ["order_id", "amount"];
+        let pairs = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let e = ColumnMap::parse("--map", &pairs(&["amount=A", "Amount=B"]), &known);
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "--map \"Amount=B\": amount is mapped already; give it once"
+        );
+        let map = ColumnMap::default();
+        let e = map.derive(&pairs(&["amount=a*b", "amount=c"]), &known);
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "--derive \"amount=c\": amount is derived already; give it once"
+        );
     }
 
     #[test]
