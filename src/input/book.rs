@@ -148,13 +148,22 @@ impl Book {
         if same_customer && order.date == row.date {
             return Ok(Some(id));
         }
+        // A guest's customer (`--guests order`) is its order's own id, never written in the file.
+        let shown = |id: &str| match id.strip_prefix(" guest:") {
+            Some(_) => "(none: a guest line)".to_string(),
+            None => format!("{id:?}"),
+        };
         let (what, now, before) = if same_customer {
-            ("date", row.date.to_string(), order.date.to_string())
+            (
+                "date",
+                format!("{:?}", row.date.to_string()),
+                format!("{:?}", order.date.to_string()),
+            )
         } else {
             (
                 "customer",
-                row.customer.to_string(),
-                self.customers.name(order.customer).to_string(),
+                shown(row.customer),
+                shown(self.customers.name(order.customer)),
             )
         };
         let (first_file, first_line) = order.seen_at();
@@ -162,7 +171,7 @@ impl Book {
             file: self.file_name(file).to_string(),
             line,
             message: format!(
-                "order {:?} has {what} {now:?}, but {}:{first_line} gives it {what} {before:?}; \
+                "order {:?} has {what} {now}, but {}:{first_line} gives it {what} {before}; \
                  an order's lines must share one customer and one date",
                 row.order,
                 self.file_name(first_file),

@@ -748,3 +748,22 @@ fn fill_down_refuses_an_order_whose_lines_are_apart() {
     let out = ok(&mut w.cmd("compute --metric aov o.csv --fill-down customer_id --format csv"));
     assert_eq!(rows(&out), ["aov|all|3.500000|7.00|2"]);
 }
+
+#[test]
+fn a_guest_line_in_a_customers_order_is_named_as_such() {
+    // Order 6 has customer b on line 2 and no customer on line 3 (--guests order).
+    let w = Workdir::with(&[(
+        "o.csv",
+        "order_id,customer_id,order_date,product_id,amount\n\
+         6,b,2025-01-01,P1,1.00\n\
+         6,,2025-01-01,P2,2.00\n",
+    )]);
+    let err = fails(&mut w.cmd("compute --metric aov o.csv --guests order"));
+    has_all(
+        &err,
+        &[
+            "o.csv:3: order \"6\" has customer (none: a guest line), but o.csv:2 gives it customer \
+           \"b\"; an order's lines must share one customer and one date",
+        ],
+    );
+}
