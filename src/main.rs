@@ -10,7 +10,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("xsell: error: {err:#}");
+            xsell::cmd::sink::to_stderr(format_args!("xsell: error: {err:#}"));
             ExitCode::from(2)
         }
     }

@@ -7,6 +7,7 @@ use anyhow::{Result, bail};
 
 use super::{ClvArg, ColorArg, InputArgs, LevelArg, ReadArgs, SliceArgs, SortArg, presets};
 use crate::engine::{Config, Judging, default_threads};
+use crate::output::Format;
 
 use crate::input::{Invalid, PresetOrigin, ReadOptions, Source};
 use crate::metrics::slice::{Dim, PeriodKind, Slicing};
@@ -103,7 +104,7 @@ impl InputArgs {
                 clv,
                 slicing,
             },
-            format: self.format.into(),
+            format: self.format(),
             output: self.output.clone(),
             judging,
             quiet: self.quiet,
@@ -123,6 +124,21 @@ impl InputArgs {
         match unused.iter().find(|(_, given)| *given) {
             Some((option, _)) => bail!("xsell {command} does not use {option}; drop it"),
             None => Ok(()),
+        }
+    }
+
+    /// `--format`, or the one `-o FILE`'s extension names (`.csv`, `.json`), else a table.
+    fn format(&self) -> Format {
+        if let Some(format) = self.format {
+            return format.into();
+        }
+        let extension = (self.output.as_ref())
+            .and_then(|p| p.extension())
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match extension.as_deref() {
+            Some("csv") => Format::Csv,
+            Some("json") => Format::Json,
+            _ => Format::Table,
         }
     }
 
@@ -200,7 +216,42 @@ impl InputArgs {
         if stdin_users > 1 {
             bail!("standard input (-) can be read only once; give the other input as a file");
         }
+        if let Some(output) = &self.output {
+            for source in orders.iter().chain(&campaigns).chain(&customers) {
+                if let Source::File(input) = source
+                    && same_file(input, output)
+                {
+                    bail!(
+                        "-o {} is the input {}: writing it would destroy it; write the output \
+                         elsewhere",
+                        output.display(),
+                        input.display()
+                    );
+                }
+            }
+        }
         Ok((orders, campaigns, customers))
+    }
+}
+
+/// Whether `a` and `b` are one file (the same device and inode, through links and other names).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    #[cfg(not(unix))]
+    if let (Ok(a), Ok(b)) = (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        return a == b;
+    }
+    let (Ok(a), Ok(b)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        a.dev() == b.dev() && a.ino() == b.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
     }
 }
 

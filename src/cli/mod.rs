@@ -191,10 +191,11 @@ pub struct InputArgs {
     /// Last date measured (inclusive), YYYY-MM-DD
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub to: Option<NaiveDate>,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
-    /// Write the output to FILE instead of standard output
+    /// Output format [default: table, or csv / json for -o FILE.csv / FILE.json]
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Write the output to FILE instead of standard output (in full or not at all: written
+    /// beside it, then renamed over it; never one of the inputs)
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Count distinct products (the default) or distinct categories (cross-sell,

@@ -10,13 +10,13 @@ pub mod metrics;
 pub mod pairs;
 pub mod presets;
 pub mod report;
+pub mod sink;
 
-use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
 use crate::engine::{self, Config, count};
 use crate::metrics::Row;
@@ -27,9 +27,9 @@ use crate::report::Threshold;
 pub fn tell(summary: &Summary) {
     for note in &summary.notes {
         if note.starts_with(' ') {
-            eprintln!("{note}");
+            sink::to_stderr(format_args!("{note}"));
         } else {
-            eprintln!("xsell: {note}");
+            sink::to_stderr(format_args!("xsell: {note}"));
         }
     }
 }
@@ -76,11 +76,11 @@ pub fn finish(config: &Config, rows: Vec<Row>, summary: &Summary) -> Result<Exit
     } else {
         ""
     };
-    eprintln!(
+    sink::to_stderr(format_args!(
         "xsell: {} {what}: {}{more}",
         count(short.len() as u64, "value"),
         named.join(", ")
-    );
+    ));
     Ok(ExitCode::from(1))
 }
 
@@ -104,24 +104,13 @@ pub fn write(
     })
 }
 
-/// Runs `write` on `-o FILE` or standard output, buffered and flushed once.
+/// Runs `write` on `-o FILE` or standard output, buffered and flushed once (see [`sink`]).
 pub fn write_with(
     output: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
     match output {
-        Some(path) => {
-            let file =
-                File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-            let mut out = BufWriter::new(file);
-            write(&mut out)
-                .and_then(|()| out.flush())
-                .with_context(|| format!("cannot write {}", path.display()))
-        }
-        None => {
-            let mut out = BufWriter::with_capacity(32 * 1024, io::stdout().lock());
-            write(&mut out).and_then(|()| out.flush())?;
-            Ok(())
-        }
+        Some(path) => sink::to_file(path, write),
+        None => sink::to_stdout(write),
     }
 }

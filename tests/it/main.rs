@@ -11,6 +11,7 @@
 mod affinity;
 mod cli;
 mod exports;
+mod faults;
 mod fuzz_regressions;
 mod hostile;
 mod properties;

@@ -1,0 +1,69 @@
+//! Where output goes: `-o FILE` written in full or not at all, standard output whose failure is
+//! named, and standard error that may be gone without a panic.
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+/// Writes `write`'s output to `path`. A regular file (or a new one) is written beside it first,
+/// flushed and synced, then renamed over it: a run that fails part-way (a full disk, a file-size
+/// limit) leaves the previous file as it was. Anything else (`/dev/stdout`, a pipe) is written
+/// in place.
+pub fn to_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let regular = fs::metadata(path).map_or(true, |m| m.is_file());
+    if !regular {
+        let file = OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        let mut out = BufWriter::new(file);
+        return write(&mut out)
+            .and_then(|()| out.flush())
+            .with_context(|| format!("cannot write {}", path.display()));
+    }
+    let temporary = beside(path);
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temporary)
+        .with_context(|| format!("cannot create {}", temporary.display()))?;
+    let written = (|| {
+        let mut out = BufWriter::new(file);
+        write(&mut out)?;
+        out.into_inner()
+            .map_err(io::IntoInnerError::into_error)?
+            .sync_all()
+    })();
+    let done = written.and_then(|()| fs::rename(&temporary, path));
+    if let Err(e) = done {
+        let _ = fs::remove_file(&temporary);
+        return Err(anyhow::Error::new(e).context(format!(
+            "cannot write {}; it is left as it was",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// A new name in `path`'s folder for the file written before it is renamed to `path`.
+fn beside(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    path.with_file_name(format!(".{name}.xsell-{}.tmp", std::process::id()))
+}
+
+/// Writes `write`'s output to standard output; a failure names it (`> /dev/full`).
+pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let mut out = BufWriter::with_capacity(32 * 1024, io::stdout().lock());
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .context("cannot write standard output")
+}
+
+/// A line on standard error; nothing, and no panic, when standard error is gone.
+pub fn to_stderr(line: std::fmt::Arguments) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}

@@ -1,0 +1,119 @@
+//! Operational faults (issue 15): an output that is an input, a write that fails part-way,
+//! standard output and standard error that fail.
+
+use std::io::Read;
+use std::process::Stdio;
+
+use crate::workdir::*;
+
+const ORDERS: &str = "order_id,customer_id,order_date,product_id,amount\n\
+                      O1,C1,2025-01-01,P1,10.00\n\
+                      O2,C2,2025-01-02,P1,30.00\n";
+
+#[test]
+fn an_output_that_is_an_input_is_refused() {
+    let w = Workdir::with(&[("o.csv", ORDERS)]);
+    std::os::unix::fs::symlink(w.path("o.csv"), w.path("link.csv")).unwrap();
+    std::fs::hard_link(w.path("o.csv"), w.path("hard.csv")).unwrap();
+    for output in ["o.csv", "./o.csv", "link.csv", "hard.csv"] {
+        let err = fails(&mut w.cmd(&format!("compute --metric aov o.csv -o {output}")));
+        has_all(
+            &err,
+            &[&format!(
+                "-o {output} is the input o.csv: writing it would destroy it"
+            )],
+        );
+        assert_eq!(w.read("o.csv"), ORDERS, "{output}");
+    }
+}
+
+#[test]
+fn a_write_that_fails_part_way_leaves_the_previous_file() {
+    // A file-size limit of 1 block (512 bytes) stops a report of every metric by segment and
+    // month part-way; score.csv keeps what it held.
+    let w = Workdir::with(&[("o.csv", ORDERS), ("score.csv", "the previous scorecard\n")]);
+    let mut long = String::from("order_id,customer_id,order_date,product_id,amount,segment\n");
+    for i in 0..400 {
+        long.push_str(&format!(
+            "O{i},C{},2025-{:02}-01,P{},10.00,s{}\n",
+            i % 50,
+            i % 12 + 1,
+            i % 9,
+            i % 7
+        ));
+    }
+    w.write("long.csv", &long);
+    let status = std::process::Command::new("bash")
+        .current_dir(w.dir())
+        .arg("-c")
+        .arg(format!(
+            "ulimit -f 1; {} compute --metric all long.csv --by segment --period month -o score.csv",
+            env!("CARGO_BIN_EXE_xsell")
+        ))
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!status.success());
+    assert_eq!(w.read("score.csv"), "the previous scorecard\n");
+    // Without the limit the file is replaced whole: aov = (10.00 + 30.00) / 2.
+    ok(&mut w.cmd("compute --metric aov o.csv -o score.csv"));
+    assert_eq!(
+        w.read("score.csv").lines().nth(1),
+        Some("aov,all,,20.000000,40.00,2,,,")
+    );
+}
+
+#[test]
+fn the_output_files_extension_chooses_csv_or_json() {
+    let w = Workdir::with(&[("o.csv", ORDERS)]);
+    ok(&mut w.cmd("compute --metric aov o.csv -o out.json"));
+    let json = objects(&w.read("out.json"));
+    assert_eq!(json[0]["numerator"], serde_json::json!(40.0));
+    ok(&mut w.cmd("compute --metric aov o.csv -o out.CSV"));
+    assert!(w.read("out.CSV").starts_with(HEADER));
+    // --format wins over the extension.
+    ok(&mut w.cmd("compute --metric aov o.csv -o out.csv --format json"));
+    assert!(w.read("out.csv").starts_with('['));
+}
+
+#[test]
+fn a_full_standard_output_is_named() {
+    let w = Workdir::with(&[("o.csv", ORDERS)]);
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_xsell"))
+        .current_dir(w.dir())
+        .args(["compute", "--metric", "aov", "o.csv"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    has_all(
+        &String::from_utf8_lossy(&out.stderr),
+        &["xsell: error: cannot write standard output: No space left on device"],
+    );
+}
+
+#[test]
+fn a_broken_standard_error_does_not_panic() {
+    // stderr's reader is gone before xsell writes its warning (line 3 repeats line 2).
+    let w = Workdir::with(&[("o.csv", &format!("{ORDERS}O2,C2,2025-01-02,P1,30.00\n"))]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_xsell"))
+        .current_dir(w.dir())
+        .args(["compute", "--metric", "aov", "o.csv", "-o", "out.csv"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "a panic exits 101");
+    let mut text = String::new();
+    std::fs::File::open(w.path("out.csv"))
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    // O1 10.00, O2 30.00 + 30.00 (the repeat counts, with the warning no one read): 70.00 / 2.
+    assert!(text.contains("aov,all,,35.000000,70.00,2"), "{text}");
+}
