@@ -219,7 +219,7 @@ impl InputArgs {
         if let Some(output) = &self.output {
             for source in orders.iter().chain(&campaigns).chain(&customers) {
                 if let Source::File(input) = source
-                    && same_file(input, output)
+                    && crate::input::same_file(input, output)
                 {
                     bail!(
                         "-o {} is the input {}: writing it would destroy it; write the output \
@@ -231,27 +231,6 @@ impl InputArgs {
             }
         }
         Ok((orders, campaigns, customers))
-    }
-}
-
-/// Whether `a` and `b` are one file (the same device and inode, through links and other names).
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    #[cfg(not(unix))]
-    if let (Ok(a), Ok(b)) = (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        return a == b;
-    }
-    let (Ok(a), Ok(b)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
-        return false;
-    };
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        a.dev() == b.dev() && a.ino() == b.ino()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (a, b);
-        false
     }
 }
 

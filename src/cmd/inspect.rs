@@ -79,13 +79,12 @@ fn origin(c: &ColumnReport, args: &InspectArgs) -> String {
 /// The counts, the dates and the metrics the columns allow.
 fn summary(found: &Inspection, metrics: &[(Metric, Option<String>)]) -> Vec<String> {
     let mut lines = vec![format!(
-        "{} read from {}: {} order ids, {} customers, {} products, {} without a customer id, {} \
-         identical to an earlier row",
+        "{} read from {}: {}, {}, {}, {} without a customer id, {} identical to an earlier row",
         count(found.rows, "row"),
         found.files.join(", "),
-        found.orders,
-        found.customers,
-        found.products,
+        count(found.orders, "order id"),
+        count(found.customers, "customer"),
+        count(found.products, "product"),
         found.guests,
         found.repeated
     )];

@@ -57,6 +57,27 @@ impl fmt::Display for Source {
     }
 }
 
+/// Whether `a` and `b` are one file (the same device and inode, through links and other names).
+pub fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    file_key(a).is_some_and(|k| Some(k) == file_key(b))
+}
+
+/// What tells a file from every other one: its device and inode (its canonical path where
+/// there are none); `None` when it cannot be read.
+pub fn file_key(path: &std::path::Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(path).ok()?;
+        Some(format!("{}:{}", meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let path = std::fs::canonicalize(path).ok()?;
+        Some(path.to_string_lossy().into_owned())
+    }
+}
+
 /// How to read every input file.
 #[derive(Clone, Debug)]
 pub struct ReadOptions {

@@ -28,11 +28,12 @@ pub struct Summary {
 impl Summary {
     /// The lines printed under a table: what was read, and what was skipped.
     pub fn footer(&self) -> Vec<String> {
+        let counted = |n: u64, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
         let mut lines = vec![format!(
-            "{} lines, {} orders, {} customers read from {}; window {}",
-            self.lines,
-            self.orders,
-            self.customers,
+            "{}, {}, {} read from {}; window {}",
+            counted(self.lines, "line"),
+            counted(self.orders, "order"),
+            counted(self.customers, "customer"),
             self.files.join(", "),
             self.window
         )];

@@ -443,7 +443,7 @@ fn inspect_reads_each_column_on_its_own() {
     has_all(
         &out,
         &[
-            "2 rows read from o.csv: 2 order ids, 1 customers, 2 products, 1 without a customer id",
+            "2 rows read from o.csv: 2 order ids, 1 customer, 2 products, 1 without a customer id",
             "1 row that cannot be read; the first: o.csv:4: the row has 3 fields",
             "dates: 2024-01-01 to 2024-01-01",
             "metrics these columns allow: cross-sell, aov, clv, retention, repeat-rate",

@@ -117,3 +117,29 @@ fn a_broken_standard_error_does_not_panic() {
     // O1 10.00, O2 30.00 + 30.00 (the repeat counts, with the warning no one read): 70.00 / 2.
     assert!(text.contains("aov,all,,35.000000,70.00,2"), "{text}");
 }
+
+#[test]
+fn the_same_file_twice_is_refused() {
+    // Its lines would count twice: aov would be (40.00 + 40.00) / 2 orders, not 40.00 / 2.
+    let w = Workdir::with(&[("o.csv", ORDERS)]);
+    std::fs::hard_link(w.path("o.csv"), w.path("hard.csv")).unwrap();
+    for other in ["./o.csv", "hard.csv"] {
+        let err = fails(&mut w.cmd(&format!("compute --metric aov o.csv {other}")));
+        has_all(
+            &err,
+            &[&format!(
+                "o.csv and {other} are the same file: its lines would count twice"
+            )],
+        );
+    }
+}
+
+#[test]
+fn the_footer_counts_in_the_singular_too() {
+    let w = Workdir::with(&[(
+        "o.csv",
+        "order_id,customer_id,order_date,product_id,amount\nO1,C1,2025-01-01,P1,10.00\n",
+    )]);
+    let out = ok(&mut w.cmd("compute --metric aov o.csv"));
+    has_all(&out, &["1 line, 1 order, 1 customer read from o.csv"]);
+}

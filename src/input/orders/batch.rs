@@ -148,6 +148,11 @@ pub(super) fn produce(
             }
         }
         before += t.position();
+        if let Err(e) = t.check_unchanged() {
+            batch.push(file, t.line(), 0, Err(e));
+            send(&mut batch);
+            return;
+        }
     }
     // Rows left out after the last full batch are counted in this one, even with no row to read.
     if !batch.rows.is_empty() || batch.left_out.iter().any(|&n| n > 0) {

@@ -77,6 +77,20 @@ pub struct OrderFiles {
 
 impl OrderFiles {
     pub fn open(sources: &[Source], opts: &ReadOptions) -> Result<OrderFiles> {
+        // The same file twice would count its lines twice (and look like repeated lines only).
+        let mut seen: std::collections::HashMap<String, &std::path::Path> = Default::default();
+        for source in sources {
+            let Source::File(path) = source else {
+                continue;
+            };
+            if let Some(first) = crate::input::file_key(path).and_then(|k| seen.insert(k, path)) {
+                bail!(
+                    "{} and {} are the same file: its lines would count twice; name it once",
+                    first.display(),
+                    path.display()
+                );
+            }
+        }
         let tables = sources
             .iter()
             .map(|s| {

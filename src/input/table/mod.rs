@@ -14,10 +14,12 @@ use super::{ColumnMap, FieldError, ReadOptions, RowError, Source, decode};
 use crate::money::{Money, MoneyError, MoneyFormat};
 use derive::Derived;
 use fill::Fill;
+use stamp::Stamp;
 
 mod derive;
 mod fill;
 mod hash;
+mod stamp;
 
 const NOT_UTF8: &str = "UTF-8 text: the file is in another encoding (for Latin-1 or Excel's \
                         Windows-1252, use --encoding latin1 or --encoding windows-1252)";
@@ -56,6 +58,8 @@ pub(crate) struct Table {
     fill: Option<Fill>,
     /// `--derive` and `--where`: see [`Table::filter`].
     derived: Derived,
+    /// A regular file's path, and its size and modification time when it was opened.
+    stamp: Option<(std::path::PathBuf, Stamp)>,
 }
 
 impl Table {
@@ -80,6 +84,10 @@ impl Table {
         // The size to measure progress against: a plain file's, read as it is.
         let size = match source {
             Source::File(path) if verbatim => std::fs::metadata(path).ok().map(|m| m.len()),
+            _ => None,
+        };
+        let stamp = match source {
+            Source::File(path) => Stamp::of(path).map(|s| (path.clone(), s)),
             _ => None,
         };
         let mut records = Records::new(input, opts.delimiter);
@@ -130,6 +138,7 @@ impl Table {
             size,
             fill: None,
             derived: Derived::default(),
+            stamp,
         };
         table.derived.preset.clone_from(&opts.preset);
         table.derive(map)?;
@@ -418,5 +427,39 @@ fn fault(name: &str, fault: Fault, what: &str) -> anyhow::Error {
             )
         }
         Fault::Io(e) => anyhow::Error::new(e).context(format!("{name}: {what}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::orders::SPECS;
+
+    #[test]
+    fn a_file_that_changes_while_it_is_read_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("o.csv");
+        let text = "order_id,customer_id,order_date,product_id,amount\nO1,C1,2025-01-01,P1,1.00\n";
+        std::fs::write(&path, text).unwrap();
+        let opts = ReadOptions::default();
+        let source = Source::File(path.clone());
+        let table = Table::open(&source, &opts, (SPECS, &opts.map), "orders").unwrap();
+        assert!(table.check_unchanged().is_ok());
+        // Cut to its header while open: 75 bytes when opened (50 + 1 + 24), 51 now.
+        std::fs::write(&path, &text[..51]).unwrap();
+        let e = table.check_unchanged().unwrap_err().to_string();
+        assert!(
+            e.ends_with(
+                "o.csv: the file changed while it was read (75 bytes when opened, 51 now): \
+                         the numbers would mix two versions of it; read a copy that does not change"
+            ),
+            "{e}"
+        );
+        std::fs::remove_file(&path).unwrap();
+        let e = table.check_unchanged().unwrap_err().to_string();
+        assert!(
+            e.contains("the file was removed or replaced while it was read"),
+            "{e}"
+        );
     }
 }
