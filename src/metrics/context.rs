@@ -236,6 +236,8 @@ impl<'a> Context<'a> {
             self.settings.slicing.by()
         };
         let mut groups: Vec<(Label, Vec<(u32, &Campaign)>)> = Vec::new();
+        // Each group's place in `groups`: one lookup a campaign, not a search of the groups.
+        let mut places: rustc_hash::FxHashMap<String, usize> = Default::default();
         for (index, campaign) in self.campaigns() {
             let parts: Vec<String> = if dims.is_empty() {
                 vec![slice::label_part(&campaign.id)]
@@ -252,16 +254,19 @@ impl<'a> Context<'a> {
                     .collect()
             };
             let group = parts.join("/");
-            match groups.iter_mut().find(|(l, _)| l.group == group) {
-                Some((_, members)) => members.push((index, campaign)),
-                None => groups.push((
-                    Label {
-                        period: None,
-                        by: by.clone(),
-                        group,
-                    },
-                    vec![(index, campaign)],
-                )),
+            match places.get(&group) {
+                Some(&place) => groups[place].1.push((index, campaign)),
+                None => {
+                    places.insert(group.clone(), groups.len());
+                    groups.push((
+                        Label {
+                            period: None,
+                            by: by.clone(),
+                            group,
+                        },
+                        vec![(index, campaign)],
+                    ));
+                }
             }
         }
         groups.sort_by(|a, b| a.0.group.cmp(&b.0.group));
