@@ -270,7 +270,7 @@ pub struct SliceArgs {
     #[arg(long, value_name = "VALUE|benchmark", value_parser = parse_threshold, allow_negative_numbers = true)]
     pub fail_under: Option<Threshold>,
     /// Keep only the first N groups under each `all` row
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_top)]
     pub top: Option<usize>,
     /// Order the groups by label or by value (highest first)
     #[arg(long, value_enum, default_value_t = SortArg::Group, value_name = "KEY")]
@@ -527,10 +527,20 @@ fn parse_limit(text: &str) -> Result<Limit, String> {
     match text.strip_suffix('%') {
         Some(p) => match p.trim().parse::<f64>() {
             Ok(v) if (0.0..=100.0).contains(&v) => Ok(Limit::Percent(v)),
+            Ok(v) if v.is_finite() => Err(format!(
+                "{v}% is not a share of the rows: a percentage from 0% to 100%, or a number of rows"
+            )),
             _ => Err(bad()),
         },
         None => text.trim().parse().map(Limit::Rows).map_err(|_| bad()),
     }
+}
+
+/// `--top N`: a count of groups; a negative one is named as such, not taken for a file name.
+fn parse_top(text: &str) -> Result<usize, String> {
+    text.trim()
+        .parse::<usize>()
+        .map_err(|_| format!("expected a number of groups, 1 or more, not {text:?}"))
 }
 
 fn parse_threshold(text: &str) -> Result<Threshold, String> {
@@ -553,6 +563,11 @@ fn parse_dim(text: &str) -> Result<Dim, String> {
 fn parse_delimiter(text: &str) -> Result<u8, String> {
     match text {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
+        // A quote, a line end or a space would be read as part of the fields, not between them.
+        "\"" | "\n" | "\r" | " " => Err(format!(
+            "{text:?} cannot separate fields: it quotes them, ends lines or pads them; expected one \
+             ASCII character such as , or ; or the word tab"
+        )),
         _ if text.len() == 1 && text.is_ascii() => Ok(text.as_bytes()[0]),
         _ => Err("expected one ASCII character such as , or ; or the word tab".to_string()),
     }

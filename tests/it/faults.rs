@@ -143,3 +143,24 @@ fn the_footer_counts_in_the_singular_too() {
     let out = ok(&mut w.cmd("compute --metric aov o.csv"));
     has_all(&out, &["1 line, 1 order, 1 customer read from o.csv"]);
 }
+
+#[test]
+fn odd_option_values_are_named() {
+    let err = fails_usage(&mut xsell("report fixtures/orders.csv --top -1"));
+    has_all(
+        &err,
+        &["--top <N>': expected a number of groups, 1 or more, not \"-1\""],
+    );
+    let err = fails_usage(&mut xsell_args(
+        manifest(),
+        ["report", "fixtures/orders.csv", "--delimiter", "\""],
+    ));
+    has_all(&err, &["cannot separate fields: it quotes them"]);
+    let err = fails_usage(&mut xsell(
+        "report fixtures/orders.csv --skip-invalid --max-invalid 101%",
+    ));
+    has_all(
+        &err,
+        &["101% is not a share of the rows: a percentage from 0% to 100%"],
+    );
+}
