@@ -334,6 +334,10 @@ pub struct PairsArgs {
     /// Baskets with more distinct items than N count in support's denominator but add no pairs
     #[arg(long, value_name = "N", default_value_t = 50, value_parser = parse_max_basket)]
     pub max_basket: usize,
+    /// Stop before counting when the baskets hold more than N pairs in all (the work grows with
+    /// the square of a basket's size): lower --max-basket, or raise this
+    #[arg(long, value_name = "N", default_value_t = 500_000_000)]
+    pub max_pairs: u64,
     /// Split by the customer's segment or loyalty, or by the lines' channel, category, campaign
     /// or column:NAME (a basket then splits by its lines' values); repeat for a cross-tab
     #[arg(long, value_name = "DIM", value_parser = parse_dim)]

@@ -69,6 +69,17 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
         antecedent: antecedent(names, level, args.for_item.as_deref())?,
     };
     let groups = baskets.count(args.max_basket, &book);
+    let pairs: u64 = groups.iter().map(|(_, c)| c.pairs).sum();
+    if pairs > args.max_pairs {
+        bail!(
+            "the baskets hold {pairs} pairs to count, more than --max-pairs {} (a basket of k \
+             items holds k(k-1)/2; --max-basket {} lets baskets of up to {} items add pairs): \
+             lower --max-basket, or raise --max-pairs if that much work is wanted",
+            args.max_pairs,
+            args.max_basket,
+            args.max_basket
+        );
+    }
     let (mut rows, mut total, mut oversized) = (Vec::new(), 0, 0);
     for (group, counts) in &groups {
         total += counts.baskets;

@@ -55,6 +55,9 @@ pub struct Counts {
     pub baskets: u64,
     /// Baskets over the size limit, which added no pairs.
     pub oversized: u64,
+    /// The pairs the baskets that add pairs hold (k(k-1)/2 for k items): the work of counting
+    /// them, known before it is done.
+    pub pairs: u64,
     /// Per item id, the baskets holding it.
     items: Vec<u64>,
     /// The items of the baskets that add pairs, basket after basket, and where each ends.
@@ -73,6 +76,8 @@ impl Counts {
             self.oversized += 1;
             return;
         }
+        let k = items.len() as u64;
+        self.pairs += k * k.saturating_sub(1) / 2;
         self.basket_items.extend_from_slice(items);
         self.basket_ends.push(self.basket_items.len());
     }

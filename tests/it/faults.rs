@@ -164,3 +164,19 @@ fn odd_option_values_are_named() {
         &["101% is not a share of the rows: a percentage from 0% to 100%"],
     );
 }
+
+#[test]
+fn pair_work_past_its_bound_stops_before_counting() {
+    // One order of 5 items: 5 × 4 / 2 = 10 pairs.
+    let mut text = String::from("order_id,customer_id,order_date,product_id,amount\n");
+    for i in 0..5 {
+        text.push_str(&format!("O1,C1,2025-01-01,P{i},1.00\n"));
+    }
+    let w = Workdir::with(&[("o.csv", &text)]);
+    let err = fails(&mut w.cmd("pairs o.csv --max-pairs 9"));
+    has_all(
+        &err,
+        &["the baskets hold 10 pairs to count, more than --max-pairs 9"],
+    );
+    ok(&mut w.cmd("pairs o.csv --max-pairs 10"));
+}
