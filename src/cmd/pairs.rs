@@ -11,7 +11,7 @@ use crate::input::book::Interner;
 use crate::input::{Customers, OrderColumns};
 use crate::metrics::Level;
 use crate::metrics::basket::{BasketGroups, BasketKind};
-use crate::metrics::pairs::{Filter, Rule};
+use crate::metrics::pairs::{Counts, Filter, Rule};
 use crate::metrics::slice::{Dim, Slicing};
 use crate::output::{self, Cell, Format, Summary};
 
@@ -69,17 +69,7 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
         antecedent: antecedent(names, level, args.for_item.as_deref())?,
     };
     let groups = baskets.count(args.max_basket, &book);
-    let pairs: u64 = groups.iter().map(|(_, c)| c.pairs).sum();
-    if pairs > args.max_pairs {
-        bail!(
-            "the baskets hold {pairs} pairs to count, more than --max-pairs {} (a basket of k \
-             items holds k(k-1)/2; --max-basket {} lets baskets of up to {} items add pairs): \
-             lower --max-basket, or raise --max-pairs if that much work is wanted",
-            args.max_pairs,
-            args.max_basket,
-            args.max_basket
-        );
-    }
+    check_pair_work(args, &groups)?;
     let (mut rows, mut total, mut oversized) = (Vec::new(), 0, 0);
     for (group, counts) in &groups {
         total += counts.baskets;
@@ -111,6 +101,22 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
         }
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses to count more pairs than `--max-pairs` allows, before counting them.
+fn check_pair_work(args: &PairsArgs, groups: &[(String, Counts)]) -> Result<()> {
+    let pairs: u64 = groups.iter().map(|(_, c)| c.pairs).sum();
+    if pairs > args.max_pairs {
+        bail!(
+            "the baskets hold {pairs} pairs to count, more than --max-pairs {} (a basket of k \
+             items holds k(k-1)/2; --max-basket {} lets baskets of up to {} items add pairs): \
+             lower --max-basket, or raise --max-pairs if that much work is wanted",
+            args.max_pairs,
+            args.max_basket,
+            args.max_basket
+        );
+    }
+    Ok(())
 }
 
 /// The notes of counting: baskets too large for pairs, and why there is no rule.

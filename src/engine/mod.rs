@@ -26,16 +26,8 @@ pub use notes::{count, left_out_row};
 /// summary's notes say what reading found (skipped rows, repeats, unknown campaigns, ...).
 pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row>, Summary)> {
     let mut book = Book::default();
-    let campaigns = match &config.campaigns {
-        Some(source) => Some(Campaigns::read(source, &config.read, &mut book)?),
-        None => None,
-    };
+    let (campaigns, customers, files) = open(config, &mut book)?;
     let mut notes = notes::campaign_counts(campaigns.as_ref());
-    let customers = match &config.customers {
-        Some(source) => Some(Customers::read(source, &config.read, &mut book)?),
-        None => None,
-    };
-    let files = OrderFiles::open(&config.orders, &config.read)?;
     let inputs = Inputs {
         orders: files.columns(),
         campaigns: campaigns.as_ref(),
@@ -164,11 +156,7 @@ pub fn read_orders(
     mut each: impl FnMut(&Line),
 ) -> Result<(Book, Summary)> {
     let mut book = Book::default();
-    let customers = match &config.customers {
-        Some(source) => Some(Customers::read(source, &config.read, &mut book)?),
-        None => None,
-    };
-    let files = OrderFiles::open(&config.orders, &config.read)?;
+    let (_, customers, files) = open(config, &mut book)?;
     let columns = columns(files.columns(), customers.as_ref())?;
     let done = AtomicU64::new(0);
     let mut progress = progress::Progress::new(config.quiet, files.size(), &done);
@@ -195,6 +183,24 @@ pub fn read_orders(
     Ok((book, summary))
 }
 
+/// Reads `--campaigns` and `--customers` into `book` and opens the order files (their headers
+/// checked), in that order, so that the first error is the same whatever the command.
+fn open(
+    config: &Config,
+    book: &mut Book,
+) -> Result<(Option<Campaigns>, Option<Customers>, OrderFiles)> {
+    let campaigns = match &config.campaigns {
+        Some(source) => Some(Campaigns::read(source, &config.read, book)?),
+        None => None,
+    };
+    let customers = match &config.customers {
+        Some(source) => Some(Customers::read(source, &config.read, book)?),
+        None => None,
+    };
+    let files = OrderFiles::open(&config.orders, &config.read)?;
+    Ok((campaigns, customers, files))
+}
+
 /// A metric, and what it misses if the inputs do not allow it.
 pub type Allowed = (Metric, Option<String>);
 
@@ -202,15 +208,7 @@ pub type Allowed = (Metric, Option<String>);
 /// for every metric whether these columns allow it (`None`) or what it misses.
 pub fn inspect(config: &Config) -> Result<(Inspection, Vec<Allowed>)> {
     let mut book = Book::default();
-    let campaigns = match &config.campaigns {
-        Some(source) => Some(Campaigns::read(source, &config.read, &mut book)?),
-        None => None,
-    };
-    let customers = match &config.customers {
-        Some(source) => Some(Customers::read(source, &config.read, &mut book)?),
-        None => None,
-    };
-    let files = OrderFiles::open(&config.orders, &config.read)?;
+    let (campaigns, customers, files) = open(config, &mut book)?;
     let inputs = Inputs {
         orders: files.columns(),
         campaigns: campaigns.as_ref(),
