@@ -197,10 +197,38 @@ fn missing_columns(
     anyhow::anyhow!(
         "{file}: missing {kind} {noun} {columns}; found columns: {}; {how}; the {kind} columns \
          xsell reads: {} (required); {} (optional)",
-        headers.join(", "),
+        listed(headers),
         list(true),
         list(false)
     )
+}
+
+/// The headers as a message lists them: control characters escaped (an escape code is not sent
+/// to the terminal), a long name cut, and past the first 30 names only their count, so that a
+/// header of a million commas gives a line, not megabytes.
+pub(crate) fn listed(headers: &[String]) -> String {
+    const NAMES: usize = 30;
+    const CHARS: usize = 80;
+    let shown: Vec<String> = (headers.iter().take(NAMES))
+        .map(|h| {
+            let mut name = String::new();
+            for c in h.chars().take(CHARS) {
+                if c.is_control() {
+                    name.extend(c.escape_default());
+                } else {
+                    name.push(c);
+                }
+            }
+            if h.chars().count() > CHARS {
+                name.push('…');
+            }
+            name
+        })
+        .collect();
+    match headers.len() {
+        n if n > NAMES => format!("{}, … ({n} columns in all)", shown.join(", ")),
+        _ => shown.join(", "),
+    }
 }
 
 /// The delimiter a header of one column seems to hold: `;`, a tab, `|` or `,`.
@@ -289,6 +317,21 @@ mod tests {
         assert_eq!(normalize(" Customer ID "), "customer_id");
         assert_eq!(normalize("ORDER-DATE"), "order_date");
         assert_eq!(normalize("amount"), "amount");
+    }
+
+    #[test]
+    fn headers_are_listed_short_and_escaped() {
+        let many: Vec<String> = (0..1000).map(|i| format!("c{i}")).collect();
+        let list = listed(&many);
+        assert!(
+            list.ends_with("c28, c29, … (1000 columns in all)"),
+            "{list}"
+        );
+        let odd = vec!["\u{1b}[31mred".to_string(), "x".repeat(90)];
+        assert_eq!(
+            listed(&odd),
+            format!("\\u{{1b}}[31mred, {}…", "x".repeat(80))
+        );
     }
 
     #[test]

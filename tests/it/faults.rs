@@ -180,3 +180,18 @@ fn pair_work_past_its_bound_stops_before_counting() {
     );
     ok(&mut w.cmd("pairs o.csv --max-pairs 10"));
 }
+
+#[test]
+fn a_huge_or_hostile_header_gives_a_short_escaped_message() {
+    // A million commas: the error is a line, not megabytes; an escape code is shown escaped.
+    let w = Workdir::with(&[
+        ("commas.csv", &format!("{}\n", ",".repeat(1_000_000))),
+        ("esc.csv", "\u{1b}[31mred,b\n1,2\n"),
+    ]);
+    let err = fails(&mut w.cmd("compute --metric aov commas.csv"));
+    assert!(err.len() < 1000, "{} bytes", err.len());
+    has_all(&err, &["… (1000001 columns in all)"]);
+    let err = fails(&mut w.cmd("compute --metric aov esc.csv"));
+    has_all(&err, &["found columns: \\u{1b}[31mred, b;"]);
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+}

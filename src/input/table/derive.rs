@@ -75,7 +75,7 @@ impl Table {
         };
         Err(format!(
             "the file has no column {name:?}{hint}; its columns: {}{quote}",
-            self.headers.join(", ")
+            crate::input::header::listed(&self.headers)
         ))
     }
 

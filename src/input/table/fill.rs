@@ -69,7 +69,7 @@ impl Table {
                     None => bail!(
                         "--fill-down {name}: {} has no such column; its columns: {}",
                         self.name,
-                        self.headers.join(", ")
+                        crate::input::header::listed(&self.headers)
                     ),
                 }
             })

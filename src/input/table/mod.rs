@@ -165,7 +165,7 @@ impl Table {
             bail!(
                 "{}: no column {name:?} (asked for by column:{name}); found columns: {}",
                 self.name,
-                self.headers.join(", ")
+                crate::input::header::listed(&self.headers)
             );
         };
         self.extra = Some((name.to_string(), index));
