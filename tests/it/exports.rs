@@ -41,6 +41,14 @@ fn shop(w: &Workdir, args: &[&str]) -> assert_cmd::Command {
     xsell_args(w.dir(), args.iter().chain(READ).chain(&["shop.csv"]))
 }
 
+/// The CSV output of `xsell compute --preset shopify shop.csv ARGS --format csv` in `w`.
+fn shopify(w: &Workdir, args: &[&str]) -> String {
+    let base = [
+        "compute", "--preset", "shopify", "shop.csv", "--format", "csv",
+    ];
+    ok(&mut xsell_args(w.dir(), base.iter().chain(args)))
+}
+
 fn shop_dir() -> Workdir {
     Workdir::with(&[("shop.csv", SHOP)])
 }
@@ -314,7 +322,7 @@ fn dropped_repeats_are_counted_in_the_output() {
 fn a_preset_reads_the_export_and_its_saved_copy_reads_the_same() {
     // The shopify preset reads SHOP as READ does (its left-out rows under its own label).
     let w = shop_dir();
-    let preset = ok(&mut w.cmd("compute --preset shopify shop.csv --metric aov --format csv"));
+    let preset = shopify(&w, &["--metric", "aov"]);
     assert_eq!(
         rows(&preset),
         [
@@ -343,23 +351,17 @@ fn the_command_line_wins_over_the_preset() {
     // Product by name instead of sku: Mug, Cap, Tee for a; Tee for c: cross-sell still 1 / 2,
     // but --guests order makes #1004 a customer of its own (Mug): 1 / 3.
     let w = shop_dir();
-    let out = ok(&mut xsell_args(
-        w.dir(),
-        [
-            "compute",
-            "--preset",
-            "shopify",
-            "shop.csv",
+    let out = shopify(
+        &w,
+        &[
             "--metric",
             "cross-sell",
-            "--format",
-            "csv",
             "--map",
             "product_id=Lineitem name",
             "--guests",
             "order",
         ],
-    ));
+    );
     assert_eq!(
         rows(&out),
         [
@@ -587,21 +589,15 @@ fn rows_left_out_after_the_last_full_batch_are_counted() {
 fn a_canonical_name_on_the_command_line_replaces_the_presets_however_written() {
     // product-id is product_id, as --map reads it: the preset's derived product gives way.
     let w = shop_dir();
-    let out = ok(&mut xsell_args(
-        w.dir(),
-        [
-            "compute",
-            "--preset",
-            "shopify",
-            "shop.csv",
+    let out = shopify(
+        &w,
+        &[
             "--metric",
             "cross-sell",
-            "--format",
-            "csv",
             "--map",
             "Product-ID=Lineitem name",
         ],
-    ));
+    );
     // a bought Mug, Cap, Tee; c Tee: 1 / 2.
     assert_eq!(rows(&out)[0], "cross-sell|all|0.500000|1|2");
     let out = ok(&mut w.cmd("inspect --preset shopify shop.csv --map Product-ID=Lineitem_name"));

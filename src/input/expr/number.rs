@@ -29,13 +29,6 @@ pub(crate) enum NumberError {
 }
 
 impl Decimal {
-    pub(crate) fn whole(n: i64) -> Decimal {
-        Decimal {
-            units: i128::from(n),
-            scale: 0,
-        }
-    }
-
     /// A plain decimal, `[+-]digits[.digits]`.
     pub(crate) fn parse(text: &str) -> Result<Decimal, NumberError> {
         Decimal::parse_short(text.as_bytes()).map_or_else(|| Decimal::parse_long(text), Ok)

@@ -363,33 +363,35 @@ impl Parser<'_> {
         if name.eq_ignore_ascii_case("column") {
             return self.first_column(&args, whole);
         }
-        let node = match (name.to_ascii_lowercase().as_str(), &mut args[..]) {
-            ("coalesce", [_, _, ..]) => Node::Coalesce(args.into_iter().map(|a| a.0).collect()),
-            ("strip_suffix", [(x, _), (Node::Text(suffix), _)]) => {
+        let lower = name.to_ascii_lowercase();
+        let mut values = args.into_iter();
+        let node = match (lower.as_str(), values.next(), values.next(), values.next()) {
+            ("coalesce", Some(a), Some(b), third) => {
+                let all = [a, b].into_iter().chain(third).chain(values);
+                Node::Coalesce(all.map(|(node, _)| node).collect())
+            }
+            ("strip_suffix", Some((x, xat)), Some((Node::Text(suffix), _)), None) => {
                 if x.kind() != Kind::Text {
-                    return err("strip_suffix() takes a text, such as a column", args[0].1);
+                    return err("strip_suffix() takes a text, such as a column", xat);
                 }
-                let suffix = std::mem::take(suffix);
-                let x = std::mem::replace(x, Node::Number(Decimal::whole(0)));
                 Node::StripSuffix(Box::new(x), suffix)
             }
-            ("round", [(x, xat), (Node::Number(places), pat)]) => {
-                number_operand(x, *xat)?;
+            ("round", Some((x, xat)), Some((Node::Number(places), pat)), None) => {
+                number_operand(&x, xat)?;
                 let places = match places.to_whole() {
                     Some(p @ 0..=4) => p as u32,
-                    _ => return err("round()'s places must be 0 to 4", *pat),
+                    _ => return err("round()'s places must be 0 to 4", pat),
                 };
-                let x = std::mem::replace(x, Node::Number(Decimal::whole(0)));
                 Node::Round(Box::new(x), places)
             }
-            ("coalesce", _) => return err("coalesce() takes two values or more", whole),
-            ("strip_suffix", _) => {
+            ("coalesce", ..) => return err("coalesce() takes two values or more", whole),
+            ("strip_suffix", ..) => {
                 return err(
                     "strip_suffix() takes a column and a quoted text: strip_suffix(id, '.0')",
                     whole,
                 );
             }
-            ("round", _) => {
+            ("round", ..) => {
                 return err(
                     "round() takes a number and its places: round(item_revenue, 2)",
                     whole,
