@@ -73,11 +73,9 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
         notes.extend(notes::unknown_campaigns(&book, c, unknown_lines));
     }
     let customer_dims: Vec<Dim> = config.settings.slicing.customer_dims().cloned().collect();
-    notes.extend(
-        customers
-            .as_ref()
-            .and_then(|file| notes::apply_customers(&mut book, file)),
-    );
+    if let Some(file) = customers.as_ref() {
+        notes.extend(notes::apply_customers(&mut book, file));
+    }
     let groups = CustomerGroups::new(&book, &customer_dims);
     let rows = fold.rows(&book, campaigns.as_ref(), &router, &groups, threads)?;
     let mut summary = notes::summary(&book, config, &report);
@@ -173,11 +171,9 @@ pub fn read_orders(
     )?;
     drop(progress);
     let mut notes = notes::reading(&report, &config.read);
-    notes.extend(
-        customers
-            .as_ref()
-            .and_then(|file| notes::apply_customers(&mut book, file)),
-    );
+    if let Some(file) = customers.as_ref() {
+        notes.extend(notes::apply_customers(&mut book, file));
+    }
     let mut summary = notes::summary(&book, config, &report);
     summary.notes = notes;
     Ok((book, summary))

@@ -3,12 +3,14 @@
 
 use crate::engine::Config;
 use crate::input::orders::ReadReport;
-use crate::input::{Book, Campaigns, Customers, ReadOptions};
+use crate::input::{Book, Campaigns, Customers, Invisible, ReadOptions};
 use crate::output::Summary;
 
 /// Campaigns that report more clicks or conversions than impressions.
 pub(super) fn campaign_counts(campaigns: Option<&Campaigns>) -> Vec<String> {
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = (campaigns.iter())
+        .filter_map(|c| invisible(&c.invisible, "campaign row"))
+        .collect();
     for c in campaigns.iter().flat_map(|c| &c.list) {
         for (what, count) in [("clicks", c.clicks), ("conversions", c.conversions)] {
             if let (Some(n), Some(impressions)) = (count, c.impressions)
@@ -70,6 +72,7 @@ pub(super) fn reading(report: &ReadReport, read: &ReadOptions) -> Vec<String> {
             count(report.rounded, "amount")
         ));
     }
+    notes.extend(invisible(&report.invisible, "order line"));
     if report.guests > 0 {
         notes.push(format!(
             "note: {} without a customer id: each of their orders counts as a one-time customer \
@@ -119,15 +122,36 @@ pub(super) fn unknown_campaigns(book: &Book, listed: &Campaigns, lines: u64) -> 
 }
 
 /// Applies customers.csv to the book; a warning when it lacks customers of the orders.
-pub(super) fn apply_customers(book: &mut Book, file: &Customers) -> Option<String> {
-    let unknown = book.apply(file);
-    (unknown > 0).then(|| {
+/// The warning that invisible characters were removed from the cells of `rows` (of `what`).
+pub(super) fn invisible(rows: &Invisible, what: &str) -> Option<String> {
+    (rows.rows > 0).then(|| {
+        let more = if rows.rows > rows.first.len() as u64 {
+            ", ..."
+        } else {
+            ""
+        };
         format!(
+            "warning: removed invisible characters (zero-width spaces, direction marks, ...) \
+             from the cells of {} (an id is read without them); the first: {}{more}",
+            count(rows.rows, what),
+            rows.first.join(", ")
+        )
+    })
+}
+
+pub(super) fn apply_customers(book: &mut Book, file: &Customers) -> Vec<String> {
+    let unknown = book.apply(file);
+    let mut notes: Vec<String> = invisible(&file.invisible, "customer row")
+        .into_iter()
+        .collect();
+    if unknown > 0 {
+        notes.push(format!(
             "warning: {} of the orders missing from {}: their attributes come from the order lines",
             count(unknown, "customer"),
             file.file
-        )
-    })
+        ));
+    }
+    notes
 }
 
 /// What was read: files, lines, orders, customers, the window and the rows skipped.

@@ -84,6 +84,8 @@ pub struct Campaigns {
     /// The names of the columns the file has.
     pub columns: HashSet<&'static str>,
     pub file: String,
+    /// Rows whose cells lost invisible characters.
+    pub invisible: crate::input::Invisible,
 }
 
 impl Campaigns {
@@ -145,6 +147,7 @@ impl Campaigns {
         Ok(Campaigns {
             list,
             columns,
+            invisible: t.invisible().clone(),
             file: t.name,
         })
     }

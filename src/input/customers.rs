@@ -38,6 +38,8 @@ pub struct Customers {
     /// The names of the columns the file has.
     pub columns: HashSet<&'static str>,
     pub file: String,
+    /// Rows whose cells lost invisible characters.
+    pub invisible: crate::input::Invisible,
 }
 
 impl Customers {
@@ -77,6 +79,7 @@ impl Customers {
                 .attributes
                 .insert(id, Attributes { segment, loyalty });
         }
+        customers.invisible = t.invisible().clone();
         customers.file = t.name;
         Ok(customers)
     }

@@ -26,6 +26,7 @@ pub(crate) use header::normalize;
 pub use orders::{Line, OrderColumns};
 #[doc(hidden)]
 pub use records::split_all;
+pub use table::Invisible;
 pub(crate) use table::Spec;
 
 /// Where records come from: a file, or standard input (`-`).

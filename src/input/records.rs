@@ -57,6 +57,11 @@ impl Record {
         }
     }
 
+    /// The record's bytes: its fields' end to end (or the line as written, when plain).
+    pub fn raw_bytes(&self) -> &[u8] {
+        self.raw()
+    }
+
     pub fn get(&self, i: usize) -> Option<&[u8]> {
         let &(start, end) = self.bounds.get(i)?;
         self.raw().get(start..end)

@@ -59,6 +59,7 @@ pub fn run_in_parts(
             quantity: 1,
             amount: Money::parse(f[5]).expect("test amount"),
             rounded: false,
+            invisible: false,
             guest: false,
             unfilled: false,
             channel: None,

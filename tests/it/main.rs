@@ -9,6 +9,7 @@
 //! `xsell::input::split_all`, and `workdir::evaluate` is the one call into the engine.
 
 mod affinity;
+mod cells;
 mod cli;
 mod exports;
 mod faults;

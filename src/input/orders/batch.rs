@@ -218,6 +218,9 @@ pub(super) fn fold_batch(
                     continue;
                 }
                 report.rounded += u64::from(row.rounded);
+                if row.invisible {
+                    report.invisible.add(&book.files[file as usize], line);
+                }
                 if count_quantities {
                     report.quantity_not_one += u64::from(row.quantity != 1);
                 }

@@ -292,6 +292,8 @@ pub struct ReadReport {
     pub dropped: bool,
     /// Amounts of the lines read that `--round-amounts` changed.
     pub rounded: u64,
+    /// Lines whose cells held invisible characters, which were removed.
+    pub invisible: crate::input::Invisible,
     /// Lines without a customer id, each order of them a customer (`--guests order`).
     pub guests: u64,
     /// The headers of amount and quantity when amount's says it is a unit price

@@ -80,6 +80,8 @@ pub(crate) struct Row<S> {
     pub amount: Money,
     /// `--round-amounts` changed the amount as written.
     pub rounded: bool,
+    /// Invisible characters were removed from the row's cells (see `table::clean`).
+    pub invisible: bool,
     /// The line has no customer id (`--guests order`): its customer is its order's own.
     pub guest: bool,
     /// `--fill-down` left a cell empty, the line being the first of its order here: an order
@@ -104,6 +106,7 @@ impl<S> Row<S> {
             quantity: self.quantity,
             amount: self.amount,
             rounded: self.rounded,
+            invisible: self.invisible,
             guest: self.guest,
             unfilled: self.unfilled,
             channel: self.channel.map(&mut f),
@@ -164,6 +167,7 @@ pub(super) fn parse_row<'t>(
         quantity,
         amount,
         rounded,
+        invisible: t.had_invisible(),
         guest,
         unfilled: t.unfilled(),
         channel: non_empty(optional(CHANNEL, columns.channel)?),

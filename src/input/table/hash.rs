@@ -25,6 +25,7 @@ impl Table {
     /// its cells' lengths and bytes instead, with another seed.
     pub fn record_hash(&mut self) -> u64 {
         if self.canonical
+            && self.cleaned.is_empty()
             && let Some(line) = self.record.as_written()
             && memchr::memchr3(b' ', b'\t', b'\x0C', line).is_none()
         {

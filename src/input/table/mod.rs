@@ -12,10 +12,13 @@ use super::header::{excel_separator, find_columns, normalize};
 use super::records::{Fault, Record, Records};
 use super::{ColumnMap, FieldError, ReadOptions, RowError, Source, decode};
 use crate::money::{Money, MoneyError, MoneyFormat};
+use clean::Cleaned;
+pub use clean::Invisible;
 use derive::Derived;
 use fill::Fill;
 use stamp::Stamp;
 
+mod clean;
 mod derive;
 mod fill;
 mod hash;
@@ -56,6 +59,10 @@ pub(crate) struct Table {
     pub size: Option<u64>,
     /// `--fill-down`: see [`Table::fill_down`].
     fill: Option<Fill>,
+    /// The current row's cells that cleaning changed: see [`Table::clean_row`].
+    cleaned: Cleaned,
+    /// The rows so far that cleaning took invisible characters from.
+    invisible: Invisible,
     /// `--derive` and `--where`: see [`Table::filter`].
     derived: Derived,
     /// A regular file's path, and its size and modification time when it was opened.
@@ -137,6 +144,8 @@ impl Table {
             joined: Vec::new(),
             size,
             fill: None,
+            cleaned: Cleaned::default(),
+            invisible: Invisible::default(),
             derived: Derived::default(),
             stamp,
         };
@@ -239,6 +248,7 @@ impl Table {
             }
             let (len, expected) = (self.record.len(), self.headers.len());
             if len == expected {
+                self.clean_row()?;
                 self.fill_row()?;
                 return Ok(true);
             }
@@ -280,10 +290,13 @@ impl Table {
     /// repeats when these are equal, whatever the files' column order and padding.
     fn read_cells(&self) -> impl Iterator<Item = &[u8]> {
         self.read_columns().map(|index| {
-            index
-                .and_then(|i| self.record.get(i))
-                .unwrap_or_default()
-                .trim_ascii()
+            let cleaned = index.and_then(|i| self.cleaned.get(i));
+            match cleaned {
+                Some(text) => text.as_bytes(),
+                None => (index.and_then(|i| self.record.get(i)))
+                    .unwrap_or_default()
+                    .trim_ascii(),
+            }
         })
     }
 
@@ -316,6 +329,16 @@ impl Table {
         if let Some(filled) = self.fill.as_ref().and_then(|f| f.filled(index)) {
             return Some(filled);
         }
+        if let Some(cleaned) = self.cleaned.get(index) {
+            return Some(cleaned);
+        }
+        self.raw_text(index)
+    }
+
+    /// The current row's cell in the file's column `index` as written, ASCII white space
+    /// trimmed; `None` when it is not UTF-8.
+    #[inline(always)]
+    fn raw_text(&self, index: usize) -> Option<&str> {
         // Only the cells read are trimmed, not every field of every row.
         if let Some(text) = self.record.text(index) {
             return Some(text.trim_ascii());
