@@ -1,11 +1,8 @@
 use std::io;
 use std::process::ExitCode;
 
-use clap::Parser;
-use xsell::cli::Cli;
-
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = xsell::cli::parse();
     match xsell::run(&cli) {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,

@@ -2,10 +2,15 @@
 //! concern, each with a message that names the fix.
 
 use std::io::IsTerminal;
+use std::path::Path;
 
 use anyhow::{Result, bail};
 
-use super::{ClvArg, ColorArg, InputArgs, LevelArg, ReadArgs, SliceArgs, SortArg, presets};
+use super::read::Reading;
+use super::{
+    CampaignsArgs, ClvArg, ClvArgs, ColorArg, ConfidenceArgs, CustomersArgs, InputArgs, LevelArg,
+    LevelArgs, MeasureArgs, RunArgs, SliceArgs, SortArg, presets,
+};
 use crate::engine::{Config, Judging, default_threads};
 use crate::output::Format;
 
@@ -18,8 +23,17 @@ use crate::report::{SortBy, Threshold};
 /// and small enough that the CLV product stays a finite number.
 const MAX_LIFESPAN: f64 = 200.0;
 
+impl MeasureArgs {
+    /// The configuration of `compute` and `report`: sliced by `--by` and `--period`, judged at
+    /// `--confidence` against benchmarks.
+    pub fn config(&self) -> Result<Config> {
+        let judging = self.slice.judging(&self.confidence, &self.input)?;
+        self.options().config(self.slice.slicing(), judging)
+    }
+}
+
 impl SliceArgs {
-    pub fn slicing(&self) -> Slicing {
+    fn slicing(&self) -> Slicing {
         Slicing {
             dims: self.by.clone(),
             period: self.period.map(PeriodKind::from),
@@ -28,8 +42,8 @@ impl SliceArgs {
 
     /// Intervals at `--confidence`, benchmarks, alerts and order; colour resolved for where
     /// `input` sends the output.
-    pub fn judging(&self, input: &InputArgs) -> Result<Judging> {
-        let mut judging = Judging::plain(input.confidence)?;
+    fn judging(&self, confidence: &ConfidenceArgs, input: &InputArgs) -> Result<Judging> {
+        let mut judging = confidence.judging()?;
         if let Some(path) = &self.benchmarks {
             judging.benchmarks.merge_file(path)?;
         }
@@ -59,6 +73,13 @@ impl SliceArgs {
     }
 }
 
+impl ConfidenceArgs {
+    /// Intervals at `--confidence`, and nothing else.
+    pub fn judging(&self) -> Result<Judging> {
+        Judging::plain(self.confidence)
+    }
+}
+
 /// `--color`: `auto` colours a table written to a terminal; never with `NO_COLOR` set to
 /// anything but the empty string (no-color.org).
 fn color(arg: ColorArg, to_stdout: bool) -> bool {
@@ -71,68 +92,134 @@ fn color(arg: ColorArg, to_stdout: bool) -> bool {
     wanted && !no_color
 }
 
-impl InputArgs {
+/// The groups of options a command takes (see [`super::groups`]); a group it does not take is
+/// `None`, and resolves as if none of its options were given.
+#[derive(Clone, Copy)]
+pub struct Options<'a> {
+    pub input: &'a InputArgs,
+    pub run: Option<&'a RunArgs>,
+    pub campaigns: Option<&'a CampaignsArgs>,
+    pub customers: Option<&'a CustomersArgs>,
+    pub level: Option<&'a LevelArgs>,
+    pub clv: Option<&'a ClvArgs>,
+}
+
+impl Options<'_> {
     /// The validated configuration, sliced by `slicing` and judged by `judging`.
-    pub fn config(&self, slicing: Slicing, judging: Judging) -> Result<Config> {
-        if let (Some(from), Some(to)) = (self.from, self.to)
+    pub fn config(self, slicing: Slicing, judging: Judging) -> Result<Config> {
+        let unset = RunArgs::default();
+        let run = self.run.unwrap_or(&unset);
+        if let (Some(from), Some(to)) = (run.from, run.to)
             && from > to
         {
             bail!("--from {from} is after --to {to}; swap them");
         }
         // In the order the checks were always made, so that the first error stays the same.
-        let clv = self.clv()?;
-        let (read, preset) = self.read_args()?;
-        let money = read.money()?;
-        let level = level(self.level, &slicing)?;
+        let clv = self.clv.map_or(Ok(ClvModel::Historic), ClvArgs::model)?;
+        let (read, preset) = self.reading()?;
+        let money = read.orders.money()?;
+        let level = level(self.level.and_then(|l| l.level), &slicing)?;
         let extra_column = extra_column(&slicing)?;
         let (orders, campaigns, customers) = self.sources()?;
         Ok(Config {
-            threads: self.threads.map_or_else(default_threads, usize::from),
+            threads: run.threads.map_or_else(default_threads, usize::from),
             orders,
             campaigns,
             customers,
             read: ReadOptions {
                 preset,
-                ..read.read_options(money, extra_column, self.invalid())?
+                ..read.read_options(money, extra_column, run.invalid())?
             },
             settings: Settings {
                 window: Window {
-                    from: self.from,
-                    to: self.to,
+                    from: run.from,
+                    to: run.to,
                 },
                 level,
                 clv,
                 slicing,
             },
-            format: self.format(),
-            output: self.output.clone(),
+            format: run.format(self.input.output.as_deref()),
+            output: self.input.output.clone(),
             judging,
-            quiet: self.quiet,
+            quiet: run.quiet,
         })
     }
 
-    /// Refuses the options of `compute` that `command` would silently ignore: `--campaigns`,
-    /// the CLV model and (when `no_level`) `--level`.
-    pub fn refuse_unused(&self, command: &str, no_level: bool) -> Result<()> {
-        let unused = [
-            ("--campaigns", self.campaigns.is_some()),
-            ("--clv-model formula", self.clv_model == ClvArg::Formula),
-            ("--margin", self.margin.is_some()),
-            ("--lifespan", self.lifespan.is_some()),
-            ("--level", no_level && self.level.is_some()),
-        ];
-        match unused.iter().find(|(_, given)| *given) {
-            Some((option, _)) => bail!("xsell {command} does not use {option}; drop it"),
-            None => Ok(()),
-        }
+    /// The reading options of the command line (those of the inputs the command takes) over
+    /// those of `--preset` or `--preset-file`.
+    fn reading(&self) -> Result<(Reading, Option<PresetOrigin>)> {
+        let mine = Reading {
+            orders: self.input.read.clone(),
+            campaigns: self.campaigns.map(|c| c.read.clone()).unwrap_or_default(),
+            customers: self.customers.map(|c| c.read.clone()).unwrap_or_default(),
+        };
+        let preset = match (&self.input.preset, &self.input.preset_file) {
+            (Some(name), _) => Some((presets::named(name)?, format!("--preset {name}"))),
+            (None, Some(path)) => Some((
+                presets::from_file(path)?,
+                format!("--preset-file {}", path.display()),
+            )),
+            (None, None) => None,
+        };
+        Ok(match preset {
+            Some((preset, name)) => {
+                let origin = mine.orders.origin(&preset.orders, name);
+                (mine.over(preset), Some(origin))
+            }
+            None => (mine, None),
+        })
     }
 
+    /// The orders (standard input when none is named and it is not a terminal), campaigns
+    /// and customers; standard input at most once.
+    fn sources(&self) -> Result<(Vec<Source>, Option<Source>, Option<Source>)> {
+        let file = |name: Option<&String>| name.map(|n| Source::new(n));
+        let campaigns = file(self.campaigns.and_then(|c| c.campaigns.as_ref()));
+        let customers = file(self.customers.and_then(|c| c.customers.as_ref()));
+        let mut orders: Vec<Source> = self.input.orders.iter().map(|o| Source::new(o)).collect();
+        if orders.is_empty() {
+            if std::io::stdin().is_terminal() {
+                bail!(
+                    "no orders given: name one or more CSV files, or pipe one in (see xsell --help)"
+                );
+            }
+            orders.push(Source::Stdin);
+        }
+        let stdin_users = orders
+            .iter()
+            .chain(&campaigns)
+            .chain(&customers)
+            .filter(|s| **s == Source::Stdin)
+            .count();
+        if stdin_users > 1 {
+            bail!("standard input (-) can be read only once; give the other input as a file");
+        }
+        if let Some(output) = &self.input.output {
+            for source in orders.iter().chain(&campaigns).chain(&customers) {
+                if let Source::File(input) = source
+                    && crate::input::same_file(input, output)
+                {
+                    bail!(
+                        "-o {} is the input {}: writing it would destroy it; write the output \
+                         elsewhere",
+                        output.display(),
+                        input.display()
+                    );
+                }
+            }
+        }
+        Ok((orders, campaigns, customers))
+    }
+}
+
+impl RunArgs {
     /// `--format`, or the one `-o FILE`'s extension names (`.csv`, `.json`), else a table.
-    fn format(&self) -> Format {
+    fn format(&self, output: Option<&Path>) -> Format {
         if let Some(format) = self.format {
             return format.into();
         }
-        let extension = (self.output.as_ref())
+        let extension = output
             .and_then(|p| p.extension())
             .map(|e| e.to_string_lossy().to_ascii_lowercase());
         match extension.as_deref() {
@@ -149,28 +236,11 @@ impl InputArgs {
             max: self.max_invalid,
         }
     }
+}
 
-    /// The reading options: the command line's over those of `--preset` or `--preset-file`.
-    fn read_args(&self) -> Result<(ReadArgs, Option<PresetOrigin>)> {
-        let preset = match (&self.preset, &self.preset_file) {
-            (Some(name), _) => Some((presets::named(name)?, format!("--preset {name}"))),
-            (None, Some(path)) => Some((
-                presets::from_file(path)?,
-                format!("--preset-file {}", path.display()),
-            )),
-            (None, None) => None,
-        };
-        Ok(match preset {
-            Some((preset, name)) => {
-                let origin = self.read.origin(&preset, name);
-                (self.read.clone().over(preset), Some(origin))
-            }
-            None => (self.read.clone(), None),
-        })
-    }
-
+impl ClvArgs {
     /// `--clv-model` with its `--margin` and `--lifespan`.
-    fn clv(&self) -> Result<ClvModel> {
+    fn model(&self) -> Result<ClvModel> {
         if self.clv_model == ClvArg::Historic {
             if self.margin.is_some() || self.lifespan.is_some() {
                 bail!("--margin and --lifespan go with --clv-model formula");
@@ -191,46 +261,6 @@ impl InputArgs {
             );
         }
         Ok(ClvModel::Formula { margin, lifespan })
-    }
-
-    /// The orders (standard input when none is named and it is not a terminal), campaigns
-    /// and customers; standard input at most once.
-    fn sources(&self) -> Result<(Vec<Source>, Option<Source>, Option<Source>)> {
-        let campaigns = self.campaigns.as_deref().map(Source::new);
-        let customers = self.customers.as_deref().map(Source::new);
-        let mut orders: Vec<Source> = self.orders.iter().map(|o| Source::new(o)).collect();
-        if orders.is_empty() {
-            if std::io::stdin().is_terminal() {
-                bail!(
-                    "no orders given: name one or more CSV files, or pipe one in (see xsell --help)"
-                );
-            }
-            orders.push(Source::Stdin);
-        }
-        let stdin_users = orders
-            .iter()
-            .chain(&campaigns)
-            .chain(&customers)
-            .filter(|s| **s == Source::Stdin)
-            .count();
-        if stdin_users > 1 {
-            bail!("standard input (-) can be read only once; give the other input as a file");
-        }
-        if let Some(output) = &self.output {
-            for source in orders.iter().chain(&campaigns).chain(&customers) {
-                if let Source::File(input) = source
-                    && crate::input::same_file(input, output)
-                {
-                    bail!(
-                        "-o {} is the input {}: writing it would destroy it; write the output \
-                         elsewhere",
-                        output.display(),
-                        input.display()
-                    );
-                }
-            }
-        }
-        Ok((orders, campaigns, customers))
     }
 }
 

@@ -1,7 +1,10 @@
-//! The command line: clap definitions and value parsers; config.rs resolves and validates them
-//! into the engine's plain [`Config`](crate::engine::Config).
+//! The command line: clap definitions and value parsers; groups.rs holds the groups of options
+//! the commands share (each command takes only those it uses), hint.rs parses, config.rs
+//! resolves and validates them into the engine's plain [`Config`](crate::engine::Config).
 
 mod config;
+pub mod groups;
+mod hint;
 pub mod presets;
 pub mod read;
 
@@ -17,6 +20,11 @@ use crate::metrics::Metric;
 use crate::metrics::slice::{Dim, PeriodKind};
 use crate::output::Format;
 use crate::report::Threshold;
+pub use config::Options;
+pub use groups::{
+    CampaignsArgs, ClvArgs, ConfidenceArgs, CustomersArgs, InputArgs, LevelArgs, RunArgs,
+};
+pub use hint::parse;
 pub use read::ReadArgs;
 
 const EXAMPLES: &str = "\
@@ -98,7 +106,7 @@ pub enum Command {
     Compute(ComputeArgs),
     /// Print the scorecard: the headline value of every KPI the inputs allow
     #[command(after_help = EXAMPLES)]
-    Report(ReportArgs),
+    Report(MeasureArgs),
     /// Compare a proportion between two groups or two periods: difference, interval, p-value
     #[command(after_help = COMPARE_EXAMPLES)]
     Compare(CompareArgs),
@@ -140,8 +148,15 @@ Examples:
   Check a mapping and a derived amount:
     xsell inspect orders.csv --map customer_id=Email --derive 'amount=qty * price'";
 
+/// `xsell inspect`: the inputs, and what an item is (for the metrics the columns allow).
 #[derive(Debug, Args)]
 pub struct InspectArgs {
+    #[command(flatten)]
+    pub campaigns: CampaignsArgs,
+    #[command(flatten)]
+    pub customers: CustomersArgs,
+    #[command(flatten)]
+    pub level: LevelArgs,
     #[command(flatten)]
     pub input: InputArgs,
 }
@@ -171,78 +186,7 @@ pub struct ComputeArgs {
           value_parser = PossibleValuesParser::new(metric_names()))]
     pub metric: Vec<String>,
     #[command(flatten)]
-    pub input: InputArgs,
-    #[command(flatten)]
-    pub slice: SliceArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct InputArgs {
-    /// Order-line CSV files (or workbooks: .xlsx, .xls, .ods), read as one stream; `-` (or none)
-    /// reads standard input
-    #[arg(value_name = "ORDERS")]
-    pub orders: Vec<String>,
-    /// Campaigns CSV (campaign_id, cost, impressions, clicks, targeted, conversions, ...)
-    #[arg(long, value_name = "FILE")]
-    pub campaigns: Option<String>,
-    /// First date measured (inclusive), YYYY-MM-DD; earlier rows still count as history
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub from: Option<NaiveDate>,
-    /// Last date measured (inclusive), YYYY-MM-DD
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub to: Option<NaiveDate>,
-    /// Output format [default: table, or csv / json for -o FILE.csv / FILE.json]
-    #[arg(long, value_enum)]
-    pub format: Option<FormatArg>,
-    /// Write the output to FILE instead of standard output (in full or not at all: written
-    /// beside it, then renamed over it; never one of the inputs)
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Count distinct products (the default) or distinct categories (cross-sell,
-    /// campaign-cross-sell); --by category counts categories
-    #[arg(long, value_enum)]
-    pub level: Option<LevelArg>,
-    /// How to compute customer lifetime value
-    #[arg(long, value_enum, default_value_t = ClvArg::Historic)]
-    pub clv_model: ClvArg,
-    /// Gross margin as a fraction, e.g. 0.3 (with --clv-model formula)
-    #[arg(long, value_name = "FRACTION", allow_negative_numbers = true)]
-    pub margin: Option<f64>,
-    /// Customer lifespan in years, e.g. 3 (with --clv-model formula)
-    #[arg(long, value_name = "YEARS", allow_negative_numbers = true)]
-    pub lifespan: Option<f64>,
-    /// Customer attributes CSV (customer_id, segment, loyalty, signup_date); they win over the
-    /// attributes on order lines
-    #[arg(long, value_name = "FILE")]
-    pub customers: Option<String>,
-    /// Confidence level of the ci_low..ci_high interval of proportions (Wilson score)
-    #[arg(long, default_value_t = 0.95, value_name = "LEVEL")]
-    pub confidence: f64,
-    /// Skip rows that cannot be read, count them and say which (instead of stopping at the first)
-    #[arg(long)]
-    pub skip_invalid: bool,
-    /// With --skip-invalid, still fail when more than N rows (or P% of the rows) are bad
-    #[arg(long, value_name = "N|P%", value_parser = parse_limit, requires = "skip_invalid")]
-    pub max_invalid: Option<Limit>,
-    /// Threads: 1 reads and computes in turn; with 2 (the default on a machine with two or more
-    /// cores) one thread parses rows while another checks and computes them; several metrics
-    /// (report) get a third thread of their own, and their results are worked out two at a time
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
-    /// Read the orders as a known export writes them (see `xsell presets`); options given
-    /// here win over the preset's
-    #[arg(long, value_name = "NAME", conflicts_with = "preset_file")]
-    pub preset: Option<String>,
-    /// Read the orders with the options in FILE, one per line, as `xsell presets show NAME`
-    /// prints them
-    #[arg(long, value_name = "FILE")]
-    pub preset_file: Option<PathBuf>,
-    #[command(flatten)]
-    pub read: ReadArgs,
-    /// No progress display on stderr (it shows only on a terminal, for inputs that take more than
-    /// a second)
-    #[arg(short, long)]
-    pub quiet: bool,
+    pub measure: MeasureArgs,
 }
 
 /// How results are sliced and judged: `compute` and `report`.
@@ -277,9 +221,22 @@ pub struct SliceArgs {
     pub sort: SortArg,
 }
 
-/// `xsell report`: the inputs and how to slice them.
+/// `xsell report`, and `xsell compute` beside its `--metric`: every input and every setting of
+/// the metrics, and how their results are sliced and judged.
 #[derive(Debug, Args)]
-pub struct ReportArgs {
+pub struct MeasureArgs {
+    #[command(flatten)]
+    pub campaigns: CampaignsArgs,
+    #[command(flatten)]
+    pub customers: CustomersArgs,
+    #[command(flatten)]
+    pub level: LevelArgs,
+    #[command(flatten)]
+    pub clv: ClvArgs,
+    #[command(flatten)]
+    pub confidence: ConfidenceArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -303,11 +260,22 @@ pub struct CompareArgs {
     #[arg(long, value_name = "VALUE")]
     pub b: String,
     #[command(flatten)]
+    pub campaigns: CampaignsArgs,
+    #[command(flatten)]
+    pub customers: CustomersArgs,
+    #[command(flatten)]
+    pub level: LevelArgs,
+    #[command(flatten)]
+    pub confidence: ConfidenceArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+    #[command(flatten)]
     pub input: InputArgs,
 }
 
 /// `xsell pairs`: association rules between the items of a basket.
 #[derive(Debug, Args)]
+#[command(mut_arg("level", |a| a.help("Pair products (the default) or categories")))]
 pub struct PairsArgs {
     /// A basket is one order, or everything one customer bought in the window
     #[arg(long, value_enum, default_value_t = BasketArg::Order, value_name = "KIND")]
@@ -326,7 +294,7 @@ pub struct PairsArgs {
     #[arg(long, value_name = "X", default_value_t = 0.0, value_parser = parse_non_negative)]
     pub min_lift: f64,
     /// Only rules for buyers of ITEM (a product, or a category with --level category)
-    #[arg(long = "for", value_name = "ITEM")]
+    #[arg(long = "for", value_name = "ITEM", value_parser = parse_item)]
     pub for_item: Option<String>,
     /// Rules per group, best first (lift, then count); 0 lists them all
     #[arg(long, value_name = "N", default_value_t = 20)]
@@ -342,6 +310,12 @@ pub struct PairsArgs {
     /// or column:NAME (a basket then splits by its lines' values); repeat for a cross-tab
     #[arg(long, value_name = "DIM", value_parser = parse_dim)]
     pub by: Vec<Dim>,
+    #[command(flatten)]
+    pub customers: CustomersArgs,
+    #[command(flatten)]
+    pub level: LevelArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
     #[command(flatten)]
     pub input: InputArgs,
 }
@@ -362,6 +336,8 @@ pub struct CohortArgs {
     /// revenue in the period per cohort customer
     #[arg(long, value_enum, default_value_t = CohortMetricArg::Customers, value_name = "MEASURE")]
     pub metric: CohortMetricArg,
+    #[command(flatten)]
+    pub run: RunArgs,
     #[command(flatten)]
     pub input: InputArgs,
 }
@@ -503,6 +479,17 @@ fn metric_names() -> Vec<&'static str> {
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
     crate::input::date::parse(text)
         .ok_or_else(|| format!("expected {}", crate::input::date::EXPECTED))
+}
+
+/// `pairs --for ITEM`: trimmed as the orders' cells are, and not empty.
+fn parse_item(text: &str) -> Result<String, String> {
+    match crate::input::trim_cell(text) {
+        "" => Err(
+            "expected the name of an item (a product, or a category with --level category)"
+                .to_string(),
+        ),
+        item => Ok(item.to_string()),
+    }
 }
 
 fn parse_max_basket(text: &str) -> Result<usize, String> {

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 
-use super::read::ReadArgs;
+use super::read::Reading;
 
 /// A built-in preset: its name, what export it reads, and its options.
 pub struct Preset {
@@ -86,7 +86,7 @@ pub const PRESETS: &[Preset] = &[
 ];
 
 /// The options of the built-in preset `name`.
-pub fn named(name: &str) -> Result<ReadArgs> {
+pub fn named(name: &str) -> Result<Reading> {
     let Some(preset) = PRESETS.iter().find(|p| p.name == name) else {
         let names: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
         bail!(
@@ -98,7 +98,7 @@ pub fn named(name: &str) -> Result<ReadArgs> {
 }
 
 /// The options of a preset file.
-pub fn from_file(path: &Path) -> Result<ReadArgs> {
+pub fn from_file(path: &Path) -> Result<Reading> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("--preset-file {}: cannot read it", path.display()))?;
     // A file saved by a Windows editor may start with a byte-order mark.
@@ -111,11 +111,11 @@ pub fn from_file(path: &Path) -> Result<ReadArgs> {
 #[command(no_binary_name = true, disable_help_flag = true)]
 struct PresetArgs {
     #[command(flatten)]
-    read: ReadArgs,
+    read: Reading,
 }
 
 /// `--option VALUE` lines, `#` comments and blank lines.
-fn parse(text: &str) -> Result<ReadArgs> {
+fn parse(text: &str) -> Result<Reading> {
     let mut args = Vec::new();
     for (n, line) in (1..).zip(text.lines()) {
         let line = line.trim();
@@ -142,15 +142,16 @@ fn parse(text: &str) -> Result<ReadArgs> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::read::ReadArgs;
     use super::*;
 
     #[test]
     fn every_builtin_preset_parses() {
         for preset in PRESETS {
-            let args = named(preset.name).unwrap();
+            let args = named(preset.name).unwrap().orders;
             assert!(!args.map.is_empty(), "{}", preset.name);
         }
-        let shopify = named("shopify").unwrap();
+        let shopify = named("shopify").unwrap().orders;
         assert_eq!(
             shopify.derive[1],
             "amount=\"Lineitem quantity\" * \"Lineitem price\" - coalesce(\"Lineitem discount\", 0)"
@@ -159,8 +160,8 @@ mod tests {
             shopify.fill_down,
             ["Email", "Financial Status", "Created at", "Source"]
         );
-        assert_eq!(named("online-retail").unwrap().date_format.len(), 2);
-        assert!(named("ga4").unwrap().dedupe);
+        assert_eq!(named("online-retail").unwrap().orders.date_format.len(), 2);
+        assert!(named("ga4").unwrap().orders.dedupe);
     }
 
     #[test]
@@ -178,14 +179,17 @@ mod tests {
     #[test]
     fn the_command_line_wins_over_the_preset() {
         let preset = named("shopify").unwrap();
-        let mine = ReadArgs {
-            map: vec!["product_id=Lineitem name".to_string()],
-            derive: vec!["customer_id=coalesce(Email, Name)".to_string()],
-            where_: vec!["x = 'y'".to_string()],
-            delimiter: Some(b';'),
-            ..ReadArgs::default()
+        let mine = Reading {
+            orders: ReadArgs {
+                map: vec!["product_id=Lineitem name".to_string()],
+                derive: vec!["customer_id=coalesce(Email, Name)".to_string()],
+                where_: vec!["x = 'y'".to_string()],
+                delimiter: Some(b';'),
+                ..ReadArgs::default()
+            },
+            ..Reading::default()
         };
-        let both = mine.over(preset);
+        let both = mine.over(preset).orders;
         // The preset's product_id (derived) and customer_id (mapped) give way to mine.
         assert!(!both.derive.iter().any(|d| d.starts_with("product_id=")));
         assert!(!both.map.iter().any(|m| m.starts_with("customer_id=")));

@@ -1,6 +1,7 @@
-//! The options that say how the orders are read: delimiter, encoding, dates, amounts, column
-//! maps, derived columns, filters, fill-down and guests. A preset (`--preset NAME`,
-//! `--preset-file FILE`) is a set of these, written one per line; the command line's win.
+//! The options that say how the inputs are read: for the orders delimiter, encoding, dates,
+//! amounts, column maps, derived columns, filters, fill-down and guests; for campaigns and
+//! customers their column maps and sheets. A preset (`--preset NAME`, `--preset-file FILE`) is
+//! a set of these, written one per line; the command line's win.
 
 use anyhow::{Result, bail};
 use clap::Args;
@@ -13,6 +14,7 @@ use crate::input::{
 };
 use crate::money::MoneyFormat;
 
+/// How the orders are read (the delimiter and the encoding: every input file).
 #[derive(Clone, Debug, Default, Args)]
 pub struct ReadArgs {
     /// Field delimiter of every input file: one character, or `tab`
@@ -77,24 +79,46 @@ pub struct ReadArgs {
     /// it leaves out (non-product-rows; by default filtered-rows).
     #[arg(long = "where", value_name = "[LABEL:]CONDITION")]
     pub where_: Vec<String>,
-    /// Read a column of --campaigns under another header name, e.g. --campaigns-map
-    /// campaign_id=utm_campaign (repeatable)
-    #[arg(long, value_name = "CANONICAL=HEADER")]
-    pub campaigns_map: Vec<String>,
-    /// Read a column of --customers under another header name, e.g. --customers-map
-    /// customer_id=Email (repeatable)
-    #[arg(long, value_name = "CANONICAL=HEADER")]
-    pub customers_map: Vec<String>,
     /// The sheet to read when an ORDERS file is a workbook (.xlsx, .xlsb, .xls, .ods), by name;
     /// the first visible sheet by default
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+}
+
+/// How `--campaigns` is read: its header names and its sheet.
+#[derive(Clone, Debug, Default, Args)]
+pub struct CampaignsReadArgs {
+    /// Read a column of --campaigns under another header name, e.g. --campaigns-map
+    /// campaign_id=utm_campaign (repeatable)
+    #[arg(long, value_name = "CANONICAL=HEADER")]
+    pub campaigns_map: Vec<String>,
     /// The sheet to read when --campaigns is a workbook; the first visible sheet by default
     #[arg(long, value_name = "NAME")]
     pub campaigns_sheet: Option<String>,
+}
+
+/// How `--customers` is read: its header names and its sheet.
+#[derive(Clone, Debug, Default, Args)]
+pub struct CustomersReadArgs {
+    /// Read a column of --customers under another header name, e.g. --customers-map
+    /// customer_id=Email (repeatable)
+    #[arg(long, value_name = "CANONICAL=HEADER")]
+    pub customers_map: Vec<String>,
     /// The sheet to read when --customers is a workbook; the first visible sheet by default
     #[arg(long, value_name = "NAME")]
     pub customers_sheet: Option<String>,
+}
+
+/// How every input is read: what a preset holds. A command takes the parts for the inputs it
+/// reads ([`ReadArgs`] always); the parts it does not take are left unset.
+#[derive(Clone, Debug, Default, Args)]
+pub struct Reading {
+    #[command(flatten)]
+    pub orders: ReadArgs,
+    #[command(flatten)]
+    pub campaigns: CampaignsReadArgs,
+    #[command(flatten)]
+    pub customers: CustomersReadArgs,
 }
 
 impl ReadArgs {
@@ -117,18 +141,8 @@ impl ReadArgs {
     /// These options over `preset`'s: a single value given here replaces the preset's, a flag
     /// adds to it; a column mapped or derived here replaces the preset's way to that column;
     /// `--where`, `--fill-down` and `--guest-id` add to the preset's.
-    pub(super) fn over(self, preset: ReadArgs) -> ReadArgs {
-        let named = |pairs: &[String]| -> Vec<String> {
-            pairs.iter().filter_map(|p| canonical(p)).collect()
-        };
+    fn over(self, preset: ReadArgs) -> ReadArgs {
         let mine: Vec<String> = [named(&self.map), named(&self.derive)].concat();
-        let keep = |pairs: Vec<String>, mine: &[String]| -> Vec<String> {
-            let theirs = pairs
-                .into_iter()
-                .filter(|p| canonical(p).is_none_or(|c| !mine.contains(&c)));
-            theirs.collect()
-        };
-        let join = |a: Vec<String>, b: Vec<String>| [a, b].concat();
         ReadArgs {
             delimiter: self.delimiter.or(preset.delimiter),
             dedupe: self.dedupe || preset.dedupe,
@@ -141,72 +155,15 @@ impl ReadArgs {
             thousands: self.thousands.or(preset.thousands),
             currency: self.currency.or(preset.currency),
             decimal_comma: self.decimal_comma || preset.decimal_comma,
-            fill_down: join(preset.fill_down, self.fill_down),
+            fill_down: [preset.fill_down, self.fill_down].concat(),
             guests: self.guests.or(preset.guests),
-            guest_id: join(preset.guest_id, self.guest_id),
+            guest_id: [preset.guest_id, self.guest_id].concat(),
             round_amounts: self.round_amounts.or(preset.round_amounts),
-            map: join(keep(preset.map, &mine), self.map),
-            derive: join(keep(preset.derive, &mine), self.derive),
-            where_: join(preset.where_, self.where_),
-            campaigns_map: join(
-                keep(preset.campaigns_map, &named(&self.campaigns_map)),
-                self.campaigns_map,
-            ),
-            customers_map: join(
-                keep(preset.customers_map, &named(&self.customers_map)),
-                self.customers_map,
-            ),
+            map: [keep(preset.map, &mine), self.map].concat(),
+            derive: [keep(preset.derive, &mine), self.derive].concat(),
+            where_: [preset.where_, self.where_].concat(),
             sheet: self.sheet.or(preset.sheet),
-            campaigns_sheet: self.campaigns_sheet.or(preset.campaigns_sheet),
-            customers_sheet: self.customers_sheet.or(preset.customers_sheet),
         }
-    }
-
-    /// How every input file is read.
-    pub(super) fn read_options(
-        &self,
-        money: MoneyFormat,
-        extra_column: Option<String>,
-        invalid: Invalid,
-    ) -> Result<ReadOptions> {
-        let names = |specs: &[Spec]| specs.iter().map(|s| s.name).collect::<Vec<_>>();
-        Ok(ReadOptions {
-            delimiter: self.delimiter.unwrap_or(b','),
-            map: ColumnMap::parse("--map", &self.map, &names(orders::SPECS))?
-                .derive(&self.derive, &names(orders::SPECS))?,
-            campaigns_map: ColumnMap::parse(
-                "--campaigns-map",
-                &self.campaigns_map,
-                &names(campaigns::SPECS),
-            )?,
-            customers_map: ColumnMap::parse(
-                "--customers-map",
-                &self.customers_map,
-                &names(customers::SPECS),
-            )?,
-            extra_column,
-            encoding: match self.encoding.unwrap_or(EncodingArg::Utf8) {
-                EncodingArg::Utf8 => Encoding::Utf8,
-                EncodingArg::Latin1 => Encoding::Latin1,
-                EncodingArg::Windows1252 => Encoding::Windows1252,
-            },
-            dates: DateFormat::pinned_all(&self.date_format).map_err(anyhow::Error::msg)?,
-            money,
-            invalid,
-            dedupe: self.dedupe,
-            fill_down: self.fill_down.clone(),
-            guests: match self.guests.unwrap_or(GuestsArg::Error) {
-                GuestsArg::Error => Guests::Error,
-                GuestsArg::Order => Guests::Order,
-                GuestsArg::Skip => Guests::Skip,
-            },
-            guest_ids: self.guest_id.clone(),
-            filters: self.filters()?,
-            preset: None,
-            sheet: self.sheet.clone(),
-            campaigns_sheet: self.campaigns_sheet.clone(),
-            customers_sheet: self.customers_sheet.clone(),
-        })
     }
 
     /// `--where [LABEL:]CONDITION`; the conditions are checked against each file's header when
@@ -251,6 +208,105 @@ impl ReadArgs {
             round: self.round_amounts.map(u32::from),
         })
     }
+}
+
+impl Reading {
+    /// The options of the command line (`orders`, and those of the inputs it reads) over
+    /// `preset`'s: see [`ReadArgs::over`]; a map of campaigns or customers given here replaces
+    /// the preset's for that column.
+    pub(super) fn over(self, preset: Reading) -> Reading {
+        let (campaigns, customers) = (self.campaigns, self.customers);
+        Reading {
+            orders: self.orders.over(preset.orders),
+            campaigns: CampaignsReadArgs {
+                campaigns_map: [
+                    keep(
+                        preset.campaigns.campaigns_map,
+                        &named(&campaigns.campaigns_map),
+                    ),
+                    campaigns.campaigns_map,
+                ]
+                .concat(),
+                campaigns_sheet: campaigns
+                    .campaigns_sheet
+                    .or(preset.campaigns.campaigns_sheet),
+            },
+            customers: CustomersReadArgs {
+                customers_map: [
+                    keep(
+                        preset.customers.customers_map,
+                        &named(&customers.customers_map),
+                    ),
+                    customers.customers_map,
+                ]
+                .concat(),
+                customers_sheet: customers
+                    .customers_sheet
+                    .or(preset.customers.customers_sheet),
+            },
+        }
+    }
+
+    /// How every input file is read.
+    pub(super) fn read_options(
+        &self,
+        money: MoneyFormat,
+        extra_column: Option<String>,
+        invalid: Invalid,
+    ) -> Result<ReadOptions> {
+        let names = |specs: &[Spec]| specs.iter().map(|s| s.name).collect::<Vec<_>>();
+        let (read, campaigns, customers) = (&self.orders, &self.campaigns, &self.customers);
+        Ok(ReadOptions {
+            delimiter: read.delimiter.unwrap_or(b','),
+            map: ColumnMap::parse("--map", &read.map, &names(orders::SPECS))?
+                .derive(&read.derive, &names(orders::SPECS))?,
+            campaigns_map: ColumnMap::parse(
+                "--campaigns-map",
+                &campaigns.campaigns_map,
+                &names(campaigns::SPECS),
+            )?,
+            customers_map: ColumnMap::parse(
+                "--customers-map",
+                &customers.customers_map,
+                &names(customers::SPECS),
+            )?,
+            extra_column,
+            encoding: match read.encoding.unwrap_or(EncodingArg::Utf8) {
+                EncodingArg::Utf8 => Encoding::Utf8,
+                EncodingArg::Latin1 => Encoding::Latin1,
+                EncodingArg::Windows1252 => Encoding::Windows1252,
+            },
+            dates: DateFormat::pinned_all(&read.date_format).map_err(anyhow::Error::msg)?,
+            money,
+            invalid,
+            dedupe: read.dedupe,
+            fill_down: read.fill_down.clone(),
+            guests: match read.guests.unwrap_or(GuestsArg::Error) {
+                GuestsArg::Error => Guests::Error,
+                GuestsArg::Order => Guests::Order,
+                GuestsArg::Skip => Guests::Skip,
+            },
+            guest_ids: read.guest_id.clone(),
+            filters: read.filters()?,
+            preset: None,
+            sheet: read.sheet.clone(),
+            campaigns_sheet: campaigns.campaigns_sheet.clone(),
+            customers_sheet: customers.customers_sheet.clone(),
+        })
+    }
+}
+
+/// The canonical columns that `canonical=...` pairs name.
+fn named(pairs: &[String]) -> Vec<String> {
+    pairs.iter().filter_map(|p| canonical(p)).collect()
+}
+
+/// The pairs of `preset` but those for a column in `mine`.
+fn keep(preset: Vec<String>, mine: &[String]) -> Vec<String> {
+    let theirs = preset
+        .into_iter()
+        .filter(|p| canonical(p).is_none_or(|c| !mine.contains(&c)));
+    theirs.collect()
 }
 
 /// The canonical column a `canonical=...` pair of `--map` or `--derive` names, as `--map` reads

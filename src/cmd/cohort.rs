@@ -22,10 +22,9 @@ pub const COLUMNS: [&str; 6] = ["cohort", "k", "period", "value", "numerator", "
 const MAX_PERIODS: i32 = 1000;
 
 pub fn run(args: &CohortArgs) -> Result<ExitCode> {
-    args.input.refuse_unused("cohort", true)?;
     let config = args
-        .input
-        .config(Slicing::default(), Judging::plain(args.input.confidence)?)?;
+        .options()
+        .config(Slicing::default(), Judging::default())?;
     let kind = PeriodKind::from(args.period);
     let measure = match args.metric {
         CohortMetricArg::Customers => Measure::Customers,

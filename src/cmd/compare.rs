@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 
 use crate::cli::CompareArgs;
-use crate::engine::{self, Judging, left_out_row};
+use crate::engine::{self, left_out_row};
 use crate::metrics::slice::{Dim, PeriodKind, Slicing, label_part};
 use crate::metrics::{Metric, Row};
 use crate::output::{self, Cell, Summary, number};
@@ -40,9 +40,7 @@ pub fn run(args: &CompareArgs) -> Result<ExitCode> {
     };
     let by_period = args.by == "period";
     let slicing = slicing(args)?;
-    let config = args
-        .input
-        .config(slicing, Judging::plain(args.input.confidence)?)?;
+    let config = args.options().config(slicing, args.confidence.judging()?)?;
     let (rows, summary) = engine::evaluate(&config, Some(vec![metric]))?;
     super::tell(&summary);
     let by = config.settings.slicing.by();

@@ -9,9 +9,7 @@ use crate::engine;
 use crate::report::Threshold;
 
 pub fn run(args: &ComputeArgs) -> Result<ExitCode> {
-    let config = args
-        .input
-        .config(args.slice.slicing(), args.slice.judging(&args.input)?)?;
+    let config = args.measure.config()?;
     let metrics = selected_metrics(&args.metric);
     if let Some(Threshold::Value(v)) = config.judging.fail_under
         && metrics.as_ref().is_none_or(|m| m.len() != 1)

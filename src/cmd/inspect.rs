@@ -12,10 +12,14 @@ use crate::metrics::slice::Slicing;
 use crate::output::{Format, write_grid};
 
 pub fn run(args: &InspectArgs) -> Result<()> {
-    let input = &args.input;
-    let config = input.config(Slicing::default(), Judging::plain(input.confidence)?)?;
+    let config = args
+        .options()
+        .config(Slicing::default(), Judging::default())?;
     if config.format != Format::Table {
-        bail!("xsell inspect prints a table for people to read; drop --format");
+        bail!(
+            "xsell inspect prints a table for people to read, not CSV or JSON; give -o a name \
+             that does not end in .csv or .json"
+        );
     }
     let (found, metrics) = engine::inspect(&config)?;
     let origin = |c: &ColumnReport| origin(c, args);

@@ -28,7 +28,6 @@ pub const COLUMNS: [&str; 9] = [
 ];
 
 pub fn run(args: &PairsArgs) -> Result<ExitCode> {
-    args.input.refuse_unused("pairs", false)?;
     if let Some(dim) = args.by.iter().find(|d| **d == Dim::CampaignType) {
         bail!(
             "pairs can be split by segment, loyalty, channel, category, campaign or column:NAME, not by {}",
@@ -39,9 +38,7 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
         dims: args.by.clone(),
         period: None,
     };
-    let config = args
-        .input
-        .config(slicing, Judging::plain(args.input.confidence)?)?;
+    let config = args.options().config(slicing, Judging::default())?;
     let (level, window) = (config.settings.level, config.settings.window);
     let kind = match args.basket {
         BasketArg::Order => BasketKind::Order,

@@ -5,16 +5,14 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-use crate::cli::ReportArgs;
+use crate::cli::MeasureArgs;
 use crate::engine;
 use crate::metrics::Metric;
 use crate::metrics::row::ALL;
 use crate::report::Threshold;
 
-pub fn run(args: &ReportArgs) -> Result<ExitCode> {
-    let config = args
-        .input
-        .config(args.slice.slicing(), args.slice.judging(&args.input)?)?;
+pub fn run(args: &MeasureArgs) -> Result<ExitCode> {
+    let config = args.config()?;
     if let Some(Threshold::Value(v)) = config.judging.fail_under {
         bail!(
             "--fail-under {v} needs one metric: use xsell compute --metric NAME, or --fail-under benchmark"

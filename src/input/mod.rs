@@ -278,6 +278,13 @@ fn short(value: &str) -> String {
     }
 }
 
+/// A cell's text as xsell reads it: white space (ASCII) trimmed at both ends. A value given on
+/// the command line to match cells (`pairs --for`) is trimmed the same way.
+#[inline(always)]
+pub fn trim_cell(text: &str) -> &str {
+    text.trim_ascii()
+}
+
 /// Whether an error is about one row (which `--skip-invalid` may skip) rather than a whole file.
 pub fn is_row_error(err: &anyhow::Error) -> bool {
     err.downcast_ref::<FieldError>().is_some() || err.downcast_ref::<RowError>().is_some()

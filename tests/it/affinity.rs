@@ -465,19 +465,6 @@ fn cohort_limits_the_periods_it_lists() {
     assert!(stderr.contains("more than 1000"), "{stderr}");
 }
 
-#[test]
-fn pairs_and_cohort_refuse_options_they_would_ignore() {
-    for line in [
-        "pairs orders.csv --campaigns campaigns.csv",
-        "cohort cohorts.csv --campaigns campaigns.csv",
-        "cohort cohorts.csv --level category",
-        "pairs orders.csv --clv-model formula --margin 0.3 --lifespan 3",
-    ] {
-        let stderr = fails(line);
-        assert!(stderr.contains("does not use --"), "{line}: {stderr}");
-    }
-}
-
 // An empty category cell is the item (none), as --by labels it; with --by channel the footer
 // says the baskets are split (O2 counts in web and in store: 6 baskets of 5 orders); a run with
 // no rule says why.

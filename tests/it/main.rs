@@ -15,6 +15,7 @@ mod exports;
 mod faults;
 mod fuzz_regressions;
 mod hostile;
+mod options;
 mod properties;
 mod reader;
 mod slicing;

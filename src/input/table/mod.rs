@@ -341,7 +341,7 @@ impl Table {
     fn raw_text(&self, index: usize) -> Option<&str> {
         // Only the cells read are trimmed, not every field of every row.
         if let Some(text) = self.record.text(index) {
-            return Some(text.trim_ascii());
+            return Some(super::trim_cell(text));
         }
         let bytes = self.record.get(index).unwrap_or_default().trim_ascii();
         std::str::from_utf8(bytes).ok()
