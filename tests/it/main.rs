@@ -14,6 +14,7 @@ mod exports;
 mod faults;
 mod fuzz_regressions;
 mod hostile;
+mod precision;
 mod properties;
 mod reader;
 mod slicing;
