@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod money;
 mod open_table;
 pub mod output;
+mod quotient;
 pub mod report;
 
 use std::process::ExitCode;

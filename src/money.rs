@@ -8,6 +8,8 @@
 use std::fmt;
 use std::ops::{Add, AddAssign, Sub};
 
+use crate::quotient::quotient;
+
 /// Digits kept after the decimal point.
 pub const DECIMALS: u32 = 4;
 const SCALE: i128 = 10_i128.pow(DECIMALS);
@@ -178,9 +180,17 @@ impl Money {
         self.0 == 0
     }
 
-    /// Nearest `f64`, for ratios only; sums stay exact.
-    pub fn to_f64(self) -> f64 {
-        self.0 as f64 / SCALE as f64
+    /// `self / count` (an amount per order, per customer), or None when `count` is 0: the
+    /// float nearest the exact quotient of ten-thousandths, not a rounded amount rounded again
+    /// (one division while the amount and the count stay below 900 billion).
+    pub fn per(self, count: u64) -> Option<f64> {
+        quotient(self.0, SCALE * i128::from(count))
+    }
+
+    /// `self / other` (a return on cost), or None when `other` is zero; one division, as
+    /// [`Money::per`].
+    pub fn ratio(self, other: Money) -> Option<f64> {
+        quotient(self.0, other.0)
     }
 }
 
@@ -339,6 +349,25 @@ impl fmt::Display for Money {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ratios_are_the_floats_nearest_the_exact_fractions() {
+        use super::Money;
+        let m = |text: &str| Money::parse(text).unwrap();
+        // The sample's AOV, 491912.49 / 1630 = 301.786803680981595...: 491912.49 rounded to a
+        // float and then divided gives 301.78680368098156, one ulp below the float nearest the
+        // exact quotient.
+        assert_eq!(491912.49_f64 / 1630.0, 301.78680368098156);
+        assert_eq!(m("491912.49").per(1630), Some(301.7868036809816));
+        assert_eq!(m("566.53").per(13), Some(43.57923076923077));
+        assert_eq!(m("-3.00").per(4), Some(-0.75));
+        assert_eq!(m("1").per(0), None);
+        assert_eq!(
+            m("131254.76").ratio(m("12592.28")),
+            Some(131254.76 / 12592.28)
+        );
+        assert_eq!(m("1").ratio(Money::ZERO), None);
+    }
+
     #[test]
     fn the_fast_path_reads_as_the_general_parser() {
         let samples = [

@@ -384,7 +384,8 @@ pub enum FormatArg {
     /// A readable table: rates as percentages, money with two decimals, n/a for no value.
     #[default]
     Table,
-    /// Tidy CSV: rates as fractions with 6 decimals, exact counts and money, empty for n/a.
+    /// Tidy CSV: ratios in full (the shortest text that reads back to the same float), exact
+    /// counts and money, empty for n/a.
     Csv,
     /// A JSON array of objects with the CSV's fields; null for n/a.
     Json,

@@ -161,13 +161,10 @@ fn measured_periods(
 
 /// A cell's value: a share of the cohort, or an amount per cohort customer.
 fn value(count: Count, size: u64) -> Option<f64> {
-    if size == 0 {
-        return None;
+    match count {
+        Count::Customers(n) => (size > 0).then(|| n as f64 / size as f64),
+        Count::Revenue(m) => m.per(size),
     }
-    Some(match count {
-        Count::Customers(n) => n as f64 / size as f64,
-        Count::Revenue(m) => m.to_f64() / size as f64,
-    })
 }
 
 /// How a cell reads: a share, or money per customer.

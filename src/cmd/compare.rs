@@ -132,12 +132,15 @@ fn record(
         number(c.ci.map(|ci| ci.0)),
         number(c.ci.map(|ci| ci.1)),
         c.p_value.map_or(Cell::Null, |p| {
-            // Small p-values keep their digits: 3.2e-9, not 0.000000.
-            Cell::Number(if p < 1e-4 {
-                format!("{p:.3e}")
-            } else {
-                format!("{p:.6}")
-            })
+            // In a table too, a small p-value keeps its digits: 3.200e-9, not 0.000000.
+            Cell::float(
+                p,
+                if p < 1e-4 {
+                    format!("{p:.3e}")
+                } else {
+                    format!("{p:.6}")
+                },
+            )
         }),
         Cell::text(&c.verdict),
         count(a.0),

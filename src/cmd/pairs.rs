@@ -265,7 +265,7 @@ fn percent(share: f64) -> String {
     format!("{p:.decimals$}%")
 }
 
-/// A rule for scripts: fractions with 6 decimals, null conviction when confidence is 1.
+/// A rule for scripts: measures in full, null conviction when confidence is 1.
 fn machine(names: &Interner, group: &str, r: &Rule) -> Vec<Cell> {
     vec![
         Cell::Text(group.to_string()),

@@ -91,7 +91,7 @@ impl Row {
 
     /// An amount of money per counted thing (per order, per customer).
     pub fn money_per(metric: &'static str, group: &str, numerator: Money, denominator: u64) -> Row {
-        let value = (denominator > 0).then(|| numerator.to_f64() / denominator as f64);
+        let value = numerator.per(denominator);
         Row {
             numerator: Some(Quantity::Money(numerator)),
             denominator: Some(Quantity::Count(denominator)),
@@ -106,7 +106,7 @@ impl Row {
         numerator: Money,
         denominator: Money,
     ) -> Row {
-        let value = (!denominator.is_zero()).then(|| numerator.to_f64() / denominator.to_f64());
+        let value = numerator.ratio(denominator);
         Row {
             numerator: Some(Quantity::Money(numerator)),
             denominator: Some(Quantity::Money(denominator)),

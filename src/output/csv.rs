@@ -12,7 +12,8 @@ pub fn write_cells(out: &mut dyn Write, columns: &[&str], records: &[Vec<Cell>])
     let mut w = csv::Writer::from_writer(out);
     w.write_record(columns).map_err(into_io)?;
     for record in records {
-        w.write_record(record.iter().map(|c| c.csv()))
+        let cells: Vec<_> = record.iter().map(Cell::csv).collect();
+        w.write_record(cells.iter().map(|c| c.as_bytes()))
             .map_err(into_io)?;
     }
     w.flush()

@@ -1,9 +1,9 @@
-//! JSON written by hand so that numbers keep their exact text: money as `1234.50`, fractions
-//! with 6 decimals, like the CSV.
+//! JSON written by hand so that numbers keep their exact text: money as `1234.50`, ratios in
+//! full (the shortest text that reads back to the same float), like the CSV.
 
 use std::io::{self, Write};
 
-use super::{Cell, records};
+use super::{Cell, records, shortest};
 use crate::metrics::Row;
 
 pub fn write(out: &mut dyn Write, rows: &[Row], benchmarks: bool) -> io::Result<()> {
@@ -21,6 +21,9 @@ pub fn write_cells(out: &mut dyn Write, columns: &[&str], records: &[Vec<Cell>])
                 let value = match cell {
                     Cell::Text(s) => string(s),
                     Cell::Number(n) => n.clone(),
+                    Cell::Float { value, .. } => {
+                        shortest(*value).unwrap_or_else(|| "null".to_string())
+                    }
                     Cell::Null => "null".to_string(),
                 };
                 format!("{}: {value}", string(name))

@@ -15,7 +15,11 @@ pub fn write_cells(out: &mut dyn Write, columns: &[&str], records: &[Vec<Cell>])
     writeln!(out, "{}", row(&mut columns.iter().map(|c| escape(c))))?;
     writeln!(out, "|{}", "---|".repeat(columns.len()))?;
     for record in records {
-        writeln!(out, "{}", row(&mut record.iter().map(|c| escape(c.csv()))))?;
+        writeln!(
+            out,
+            "{}",
+            row(&mut record.iter().map(|c| escape(&c.shown())))
+        )?;
     }
     Ok(())
 }

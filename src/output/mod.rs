@@ -5,14 +5,17 @@
 mod csv;
 mod json;
 mod markdown;
+mod shortest;
 mod table;
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use crate::metrics::{Quantity, Row, Unit};
 
 pub use self::csv::into_io;
 pub use markdown::write_cells as write_markdown;
+pub use shortest::shortest;
 pub use table::{Style, Summary, human_value, write_grid};
 
 /// How rows are written (`--format`).
@@ -21,7 +24,8 @@ pub enum Format {
     /// A readable table: rates as percentages, money with two decimals, n/a for no value.
     #[default]
     Table,
-    /// Tidy CSV: rates as fractions with 6 decimals, exact counts and money, empty for n/a.
+    /// Tidy CSV: ratios in full (the shortest text that reads back to the same float), exact
+    /// counts and money, empty for n/a.
     Csv,
     /// A JSON array of objects with the CSV's fields; null for n/a.
     Json,
@@ -43,11 +47,19 @@ pub const COLUMNS: [&str; 9] = [
 /// The columns `--industry` adds after [`COLUMNS`].
 pub const BENCHMARK_COLUMNS: [&str; 4] = ["benchmark_low", "benchmark_high", "status", "rating"];
 
-/// One machine-readable cell: text, a number written as it is, or nothing (n/a, empty).
+/// One machine-readable cell: text, a number written as it is, a computed number, or nothing
+/// (n/a, empty).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
     Text(String),
+    /// The same text in every format: a count, an exact amount of money.
     Number(String),
+    /// A computed number (a ratio, a bound, a p-value), finite: in full for CSV and JSON
+    /// ([`shortest`]), as `shown` in a table.
+    Float {
+        value: f64,
+        shown: String,
+    },
     Null,
 }
 
@@ -60,18 +72,36 @@ impl Cell {
         }
     }
 
-    /// The CSV form: n/a is an empty cell.
-    fn csv(&self) -> &str {
+    /// A computed number, shown to people as `shown`; n/a when it is NaN or infinite.
+    pub fn float(value: f64, shown: String) -> Cell {
+        if value.is_finite() {
+            Cell::Float { value, shown }
+        } else {
+            Cell::Null
+        }
+    }
+
+    /// The CSV form (JSON's too, for a number): n/a is an empty cell.
+    fn csv(&self) -> Cow<'_, str> {
         match self {
-            Cell::Text(s) | Cell::Number(s) => s,
-            Cell::Null => "",
+            Cell::Text(s) | Cell::Number(s) => Cow::Borrowed(s),
+            Cell::Float { value, .. } => Cow::Owned(shortest(*value).unwrap_or_default()),
+            Cell::Null => Cow::Borrowed(""),
+        }
+    }
+
+    /// The form for people: a computed number rounded as `shown`; n/a is an empty cell.
+    fn shown(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Float { shown, .. } => Cow::Borrowed(shown),
+            cell => cell.csv(),
         }
     }
 }
 
-/// A fraction or amount with 6 decimals, or nothing.
+/// A computed number: in full for CSV and JSON, with 6 decimals in a table; or nothing.
 pub fn number(value: Option<f64>) -> Cell {
-    value.map_or(Cell::Null, |v| Cell::Number(format!("{v:.6}")))
+    value.map_or(Cell::Null, |v| Cell::float(v, format!("{v:.6}")))
 }
 
 /// Writes records of named cells: CSV, a JSON array of objects, or a table (one record: one
@@ -108,29 +138,25 @@ fn records(rows: &[Row], benchmarks: bool) -> (Vec<&'static str>, Vec<Vec<Cell>>
 /// The cells of a row for CSV and JSON, in the order of [`COLUMNS`] (and
 /// [`BENCHMARK_COLUMNS`] when `benchmarks`).
 fn cells(row: &Row, benchmarks: bool) -> Vec<Cell> {
-    let number =
-        |v: Option<f64>| v.map_or(Cell::Null, |v| Cell::Number(machine_value(v, row.unit)));
+    let value = |v: Option<f64>| v.map_or(Cell::Null, |v| machine_value(v, row.unit));
     let mut cells = vec![
         Cell::Text(row.metric.to_string()),
         Cell::Text(row.group.clone()),
         row.period.as_deref().map_or(Cell::Null, Cell::text),
-        number(row.value),
+        value(row.value),
         row.numerator
             .map_or(Cell::Null, |q| Cell::Number(quantity(q))),
         row.denominator
             .map_or(Cell::Null, |q| Cell::Number(quantity(q))),
         Cell::text(&row.by),
-        row.ci
-            .map_or(Cell::Null, |(low, _)| Cell::Number(format!("{low:.6}"))),
-        row.ci
-            .map_or(Cell::Null, |(_, high)| Cell::Number(format!("{high:.6}"))),
+        number(row.ci.map(|(low, _)| low)),
+        number(row.ci.map(|(_, high)| high)),
     ];
     if benchmarks {
         match &row.benchmark {
             Some(b) => cells.extend([
-                Cell::Number(machine_value(b.low, row.unit)),
-                b.high
-                    .map_or(Cell::Null, |h| Cell::Number(machine_value(h, row.unit))),
+                machine_value(b.low, row.unit),
+                value(b.high),
                 Cell::text(&b.status),
                 b.rating.as_deref().map_or(Cell::Null, Cell::text),
             ]),
@@ -154,11 +180,12 @@ pub fn write_rows(
     }
 }
 
-/// A value for machines: fractions with 6 decimals, whole numbers as integers.
-fn machine_value(value: f64, unit: Unit) -> String {
+/// A value for machines: whole numbers (days) as integers, every other value in full; n/a when
+/// it is not finite.
+fn machine_value(value: f64, unit: Unit) -> Cell {
     match unit {
-        Unit::Count => format!("{value:.0}"),
-        Unit::Rate | Unit::Money | Unit::Number => format!("{value:.6}"),
+        Unit::Count if value.is_finite() => Cell::Number(format!("{value:.0}")),
+        _ => number(Some(value)),
     }
 }
 
@@ -167,5 +194,50 @@ fn quantity(q: Quantity) -> String {
     match q {
         Quantity::Count(n) => n.to_string(),
         Quantity::Money(m) => m.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The record written in `format`.
+    fn written(format: Format, record: Vec<Cell>) -> String {
+        let mut out = Vec::new();
+        write_records(&mut out, format, &["a", "b", "c", "d"], &[record]).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn computed_numbers_are_full_for_programs_and_rounded_for_people() {
+        let record = || {
+            let money = Cell::Number("12.50".to_string());
+            vec![
+                number(Some(1.0 / 3.0)),
+                number(Some(-0.0)),
+                number(None),
+                money,
+            ]
+        };
+        assert_eq!(
+            written(Format::Csv, record()),
+            "a,b,c,d\n0.3333333333333333,0,,12.50\n"
+        );
+        assert_eq!(
+            written(Format::Json, record()),
+            "[\n  {\"a\": 0.3333333333333333, \"b\": 0, \"c\": null, \"d\": 12.50}\n]\n"
+        );
+        let table = written(Format::Table, record());
+        assert!(
+            table.contains(" 0.333333 ") && table.contains(" 12.50 "),
+            "{table}"
+        );
+    }
+
+    #[test]
+    fn a_number_that_is_not_finite_is_no_value() {
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(number(Some(v)), Cell::Null);
+        }
     }
 }

@@ -204,8 +204,8 @@ pub fn write_cells(
     records: &[Vec<super::Cell>],
 ) -> io::Result<()> {
     let text = |c: &super::Cell| match c {
-        super::Cell::Text(s) | super::Cell::Number(s) => s.clone(),
         super::Cell::Null => "n/a".to_string(),
+        cell => cell.shown().into_owned(),
     };
     let mut table = Table::new();
     table.load_style(presets::UTF8_FULL_CONDENSED);

@@ -16,6 +16,7 @@ mod faults;
 mod fuzz_regressions;
 mod hostile;
 mod options;
+mod precision;
 mod properties;
 mod reader;
 mod slicing;

@@ -222,6 +222,60 @@ pub fn table(text: &str) -> Vec<Vec<String>> {
     rows.map(|r| r[1..r.len() - 1].to_vec()).collect()
 }
 
+// ==== Numbers ====
+
+/// How far a number computed in another order may be from the binary's: a relative 1e-12, some
+/// thousands of units in the last place of a 64-bit float (2.2e-16 apart) and far below any
+/// digit a person reads.
+pub const CLOSE: f64 = 1e-12;
+
+/// How an expected number is held against the binary's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Same {
+    /// The same text: an exact fraction (a count or an amount over another) rounded once to the
+    /// nearest float has one shortest text, so the oracle and the binary agree to the last digit.
+    Text,
+    /// Numbers within a relative [`CLOSE`]: values rounded more than once, in another order by
+    /// the oracle than by the binary (an interval through square roots, the CLV formula's
+    /// product of factors).
+    Close,
+}
+
+/// Whether the output cell `got` is the expected `want` as `how` says. An empty cell (n/a)
+/// matches only an empty cell.
+pub fn same_number(got: &str, want: &str, how: Same) -> bool {
+    if got == want {
+        return true;
+    }
+    let (Ok(a), Ok(b)) = (got.parse::<f64>(), want.parse::<f64>()) else {
+        return false;
+    };
+    how == Same::Close && (a - b).abs() <= CLOSE * a.abs().max(b.abs())
+}
+
+/// Asserts [`same_number`]; `what` names the cell in the failure.
+#[track_caller]
+pub fn assert_number(got: &str, want: &str, how: Same, what: &str) {
+    assert!(
+        same_number(got, want, how),
+        "{what}: got {got:?}, want {want:?} ({how:?})"
+    );
+}
+
+/// The text of every `"key": value` of a JSON text in order, as written (`0.1`, `2.5e-7`,
+/// `null`): the numbers as the binary printed them, before any parser rounds them. For keys
+/// whose values are numbers or null.
+pub fn json_raw(text: &str, key: &str) -> Vec<String> {
+    let tag = format!("{}: ", serde_json::to_string(key).unwrap());
+    text.match_indices(&tag)
+        .map(|(at, _)| {
+            let rest = &text[at + tag.len()..];
+            let end = rest.find([',', '}', '\n']).unwrap_or(rest.len());
+            rest[..end].trim().to_string()
+        })
+        .collect()
+}
+
 // ==== The SQLite oracle ====
 
 /// The text of an expectation file of the SQLite oracle, `tests/oracle/expected/NAME`: written

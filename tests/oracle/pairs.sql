@@ -2,8 +2,8 @@
 -- Needs schema.sql, `win` and `opt`. A basket is an order (or a customer); only purchase lines
 -- dated in the window count; an item (product, or category with an empty cell as `(none)`) is
 -- in a basket once. N = baskets with a purchase line. A basket with more than max_basket items
--- counts in N and in its items' counts but adds no pairs. `run` formats the numbers (6 decimals)
--- and keeps the first --top rules.
+-- counts in N and in its items' counts but adds no pairs. Each rule comes with its four counts;
+-- `run` computes the measures from them in exact fractions and keeps the first --top rules.
 WITH basket_item AS (
     SELECT DISTINCT
         CASE (SELECT basket FROM opt) WHEN 'customer' THEN l.customer_id ELSE l.order_id END AS b,
@@ -23,14 +23,10 @@ pair AS (
     WHERE x.b IN (SELECT b FROM small)
     GROUP BY x.item, y.item
 )
-SELECT p.a AS antecedent, p.c AS consequent, p.cnt AS count,
-    p.cnt * 1.0 / n.n AS support,
-    p.cnt * 1.0 / ia.c AS confidence,
-    (p.cnt * 1.0 / ia.c) / (ic.c * 1.0 / n.n) AS lift,
-    p.cnt * 1.0 / n.n - (ia.c * 1.0 / n.n) * (ic.c * 1.0 / n.n) AS leverage,
-    -- (1 - support(C)) / (1 - confidence); null when confidence is 1.
-    CASE WHEN p.cnt = ia.c THEN NULL
-         ELSE (1 - ic.c * 1.0 / n.n) / (1 - p.cnt * 1.0 / ia.c) END AS conviction
+-- The measures (support, confidence, lift, leverage, conviction) are computed by `run` from
+-- these counts: support = count / N, confidence = count / count_a, and so on.
+SELECT p.a AS antecedent, p.c AS consequent, p.cnt AS count, ia.c AS count_a, ic.c AS count_c,
+    n.n AS baskets
 FROM pair p
 CROSS JOIN n
 JOIN item_count ia ON ia.item = p.a
