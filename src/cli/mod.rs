@@ -482,14 +482,16 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .ok_or_else(|| format!("expected {}", crate::input::date::EXPECTED))
 }
 
-/// `pairs --for ITEM`: trimmed as the orders' cells are, and not empty.
+/// `pairs --for ITEM`: cleaned as the orders' cells are, and not empty.
 fn parse_item(text: &str) -> Result<String, String> {
-    match crate::input::trim_cell(text) {
-        "" => Err(
-            "expected the name of an item (a product, or a category with --level category)"
-                .to_string(),
-        ),
-        item => Ok(item.to_string()),
+    let expected = "expected the name of an item (a product, or a category with --level category)";
+    match crate::input::as_cell(text) {
+        Ok(item) if !item.is_empty() => Ok(item),
+        Ok(_) => Err(expected.to_string()),
+        Err(c) => Err(format!(
+            "{expected}, without the control character U+{:04X}",
+            u32::from(c)
+        )),
     }
 }
 

@@ -278,11 +278,10 @@ fn short(value: &str) -> String {
     }
 }
 
-/// A cell's text as xsell reads it: white space (ASCII) trimmed at both ends. A value given on
-/// the command line to match cells (`pairs --for`) is trimmed the same way.
-#[inline(always)]
-pub fn trim_cell(text: &str) -> &str {
-    text.trim_ascii()
+/// A value given on the command line to match cells (`pairs --for`), cleaned as cells are
+/// (white space trimmed, invisible characters removed); the control character it holds, if any.
+pub fn as_cell(text: &str) -> Result<String, char> {
+    Ok(table::clean(text)?.map_or_else(|| text.to_string(), |(text, _)| text))
 }
 
 /// Whether an error is about one row (which `--skip-invalid` may skip) rather than a whole file.

@@ -26,10 +26,7 @@ fn an_id_with_a_no_break_space_or_a_zero_width_space_is_the_same_customer() {
         .unwrap();
     assert!(out.status.success());
     let rows = csv_rows(&String::from_utf8(out.stdout).unwrap());
-    assert_eq!(
-        rows[0][..6],
-        ["cross-sell", "all", "", "0.5", "1", "2"]
-    );
+    assert_eq!(rows[0][..6], ["cross-sell", "all", "", "0.5", "1", "2"]);
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
         "xsell: warning: removed invisible characters (zero-width spaces, direction marks, ...) \
@@ -56,10 +53,7 @@ fn a_nul_inside_an_id_is_refused_with_its_line_and_column() {
         .output()
         .unwrap();
     let rows = csv_rows(&String::from_utf8(out.stdout).unwrap());
-    assert_eq!(
-        rows[0][..6],
-        ["cross-sell", "all", "", "0.5", "1", "2"]
-    );
+    assert_eq!(rows[0][..6], ["cross-sell", "all", "", "0.5", "1", "2"]);
     assert_eq!(rows[1][..4], ["skipped-rows", "all", "", "1"]);
     has_all(
         &String::from_utf8(out.stderr).unwrap(),

@@ -218,6 +218,8 @@ fn pairs_for_is_trimmed_as_cells_are() {
     }
     assert_eq!(rules(" a "), plain);
     assert_eq!(rules("\ta  "), plain);
+    // Unicode white space and invisible characters go as they do from cells.
+    assert_eq!(rules("\u{A0}a\u{200B}"), plain);
     // The cell " c " is the item c, and so is --for " c ".
     assert_eq!(rules(" c ").len(), 1);
 }
@@ -225,7 +227,7 @@ fn pairs_for_is_trimmed_as_cells_are() {
 #[test]
 fn pairs_for_nothing_is_refused() {
     let w = Workdir::with(&[("o.csv", BASKETS)]);
-    for item in ["  ", ""] {
+    for item in ["  ", "", "\u{3000}"] {
         let err = fails_usage(xsell_in(w.dir(), "pairs o.csv").args(["--for", item]));
         assert_eq!(
             err,

@@ -133,7 +133,7 @@ fn needs_a_look(bytes: &[u8]) -> bool {
 /// `text` cleaned, when that changes it, with whether invisible characters were removed; the
 /// first control character it holds (but tab and line breaks) inside, after trimming, as the
 /// error.
-pub(super) fn clean(text: &str) -> Result<Option<(String, bool)>, char> {
+pub fn clean(text: &str) -> Result<Option<(String, bool)>, char> {
     let trimmed = text.trim_matches(char::is_whitespace);
     let mut invisible = false;
     for c in trimmed.chars() {

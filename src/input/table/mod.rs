@@ -13,7 +13,7 @@ use super::records::{Fault, Record, Records};
 use super::{ColumnMap, FieldError, ReadOptions, RowError, Source, decode};
 use crate::money::{Money, MoneyError, MoneyFormat};
 use clean::Cleaned;
-pub use clean::Invisible;
+pub use clean::{Invisible, clean};
 use derive::Derived;
 use fill::Fill;
 use stamp::Stamp;
@@ -341,7 +341,7 @@ impl Table {
     fn raw_text(&self, index: usize) -> Option<&str> {
         // Only the cells read are trimmed, not every field of every row.
         if let Some(text) = self.record.text(index) {
-            return Some(super::trim_cell(text));
+            return Some(text.trim_ascii());
         }
         let bytes = self.record.get(index).unwrap_or_default().trim_ascii();
         std::str::from_utf8(bytes).ok()
