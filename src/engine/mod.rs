@@ -15,7 +15,7 @@ use anyhow::{Result, bail};
 
 use crate::input::orders::{self, Inspection, OrderFiles};
 use crate::input::{Book, Campaigns, Customers, Line, OrderColumns};
-use crate::metrics::slice::{CustomerGroups, Dim, Router};
+use crate::metrics::slice::{CustomerGroups, Dim, PeriodKind, Router};
 use crate::metrics::{Fold, Inputs, Metric, Row, Unit};
 use crate::output::Summary;
 use crate::report;
@@ -66,7 +66,7 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
     };
     drop(progress);
     notes.extend(notes::reading(&report, &config.read));
-    check_period_count(config, &book)?;
+    check_period_count(config, &book, metrics.contains(&Metric::Retention))?;
     let uses_campaigns = metrics.iter().any(|m| m.is_campaign())
         || config.settings.slicing.dims.contains(&Dim::CampaignType);
     if let Some(c) = campaigns.as_ref().filter(|_| uses_campaigns) {
@@ -220,17 +220,21 @@ pub fn inspect(config: &Config) -> Result<(Inspection, Vec<Allowed>)> {
 /// (year 8174) far more often than from a wish for that many rows.
 const MAX_PERIODS: usize = 5000;
 
-fn check_period_count(config: &Config, book: &Book) -> Result<()> {
-    let (Some(kind), Some((first, last))) = (
-        config.settings.slicing.period,
-        config.settings.window.bounds(book.span),
-    ) else {
+/// Refuses a window of more than [`MAX_PERIODS`] periods of `--period`, or of months for
+/// `retention` (its periods when `--period` is not given).
+fn check_period_count(config: &Config, book: &Book, retention: bool) -> Result<()> {
+    let (unit, option) = match config.settings.slicing.period {
+        Some(kind) => (kind, "periods of --period"),
+        None if retention => (PeriodKind::Month, "months (retention's periods)"),
+        None => return Ok(()),
+    };
+    let Some((first, last)) = config.settings.window.bounds(book.span) else {
         return Ok(());
     };
-    let periods = kind.range(first, last).count();
+    let periods = unit.range(first, last).count();
     if periods > MAX_PERIODS {
         bail!(
-            "the window from {first} to {last} spans {periods} periods of --period, more than \
+            "the window from {first} to {last} spans {periods} {option}, more than \
              {MAX_PERIODS}; check the dates for a typo, or narrow it with --from/--to"
         );
     }

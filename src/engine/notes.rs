@@ -73,6 +73,23 @@ pub(super) fn reading(report: &ReadReport, read: &ReadOptions) -> Vec<String> {
         ));
     }
     notes.extend(invisible(&report.invisible, "order line"));
+    if let Some(far) = &report.far {
+        let more = if far.lines > far.first.len() as u64 {
+            ", ..."
+        } else {
+            ""
+        };
+        notes.push(format!(
+            "warning: {} dated more than {} years from the median year {} (a placeholder such \
+             as 0001-01-01 or 9999-12-31?): measured as any line, but the data's first and last \
+             date (the window's default bounds) are taken without them; the first: {}{more}; \
+             correct the dates, or measure the window you mean with --from/--to",
+            count(far.lines, "order line"),
+            crate::input::years::Years::FAR,
+            far.median_year,
+            far.first.join(", ")
+        ));
+    }
     if report.guests > 0 {
         notes.push(format!(
             "note: {} without a customer id: each of their orders counts as a one-time customer \

@@ -9,6 +9,7 @@ pub use super::intern::Interner;
 use super::intern::OrderIds;
 
 use super::orders::Row;
+use super::years::Years;
 use super::{Customers, Line, RowError};
 
 /// An order: every line of one order_id has the same customer and date. 16 bytes: a large
@@ -98,8 +99,11 @@ pub struct Book {
     pending: Vec<Fact>,
     /// The names of the files read, in order.
     pub files: Vec<String>,
-    /// The first and last date of any line.
+    /// The first and last date of the lines, without those far from the rest once read
+    /// ([`Years::far`]).
     pub span: Option<(NaiveDate, NaiveDate)>,
+    /// Lines per year of their date.
+    pub years: Years,
     pub lines: u64,
 }
 
@@ -199,6 +203,7 @@ impl Book {
                 (order, customer)
             }
         };
+        self.years.add(row.date, file, line);
         if self.last_order != Some(order) {
             self.last_order = Some(order);
             self.last_order_text.clear();
@@ -241,7 +246,7 @@ impl Book {
         unknown
     }
 
-    fn file_name(&self, file: u32) -> &str {
+    pub(crate) fn file_name(&self, file: u32) -> &str {
         self.files.get(file as usize).map_or("", String::as_str)
     }
 

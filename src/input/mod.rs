@@ -14,6 +14,7 @@ pub mod orders;
 mod records;
 mod table;
 mod workbook;
+pub mod years;
 
 use std::fmt;
 use std::path::PathBuf;

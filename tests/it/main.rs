@@ -11,6 +11,7 @@
 mod affinity;
 mod cells;
 mod cli;
+mod dates;
 mod exports;
 mod faults;
 mod fuzz_regressions;

@@ -185,6 +185,16 @@ impl OrderFiles {
             return Err(e);
         }
         report.duplicates = seen.duplicates(threads);
+        if let Some(far) = book.years.far() {
+            book.span = far.span.or(book.span);
+            report.far = Some(FarDates {
+                lines: far.lines,
+                first: (far.first.iter())
+                    .map(|&(file, line)| format!("{}:{line}", book.file_name(file)))
+                    .collect(),
+                median_year: far.median_year,
+            });
+        }
         check_read(&report, book, opts)?;
         Ok(report)
     }
@@ -292,6 +302,8 @@ pub struct ReadReport {
     pub dropped: bool,
     /// Amounts of the lines read that `--round-amounts` changed.
     pub rounded: u64,
+    /// Lines dated far from the rest, left out of the window's span.
+    pub far: Option<FarDates>,
     /// Lines whose cells held invisible characters, which were removed.
     pub invisible: crate::input::Invisible,
     /// Lines without a customer id, each order of them a customer (`--guests order`).
@@ -303,6 +315,15 @@ pub struct ReadReport {
     /// Rows left out before they were read, by reason ([`ReadOptions::left_out_reasons`]):
     /// `--where` conditions, `--guests skip`.
     pub left_out: Vec<(String, u64)>,
+}
+
+/// Lines dated more than [`Years::FAR`](crate::input::years::Years::FAR) years from the median
+/// year: how many, the first as `file:line`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FarDates {
+    pub lines: u64,
+    pub first: Vec<String>,
+    pub median_year: i32,
 }
 
 impl ReadReport {
