@@ -16,6 +16,7 @@ mod fuzz_regressions;
 mod hostile;
 mod properties;
 mod reader;
+mod repeats;
 mod slicing;
 mod workbook;
 mod workdir;
