@@ -14,7 +14,7 @@ use super::{ColumnMap, FieldError, ReadOptions, RowError, Source, decode};
 use crate::money::{Money, MoneyError, MoneyFormat};
 use derive::Derived;
 use fill::Fill;
-use stamp::Stamp;
+pub(crate) use stamp::Stamp;
 
 mod derive;
 mod fill;
