@@ -21,7 +21,8 @@ pub struct ReadArgs {
     /// [default: ,]
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
-    /// Drop order lines identical to an earlier line (by default they count, with a warning)
+    /// Drop order lines identical to an earlier line (by default they count, with a warning
+    /// that names the first ten and the lines they repeat)
     #[arg(long)]
     pub dedupe: bool,
     /// Text encoding of the input files [default: utf8]

@@ -98,19 +98,29 @@ pub(super) fn reading(report: &ReadReport, read: &ReadOptions) -> Vec<String> {
         ));
     }
     if report.duplicates > 0 {
-        let lines = count(report.duplicates, "order line");
-        if report.dropped {
-            notes.push(format!(
-                "note: dropped {lines} identical to an earlier line (--dedupe)"
-            ));
-        } else {
-            notes.push(format!(
-                "warning: {lines} identical to an earlier line: counted as data \
-                 (--dedupe drops them)"
-            ));
-        }
+        notes.extend(repeats(report));
     }
     notes
+}
+
+/// The note of lines dropped as repeats (`--dedupe`), or the warning of repeats counted as
+/// data; then the first of them, each with the earlier line it repeats.
+fn repeats(report: &ReadReport) -> Vec<String> {
+    let lines = count(report.duplicates, "order line");
+    let head = if report.dropped {
+        format!("note: dropped {lines} identical to an earlier line (--dedupe)")
+    } else {
+        format!(
+            "warning: {lines} identical to an earlier line: counted as data (--dedupe drops them)"
+        )
+    };
+    let tail = match &report.unnamed {
+        Some(why) => format!("; not named, as {why}"),
+        None if report.repeats.is_empty() => String::new(),
+        None => "; the first:".to_string(),
+    };
+    let named = report.repeats.iter().map(|r| format!("  {r}"));
+    std::iter::once(head + &tail).chain(named).collect()
 }
 
 /// The warning that `lines` order lines name campaigns that campaigns.csv does not list (the

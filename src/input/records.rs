@@ -17,8 +17,10 @@ use memchr::{memchr2, memchr3};
 #[derive(Debug)]
 pub(super) enum Fault {
     Io(io::Error),
-    /// A quoted field is still open at the end of the input: the line its record starts on.
-    Unclosed(u64),
+    /// A quoted field is still open at the end of the input: the line its record starts on, and
+    /// whether the quote is open on the input's last line alone (no line of text after it, line
+    /// ends aside): then the record loses nothing but itself.
+    Unclosed(u64, bool),
 }
 
 impl From<io::Error> for Fault {
@@ -355,7 +357,9 @@ impl Records {
         loop {
             let Some(b) = self.peek()? else {
                 if state == State::Quoted {
-                    return Err(Fault::Unclosed(rec.line));
+                    let open = rec.bytes[field..].trim_ascii_end();
+                    let last_line = memchr2(b'\n', b'\r', open).is_none();
+                    return Err(Fault::Unclosed(rec.line, last_line));
                 }
                 if started {
                     rec.end_field(&mut field);
@@ -437,7 +441,9 @@ pub fn split_all(input: Box<dyn Read + Send>, delimiter: u8) -> Result<Vec<Split
                 return Err(format!("line {}: text after a closing quote", rec.line()));
             }
             Ok(true) => out.push((rec.line(), rec.iter().map(<[u8]>::to_vec).collect())),
-            Err(Fault::Unclosed(line)) => return Err(format!("line {line}: a quote never closed")),
+            Err(Fault::Unclosed(line, _)) => {
+                return Err(format!("line {line}: a quote never closed"));
+            }
             Err(Fault::Io(e)) => return Err(e.to_string()),
         }
     }
@@ -477,7 +483,7 @@ mod tests {
                         .collect(),
                     rec.has_stray_text(),
                 )),
-                Err(Fault::Unclosed(line)) => return Err(line),
+                Err(Fault::Unclosed(line, _)) => return Err(line),
                 Err(Fault::Io(e)) => panic!("{e}"),
             }
         }
@@ -630,5 +636,32 @@ mod tests {
     fn a_quote_left_open_is_an_error_at_its_record() {
         assert_eq!(both(b"h\n\"ok\"\n\"oops\n2,b\n"), Err(3));
         assert_eq!(both(b"a,\"never\"\"closed"), Err(1));
+    }
+
+    #[test]
+    fn a_quote_left_open_says_whether_it_is_on_the_last_line_alone() {
+        let open = |text: &[u8]| {
+            let mut reader = Records::new(Box::new(io::Cursor::new(text.to_vec())), b',');
+            let mut rec = Record::default();
+            loop {
+                match reader.read(&mut rec) {
+                    Ok(true) => {}
+                    Ok(false) => panic!("no open quote in {text:?}"),
+                    Err(Fault::Unclosed(line, last)) => {
+                        assert!(!reader.read(&mut rec).unwrap(), "the end follows");
+                        return (line, last);
+                    }
+                    Err(Fault::Io(e)) => panic!("{e}"),
+                }
+            }
+        };
+        // Open on the last line, with or without a line end (and blank lines) after it.
+        assert_eq!(open(b"h\n1,a\n2,\"b"), (3, true));
+        assert_eq!(open(b"h\n1,a\n2,\"b\r\n\n  \n"), (3, true));
+        // A record whose earlier quoted field spans lines, its last field open on the last line.
+        assert_eq!(open(b"h\n\"x\ny\",\"b\n"), (2, true));
+        // Open with lines after it: they would be lost with the record.
+        assert_eq!(open(b"h\n1,\"a\n2,b\n"), (2, false));
+        assert_eq!(open(b"h\n1,\"a\r3,c"), (2, false));
     }
 }

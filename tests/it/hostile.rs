@@ -618,20 +618,29 @@ fn order_date_conflict() {
 
 #[test]
 fn duplicates() {
-    // O1's 10.00 line three times (2 repeats), O2's 30.00 line twice (1 repeat): 3 repeats.
-    // As data: O1 = 30.00, O2 = 60.00: aov = 90.00 / 2 = 45.
+    // O1's 10.00 line three times (lines 2, 3, 5: 2 repeats), O2's 30.00 line twice (lines 4,
+    // 6: 1 repeat): 3 repeats. As data: O1 = 30.00, O2 = 60.00: aov = 90.00 / 2 = 45.
+    let file = "tests/hostile/duplicates.csv";
+    let named = format!(
+        "  {file}:3 repeats {file}:2\n  {file}:5 repeats {file}:2\n  {file}:6 repeats {file}:4\n"
+    );
     let (out, err) = csv_out("aov", "duplicates.csv", "");
     assert_eq!(
         err,
-        "xsell: warning: 3 order lines identical to an earlier line: counted as data (--dedupe \
-         drops them)\n"
+        format!(
+            "xsell: warning: 3 order lines identical to an earlier line: counted as data \
+             (--dedupe drops them); the first:\n{named}"
+        )
     );
     assert_rows(&out, &["aov|all||45|90.00|2|"]);
     // Dropped: O1 = 10.00, O2 = 30.00: aov = 40.00 / 2 = 20.
     let (out, err) = csv_out("aov", "duplicates.csv", "--dedupe");
     assert_eq!(
         err,
-        "xsell: note: dropped 3 order lines identical to an earlier line (--dedupe)\n"
+        format!(
+            "xsell: note: dropped 3 order lines identical to an earlier line (--dedupe); the \
+             first:\n{named}"
+        )
     );
     assert_rows(&out, &["aov|all||20|40.00|2|", "repeated-rows|all||3|||"]);
 }

@@ -20,6 +20,7 @@ mod options;
 mod precision;
 mod properties;
 mod reader;
+mod repeats;
 mod slicing;
 mod workbook;
 mod workdir;

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Result, bail};
 
-use super::repeats::Seen;
+use super::repeats::{Place, Seen};
 use super::row::{Row, left_out, parse_row};
 use super::{Line, OrderColumns, ReadReport};
 use crate::input::table::Table;
@@ -214,7 +214,7 @@ pub(super) fn fold_batch(
                     report.leave_out(Guests::LABEL);
                     continue;
                 }
-                if seen.drop_repeat(parsed.key) {
+                if seen.drop_repeat(parsed.key, Place { file, line }) {
                     continue;
                 }
                 report.rounded += u64::from(row.rounded);

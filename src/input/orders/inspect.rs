@@ -111,7 +111,7 @@ pub fn inspect(files: OrderFiles, opts: &ReadOptions) -> Result<Inspection> {
                 continue;
             }
             report.rows += 1;
-            if !seen.insert(t.record_hashes()) {
+            if !seen.insert(t.record_key()) {
                 report.repeated += 1;
             }
             read_columns(&mut report.columns, &t, opts.guests);

@@ -4,6 +4,7 @@ mod batch;
 mod inspect;
 mod repeats;
 mod row;
+mod twins;
 
 use std::sync::atomic::AtomicU64;
 
@@ -73,6 +74,20 @@ impl OrderColumns {
 /// The order files, opened and their headers checked, ready to stream.
 pub struct OrderFiles {
     tables: Vec<Table>,
+    /// Where they come from, to read them again to name repeated lines ([`twins`]).
+    sources: Vec<Source>,
+}
+
+/// Opens an order file as `opts` say, its header checked.
+fn open_table(source: &Source, opts: &ReadOptions) -> Result<Table> {
+    let mut table = Table::open(source, opts, (SPECS, &opts.map), "orders")?;
+    if let Some(name) = &opts.extra_column {
+        table.read_extra(name)?;
+    }
+    table.fill_down(row::ORDER, &opts.fill_down)?;
+    let conditions: Vec<String> = opts.filters.iter().map(|f| f.condition.clone()).collect();
+    table.filter(&conditions)?;
+    Ok(table)
 }
 
 impl OrderFiles {
@@ -91,21 +106,13 @@ impl OrderFiles {
                 );
             }
         }
-        let tables = sources
-            .iter()
-            .map(|s| {
-                let mut table = Table::open(s, opts, (SPECS, &opts.map), "orders")?;
-                if let Some(name) = &opts.extra_column {
-                    table.read_extra(name)?;
-                }
-                table.fill_down(row::ORDER, &opts.fill_down)?;
-                let conditions: Vec<String> =
-                    opts.filters.iter().map(|f| f.condition.clone()).collect();
-                table.filter(&conditions)?;
-                Ok(table)
-            })
+        let tables = (sources.iter())
+            .map(|s| open_table(s, opts))
             .collect::<Result<Vec<_>>>()?;
-        Ok(OrderFiles { tables })
+        Ok(OrderFiles {
+            tables,
+            sources: sources.to_vec(),
+        })
     }
 
     /// The headers of amount and quantity, when amount is read from a column whose header
@@ -161,6 +168,12 @@ impl OrderFiles {
         let mut seen = Seen::new(opts.dedupe);
         book.files
             .extend(self.tables.iter().map(|t| t.name.clone()));
+        let again = twins::Again {
+            sources: &self.sources,
+            stamps: self.tables.iter().map(Table::stamp).collect(),
+            opts,
+            columns,
+        };
         let tables = self.tables;
         let mut failure = None;
         ahead::run(
@@ -196,6 +209,9 @@ impl OrderFiles {
             });
         }
         check_read(&report, book, opts)?;
+        if report.duplicates > 0 {
+            twins::name(seen, &again, &mut report);
+        }
         Ok(report)
     }
 
@@ -298,6 +314,12 @@ pub struct ReadReport {
     pub reasons: Vec<String>,
     /// Lines identical to an earlier line.
     pub duplicates: u64,
+    /// The first [`ReadReport::REASONS`] of them, each with the earlier line it repeats:
+    /// `file:line repeats file:line` (fewer when a repeat's earlier line is not found again).
+    pub repeats: Vec<String>,
+    /// Why they are not named, when they are not: an input cannot be read twice (standard
+    /// input), or changed after it was read.
+    pub unnamed: Option<String>,
     /// Whether those were dropped (`--dedupe`) rather than counted as data.
     pub dropped: bool,
     /// Amounts of the lines read that `--round-amounts` changed.

@@ -6,16 +6,15 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use super::Table;
 
 impl Table {
-    /// Two independent 64-bit hashes of the current row, to find exact repeats.
-    pub fn record_hashes(&self) -> (u64, u64) {
-        let mut low = DefaultHasher::new();
-        let mut high = DefaultHasher::new();
-        high.write_u64(0x9E37_79B9_7F4A_7C15);
+    /// The 128-bit identity of the current row, for `--dedupe` and for naming repeats: its fast
+    /// hash ([`Table::record_hash`]) above a SipHash of its cells, two independent hashes that
+    /// must both agree. The fast half lets a second reading find a row by its cheap hash first.
+    pub fn record_key(&mut self) -> u128 {
+        let mut sip = DefaultHasher::new();
         for cell in self.read_cells() {
-            cell.hash(&mut low);
-            cell.hash(&mut high);
+            cell.hash(&mut sip);
         }
-        (low.finish(), high.finish())
+        u128::from(self.record_hash()) << 64 | u128::from(sip.finish())
     }
 
     /// A fast 64-bit hash of the current row, for counting repeats: of its read cells joined by
@@ -23,6 +22,7 @@ impl Table {
     /// order, and no cell is padded. Joined cells tell rows apart only when no cell holds the
     /// delimiter (`"a,b",c` and `a,"b,c"` join alike): a row with one that does is hashed from
     /// its cells' lengths and bytes instead, with another seed.
+    #[inline(always)] // as parse_row is, for the reader's loop
     pub fn record_hash(&mut self) -> u64 {
         if self.canonical
             && self.cleaned.is_empty()

@@ -16,7 +16,7 @@ use clean::Cleaned;
 pub use clean::{Invisible, clean};
 use derive::Derived;
 use fill::Fill;
-use stamp::Stamp;
+pub(crate) use stamp::Stamp;
 
 mod clean;
 mod derive;
@@ -231,10 +231,17 @@ impl Table {
     /// Reads the next row; `false` at the end of the file.
     pub fn next_row(&mut self) -> Result<bool> {
         loop {
-            let more = self
-                .records
-                .read(&mut self.record)
-                .map_err(|f| fault(&self.name, f, "cannot read CSV"))?;
+            let more = match self.records.read(&mut self.record) {
+                Ok(more) => more,
+                // A quote open on the last line alone: the input's last row, which takes no
+                // other line with it, a row error that --skip-invalid may skip. The next read
+                // finds the end.
+                Err(Fault::Unclosed(line, true)) => {
+                    self.line = line;
+                    return Err(self.row_error(UNCLOSED.to_string()));
+                }
+                Err(f) => return Err(fault(&self.name, f, "cannot read CSV")),
+            };
             if !more {
                 return Ok(false);
             }
@@ -433,14 +440,15 @@ impl Table {
     }
 }
 
+/// A quoted field open at the end of the input, after `file:line: `.
+const UNCLOSED: &str = "a quoted field in this row is never closed: the rest of the file would be \
+                        read as part of it; close the quote (a quote inside a field is written \"\")";
+
 /// A failure to read a file: said plainly when a gzip stream is cut short or damaged, wherever
 /// the cut falls (in the data, the header or the trailer), or when a quote is never closed.
 fn fault(name: &str, fault: Fault, what: &str) -> anyhow::Error {
     match fault {
-        Fault::Unclosed(line) => anyhow::anyhow!(
-            "{name}:{line}: a quoted field in this row is never closed: the rest of the file \
-             would be read as part of it; close the quote (a quote inside a field is written \"\")"
-        ),
+        Fault::Unclosed(line, _) => anyhow::anyhow!("{name}:{line}: {UNCLOSED}"),
         Fault::Io(e)
             if e.kind() == io::ErrorKind::UnexpectedEof || e.to_string().contains("deflate") =>
         {

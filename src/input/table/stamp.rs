@@ -7,7 +7,7 @@ use super::Table;
 
 /// A regular file's size and modification time, to tell that it changed while it was read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct Stamp {
+pub(crate) struct Stamp {
     len: u64,
     modified: Option<std::time::SystemTime>,
 }
@@ -23,6 +23,12 @@ impl Stamp {
 }
 
 impl Table {
+    /// The file's size and modification time when it was opened; `None` unless it is a regular
+    /// file.
+    pub(crate) fn stamp(&self) -> Option<Stamp> {
+        self.stamp.as_ref().map(|(_, stamp)| *stamp)
+    }
+
     /// An error when the file, a regular one, is not as it was when it was opened: it was cut,
     /// written to or replaced while xsell read it, and the numbers would mix its versions.
     pub fn check_unchanged(&self) -> Result<()> {
