@@ -41,7 +41,7 @@ fn a_quote_open_on_the_last_line_is_skipped_and_counted() {
     );
     assert_eq!(
         out,
-        format!("{HEADER}\naov,all,,20.000000,40.00,2,,,\nskipped-rows,all,,1,,,,,\n")
+        format!("{HEADER}\naov,all,,20,40.00,2,,,\nskipped-rows,all,,1,,,,,\n")
     );
     // It counts against --max-invalid; without --skip-invalid it stops the run, as before.
     assert_error(
@@ -90,7 +90,7 @@ fn a_quote_open_before_other_lines_or_in_campaigns_still_stops_a_skipping_run() 
         "compute --metric aov crlf.csv --skip-invalid --format csv",
     );
     has_all(&err, &[&format!("  crlf.csv:3: {UNCLOSED}\n")]);
-    has_all(&out, &["aov,all,,10.000000,10.00,1,,,"]);
+    has_all(&out, &["aov,all,,10,10.00,1,,,"]);
     assert_error(
         &w.cmd("compute --metric aov crlf.csv --campaigns c.csv --skip-invalid")
             .output()
@@ -122,7 +122,7 @@ fn past_ten_repeats_the_first_ten_are_named_with_their_earlier_lines() {
              (--dedupe drops them); the first:\n{named}"
         )
     );
-    assert_eq!(out, format!("{HEADER}\naov,all,,105.000000,630.00,6,,,\n"));
+    assert_eq!(out, format!("{HEADER}\naov,all,,105,630.00,6,,,\n"));
     let (out, err) = success(&w, "compute --metric aov many.csv --format csv --dedupe");
     assert_eq!(
         err,
@@ -133,7 +133,7 @@ fn past_ten_repeats_the_first_ten_are_named_with_their_earlier_lines() {
     );
     has_all(
         &out,
-        &["aov,all,,35.000000,210.00,6,,,", "repeated-rows,all,,12,"],
+        &["aov,all,,35,210.00,6,,,", "repeated-rows,all,,12,"],
     );
 }
 
@@ -153,14 +153,14 @@ fn a_repeat_in_another_file_names_the_line_of_the_first() {
         "xsell: warning: 1 order line identical to an earlier line: counted as data (--dedupe \
          drops them); the first:\n  b.csv:3 repeats a.csv:3\n"
     );
-    has_all(&out, &["aov,all,,34.000000,170.00,5,,,"]);
+    has_all(&out, &["aov,all,,34,170.00,5,,,"]);
     let (out, err) = success(&w, "compute --metric aov a.csv b.csv --format csv --dedupe");
     assert_eq!(
         err,
         "xsell: note: dropped 1 order line identical to an earlier line (--dedupe); the first:\n  \
          b.csv:3 repeats a.csv:3\n"
     );
-    has_all(&out, &["aov,all,,30.000000,150.00,5,,,"]);
+    has_all(&out, &["aov,all,,30,150.00,5,,,"]);
 }
 
 #[test]
@@ -237,5 +237,5 @@ fn a_repeated_line_whose_cells_are_filled_down_is_named() {
         "xsell: warning: 1 order line identical to an earlier line: counted as data (--dedupe \
          drops them); the first:\n  o.csv:4 repeats o.csv:3\n"
     );
-    assert_eq!(out, format!("{HEADER}\naov,all,,20.000000,20.00,1,,,\n"));
+    assert_eq!(out, format!("{HEADER}\naov,all,,20,20.00,1,,,\n"));
 }
