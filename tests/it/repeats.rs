@@ -131,10 +131,7 @@ fn past_ten_repeats_the_first_ten_are_named_with_their_earlier_lines() {
              first:\n{named}"
         )
     );
-    has_all(
-        &out,
-        &["aov,all,,35,210.00,6,,,", "repeated-rows,all,,12,"],
-    );
+    has_all(&out, &["aov,all,,35,210.00,6,,,", "repeated-rows,all,,12,"]);
 }
 
 #[test]
