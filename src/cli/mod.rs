@@ -478,8 +478,13 @@ fn metric_names() -> Vec<&'static str> {
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    crate::input::date::parse(text)
-        .ok_or_else(|| format!("expected {}", crate::input::date::EXPECTED))
+    // A day that does not exist (2025-02-30) is said so, not asked for in the form it has.
+    crate::input::date::parse(text).ok_or_else(|| {
+        format!(
+            "expected {}",
+            crate::input::date::DateFormat::default().expected(text)
+        )
+    })
 }
 
 /// `pairs --for ITEM`: cleaned as the orders' cells are, and not empty.

@@ -259,6 +259,7 @@ impl Reading {
         let (read, campaigns, customers) = (&self.orders, &self.campaigns, &self.customers);
         Ok(ReadOptions {
             delimiter: read.delimiter.unwrap_or(b','),
+            delimiter_given: read.delimiter.is_some(),
             map: ColumnMap::parse("--map", &read.map, &names(orders::SPECS))?
                 .derive(&read.derive, &names(orders::SPECS))?,
             campaigns_map: ColumnMap::parse(

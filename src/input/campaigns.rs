@@ -93,6 +93,21 @@ impl Campaigns {
     pub fn read(source: &Source, opts: &ReadOptions, book: &mut Book) -> Result<Campaigns> {
         let mut t = Table::open(source, opts, (SPECS, &opts.campaigns_map), "campaigns")?;
         let columns = t.present();
+        // An orders file has a campaign_id column too, empty on organic lines: say what it is
+        // rather than blame its first empty cell.
+        if ["order_id", "customer_id", "product_id"]
+            .iter()
+            .all(|h| t.has_header(h))
+            && !(SPECS.iter().skip(1)).any(|s| s.name != "channel" && columns.contains(s.name))
+        {
+            bail!(
+                "{}: this is an orders file (it has order_id, customer_id and product_id, and \
+                 none of the campaign columns: campaign_type, start_date, end_date, cost, \
+                 impressions, clicks, targeted, conversions); \
+                 --campaigns takes the campaigns file: one row per campaign_id",
+                t.name
+            );
+        }
         let mut list: Vec<Campaign> = Vec::new();
         let mut lines = Vec::new();
         while t.next_row()? {

@@ -170,7 +170,7 @@ fn not_text(start: &[u8]) -> Option<String> {
                 bzip2.then_some(("bzip2", "bzip2 -dc"))
             }) {
         format!(
-            "the file is {kind}-compressed; {CSV} (and gzip): unpack it into a pipe, as in \
+            "the file is {kind}-compressed; {CSV} (and gzip or zstd): unpack it into a pipe, as in \
              {unpack} FILE | xsell ... -"
         )
     } else if start.starts_with(b"PAR1") {

@@ -84,6 +84,8 @@ pub fn file_key(path: &std::path::Path) -> Option<String> {
 #[derive(Clone, Debug)]
 pub struct ReadOptions {
     pub delimiter: u8,
+    /// The delimiter was given (`--delimiter`, a preset): it wins over a file's `sep=` line.
+    pub delimiter_given: bool,
     /// Header names of the orders' columns (`--map`), of campaigns.csv's (`--campaigns-map`)
     /// and of customers.csv's (`--customers-map`).
     pub map: ColumnMap,
@@ -241,6 +243,7 @@ impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             delimiter: b',',
+            delimiter_given: false,
             map: ColumnMap::default(),
             campaigns_map: ColumnMap::default(),
             customers_map: ColumnMap::default(),
@@ -272,10 +275,16 @@ pub struct RowError {
 }
 
 /// A value as quoted in a message: cut after 80 characters.
-fn short(value: &str) -> String {
+/// A value echoed in a message, quoted with its control characters escaped: cut after 80
+/// characters, with its length then given.
+pub fn echo(value: &str) -> String {
     match value.char_indices().nth(80) {
-        Some((cut, _)) => format!("{}…", &value[..cut]),
-        None => value.to_string(),
+        Some((cut, _)) => format!(
+            "{:?}… ({} characters)",
+            &value[..cut],
+            value.chars().count()
+        ),
+        None => format!("{value:?}"),
     }
 }
 
@@ -292,7 +301,7 @@ pub fn is_row_error(err: &anyhow::Error) -> bool {
 
 /// A cell that does not hold what its column needs.
 #[derive(Debug, thiserror::Error)]
-#[error("{file}:{line}: column {column}: {:?} is not valid; expected {expected}", short(.value))]
+#[error("{file}:{line}: column {column}: {} is not valid; expected {expected}", echo(.value))]
 pub struct FieldError {
     pub file: String,
     pub line: u64,

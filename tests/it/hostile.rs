@@ -169,7 +169,7 @@ fn archives_and_binary_files_get_one_line_that_says_what_they_are() {
     let csv = "xsell reads CSV text";
     let unpack = |kind: &str, tool: &str| {
         format!(
-            "the file is {kind}-compressed; {csv} (and gzip): unpack it into a pipe, as in {tool} \
+            "the file is {kind}-compressed; {csv} (and gzip or zstd): unpack it into a pipe, as in {tool} \
              FILE | xsell ... -"
         )
     };
@@ -1044,7 +1044,8 @@ fn a_long_bad_value_is_cut_short() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr.len() < 500 && stderr.contains(&format!("\"{}…\"", "1".repeat(80))),
+        stderr.len() < 500
+            && stderr.contains(&format!("\"{}\"… (100001 characters)", "1".repeat(80))),
         "{}",
         &stderr[..200.min(stderr.len())]
     );

@@ -16,6 +16,7 @@ mod exports;
 mod faults;
 mod fuzz_regressions;
 mod hostile;
+mod messages;
 mod options;
 mod precision;
 mod properties;

@@ -1,5 +1,7 @@
 //! An order row as written: the columns of orders.csv and the checks of each cell.
 
+use std::num::IntErrorKind;
+
 use chrono::NaiveDate;
 
 use crate::input::table::{Spec, Table};
@@ -124,6 +126,15 @@ pub(super) fn quantity(t: &Table, amount: Money) -> Result<i64, FieldError> {
         None | Some("") => Ok(1),
         Some(text) => match text.parse::<i64>() {
             Ok(q) if q >= 0 || amount.is_negative() => Ok(q),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    IntErrorKind::PosOverflow | IntErrorKind::NegOverflow
+                ) =>
+            {
+                let expected = format!("a whole number of at most {} in magnitude", i64::MAX);
+                Err(t.invalid(QUANTITY, text, &expected))
+            }
             _ => {
                 let expected = "a whole number >= 0 (negative only on a return line)";
                 Err(t.invalid(QUANTITY, text, expected))

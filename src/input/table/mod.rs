@@ -107,9 +107,13 @@ impl Table {
         let mut found = read_header(&mut records, &mut header)?;
         // Excel's `sep=;` first line names the delimiter; the header follows it.
         let mut delimiter = opts.delimiter;
+        let mut sep_line = None;
         if found && let Some(named) = excel_separator(&header, delimiter) {
-            delimiter = named;
-            records.set_delimiter(delimiter);
+            if !opts.delimiter_given {
+                delimiter = named;
+                sep_line = Some(named);
+                records.set_delimiter(delimiter);
+            }
             found = read_header(&mut records, &mut header)?;
         }
         if !found || (header.len() == 1 && header.iter().all(|h| h.trim_ascii().is_empty())) {
@@ -127,7 +131,16 @@ impl Table {
                 String::from_utf8_lossy(h.trim_ascii()).into_owned()
             })
             .collect();
-        let columns = find_columns(&name, &headers, specs, map, kind)?;
+        let columns =
+            find_columns(&name, &headers, specs, map, kind).map_err(|e| match sep_line {
+                Some(named) => anyhow::anyhow!(
+                    "{e}; the file's first line, sep={}, names {:?} as the delimiter: if that \
+                 is wrong, give --delimiter (which wins over it) or delete the line",
+                    char::from(named),
+                    char::from(named)
+                ),
+                None => e,
+            })?;
         let mut table = Table {
             name,
             records,
@@ -211,6 +224,11 @@ impl Table {
     /// the first of its order here: the order's first line, or a line apart from the others.
     pub fn unfilled(&self) -> bool {
         self.fill.as_ref().is_some_and(Fill::unfilled)
+    }
+
+    /// Whether the file has a column named `name` (compared as headers are).
+    pub fn has_header(&self, name: &str) -> bool {
+        self.headers.iter().any(|h| normalize(h) == normalize(name))
     }
 
     /// The header of column `specs[spec]`, when it is read from one column as written.
