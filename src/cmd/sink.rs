@@ -62,6 +62,11 @@ fn beside(path: &Path) -> PathBuf {
 }
 
 /// Writes `write`'s output to standard output; a failure names it (`> /dev/full`).
+///
+/// A standard output closed when xsell starts (`>&-`) is not seen: the Rust runtime opens
+/// /dev/null in its place before `main`, for reading and writing, and a /dev/null given that
+/// way on purpose (Python's `subprocess.DEVNULL`, Node's `'ignore'`, `1<>/dev/null`, daemon(3))
+/// looks the same.
 pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
     let mut out = BufWriter::with_capacity(32 * 1024, io::stdout().lock());
     write(&mut out)

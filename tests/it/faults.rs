@@ -127,6 +127,23 @@ fn a_broken_standard_error_does_not_panic() {
 }
 
 #[test]
+fn a_closed_standard_error_does_not_panic() {
+    // `2>&-`: a warning (line 3 repeats line 2) and an error with nowhere to go; the result
+    // still comes out, and the error still gives its exit code.
+    let w = Workdir::with(&[("o.csv", &format!("{ORDERS}O2,C2,2025-01-02,P1,30.00\n"))]);
+    let xsell = env!("CARGO_BIN_EXE_xsell");
+    let closed = |line: &str| {
+        let mut cmd = assert_cmd::Command::new("bash");
+        cmd.current_dir(w.dir())
+            .args(["-c", &format!("exec {xsell} {line} 2>&-")]);
+        cmd
+    };
+    let out = ok(&mut closed("compute --metric aov o.csv --format csv"));
+    assert_eq!(out.lines().nth(1), Some("aov,all,,35,70.00,2,,,"));
+    fails_usage(&mut closed("compute --metric aov missing.csv"));
+}
+
+#[test]
 fn the_same_file_twice_is_refused() {
     // Its lines would count twice: aov would be (40.00 + 40.00) / 2 orders, not 40.00 / 2.
     let w = Workdir::with(&[("o.csv", ORDERS)]);
