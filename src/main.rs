@@ -2,6 +2,7 @@ use std::io;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    xsell::cmd::sink::catch_file_size_signal();
     let cli = xsell::cli::parse();
     match xsell::run(&cli) {
         Ok(code) => code,

@@ -1,5 +1,11 @@
 //! Where output goes: `-o FILE` written in full or not at all, standard output whose failure is
 //! named, and standard error that may be gone without a panic.
+//!
+//! Signals: a closed pipe (`xsell ... | head`) raises no SIGPIPE, as the Rust runtime ignores it
+//! at start-up; the write fails with a broken pipe, which `main` takes for success. A write past
+//! the file-size limit (`ulimit -f`) raises SIGXFSZ, whose default action kills the process:
+//! [`catch_file_size_signal`] turns it into an error, so that a run stopped by the limit removes
+//! its temporary file and says which file it could not write.
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, BufWriter, Write};
@@ -56,11 +62,34 @@ fn beside(path: &Path) -> PathBuf {
 }
 
 /// Writes `write`'s output to standard output; a failure names it (`> /dev/full`).
+///
+/// A standard output closed when xsell starts (`>&-`) is not seen: the Rust runtime opens
+/// /dev/null in its place before `main`, for reading and writing, and a /dev/null given that
+/// way on purpose (Python's `subprocess.DEVNULL`, Node's `'ignore'`, `1<>/dev/null`, daemon(3))
+/// looks the same.
 pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
     let mut out = BufWriter::with_capacity(32 * 1024, io::stdout().lock());
     write(&mut out)
         .and_then(|()| out.flush())
         .context("cannot write standard output")
+}
+
+/// Catches SIGXFSZ, the signal of a write past the file-size limit (`ulimit -f`), so that the
+/// write fails with "File too large" (EFBIG) instead of killing the process half-way through
+/// writing `-o`'s temporary file. The handler only sets a flag that nothing reads: the error is
+/// the write's. Call it once, at start-up.
+///
+/// signal-hook's safe `flag::register`, as no safe interface sets SIG_IGN; unlike SIG_IGN a
+/// handler does not pass on to programs xsell would start, and xsell starts none.
+pub fn catch_file_size_signal() {
+    #[cfg(unix)]
+    {
+        use std::sync::atomic::AtomicBool;
+        static RAISED: AtomicBool = AtomicBool::new(false);
+        // Fails only for a forbidden or unknown signal, which SIGXFSZ is not; without the
+        // handler the limit still stops the run, as before.
+        let _ = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, &RAISED);
+    }
 }
 
 /// A line on standard error; nothing, and no panic, when standard error is gone.

@@ -43,18 +43,26 @@ fn a_write_that_fails_part_way_leaves_the_previous_file() {
         ));
     }
     w.write("long.csv", &long);
-    let status = std::process::Command::new("bash")
+    // The limit's signal (SIGXFSZ) would kill xsell half-way and leave its temporary file
+    // behind; caught, the write fails and the run cleans up and says so.
+    let xsell = env!("CARGO_BIN_EXE_xsell");
+    let line = "compute --metric all long.csv --by segment --period month -o score.csv";
+    let mut limited = assert_cmd::Command::new("bash");
+    limited
         .current_dir(w.dir())
-        .arg("-c")
-        .arg(format!(
-            "ulimit -f 1; {} compute --metric all long.csv --by segment --period month -o score.csv",
-            env!("CARGO_BIN_EXE_xsell")
-        ))
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(!status.success());
+        .args(["-c", &format!("ulimit -f 1; exec {xsell} {line}")]);
+    let err = fails_after_warnings(&mut limited);
+    has_all(
+        &err,
+        &["xsell: error: cannot write score.csv; it is left as it was: File too large"],
+    );
     assert_eq!(w.read("score.csv"), "the previous scorecard\n");
+    let left: Vec<_> = std::fs::read_dir(w.dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(".xsell-"))
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
     // Without the limit the file is replaced whole: aov = (10.00 + 30.00) / 2.
     ok(&mut w.cmd("compute --metric aov o.csv -o score.csv"));
     assert_eq!(
@@ -116,6 +124,23 @@ fn a_broken_standard_error_does_not_panic() {
         .unwrap();
     // O1 10.00, O2 30.00 + 30.00 (the repeat counts, with the warning no one read): 70.00 / 2.
     assert!(text.contains("aov,all,,35,70.00,2"), "{text}");
+}
+
+#[test]
+fn a_closed_standard_error_does_not_panic() {
+    // `2>&-`: a warning (line 3 repeats line 2) and an error with nowhere to go; the result
+    // still comes out, and the error still gives its exit code.
+    let w = Workdir::with(&[("o.csv", &format!("{ORDERS}O2,C2,2025-01-02,P1,30.00\n"))]);
+    let xsell = env!("CARGO_BIN_EXE_xsell");
+    let closed = |line: &str| {
+        let mut cmd = assert_cmd::Command::new("bash");
+        cmd.current_dir(w.dir())
+            .args(["-c", &format!("exec {xsell} {line} 2>&-")]);
+        cmd
+    };
+    let out = ok(&mut closed("compute --metric aov o.csv --format csv"));
+    assert_eq!(out.lines().nth(1), Some("aov,all,,35,70.00,2,,,"));
+    fails_usage(&mut closed("compute --metric aov missing.csv"));
 }
 
 #[test]
