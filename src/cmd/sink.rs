@@ -11,7 +11,9 @@ use std::fs::{self, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::{Context as _, Result, bail};
 
 /// Writes `write`'s output to `path`. A regular file (or a new one) is written beside it first,
 /// flushed and synced, then renamed over it: a run that fails part-way (a full disk, a file-size
@@ -61,13 +63,21 @@ fn beside(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.xsell-{}.tmp", std::process::id()))
 }
 
-/// Writes `write`'s output to standard output; a failure names it (`> /dev/full`).
-///
-/// A standard output closed when xsell starts (`>&-`) is not seen: the Rust runtime opens
-/// /dev/null in its place before `main`, for reading and writing, and a /dev/null given that
-/// way on purpose (Python's `subprocess.DEVNULL`, Node's `'ignore'`, `1<>/dev/null`, daemon(3))
-/// looks the same.
+/// Whether standard output was closed when the process started (`>&-`), as the binary found
+/// before the Rust runtime's start-up: the runtime then opens /dev/null in its place, which
+/// would take the output without a word, and looks the same as a /dev/null given on purpose
+/// (Python's `subprocess.DEVNULL`, Node's `'ignore'`, `1<>/dev/null`).
+pub static STDOUT_CLOSED_AT_START: AtomicBool = AtomicBool::new(false);
+
+/// Writes `write`'s output to standard output; a failure names it (`> /dev/full`), as does a
+/// standard output closed at start ([`STDOUT_CLOSED_AT_START`]).
 pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    if STDOUT_CLOSED_AT_START.load(Ordering::Relaxed) {
+        bail!(
+            "cannot write standard output: it was closed when xsell started (>&-); write to a \
+             file with -o FILE, or send standard output to /dev/null"
+        );
+    }
     let mut out = BufWriter::with_capacity(32 * 1024, io::stdout().lock());
     write(&mut out)
         .and_then(|()| out.flush())

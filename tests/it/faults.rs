@@ -144,6 +144,40 @@ fn a_closed_standard_error_does_not_panic() {
 }
 
 #[test]
+fn a_closed_standard_output_is_an_error_and_a_null_one_is_not() {
+    // `>&-`: the result would go nowhere. A /dev/null given on purpose, even opened for reading
+    // and writing as the runtime opens it in place of a closed one, is a choice: exit 0.
+    let w = Workdir::with(&[("o.csv", ORDERS)]);
+    let xsell = env!("CARGO_BIN_EXE_xsell");
+    let run = |redirect: &str| {
+        let mut cmd = assert_cmd::Command::new("bash");
+        cmd.current_dir(w.dir()).args([
+            "-c",
+            &format!("exec {xsell} compute --metric aov o.csv {redirect}"),
+        ]);
+        run(&mut cmd)
+    };
+    let (code, _, err) = run(">&-");
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err,
+        "xsell: error: cannot write standard output: it was closed when xsell started (>&-); \
+         write to a file with -o FILE, or send standard output to /dev/null\n"
+    );
+    for redirect in ["> /dev/null", "1<>/dev/null", "-o out.csv >&-"] {
+        assert_eq!(
+            run(redirect),
+            (Some(0), String::new(), String::new()),
+            "{redirect}"
+        );
+    }
+    assert_eq!(
+        w.read("out.csv").lines().nth(1),
+        Some("aov,all,,20,40.00,2,,,")
+    );
+}
+
+#[test]
 fn the_same_file_twice_is_refused() {
     // Its lines would count twice: aov would be (40.00 + 40.00) / 2 orders, not 40.00 / 2.
     let w = Workdir::with(&[("o.csv", ORDERS)]);
