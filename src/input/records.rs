@@ -51,17 +51,13 @@ impl Record {
         self.bounds.len()
     }
 
-    fn raw(&self) -> &[u8] {
+    /// The record's bytes: its fields' end to end (or the line as written, when plain).
+    pub fn raw(&self) -> &[u8] {
         if self.utf8 {
             self.text.as_bytes()
         } else {
             &self.bytes
         }
-    }
-
-    /// The record's bytes: its fields' end to end (or the line as written, when plain).
-    pub fn raw_bytes(&self) -> &[u8] {
-        self.raw()
     }
 
     pub fn get(&self, i: usize) -> Option<&[u8]> {

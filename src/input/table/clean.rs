@@ -61,7 +61,7 @@ impl Table {
     pub(super) fn clean_row(&mut self) -> Result<(), FieldError> {
         self.cleaned.cells.clear();
         self.cleaned.invisible = false;
-        if !needs_a_look(self.record.raw_bytes()) {
+        if !needs_a_look(self.record.raw()) {
             return Ok(());
         }
         let mut cleaned = std::mem::take(&mut self.cleaned);

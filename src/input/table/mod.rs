@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 
 use super::date::DateFormat;
-use super::header::{excel_separator, find_columns, normalize};
+use super::header::{find_columns, normalize};
 use super::records::{Fault, Record, Records};
 use super::{ColumnMap, FieldError, ReadOptions, RowError, Source, decode};
 use crate::money::{Money, MoneyError, MoneyFormat};
@@ -16,12 +16,14 @@ use clean::Cleaned;
 pub use clean::{Invisible, clean};
 use derive::Derived;
 use fill::Fill;
+use head::Head;
 pub(crate) use stamp::Stamp;
 
 mod clean;
 mod derive;
 mod fill;
 mod hash;
+mod head;
 mod stamp;
 
 const NOT_UTF8: &str = "UTF-8 text: the file is in another encoding (for Latin-1 or Excel's \
@@ -98,61 +100,21 @@ impl Table {
             _ => None,
         };
         let mut records = Records::new(input, opts.delimiter);
-        let mut header = Record::default();
-        let read_header = |records: &mut Records, header: &mut Record| {
-            records
-                .read(header)
-                .map_err(|f| fault(&name, f, "cannot read the header row"))
-        };
-        let mut found = read_header(&mut records, &mut header)?;
-        // Excel's `sep=;` first line names the delimiter; the header follows it.
-        let mut delimiter = opts.delimiter;
-        let mut sep_line = None;
-        if found && let Some(named) = excel_separator(&header, delimiter) {
-            if !opts.delimiter_given {
-                delimiter = named;
-                sep_line = Some(named);
-                records.set_delimiter(delimiter);
-            }
-            found = read_header(&mut records, &mut header)?;
-        }
-        if !found || (header.len() == 1 && header.iter().all(|h| h.trim_ascii().is_empty())) {
-            bail!("{name}: the file is empty; expected a header row naming the {kind} columns");
-        }
-        // The reader drops a byte-order mark; a file saved twice with one has a second.
-        let headers: Vec<String> = header
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                let h = match h.strip_prefix(b"\xEF\xBB\xBF") {
-                    Some(rest) if i == 0 => rest,
-                    _ => h,
-                };
-                String::from_utf8_lossy(h.trim_ascii()).into_owned()
-            })
-            .collect();
-        let columns =
-            find_columns(&name, &headers, specs, map, kind).map_err(|e| match sep_line {
-                Some(named) => anyhow::anyhow!(
-                    "{e}; the file's first line, sep={}, names {:?} as the delimiter: if that \
-                 is wrong, give --delimiter (which wins over it) or delete the line",
-                    char::from(named),
-                    char::from(named)
-                ),
-                None => e,
-            })?;
+        let head = Head::read(&mut records, opts, &name, kind)?;
+        let columns = find_columns(&name, &head.names, specs, map, kind)
+            .map_err(|e| head.with_sep_line(e))?;
         let mut table = Table {
             name,
             records,
-            record: header,
+            record: head.record,
             line: 1,
             columns,
             specs,
-            headers,
+            headers: head.names,
             extra: None,
             dates: opts.dates.clone(),
             money: opts.money.clone(),
-            delimiter,
+            delimiter: head.delimiter,
             canonical: false,
             joined: Vec::new(),
             size,
