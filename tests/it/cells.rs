@@ -117,3 +117,22 @@ fn campaign_and_customer_ids_are_cleaned_too() {
             .cmd("compute --metric aov o.csv --customers people.csv --by segment --format csv"));
     has_all(&out, &["aov,gold,,30,30.00,1,segment"]);
 }
+
+#[test]
+fn a_column_asked_for_by_name_is_cleaned_too() {
+    // --by column:note: "web" + a no-break space and "w" + a zero-width joiner + "eb" are the
+    // group web, which holds both orders: AOV (10.00 + 30.00) / 2 = 20.
+    let w = Workdir::with(&[(
+        "o.csv",
+        "order_id,customer_id,order_date,product_id,amount,note\n\
+         O1,C1,2025-01-01,P1,10.00,web\u{A0}\n\
+         O2,C2,2025-01-02,P1,30.00,w\u{200D}eb\n",
+    )]);
+    let out = w
+        .cmd("compute --metric aov o.csv --by column:note --format csv")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    has_all(&text, &["aov,web,,20,40.00,2,column:note"]);
+    assert_eq!(csv_rows(&text).len(), 2, "all and web only: {text}");
+}

@@ -106,17 +106,12 @@ impl Table {
             Some(spec) => self.specs[spec].name.to_string(),
             None => self.headers[index].clone(),
         };
-        FieldError {
-            file: self.name.clone(),
-            line: self.line,
-            column,
-            value: text.to_string(),
-            expected: format!(
-                "text without control characters (it holds {}); remove it from the file, or \
-                 with --skip-invalid skip the row",
-                control_name(c)
-            ),
-        }
+        let expected = format!(
+            "text without control characters (it holds {}); remove it from the file, or with \
+             --skip-invalid skip the row",
+            control_name(c)
+        );
+        self.cell_error(column, text.to_string(), expected)
     }
 }
 

@@ -195,15 +195,10 @@ impl Table {
     }
 
     fn eval_error(&self, e: EvalError, option: &str) -> FieldError {
-        FieldError {
-            file: self.name.clone(),
-            line: self.line,
-            column: (e.column)
-                .and_then(|i| self.headers.get(i).cloned())
-                .unwrap_or_else(|| "(a value written in the expression)".to_string()),
-            value: e.value,
-            expected: format!("{} (in {option})", e.expected),
-        }
+        let column = (e.column)
+            .and_then(|i| self.headers.get(i).cloned())
+            .unwrap_or_else(|| "(a value written in the expression)".to_string());
+        self.cell_error(column, e.value, format!("{} (in {option})", e.expected))
     }
 }
 

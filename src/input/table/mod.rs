@@ -162,16 +162,10 @@ impl Table {
         let Some((name, index)) = &self.extra else {
             return Ok(None);
         };
-        let bytes = self.record.get(*index).unwrap_or_default().trim_ascii();
-        std::str::from_utf8(bytes)
-            .map(Some)
-            .map_err(|_| FieldError {
-                file: self.name.clone(),
-                line: self.line,
-                column: name.clone(),
-                value: String::from_utf8_lossy(bytes).into_owned(),
-                expected: NOT_UTF8.to_string(),
-            })
+        match self.text(*index) {
+            Some(text) => Ok(Some(text)),
+            None => Err(self.not_utf8(*index, name)),
+        }
     }
 
     /// The canonical names of the wanted columns the file has.
@@ -338,12 +332,18 @@ impl Table {
     #[cold]
     fn not_utf8(&self, index: usize, column: &str) -> FieldError {
         let bytes = self.record.get(index).unwrap_or_default().trim_ascii();
+        let value = String::from_utf8_lossy(bytes).into_owned();
+        self.cell_error(column.to_string(), value, NOT_UTF8.to_string())
+    }
+
+    /// The error of the current row's cell in `column`, holding `value`, which is not `expected`.
+    pub(super) fn cell_error(&self, column: String, value: String, expected: String) -> FieldError {
         FieldError {
             file: self.name.clone(),
             line: self.line,
-            column: column.to_string(),
-            value: String::from_utf8_lossy(bytes).into_owned(),
-            expected: NOT_UTF8.to_string(),
+            column,
+            value,
+            expected,
         }
     }
 
@@ -410,13 +410,11 @@ impl Table {
             ),
             None => expected.to_string(),
         };
-        FieldError {
-            file: self.name.clone(),
-            line: self.line(),
-            column: self.specs[spec].name.to_string(),
-            value: value.to_string(),
+        self.cell_error(
+            self.specs[spec].name.to_string(),
+            value.to_string(),
             expected,
-        }
+        )
     }
 }
 
