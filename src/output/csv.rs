@@ -1,18 +1,22 @@
 use std::io::{self, Write};
 
-use super::{Cell, records};
+use super::{Cell, cells, columns};
 use crate::metrics::Row;
 
 pub fn write(out: &mut dyn Write, rows: &[Row], benchmarks: bool) -> io::Result<()> {
-    let (columns, records) = records(rows, benchmarks);
-    write_cells(out, &columns, &records)
+    let records = rows.iter().map(|row| cells(row, benchmarks));
+    write_cells(out, &columns(benchmarks), records)
 }
 
-pub fn write_cells(out: &mut dyn Write, columns: &[&str], records: &[Vec<Cell>]) -> io::Result<()> {
+pub fn write_cells<R: AsRef<[Cell]>>(
+    out: &mut dyn Write,
+    columns: &[&str],
+    records: impl IntoIterator<Item = R>,
+) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(columns).map_err(into_io)?;
     for record in records {
-        let cells: Vec<_> = record.iter().map(Cell::csv).collect();
+        let cells: Vec<_> = record.as_ref().iter().map(Cell::csv).collect();
         w.write_record(cells.iter().map(|c| c.as_bytes()))
             .map_err(into_io)?;
     }

@@ -3,20 +3,26 @@
 
 use std::io::{self, Write};
 
-use super::{Cell, records, shortest};
+use super::{Cell, cells, columns, shortest};
 use crate::metrics::Row;
 
 pub fn write(out: &mut dyn Write, rows: &[Row], benchmarks: bool) -> io::Result<()> {
-    let (columns, records) = records(rows, benchmarks);
-    write_cells(out, &columns, &records)
+    let records = rows.iter().map(|row| cells(row, benchmarks));
+    write_cells(out, &columns(benchmarks), records)
 }
 
-pub fn write_cells(out: &mut dyn Write, columns: &[&str], records: &[Vec<Cell>]) -> io::Result<()> {
+pub fn write_cells<R: AsRef<[Cell]>>(
+    out: &mut dyn Write,
+    columns: &[&str],
+    records: impl IntoIterator<Item = R>,
+) -> io::Result<()> {
     out.write_all(b"[")?;
-    for (i, record) in records.iter().enumerate() {
+    let mut empty = true;
+    for (i, record) in records.into_iter().enumerate() {
+        empty = false;
         let fields: Vec<String> = columns
             .iter()
-            .zip(record)
+            .zip(record.as_ref())
             .map(|(name, cell)| {
                 let value = match cell {
                     Cell::Text(s) => string(s),
@@ -32,7 +38,7 @@ pub fn write_cells(out: &mut dyn Write, columns: &[&str], records: &[Vec<Cell>])
         let separator = if i == 0 { "" } else { "," };
         write!(out, "{separator}\n  {{{}}}", fields.join(", "))?;
     }
-    out.write_all(if records.is_empty() { b"]\n" } else { b"\n]\n" })
+    out.write_all(if empty { b"]\n" } else { b"\n]\n" })
 }
 
 fn string(s: &str) -> String {

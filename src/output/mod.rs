@@ -119,20 +119,16 @@ pub fn write_records(
     }
 }
 
-/// The column names and cells of rows for CSV and JSON, with the benchmark columns when
-/// `benchmarks` (asked for by `--industry`, whatever the rows hold: the columns are a contract).
-fn records(rows: &[Row], benchmarks: bool) -> (Vec<&'static str>, Vec<Vec<Cell>>) {
-    let columns = COLUMNS
-        .iter()
-        .chain(
-            benchmarks
-                .then_some(&BENCHMARK_COLUMNS)
-                .into_iter()
-                .flatten(),
-        )
-        .copied()
-        .collect();
-    (columns, rows.iter().map(|r| cells(r, benchmarks)).collect())
+/// The column names of rows for CSV and JSON, with the benchmark columns when `benchmarks`
+/// (asked for by `--industry`, whatever the rows hold: the columns are a contract). The cells of
+/// each row ([`cells`]) are made as it is written, not all at once (a million campaigns make
+/// millions of rows).
+fn columns(benchmarks: bool) -> Vec<&'static str> {
+    let extra = benchmarks
+        .then_some(&BENCHMARK_COLUMNS)
+        .into_iter()
+        .flatten();
+    COLUMNS.iter().chain(extra).copied().collect()
 }
 
 /// The cells of a row for CSV and JSON, in the order of [`COLUMNS`] (and
