@@ -1,12 +1,6 @@
 use std::io::{self, Write};
 
-use super::{Cell, cells, columns};
-use crate::metrics::Row;
-
-pub fn write(out: &mut dyn Write, rows: &[Row], benchmarks: bool) -> io::Result<()> {
-    let records = rows.iter().map(|row| cells(row, benchmarks));
-    write_cells(out, &columns(benchmarks), records)
-}
+use super::Cell;
 
 pub fn write_cells<R: AsRef<[Cell]>>(
     out: &mut dyn Write,

@@ -3,13 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{Cell, cells, columns, shortest};
-use crate::metrics::Row;
-
-pub fn write(out: &mut dyn Write, rows: &[Row], benchmarks: bool) -> io::Result<()> {
-    let records = rows.iter().map(|row| cells(row, benchmarks));
-    write_cells(out, &columns(benchmarks), records)
-}
+use super::{Cell, shortest};
 
 pub fn write_cells<R: AsRef<[Cell]>>(
     out: &mut dyn Write,

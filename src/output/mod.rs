@@ -169,10 +169,12 @@ pub fn write_rows(
     summary: Option<&Summary>,
     style: Style,
 ) -> io::Result<()> {
+    let columns = columns(style.benchmarks);
+    let records = rows.iter().map(|row| cells(row, style.benchmarks));
     match format {
         Format::Table => table::write(out, rows, summary, style),
-        Format::Csv => csv::write(out, rows, style.benchmarks),
-        Format::Json => json::write(out, rows, style.benchmarks),
+        Format::Csv => csv::write_cells(out, &columns, records),
+        Format::Json => json::write_cells(out, &columns, records),
     }
 }
 
