@@ -65,9 +65,9 @@ impl Config {
     }
 }
 
-/// Two threads when the machine has two cores or more: reading uses at most two.
+/// A thread per core.
 pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(2))
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 impl Default for Judging {

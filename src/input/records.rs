@@ -195,6 +195,21 @@ impl Records {
         }
     }
 
+    /// A reader of `input`, which starts where a record starts, on line `line` of a file (past
+    /// its header and byte-order mark): for reading a part of the file on its own.
+    pub fn part(input: Box<dyn Read + Send>, delimiter: u8, line: u64) -> Records {
+        Records {
+            line,
+            began: true,
+            ..Records::new(input, delimiter)
+        }
+    }
+
+    /// The line of the next byte to read.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
     /// Splits the records after the one read last at `delimiter`.
     pub fn set_delimiter(&mut self, delimiter: u8) {
         self.delimiter = delimiter;

@@ -23,5 +23,6 @@ mod properties;
 mod reader;
 mod repeats;
 mod slicing;
+mod threads;
 mod workbook;
 mod workdir;

@@ -5,11 +5,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Result, bail};
 
+use super::parts;
 use super::repeats::{Place, Seen};
 use super::row::{Row, left_out, parse_row};
 use super::{Line, OrderColumns, ReadReport};
 use crate::input::table::Table;
-use crate::input::{Book, Guests, ReadOptions, ahead, is_row_error};
+use crate::input::{Book, FieldError, Guests, ReadOptions, RowError, ahead, is_row_error};
 
 /// The start of a guest's customer id (`--guests order`): cells are trimmed, so no id as
 /// written starts with a space.
@@ -22,6 +23,10 @@ pub(super) struct Batch {
     rows: Vec<Parsed>,
     /// Rows left out before they were read, by reason.
     left_out: Vec<u64>,
+    /// Lines to add to the rows' own ([`Batch::renumber`]).
+    shift: u64,
+    /// Whether a row is an error.
+    failed: bool,
 }
 
 /// A cell's text in [`Batch::text`]: its start and end. 8 bytes, not 16, as a batch row is
@@ -63,6 +68,7 @@ impl Batch {
             }
             Ok(row.map(|(start, end)| (start as u32, end as u32)))
         });
+        self.failed |= row.is_err();
         self.rows.push(Parsed {
             file,
             line,
@@ -81,22 +87,49 @@ impl Batch {
     fn is_full(&self) -> bool {
         self.rows.len() >= Batch::ROWS || self.text.len() >= Batch::TEXT
     }
+
+    /// No row, and no row left out.
+    pub(super) fn is_empty(&self) -> bool {
+        self.rows.is_empty() && self.left_out.iter().all(|&n| n == 0)
+    }
+
+    /// Moves the rows' lines, and those their errors name, `by` lines on: for rows read from
+    /// a part of a file with lines counted from the part's start.
+    pub(super) fn renumber(&mut self, by: u64) {
+        self.shift += by;
+        if !self.failed {
+            return;
+        }
+        for parsed in &mut self.rows {
+            if let Err(e) = &mut parsed.row {
+                if let Some(e) = e.downcast_mut::<FieldError>() {
+                    e.line += by;
+                } else if let Some(e) = e.downcast_mut::<RowError>() {
+                    e.line += by;
+                }
+            }
+        }
+    }
 }
 
 impl ahead::Clear for Batch {
     fn clear(&mut self) {
         self.text.clear();
         self.rows.clear();
+        self.shift = 0;
+        self.failed = false;
         self.left_out.iter_mut().for_each(|n| *n = 0);
     }
 }
 
 /// Splits and parses the rows of every table into batches handed to `send`: every check that
-/// needs only the row itself happens here. Stops at the first error that ends the run.
+/// needs only the row itself happens here. A plain file is read in parts on `threads` threads
+/// when there are two or more ([`parts`]). Stops at the first error that ends the run.
 pub(super) fn produce(
     tables: Vec<Table>,
     columns: OrderColumns,
     opts: &ReadOptions,
+    threads: usize,
     done: &AtomicU64,
     send: &mut dyn FnMut(&mut Batch) -> bool,
 ) {
@@ -104,14 +137,90 @@ pub(super) fn produce(
     let reasons = opts.left_out_reasons();
     let mut before = 0; // bytes of the files before this one
     for (file, mut t) in (0u32..).zip(tables) {
+        let rows = Rows {
+            file,
+            columns,
+            opts,
+            reasons: &reasons,
+        };
+        let mut send_at = |batch: &mut Batch, at: u64| {
+            done.store(before + at, Ordering::Relaxed);
+            send(batch)
+        };
+        let plan = parts::Plan::of(&t, threads);
+        let end = match &plan {
+            Some(plan) => plan.read(&t, &rows, threads, &mut send_at),
+            None => rows.read(&mut t, u64::MAX, &mut batch, &mut send_at),
+        };
+        match end {
+            End::Stop | End::Eof => {}
+            End::Fatal => {
+                // Read in parts, the error went with the part's last batch.
+                if !batch.is_empty() {
+                    send(&mut batch);
+                }
+                return;
+            }
+            End::Cancelled => return,
+        }
+        before += plan.map_or_else(|| t.position(), |plan| plan.size);
+        if let Err(e) = t.check_unchanged() {
+            batch.push(file, t.line(), 0, Err(e));
+            send(&mut batch);
+            return;
+        }
+    }
+    // Rows left out after the last full batch are counted in this one, even with no row to read.
+    if !batch.is_empty() {
+        send(&mut batch);
+    }
+}
+
+/// How reading a table's rows ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum End {
+    /// The next row starts at or after the byte it was to stop at.
+    Stop,
+    /// The end of the input.
+    Eof,
+    /// An error that ends the run, last in the batch.
+    Fatal,
+    /// The batches' taker stopped.
+    Cancelled,
+}
+
+/// What reading the rows of one order file needs besides the file.
+pub(super) struct Rows<'a> {
+    pub file: u32,
+    pub columns: OrderColumns,
+    pub opts: &'a ReadOptions,
+    /// [`ReadOptions::left_out_reasons`].
+    pub reasons: &'a [String],
+}
+
+impl Rows<'_> {
+    /// Reads the rows of `t` into `batch`, handing each full batch to `send` with the bytes of
+    /// the input passed, until the end of the input or until the next row would start at or
+    /// after byte `stop` of it.
+    pub(super) fn read(
+        &self,
+        t: &mut Table,
+        stop: u64,
+        batch: &mut Batch,
+        send: &mut dyn FnMut(&mut Batch, u64) -> bool,
+    ) -> End {
+        let (file, opts) = (self.file, self.opts);
         loop {
+            if t.position() >= stop {
+                return End::Stop;
+            }
             let row = match t.next_row() {
-                Ok(false) => break,
+                Ok(false) => return End::Eof,
                 Ok(true) => {
                     // Without --where or --guests skip no row is left out: nothing to ask.
-                    let left = match reasons.is_empty() {
+                    let left = match self.reasons.is_empty() {
                         true => Ok(None),
-                        false => left_out(&t, opts, &reasons),
+                        false => left_out(t, opts, self.reasons),
                     };
                     match left {
                         Ok(Some(reason)) => {
@@ -119,8 +228,8 @@ pub(super) fn produce(
                             continue;
                         }
                         Ok(None) => {
-                            let key = Seen::key(opts.dedupe, &mut t);
-                            parse_row(&t, columns, opts)
+                            let key = Seen::key(opts.dedupe, t);
+                            parse_row(t, self.columns, opts)
                                 .map(|row| (key, row))
                                 .map_err(anyhow::Error::from)
                         }
@@ -135,28 +244,14 @@ pub(super) fn produce(
                     let fatal = !(opts.invalid.skip && is_row_error(&e));
                     batch.push(file, t.line(), 0, Err(e));
                     if fatal {
-                        send(&mut batch);
-                        return;
+                        return End::Fatal;
                     }
                 }
             }
-            if batch.is_full() {
-                done.store(before + t.position(), Ordering::Relaxed);
-                if !send(&mut batch) {
-                    return;
-                }
+            if batch.is_full() && !send(batch, t.position()) {
+                return End::Cancelled;
             }
         }
-        before += t.position();
-        if let Err(e) = t.check_unchanged() {
-            batch.push(file, t.line(), 0, Err(e));
-            send(&mut batch);
-            return;
-        }
-    }
-    // Rows left out after the last full batch are counted in this one, even with no row to read.
-    if !batch.rows.is_empty() || batch.left_out.iter().any(|&n| n > 0) {
-        send(&mut batch);
     }
 }
 
@@ -173,6 +268,8 @@ pub(super) fn fold_batch(
         text,
         rows,
         left_out,
+        shift,
+        ..
     } = batch;
     for (n, count) in left_out.iter().enumerate() {
         if let Some((_, total)) = report.left_out.get_mut(n) {
@@ -200,7 +297,7 @@ pub(super) fn fold_batch(
     // Only a unit price read as the amount needs the quantities counted.
     let count_quantities = report.unit_price.is_some();
     for (parsed, customer) in rows.drain(..).zip(customers) {
-        let (file, line) = (parsed.file, parsed.line);
+        let (file, line) = (parsed.file, parsed.line + *shift);
         let row = parsed.row.and_then(|row| {
             let row = row.map(cell);
             let order = book.check_order(&row, file, line)?;

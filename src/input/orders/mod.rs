@@ -2,6 +2,7 @@
 
 mod batch;
 mod inspect;
+mod parts;
 mod repeats;
 mod row;
 mod twins;
@@ -178,7 +179,9 @@ impl OrderFiles {
         let mut failure = None;
         ahead::run(
             threads,
-            |send: &mut dyn FnMut(&mut Batch) -> bool| produce(tables, columns, opts, done, send),
+            |send: &mut dyn FnMut(&mut Batch) -> bool| {
+                produce(tables, columns, opts, threads, done, send)
+            },
             |batch: &mut Batch| match fold_batch(
                 batch,
                 book,

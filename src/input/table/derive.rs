@@ -11,7 +11,7 @@ use crate::input::{ColumnMap, FieldError, PresetOrigin};
 use crate::money::{Money, MoneyError};
 
 /// The expressions of one file, resolved against its header.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(super) struct Derived {
     /// Per spec: the expression that gives the column, and its text.
     columns: Vec<Option<(Node, String)>>,

@@ -142,6 +142,46 @@ impl Table {
         self.records.position()
     }
 
+    /// The line where the rows not yet read start.
+    pub fn next_line(&self) -> u64 {
+        self.records.line()
+    }
+
+    /// The path of a file whose rows can be read in parts, each on its own ([`Table::part`]):
+    /// a regular file read as it is (no decompression, no transcoding), whose rows do not
+    /// depend on the rows before them (no `--fill-down`), and its size when it was opened.
+    pub fn in_parts(&self) -> Option<(&std::path::Path, u64)> {
+        let size = self.size?;
+        let (path, _) = self.stamp.as_ref().filter(|_| self.fill.is_none())?;
+        Some((path, size))
+    }
+
+    /// The rows of `input`, which starts where a row of this file starts, on line `line`: the
+    /// same columns, formats and expressions, for reading a part of the file on its own.
+    pub fn part(&self, input: Box<dyn Read + Send>, line: u64) -> Table {
+        Table {
+            name: self.name.clone(),
+            records: Records::part(input, self.delimiter, line),
+            record: Record::default(),
+            line,
+            columns: self.columns.clone(),
+            specs: self.specs,
+            headers: self.headers.clone(),
+            extra: self.extra.clone(),
+            dates: self.dates.clone(),
+            money: self.money.clone(),
+            delimiter: self.delimiter,
+            canonical: self.canonical,
+            joined: Vec::new(),
+            size: None,
+            fill: None,
+            cleaned: Cleaned::default(),
+            invisible: Invisible::default(),
+            derived: self.derived.clone(),
+            stamp: None,
+        }
+    }
+
     /// Also reads the column `name`, which the file must have.
     pub fn read_extra(&mut self, name: &str) -> Result<()> {
         let wanted = normalize(name);
