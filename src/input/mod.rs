@@ -12,6 +12,7 @@ mod header;
 mod intern;
 pub mod orders;
 mod records;
+mod scan;
 mod table;
 mod workbook;
 pub mod years;

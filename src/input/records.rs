@@ -13,6 +13,8 @@ use std::io::{self, Read};
 
 use memchr::{memchr2, memchr3};
 
+use super::scan::{Found, Scanner};
+
 /// What stops reading before the end of the input.
 #[derive(Debug)]
 pub(super) enum Fault {
@@ -118,49 +120,6 @@ impl Record {
     }
 }
 
-/// Splits `line` at each `delimiter` into field bounds; `false` (the bounds left half-done) when
-/// the line holds a quote. Eight bytes at a time: a word's bytes equal to a given byte are found
-/// with a few integer operations, without the cost of a search call per field.
-fn split_plain(line: &[u8], delimiter: u8, bounds: &mut Vec<(usize, usize)>) -> bool {
-    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    let spread = |b: u8| u64::from(b) * 0x0101_0101_0101_0101;
-    // The top bit of each byte of `word` equal to the byte spread in `b`, exactly: `x & LOW`
-    // plus LOW carries into a byte's top bit only from its own low seven bits.
-    let equal = |word: u64, b: u64| {
-        let x = word ^ b;
-        !((x & LOW).wrapping_add(LOW) | x) & !LOW
-    };
-    let (delimiters, quotes) = (spread(delimiter), spread(b'"'));
-    let mut from = 0;
-    let mut words = line.chunks_exact(8);
-    let mut at = 0;
-    for word in &mut words {
-        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        if equal(word, quotes) != 0 {
-            return false;
-        }
-        let mut hits = equal(word, delimiters);
-        while hits != 0 {
-            let i = at + (hits.trailing_zeros() / 8) as usize;
-            bounds.push((from, i));
-            from = i + 1;
-            hits &= hits - 1;
-        }
-        at += 8;
-    }
-    for (i, &b) in (at..).zip(words.remainder()) {
-        if b == b'"' {
-            return false;
-        }
-        if b == delimiter {
-            bounds.push((from, i));
-            from = i + 1;
-        }
-    }
-    bounds.push((from, line.len()));
-    true
-}
-
 /// Bytes read per call to the input.
 const CHUNK: usize = 1 << 18;
 
@@ -177,6 +136,7 @@ pub(super) struct Records {
     /// The line of `buf[start]`.
     line: u64,
     delimiter: u8,
+    scanner: Scanner,
     began: bool,
 }
 
@@ -191,6 +151,7 @@ impl Records {
             offset: 0,
             line: 1,
             delimiter,
+            scanner: Scanner::new(delimiter),
             began: false,
         }
     }
@@ -213,6 +174,7 @@ impl Records {
     /// Splits the records after the one read last at `delimiter`.
     pub fn set_delimiter(&mut self, delimiter: u8) {
         self.delimiter = delimiter;
+        self.scanner = Scanner::new(delimiter);
     }
 
     /// Bytes of the input passed so far.
@@ -272,15 +234,21 @@ impl Records {
         }
         loop {
             // A whole line in the buffer up to its first line end (`\n` or `\r`), or the input's
-            // last line. A search resumes where the last one stopped, so that a long line or a
-            // file of `\r` line ends is read once, not over and over.
-            let mut searched = 0;
+            // last line, its fields found on the way; a quote sends it to the byte-by-byte reader.
+            // A scan resumes where the last one stopped, so that a long line or a file of `\r`
+            // line ends is read once, not over and over.
+            let (mut scanned, mut field) = (0, 0);
             let end = loop {
-                let unread = &self.buf[self.start + searched..self.end];
-                if let Some(i) = memchr2(b'\n', b'\r', unread) {
-                    break Some(self.start + searched + i);
+                let unread = &self.buf[self.start..self.end];
+                match (self.scanner).scan(unread, scanned, &mut field, &mut rec.bounds) {
+                    Found::End(i) => break Some(self.start + i),
+                    Found::Quote => {
+                        rec.bounds.clear();
+                        return self.read_quoted(rec);
+                    }
+                    Found::More => {}
                 }
-                searched = self.end - self.start;
+                scanned = self.end - self.start;
                 if !self.fill()? {
                     break None;
                 }
@@ -291,7 +259,10 @@ impl Records {
                 Some(i) if self.buf[i] == b'\n' => i + 1,
                 Some(i) if i + 1 < self.end => i + 1 + usize::from(self.buf[i + 1] == b'\n'),
                 // A `\r` last in the buffer: whether a `\n` follows is not known yet.
-                Some(_) => return self.read_quoted(rec),
+                Some(_) => {
+                    rec.bounds.clear();
+                    return self.read_quoted(rec);
+                }
             };
             if line.is_empty() {
                 if end.is_none() {
@@ -302,10 +273,7 @@ impl Records {
                 self.line += 1;
                 continue;
             }
-            if !split_plain(line, self.delimiter, &mut rec.bounds) {
-                rec.bounds.clear();
-                return self.read_quoted(rec);
-            }
+            rec.bounds.push((field, line.len()));
             rec.line = self.line;
             rec.bytes.extend_from_slice(line);
             rec.plain = true;
@@ -530,44 +498,6 @@ mod tests {
             (Some(&b"\xFF"[..]), Some(&b"c"[..]))
         );
         assert!(!reader.read(&mut rec).unwrap());
-    }
-
-    #[test]
-    fn split_plain_finds_every_delimiter_in_words_and_tail() {
-        // Delimiters at every position of two words and a tail, including the high bytes
-        // next to them (0x80, 0xAC, 0xFF must not pass for ',' = 0x2C), and 0x2C + 0x80.
-        let line = b"a,\xAC,\x80,\xFF,,b\xAC12,345678,9,";
-        let mut bounds = Vec::new();
-        assert!(split_plain(line, b',', &mut bounds));
-        assert_eq!(
-            bounds,
-            [
-                (0, 1),
-                (2, 3),
-                (4, 5),
-                (6, 7),
-                (8, 8),
-                (9, 13),
-                (14, 20),
-                (21, 22),
-                (23, 23)
-            ]
-        );
-        let mut bounds = Vec::new();
-        assert!(
-            !split_plain(b"12345678,\"", b',', &mut bounds),
-            "a quote in the tail"
-        );
-        assert!(
-            !split_plain(b"1,3\"5678,", b',', &mut bounds),
-            "a quote in a word"
-        );
-        let mut bounds = Vec::new();
-        assert!(split_plain(b"", b',', &mut bounds));
-        assert_eq!(bounds, [(0, 0)]);
-        let mut bounds = Vec::new();
-        assert!(split_plain(b"a\tb\t", b'\t', &mut bounds));
-        assert_eq!(bounds, [(0, 1), (2, 3), (4, 4)]);
     }
 
     #[test]
