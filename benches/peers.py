@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
-"""The peers of the benchmark: xsell's KPIs computed in DuckDB SQL and in pandas.
+"""The peers of the benchmark: xsell's KPIs computed in DuckDB SQL, pandas and polars.
 
-    python benches/peers.py duckdb|pandas cross-sell|report ORDERS CAMPAIGNS
+    python benches/peers.py duckdb|pandas|polars cross-sell|report ORDERS CAMPAIGNS [--threads N]
 
 prints CSV `metric,numerator,denominator` for the headline (`all`) row of each KPI, counts as exact
 integers and money with two decimals (more only if the data has them), so that benches/run can
-compare the numbers with xsell's `--format csv` output.
+compare the numbers with xsell's `--format csv` output; and on stderr the threads the tool used
+(`threads: ...`), which benches/run shows in its table.
+
+Threads (default: one per core, as xsell): DuckDB `SET threads = N`; polars `POLARS_MAX_THREADS=N`
+(set before polars is imported: its thread pool is made once); pandas computes on one thread, and
+only pyarrow's CSV reader under it runs on N (`pyarrow.set_cpu_count(N)`).
 
 Definitions: README.md, sections "Definitions" and "Metrics", without --from/--to (the window is
 the data's first to last date, so every line is in it) and with the default levels (cross-sell and
@@ -20,18 +25,25 @@ first-purchase date:
 * a customer "had a purchase line before d" exactly when their first purchase date is < d.
 
 Money is never summed in floating point: DuckDB reads amounts as DECIMAL(18,4) and sums them
-exactly; pandas reads them as Arrow decimal128(18,4) and sums integer units of 1/10000 (int64).
+exactly; pandas reads them as Arrow decimal128(18,4) and sums integer units of 1/10000 (int64);
+polars reads them as Decimal(18,4) and sums them exactly (128-bit integers underneath).
 
 Tasks:
   cross-sell  the customer cross-sell rate only;
   report      DuckDB: every headline KPI of `xsell report` (cross-sell, campaign-cross-sell,
               loyalty-cross-sell, ctr, conversion, roi, cac, aov, clv, retention pooled,
-              repeat-rate); pandas: five of them (cross-sell, repeat-rate, aov, clv, retention).
+              repeat-rate); pandas and polars: five of them (cross-sell, repeat-rate, aov, clv,
+              retention).
+
+polars runs every query on its streaming engine (`LazyFrame.collect(engine="streaming")`, polars
+1.31 and later; the report's five queries in one `pl.collect_all(..., engine="streaming")`, so that
+their common scan of the file can be shared).
 
 The peers assume the generator's clean format (examples/gen/main.rs): the documented headers, plain
 `YYYY-MM-DD` dates, plain decimal amounts, loyalty written true/false (1/0, yes/no also read), no
 padding spaces, every campaign cell except `conversions` filled in.
 """
+import os
 import sys
 from decimal import Decimal
 
@@ -70,6 +82,11 @@ def fmt_money(value):
     return str(q if q == d else d.normalize())
 
 
+def used(threads):
+    """Tells benches/run (on stderr) the threads the tool runs on, as the tool reports them."""
+    print(f"threads: {threads}", file=sys.stderr)
+
+
 def emit(rows):
     print("metric,numerator,denominator")
     for metric, num, den in rows:
@@ -87,10 +104,12 @@ def duck_types(columns):
     return "{" + ", ".join(f"'{k}': '{v}'" for k, v in columns.items()) + "}"
 
 
-def duckdb_kpis(task, orders, campaigns):
+def duckdb_kpis(task, orders, campaigns, threads):
     import duckdb
 
     con = duckdb.connect(":memory:")
+    con.execute(f"SET threads = {threads}")
+    used(con.execute("SELECT current_setting('threads')").fetchone()[0])
 
     def one(sql):
         return con.execute(sql).fetchone()
@@ -255,10 +274,13 @@ def duckdb_kpis(task, orders, campaigns):
 # pandas
 # --------------------------------------------------------------------------------------------
 
-def pandas_kpis(task, orders, campaigns):
+def pandas_kpis(task, orders, campaigns, threads):
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
+
+    pa.set_cpu_count(threads)               # pyarrow's CSV reader; pandas itself runs on one
+    used(f"1 (CSV reader: {pa.cpu_count()})")
 
     if task == "cross-sell":
         usecols = ["customer_id", "product_id", "amount"]
@@ -312,13 +334,71 @@ def pandas_kpis(task, orders, campaigns):
     return out
 
 
+# --------------------------------------------------------------------------------------------
+# polars (streaming engine)
+# --------------------------------------------------------------------------------------------
+
+def polars_kpis(task, orders, campaigns, threads):
+    os.environ["POLARS_MAX_THREADS"] = str(threads)   # read once, when the thread pool is made
+    import polars as pl
+
+    used(pl.thread_pool_size())
+    types = {"order_id": pl.String, "customer_id": pl.String, "order_date": pl.Date,
+             "product_id": pl.String, "amount": pl.Decimal(18, 4)}
+    # Every column as text but the ones read, so that no type is guessed from the first rows.
+    lines = pl.scan_csv(orders, infer_schema=False, schema_overrides=types).select(*types)
+    purchase = lines.filter(pl.col("amount") > 0)
+
+    def per_customer(column):
+        """customers with >= 2 distinct values of column among their purchase lines, customers."""
+        return (purchase.group_by("customer_id")
+                .agg(n=pl.col(column).n_unique())
+                .select(num=(pl.col("n") >= 2).sum(), den=pl.len()))
+
+    if task == "cross-sell":
+        num, den = per_customer("product_id").collect(engine="streaming").row(0)
+        return [("cross-sell", num, den)]
+
+    # retention pooled: (customer, month) pairs with a purchase; month index = year * 12 + month.
+    def month(column):
+        return pl.col(column).dt.year().cast(pl.Int32) * 12 + pl.col(column).dt.month() - 1
+
+    active = purchase.select("customer_id", m=month("order_date")).unique()
+    following = active.with_columns(pl.col("m") - 1)            # (c, P) seen as (c, P-1)
+    queries = [
+        per_customer("product_id"),
+        per_customer("order_id"),
+        # net revenue of every line (returns too), orders with a purchase line
+        pl.concat([lines.select(pl.col("amount").sum()),
+                   purchase.select(pl.col("order_id").n_unique())], how="horizontal"),
+        active.join(following, on=["customer_id", "m"], how="inner").select(pl.len()),
+        active.join(lines.select(last=month("order_date").max()), how="cross")
+              .select((pl.col("m") < pl.col("last")).sum()),
+    ]
+    cross_sell, repeat, (revenue, n_orders), (kept,), (before_last,) = (
+        frame.row(0) for frame in pl.collect_all(queries, engine="streaming"))
+    revenue = Decimal(revenue or 0)
+    return [("cross-sell", *cross_sell),
+            ("repeat-rate", *repeat),
+            ("aov", revenue, n_orders),
+            ("clv", revenue, repeat[1]),
+            ("retention", kept, before_last)]
+
+
+TOOLS = {"duckdb": duckdb_kpis, "pandas": pandas_kpis, "polars": polars_kpis}
+
+
 def main(argv):
-    if len(argv) != 5 or argv[1] not in ("duckdb", "pandas") or argv[2] not in ("cross-sell", "report"):
+    args = argv[1:]
+    threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if len(args) == 6 and args[4] == "--threads" and args[5].isdigit() and int(args[5]) > 0:
+        threads = int(args[5])
+        args = args[:4]
+    if len(args) != 4 or args[0] not in TOOLS or args[1] not in ("cross-sell", "report"):
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
-    tool, task, orders, campaigns = argv[1:]
-    kpis = duckdb_kpis if tool == "duckdb" else pandas_kpis
-    emit(kpis(task, orders, campaigns))
+    tool, task, orders, campaigns = args
+    emit(TOOLS[tool](task, orders, campaigns, threads))
     return 0
 
 
