@@ -67,10 +67,10 @@ pub struct RunArgs {
     /// With --skip-invalid, still fail when more than N rows (or P% of the rows) are bad
     #[arg(long, value_name = "N|P%", value_parser = parse_limit, requires = "skip_invalid")]
     pub max_invalid: Option<Limit>,
-    /// Threads [default: one per core]: 1 reads and computes in turn; with more, a plain file is
-    /// cut into parts parsed on N threads while another checks and computes the rows in order
-    /// (standard input and compressed files: one thread parses); several metrics (report) get
-    /// a thread of their own. The results never depend on N
+    /// Threads [default: one per core]: 1 reads and computes in turn; with 2, one thread parses
+    /// rows while another checks and computes them; with 3 or more, a plain file is cut into
+    /// parts parsed on N - 1 threads (standard input and compressed files: one thread parses);
+    /// several metrics (report) get a thread of their own. The results never depend on N
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
     /// No progress display on stderr (it shows only on a terminal, for inputs that take more than

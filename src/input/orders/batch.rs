@@ -123,8 +123,8 @@ impl ahead::Clear for Batch {
 }
 
 /// Splits and parses the rows of every table into batches handed to `send`: every check that
-/// needs only the row itself happens here. A plain file is read in parts on `threads` threads
-/// when there are two or more ([`parts`]). Stops at the first error that ends the run.
+/// needs only the row itself happens here. A plain file is read in parts on `threads - 1`
+/// threads when there are three or more ([`parts`]). Stops at the first error that ends the run.
 pub(super) fn produce(
     tables: Vec<Table>,
     columns: OrderColumns,
@@ -149,7 +149,7 @@ pub(super) fn produce(
         };
         let plan = parts::Plan::of(&t, threads);
         let end = match &plan {
-            Some(plan) => plan.read(&t, &rows, threads, &mut send_at),
+            Some(plan) => plan.read(&t, &rows, &mut send_at),
             None => rows.read(&mut t, u64::MAX, &mut batch, &mut send_at),
         };
         match end {
