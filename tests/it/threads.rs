@@ -218,3 +218,21 @@ fn a_quote_never_closed_ends_the_run_alike() {
     assert_eq!(code, Some(0));
     assert!(err.contains("skipped 1 invalid row"), "{err}");
 }
+
+#[test]
+fn rows_left_out_by_where_and_guests_are_counted_alike() {
+    // A guest row (no customer) after every ninth row.
+    let text = orders(300, "\n", |row, _| match row % 9 {
+        4 => format!("G{row},,2025-03-01,P1,K1,5.00,web\n"),
+        _ => String::new(),
+    });
+    let w = Workdir::with(&[("o.csv", &text)]);
+    let line = "compute --metric aov,cross-sell o.csv --where big:amount>100 --guests skip \
+                --format csv";
+    let (code, out, err) = same_for_every_thread_count(&w, line);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.contains("\nbig-rows,") && out.contains("\nguest-rows,"),
+        "{out}"
+    );
+}
