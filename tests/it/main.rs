@@ -23,6 +23,7 @@ mod properties;
 mod reader;
 mod repeats;
 mod slicing;
+mod spill;
 mod threads;
 mod workbook;
 mod workdir;

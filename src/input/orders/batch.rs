@@ -311,7 +311,7 @@ pub(super) fn fold_batch(
                     report.leave_out(Guests::LABEL);
                     continue;
                 }
-                if seen.drop_repeat(parsed.key, Place { file, line }) {
+                if seen.drop_repeat(parsed.key, Place { file, line })? {
                     continue;
                 }
                 report.rounded += u64::from(row.rounded);

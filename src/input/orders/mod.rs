@@ -1,10 +1,12 @@
 //! orders.csv: one row per order line, streamed through the book.
 
 mod batch;
+mod hashes;
 mod inspect;
 mod parts;
 mod repeats;
 mod row;
+mod runs;
 mod twins;
 
 use std::sync::atomic::AtomicU64;
@@ -166,7 +168,7 @@ impl OrderFiles {
                 .collect(),
             ..ReadReport::default()
         };
-        let mut seen = Seen::new(opts.dedupe);
+        let mut seen = Seen::new(opts.dedupe, threads);
         book.files
             .extend(self.tables.iter().map(|t| t.name.clone()));
         let again = twins::Again {
@@ -200,7 +202,7 @@ impl OrderFiles {
         if let Some(e) = failure {
             return Err(e);
         }
-        report.duplicates = seen.duplicates(threads);
+        report.duplicates = seen.duplicates()?;
         if let Some(far) = book.years.far() {
             book.span = far.span.or(book.span);
             report.far = Some(FarDates {

@@ -1,8 +1,12 @@
 //! Finding order lines identical to an earlier line: counted (the default) or dropped
 //! (`--dedupe`), and the first of them named with the line each repeats ([`super::twins`]).
 
+use anyhow::Result;
 use rustc_hash::FxHashSet as HashSet;
 
+use super::hashes::Hashes;
+#[cfg(doc)]
+use super::hashes::RepeatedHashes;
 use crate::input::table::Table;
 
 /// Where a row starts: its file, by its place among the order files, and its line there.
@@ -21,12 +25,14 @@ pub(super) struct Repeat {
     pub of: Option<Place>,
 }
 
-/// Lines seen so far, to find exact repeats: fast 64-bit hashes counted after reading (8 bytes a
-/// line; a collision could only inflate the warning's count), or with `--dedupe` a set of
-/// 128-bit keys checked as lines arrive, so that no line is dropped by a collision, and the
-/// first [`Repeat::FIRST`] lines dropped.
+/// Lines seen so far, to find exact repeats: fast 64-bit hashes counted after reading, in a
+/// bounded buffer spilled to a temporary file past it ([`Hashes`]; a collision could only
+/// inflate the warning's count), or with `--dedupe` a set of 128-bit keys checked as lines
+/// arrive, so that no line is dropped by a collision, and the first [`Repeat::FIRST`] lines
+/// dropped. That set grows with the distinct lines (16 bytes each and the table's slack): a
+/// line must be known as a repeat when it comes, to be dropped before it counts as data.
 pub(super) enum Seen {
-    Count(Vec<u64>),
+    Count(Hashes),
     Drop {
         keys: HashSet<u128>,
         dropped: u64,
@@ -40,7 +46,9 @@ impl Repeat {
 }
 
 impl Seen {
-    pub(super) fn new(dedupe: bool) -> Seen {
+    /// Repeats to drop with `dedupe`, else to count, with the help of a thread when `threads`
+    /// > 1.
+    pub(super) fn new(dedupe: bool, threads: usize) -> Seen {
         if dedupe {
             Seen::Drop {
                 keys: HashSet::default(),
@@ -48,7 +56,7 @@ impl Seen {
                 first: Vec::new(),
             }
         } else {
-            Seen::Count(Vec::new())
+            Seen::Count(Hashes::new(Hashes::limit(), threads))
         }
     }
 
@@ -62,12 +70,13 @@ impl Seen {
         }
     }
 
-    /// Whether the row of `key`, at `at`, repeats an earlier one and is to be dropped.
-    pub(super) fn drop_repeat(&mut self, key: u128, at: Place) -> bool {
+    /// Whether the row of `key`, at `at`, repeats an earlier one and is to be dropped. Fails
+    /// when the hashes cannot be written to a temporary file.
+    pub(super) fn drop_repeat(&mut self, key: u128, at: Place) -> Result<bool> {
         match self {
             Seen::Count(hashes) => {
-                hashes.push(key as u64);
-                false
+                hashes.push(key as u64)?;
+                Ok(false)
             }
             Seen::Drop {
                 keys,
@@ -81,15 +90,16 @@ impl Seen {
                         first.push(Repeat { at, key, of: None });
                     }
                 }
-                repeat
+                Ok(repeat)
             }
         }
     }
 
-    pub(super) fn duplicates(&mut self, threads: usize) -> u64 {
+    /// How many lines repeated an earlier one.
+    pub(super) fn duplicates(&mut self) -> Result<u64> {
         match self {
-            Seen::Count(hashes) => count_repeats(hashes, threads),
-            Seen::Drop { dropped, .. } => *dropped,
+            Seen::Count(hashes) => hashes.count(),
+            Seen::Drop { dropped, .. } => Ok(*dropped),
         }
     }
 }
@@ -135,12 +145,12 @@ pub(super) fn repeated(mut hashes: Vec<u64>) -> Vec<u64> {
     hashes
 }
 
-/// The hashes of the repeated lines ([`repeated`]), found by their top bits: `start[k]` is where
-/// those whose top bits are `k` begin, about 32 to a bucket. A lookup reads an entry of `start`
-/// (an eighth of a byte a value, which stays in the cache) and a bucket (a few cache lines in a
-/// row), where a binary search over millions of values would miss the cache some twenty times;
-/// the hashes are uniform, so the buckets are even. (`u32` places: 4 billion repeated values
-/// would take 32 GB of hashes.)
+/// The hashes of the repeated lines ([`repeated`], [`RepeatedHashes`]), found by their top
+/// bits: `start[k]` is where those whose top bits are `k` begin, about 32 to a bucket. A lookup
+/// reads an entry of `start` (an eighth of a byte a value, which stays in the cache) and a
+/// bucket (a few cache lines in a row), where a binary search over millions of values would
+/// miss the cache some twenty times; the hashes are uniform, so the buckets are even. (`u32`
+/// places: it holds no more values than the hash buffer, [`Hashes::LIMIT`].)
 pub(super) struct Repeated {
     hashes: Vec<u64>,
     start: Vec<u32>,
@@ -180,7 +190,7 @@ impl Repeated {
 
 /// How many of `hashes` equal an earlier one. With two threads or more the halves are sorted
 /// side by side, then walked together as one sorted sequence.
-fn count_repeats(hashes: &mut [u64], threads: usize) -> u64 {
+pub(super) fn count_repeats(hashes: &mut [u64], threads: usize) -> u64 {
     if threads <= 1 || hashes.len() < 1 << 16 {
         hashes.sort_unstable();
         return hashes.windows(2).filter(|w| w[0] == w[1]).count() as u64;

@@ -1,20 +1,27 @@
 //! Naming repeated lines: the first [`Repeat::FIRST`], each with the earlier line it repeats
 //! (`o.csv:57 repeats o.csv:12`), found by reading the order files a second time.
 //!
-//! The first reading keeps 8 bytes a line, a fast hash, and counts the repeats by sorting them
-//! ([`Seen`]): it cannot say where they were. Keeping where each line was would double that
-//! memory for every file, and most files repeat no line; so the names cost nothing until a repeat
-//! is counted, and then a second reading, which stops as soon as it has them:
+//! The first reading keeps a fast hash a line and counts the repeats by sorting them
+//! ([`Seen`], [`super::hashes`]): it cannot say where they were. Keeping where each line was
+//! would take more memory (or disk) for every file, and most files repeat no line; so the
+//! names cost nothing until a repeat is counted, and then a second reading, which stops as soon
+//! as it has them:
 //!
-//! 1. the hashes met more than once ([`repeated`]), sorted, with a bit each: a line whose hash is
-//!    among them, met once already, is a repeat. Where each was first met, and the rest of that
-//!    line's 128-bit key ([`Table::record_key`]), are kept too when they fit in the room the
-//!    hashes had: then the repeat's earlier line is known at once. `--dedupe` needs no such
-//!    reading: it drops repeats as they come, and keeps where the first ten were.
-//! 2. Otherwise (`--dedupe`, more repeated values than a fifth of the lines, or two different
-//!    lines whose fast hashes collide), from the start again: for each repeat, the first
-//!    earlier line with the same 128-bit key. A collision of the fast hashes never names two
-//!    different lines: a repeat whose earlier line is not found is left out.
+//! 1. the hashes met more than once ([`RepeatedHashes`]), sorted, with a bit each: a line whose
+//!    hash is among them, met once already, is a repeat. Where each was first met, and the rest
+//!    of that line's 128-bit key ([`Table::record_key`]), are kept too when they fit in the
+//!    room of the hash buffer (24 bytes a value, for at most a third of its size): then the
+//!    repeat's earlier line is known at once. `--dedupe` needs no such reading: it drops
+//!    repeats as they come, and keeps where the first ten were.
+//! 2. Otherwise (`--dedupe`, more repeated values than that, or two different lines whose fast
+//!    hashes collide), from the start again: for each repeat, the first earlier line with the
+//!    same 128-bit key. A collision of the fast hashes never names two different lines: a
+//!    repeat whose earlier line is not found is left out.
+//!
+//! More repeated values than the hash buffer holds come in parts, each a range of the hashes:
+//! the second reading is then made once a part (a line's hash is in one part only), each
+//! stopping at the tenth repeat found so far, and the first ten of all are kept; memory stays
+//! that of one part.
 //!
 //! A row counts here as in the first reading: not left out (`--where`, `--guests skip`) and
 //! read without an error. A row that begins an order with a cell `--fill-down` has to fill is
@@ -27,7 +34,8 @@
 
 use anyhow::Result;
 
-use super::repeats::{Place, Repeat, Repeated, Seen, repeated};
+use super::hashes::RepeatedHashes;
+use super::repeats::{Place, Repeat, Repeated, Seen};
 use super::row::{left_out, parse_row};
 use super::{OrderColumns, ReadReport};
 use crate::input::table::{Stamp, Table};
@@ -52,10 +60,7 @@ pub(super) fn name(seen: Seen, again: &Again, report: &mut ReadReport) {
         return;
     }
     let found = match seen {
-        Seen::Count(hashes) => {
-            let lines = hashes.len();
-            candidates(&Repeated::new(repeated(hashes)), lines, again)
-        }
+        Seen::Count(hashes) => first_repeats(hashes.repeated(), again),
         Seen::Drop { first, .. } => Ok(first),
     };
     let named = found.and_then(|mut found| {
@@ -88,19 +93,42 @@ fn unreadable(again: &Again, names: &[String]) -> Option<String> {
     None
 }
 
-/// The first [`Repeat::FIRST`] lines whose fast hash is among `repeated` and was met before, of
-/// `lines` in all. Each hash's first line, and the low half of its key, are kept beside
-/// `repeated` when they fit in the 8 bytes a line that the hashes had (8 bytes a hash and 24
-/// more: for at most a fifth of the lines): then a repeat's earlier line is known here, and
-/// needs no third reading unless the fast hashes collide.
-fn candidates(repeated: &Repeated, lines: usize, again: &Again) -> Result<Vec<Repeat>> {
+/// The first [`Repeat::FIRST`] lines whose fast hash is among `hashes` and was met before, by
+/// one reading a part of them ([`candidates`]).
+fn first_repeats(mut hashes: RepeatedHashes, again: &Again) -> Result<Vec<Repeat>> {
+    let mut found: Vec<Repeat> = Vec::new();
+    while let Some(part) = hashes.next()? {
+        // A first line takes 24 bytes beside its hash's 8: kept for a third of the buffer's
+        // size at most, in the buffer's room.
+        let keep_first = 3 * part.len() <= hashes.limit();
+        let before = found.get(Repeat::FIRST - 1).map(|r| r.at);
+        found.extend(candidates(&Repeated::new(part), keep_first, before, again)?);
+        found.sort_by_key(|r| r.at);
+        found.truncate(Repeat::FIRST);
+    }
+    Ok(found)
+}
+
+/// The first [`Repeat::FIRST`] lines before `before` whose fast hash is among `repeated` and was
+/// met before. With `keep_first`, each hash's first line, and the low half of its key, are
+/// kept beside `repeated`: then a repeat's earlier line is known here, and needs no third
+/// reading unless the fast hashes collide.
+fn candidates(
+    repeated: &Repeated,
+    keep_first: bool,
+    before: Option<Place>,
+    again: &Again,
+) -> Result<Vec<Repeat>> {
     let mut met = vec![0u64; repeated.len().div_ceil(64)];
-    let mut first = match 5 * repeated.len() <= lines {
+    let mut first = match keep_first {
         true => vec![(Place::default(), 0u64); repeated.len()],
         false => Vec::new(),
     };
     let mut found = Vec::new();
     walk(again, |at, t| {
+        if before.is_some_and(|before| at >= before) {
+            return Ok(false);
+        }
         let Some(i) = repeated.find(t.record_hash()) else {
             return Ok(true);
         };
