@@ -76,10 +76,23 @@ fn orders(rows: usize, end: &str, odd: impl FnMut(usize, &mut Numbers) -> String
 /// and asserts that exit code, stdout and stderr are always the same. Returns the first run.
 #[track_caller]
 fn same_for_every_thread_count(w: &Workdir, line: &str) -> (Option<i32>, String, String) {
-    let one = run(&mut w.cmd(&format!("{line} --threads 1")));
+    same_with_stdin(w, line, None)
+}
+
+/// [`same_for_every_thread_count`] with file `stdin` of `w` as standard input.
+#[track_caller]
+fn same_with_stdin(w: &Workdir, line: &str, stdin: Option<&str>) -> (Option<i32>, String, String) {
+    let command = |threads: &str| {
+        let mut cmd = w.cmd(&format!("{line} --threads {threads}"));
+        if let Some(name) = stdin {
+            cmd.write_stdin(std::fs::read(w.path(name)).unwrap());
+        }
+        cmd
+    };
+    let one = run(&mut command("1"));
     for threads in THREADS {
         for bytes in PART_BYTES {
-            let mut cmd = w.cmd(&format!("{line} --threads {threads}"));
+            let mut cmd = command(threads);
             cmd.env("XSELL_PART_BYTES", bytes);
             let got = run(&mut cmd);
             assert_eq!(
@@ -235,4 +248,40 @@ fn rows_left_out_by_where_and_guests_are_counted_alike() {
         out.contains("\nbig-rows,") && out.contains("\nguest-rows,"),
         "{out}"
     );
+}
+
+#[test]
+fn the_rows_of_a_file_read_whole_come_before_those_of_a_file_read_in_parts() {
+    // Standard input is read whole, b.csv in parts. Order X1 is C1's in the first file and C2's
+    // in the second: the second's line is the bad one, and its 100.00 is not counted (aov 1).
+    // With --dedupe, the line that both files hold is dropped from the second (reviewer's
+    // finding: the first file's last batch went after the second's parts).
+    let a = format!("{HEAD}X1,C1,2025-01-01,P1,K1,1.00,web\nD1,C9,2025-01-02,P1,K1,3.00,web\n");
+    let mut b =
+        format!("{HEAD}X1,C2,2025-01-01,P2,K1,100.00,web\nD1,C9,2025-01-02,P1,K1,3.00,web\n");
+    for i in 0..40 {
+        writeln!(b, "E{i},C9,2025-01-03,P2,K1,3.00,web").unwrap();
+    }
+    let w = Workdir::with(&[("a.csv", &a), ("b.csv", &b)]);
+    let line = "compute --metric aov - b.csv --skip-invalid --format csv";
+    let (code, out, err) = same_with_stdin(&w, line, Some("a.csv"));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("  b.csv:2: order \"X1\" has customer \"C2\""),
+        "{err}"
+    );
+    // aov: X1 1.00, D1 3.00 and its twin in b.csv (counted as data), E0 to E39 3.00 each:
+    // (1 + 6 + 120) / 42 orders = 3.0238...
+    assert!(out.contains("\naov,all,,3.0238"), "{out}");
+    let (_, _, err) = same_with_stdin(&w, &format!("{line} --dedupe"), Some("a.csv"));
+    assert!(err.contains("dropped 1 order line identical"), "{err}");
+}
+
+#[test]
+fn more_threads_than_a_process_may_start_are_not_started() {
+    let w = Workdir::with(&[("o.csv", &orders(300, "\n", |_, _| String::new()))]);
+    let mut cmd = w.cmd("compute --metric aov o.csv --threads 65535");
+    cmd.env("XSELL_PART_BYTES", "1");
+    let (code, _, err) = run(&mut cmd);
+    assert_eq!(code, Some(0), "{err}");
 }

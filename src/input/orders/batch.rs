@@ -143,11 +143,15 @@ pub(super) fn produce(
             opts,
             reasons: &reasons,
         };
+        let plan = parts::Plan::of(&t, threads);
+        // The rows of the files before go first: the parts hand on batches of their own.
+        if plan.is_some() && !batch.is_empty() && !send(&mut batch) {
+            return;
+        }
         let mut send_at = |batch: &mut Batch, at: u64| {
             done.store(before + at, Ordering::Relaxed);
             send(batch)
         };
-        let plan = parts::Plan::of(&t, threads);
         let end = match &plan {
             Some(plan) => plan.read(&t, &rows, &mut send_at),
             None => rows.read(&mut t, u64::MAX, &mut batch, &mut send_at),

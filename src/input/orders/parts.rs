@@ -29,6 +29,10 @@ use crate::input::table::Table;
 /// end of the file).
 const SLACK: u64 = 1 << 20;
 
+/// Threads that read parts, at most: `--threads` takes up to 65,535, more threads than a process
+/// may start.
+const MOST_READERS: u64 = 256;
+
 /// Parts of the file the ordering thread is ahead of, at most, per reading thread: enough to
 /// keep every thread busy while one part takes longer, few enough to keep memory flat.
 const AHEAD: usize = 2;
@@ -42,7 +46,10 @@ pub(super) struct Plan {
     start: u64,
     line: u64,
     part_bytes: u64,
-    /// Threads that read parts.
+    /// Parts: at least one, whose last runs to the end of the file, wherever that now is.
+    parts: usize,
+    /// Threads that read parts: one fewer than the run's, at most one a part and
+    /// [`MOST_READERS`].
     readers: usize,
     /// Batches handed back empty by the rows' taker, for the reading threads to fill again:
     /// fresh ones for every part would cost a page fault per page.
@@ -83,20 +90,23 @@ impl Plan {
     /// without putting parts in order (measured: 10M lines on two cores, 2.22 s against 2.39 s),
     /// so parts need three threads or more, and a file of four parts or more.
     pub fn of(t: &Table, threads: usize) -> Option<Plan> {
-        let (path, size) = t.in_parts()?;
+        let (file, size) = t.in_parts()?;
         let (part_bytes, forced) = Plan::part_bytes();
         let start = t.position();
-        let readers = threads.saturating_sub(1);
-        let small = size.saturating_sub(start) < 4 * part_bytes;
-        if readers == 0 || (!forced && (readers < 2 || small)) {
+        let parts = (size.saturating_sub(start)).div_ceil(part_bytes).max(1);
+        let readers = (threads.saturating_sub(1) as u64)
+            .min(parts)
+            .min(MOST_READERS) as usize;
+        if readers == 0 || (!forced && (readers < 2 || parts < 4)) {
             return None;
         }
         Some(Plan {
-            file: Arc::new(File::open(path).ok()?),
+            file,
             size,
             start,
             line: t.next_line(),
             part_bytes,
+            parts: parts as usize,
             readers,
             spares: Mutex::default(),
         })
@@ -109,7 +119,7 @@ impl Plan {
     }
 
     fn parts(&self) -> usize {
-        (self.size.saturating_sub(self.start)).div_ceil(self.part_bytes) as usize
+        self.parts
     }
 
     /// Reads the rows of `t` on [`Plan::readers`] threads into batches handed to `send`, in
@@ -227,8 +237,8 @@ impl Plan {
     }
 
     /// Reads from `start`, a row's start on line `line`, the rows that start before `stop`;
-    /// with `slack`, the input ends [`SLACK`] bytes after `stop`, and a part that reaches that
-    /// end is not sure.
+    /// with `slack`, the input ends [`SLACK`] bytes after `stop` (or at the file's size), and a
+    /// part that reaches that end is not sure: a single reader might have read on.
     fn read_part(
         &self,
         t: &Table,
@@ -237,7 +247,9 @@ impl Plan {
         stop: u64,
         slack: bool,
     ) -> Part {
-        let limit = match slack {
+        // The last part reads on to the end of the file, as a single reader would, even if the
+        // file grew (the file's check then says it changed).
+        let limit = match slack && stop != u64::MAX {
             true => stop.saturating_add(SLACK).min(self.size),
             false => u64::MAX,
         };
@@ -269,7 +281,7 @@ impl Plan {
             lines: part.next_line() - line,
             batches,
             ended,
-            sure: limit >= self.size || end < limit,
+            sure: end < limit,
         }
     }
 }

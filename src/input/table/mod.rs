@@ -2,6 +2,7 @@
 
 use std::fs::File;
 use std::io::{self, Read};
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 
@@ -38,6 +39,8 @@ pub(crate) struct Spec {
 
 pub(crate) struct Table {
     pub name: String,
+    /// A regular file, open, for reading parts of it on other threads ([`Table::in_parts`]).
+    file: Option<Arc<File>>,
     records: Records,
     record: Record,
     /// The line where the current row starts.
@@ -81,12 +84,19 @@ impl Table {
         kind: &str,
     ) -> Result<Table> {
         let name = source.to_string();
+        let mut file = None;
         let raw: Box<dyn Read + Send> = match source {
             Source::Stdin => Box::new(std::io::stdin()),
             Source::Bytes(_, bytes) => Box::new(std::io::Cursor::new(std::sync::Arc::clone(bytes))),
-            Source::File(path) => Box::new(
-                File::open(path).with_context(|| format!("cannot open {kind} file {name}"))?,
-            ),
+            Source::File(path) => {
+                let opened =
+                    File::open(path).with_context(|| format!("cannot open {kind} file {name}"))?;
+                let reader = opened
+                    .try_clone()
+                    .with_context(|| format!("cannot open {kind} file {name}"))?;
+                file = Some(Arc::new(opened));
+                Box::new(reader)
+            }
         };
         let (input, verbatim) =
             decode::text(raw, opts, kind).with_context(|| format!("cannot read {name}"))?;
@@ -105,6 +115,7 @@ impl Table {
             .map_err(|e| head.with_sep_line(e))?;
         let mut table = Table {
             name,
+            file,
             records,
             record: head.record,
             line: 1,
@@ -147,13 +158,14 @@ impl Table {
         self.records.line()
     }
 
-    /// The path of a file whose rows can be read in parts, each on its own ([`Table::part`]):
-    /// a regular file read as it is (no decompression, no transcoding), whose rows do not
-    /// depend on the rows before them (no `--fill-down`), and its size when it was opened.
-    pub fn in_parts(&self) -> Option<(&std::path::Path, u64)> {
+    /// A file whose rows can be read in parts, each on its own ([`Table::part`]), and its size
+    /// when it was opened: a regular file read as it is (no decompression, no transcoding),
+    /// whose rows do not depend on the rows before them (no `--fill-down`). It is the file this
+    /// table reads (the same open file, not the same path), read where the parts lie.
+    pub fn in_parts(&self) -> Option<(Arc<File>, u64)> {
         let size = self.size?;
-        let (path, _) = self.stamp.as_ref().filter(|_| self.fill.is_none())?;
-        Some((path, size))
+        let file = self.file.as_ref().filter(|_| self.fill.is_none())?;
+        Some((Arc::clone(file), size))
     }
 
     /// The rows of `input`, which starts where a row of this file starts, on line `line`: the
@@ -161,6 +173,7 @@ impl Table {
     pub fn part(&self, input: Box<dyn Read + Send>, line: u64) -> Table {
         Table {
             name: self.name.clone(),
+            file: None,
             records: Records::part(input, self.delimiter, line),
             record: Record::default(),
             line,
