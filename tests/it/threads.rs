@@ -82,6 +82,17 @@ fn same_for_every_thread_count(w: &Workdir, line: &str) -> (Option<i32>, String,
 /// [`same_for_every_thread_count`] with file `stdin` of `w` as standard input.
 #[track_caller]
 fn same_with_stdin(w: &Workdir, line: &str, stdin: Option<&str>) -> (Option<i32>, String, String) {
+    same_in_parts_of(w, line, stdin, &PART_BYTES)
+}
+
+/// [`same_with_stdin`] with parts of each of `part_bytes` bytes.
+#[track_caller]
+fn same_in_parts_of(
+    w: &Workdir,
+    line: &str,
+    stdin: Option<&str>,
+    part_bytes: &[&str],
+) -> (Option<i32>, String, String) {
     let command = |threads: &str| {
         let mut cmd = w.cmd(&format!("{line} --threads {threads}"));
         if let Some(name) = stdin {
@@ -91,7 +102,7 @@ fn same_with_stdin(w: &Workdir, line: &str, stdin: Option<&str>) -> (Option<i32>
     };
     let one = run(&mut command("1"));
     for threads in THREADS {
-        for bytes in PART_BYTES {
+        for &bytes in part_bytes {
             let mut cmd = command(threads);
             cmd.env("XSELL_PART_BYTES", bytes);
             let got = run(&mut cmd);
@@ -284,4 +295,33 @@ fn more_threads_than_a_process_may_start_are_not_started() {
     cmd.env("XSELL_PART_BYTES", "1");
     let (code, _, err) = run(&mut cmd);
     assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn the_shipped_fixtures_give_the_same_at_every_thread_count() {
+    // fixtures/orders.csv is 208 KB: parts of 1 KB to 64 KB cut it in 4 to 203 places.
+    let file = |path: &str| crate_file(path).display().to_string();
+    let (orders, campaigns) = (file("fixtures/orders.csv"), file("fixtures/campaigns.csv"));
+    let w = Workdir::new();
+    let sizes = ["1000", "4096", "65536"];
+    for line in [
+        format!(
+            "report {orders} --campaigns {campaigns} --industry e-commerce --by channel \
+             --period month --format csv"
+        ),
+        format!("pairs {orders} --format csv"),
+        format!("cohort {orders} --format csv"),
+        format!(
+            "compute --metric cross-sell,aov,repeat-rate {} --preset online-retail --format csv",
+            file("fixtures/exports/online-retail/online_retail_II.csv")
+        ),
+        format!(
+            "compute --metric cross-sell,aov {} --preset shopify --format csv",
+            file("fixtures/exports/shopify/orders_export.csv")
+        ),
+    ] {
+        let (code, out, err) = same_in_parts_of(&w, &line, None, &sizes);
+        assert_eq!(code, Some(0), "{line}: {err}");
+        assert!(out.lines().count() > 1, "{line}: {out}");
+    }
 }
