@@ -233,13 +233,33 @@ mod tests {
         assert_eq!(s.scan(b"12345678,\"", 0, &mut 0, &mut bounds), Found::Quote);
         assert_eq!(s.scan(b"abc", 0, &mut 0, &mut bounds), Found::More);
         assert_eq!(s.scan(b"\r\n", 0, &mut 0, &mut bounds), Found::End(0));
+        // High bytes next to the delimiters, in two words and a tail: 0x80, 0xAC and 0xFF must
+        // not pass for ',' (0x2C), nor 0x8D and 0x8A for `\r` and `\n` (as the split this scan
+        // replaced was tested).
+        for scanner in [Scanner::plain(b','), Scanner::new(b',')] {
+            let (mut bounds, mut field) = (Vec::new(), 0);
+            let line = b"a,\xAC,\x80,\xFF,,b\xAC12,345678,9,\x8D\x8A";
+            assert_eq!(scanner.scan(line, 0, &mut field, &mut bounds), Found::More);
+            let want = [
+                (0, 1),
+                (2, 3),
+                (4, 5),
+                (6, 7),
+                (8, 8),
+                (9, 13),
+                (14, 20),
+                (21, 22),
+            ];
+            assert_eq!((bounds, field), (want.to_vec(), 23));
+        }
     }
 
     #[test]
     fn every_scanner_finds_what_the_byte_by_byte_scan_finds() {
-        // Lines of 0 to 99 bytes drawn from a few letters and the structural bytes, every start,
+        // Lines of 0 to 99 bytes drawn from a few letters, high bytes one bit from the structural
+        // ones, and the structural bytes, every start,
         // with AVX2 (when the processor has it) and in words.
-        let alphabet = b"ab,;,\t\"\n\r,,x";
+        let alphabet = b"ab,;,\t\"\n\r,,x\x80\xAC\xFF\x8D\x8A";
         let mut state = 7u64;
         for len in 0..100 {
             for _ in 0..20 {
