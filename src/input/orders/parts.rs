@@ -42,6 +42,9 @@ const AHEAD: usize = 2;
 /// many cores the memory stays near 160 MB for them.
 const MOST_AHEAD: usize = 64;
 
+/// Empty batches kept for the reading threads, at most: a part of 1 MiB fills about four.
+const SPARES: usize = 16;
+
 /// How a file is cut into parts.
 pub(super) struct Plan {
     file: Arc<File>,
@@ -123,10 +126,6 @@ impl Plan {
             .saturating_add(self.part_bytes.saturating_mul(k as u64))
     }
 
-    fn parts(&self) -> usize {
-        self.parts
-    }
-
     /// Reads the rows of `t` on [`Plan::readers`] threads into batches handed to `send`, in
     /// order, as [`Rows::read`] would from the start of the file.
     pub fn read(
@@ -169,7 +168,7 @@ impl Plan {
         jobs: &mpsc::Sender<(usize, mpsc::SyncSender<Part>)>,
         send: &mut dyn FnMut(&mut Batch, u64) -> bool,
     ) -> End {
-        let parts = self.parts();
+        let parts = self.parts;
         let mut waiting = VecDeque::new();
         let mut asked = 0;
         let mut ask = |waiting: &mut VecDeque<mpsc::Receiver<Part>>| {
@@ -213,11 +212,10 @@ impl Plan {
         spare.unwrap_or_default()
     }
 
-    /// Keeps `batch`, handed back empty, for [`Plan::spare`]: as many as the parts read ahead
-    /// hold, at most.
+    /// Keeps `batch`, handed back empty, for [`Plan::spare`]: [`SPARES`] at most.
     fn give_back(&self, batch: Batch) {
         if let Ok(mut spares) = self.spares.lock()
-            && spares.len() < 16
+            && spares.len() < SPARES
         {
             spares.push(batch);
         }
@@ -226,7 +224,7 @@ impl Plan {
     /// Where part `k` ends: before the first row that starts at or after the next cut; the last
     /// part at the end of the file.
     fn stop(&self, k: usize) -> u64 {
-        match k + 1 < self.parts() {
+        match k + 1 < self.parts {
             true => self.cut(k + 1),
             false => u64::MAX,
         }
