@@ -39,7 +39,6 @@ impl<E> Default for OpenTable<E> {
 }
 
 impl<E: Entry> OpenTable<E> {
-    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.len
     }
@@ -97,6 +96,15 @@ impl<E: Entry> OpenTable<E> {
         }
     }
 
+    /// Makes room for `more` entries at once. Before inserting every entry of another table:
+    /// its entries come in the order of their hashes, and a table with fewer slots than theirs
+    /// would take them into ever longer runs of full slots.
+    pub fn reserve(&mut self, more: usize) {
+        while 4 * (self.len + more) > 3 * self.slots.len() {
+            self.grow();
+        }
+    }
+
     /// Puts `entry` into vacant slot `i`, found by [`OpenTable::find`] after
     /// [`OpenTable::reserve_one`].
     pub fn fill(&mut self, i: usize, entry: E) {
@@ -105,14 +113,16 @@ impl<E: Entry> OpenTable<E> {
         self.len += 1;
     }
 
+    /// Whether `hash`'s home slot is vacant (a table without slots has none): a load of the
+    /// slot, so that looking it up next finds it in cache.
+    #[inline]
+    pub fn home_is_vacant(&self, hash: u64) -> bool {
+        !self.slots.is_empty() && self.slots[self.home(hash)].is_vacant()
+    }
+
     /// Loads the home slots of `hashes`, so that looking them up next finds them in cache.
     pub fn touch(&self, hashes: impl Iterator<Item = u64>) {
-        if self.slots.is_empty() {
-            return;
-        }
-        let touched = hashes.fold(false, |any, hash| {
-            any ^ self.slots[self.home(hash)].is_vacant()
-        });
+        let touched = hashes.fold(false, |any, hash| any ^ self.home_is_vacant(hash));
         std::hint::black_box(touched);
     }
 

@@ -94,6 +94,7 @@ impl CrossSell {
     pub fn merge(&mut self, other: CrossSell) {
         self.baskets.merge(other.baskets);
         self.wide_baskets.merge(other.wide_baskets);
+        self.members.reserve(other.members.len());
         self.members.extend(other.members);
     }
 

@@ -67,6 +67,13 @@ impl<T: Copy + PartialEq> FirstDates<T> {
     pub fn merge(&mut self, mut other: FirstDates<T>) {
         other.settle();
         self.settle();
+        // The smaller map's purchases into the larger, made room for first: a map with fewer
+        // slots would take keys that come in the order of their hashes into ever longer runs
+        // of full slots.
+        if other.first.map().len() > self.first.map().len() {
+            std::mem::swap(self, &mut other);
+        }
+        self.first.map_mut().reserve(other.first.map().len());
         let first = other.first.map();
         for (key, &(date, value)) in first.iter() {
             apply(self.first.map_mut(), &mut self.more, key, date, value);
@@ -216,6 +223,30 @@ mod tests {
             (4, 4, day(4), 4),
         ];
         assert_eq!(collect(&mut whole), want);
+        assert_eq!(collect(&mut left), want);
+    }
+
+    #[test]
+    fn first_dates_of_a_larger_part_merge_into_it() {
+        // The right part is the larger: the left one's purchases go into it, and the values
+        // beyond the first of their first dates come with them.
+        let mut left = FirstDates::default();
+        left.add(bought(1, 7), day(3), [10, 11]);
+        let mut right = FirstDates::default();
+        right.add(bought(5000, 7), day(2), [20, 21, 22]);
+        right.add(bought(5000, 8), day(4), [23]);
+        right.add(bought(2, 7), day(1), [24, 25]);
+        left.merge(right);
+        let want = [
+            (1, 7, day(3), 10),
+            (1, 7, day(3), 11),
+            (2, 7, day(1), 24),
+            (2, 7, day(1), 25),
+            (5000, 7, day(2), 20),
+            (5000, 7, day(2), 21),
+            (5000, 7, day(2), 22),
+            (5000, 8, day(4), 23),
+        ];
         assert_eq!(collect(&mut left), want);
     }
 }

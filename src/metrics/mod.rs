@@ -27,6 +27,7 @@ pub use context::{Context, Label, Tally};
 pub use registry::{FoldPart, Info, Inputs, Metric};
 pub use row::{Quantity, Row, Unit};
 use slice::{CustomerGroups, Route, Router, Slicing};
+pub use store::page_of;
 pub use window::Window;
 
 /// Products or categories as the unit of "distinct items".
@@ -251,7 +252,7 @@ mod tests {
 
     #[test]
     fn folds_of_parts_merge_into_the_fold_of_the_whole() {
-        // Customers whose lines fall on both sides of every split; a return, an earlier date
+        // Customers whose lines fall on both sides of every split by position; a return, an earlier date
         // after a later one, campaigns, members and three categories.
         let lines = [
             "O1 U1 2025-01-10 P1 a 10 C1 y",
@@ -304,13 +305,21 @@ mod tests {
         for settings in settings {
             for metric in Metric::ALL {
                 let whole = run(metric, settings.clone(), &lines, &campaigns);
-                for split in 0..=lines.len() {
+                // Split at each line (k = 0), and by customer (customer % k == 1) as the
+                // engine's fold threads split.
+                let splits = (0..=lines.len()).map(|at| (at, 0)).chain([(0, 2), (0, 3)]);
+                for (at, k) in splits {
+                    let second = move |n: usize, customer: u32| match k {
+                        0 => n >= at,
+                        k => customer % k == 1,
+                    };
                     for swap in [false, true] {
-                        let parts = (settings.clone(), split, swap);
+                        let parts = (settings.clone(), &second as _, swap);
                         let got = run_in_parts(metric, &lines, &campaigns, parts).expect("rows");
                         assert_eq!(
                             got, whole,
-                            "{metric:?} split at {split}, swap {swap}, {settings:?}"
+                            "{metric:?} split at {at} or by customer % {k}, swap {swap}, \
+                             {settings:?}"
                         );
                     }
                 }

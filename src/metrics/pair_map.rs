@@ -93,9 +93,14 @@ impl<K, V> Default for PairMap<K, V> {
 }
 
 impl<K: Pair, V: Copy + Default> PairMap<K, V> {
-    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.table.len()
+    }
+
+    /// Makes room for `more` keys at once ([`OpenTable::reserve`]): before taking in another
+    /// map's keys.
+    pub fn reserve(&mut self, more: usize) {
+        self.table.reserve(more);
     }
 
     pub fn get(&self, key: K) -> Option<&V> {

@@ -2,8 +2,8 @@
 //! pair of ids, with the speed machinery that 10M lines over 1.25M customers need written once,
 //! so that a KPI module keeps its per-line update and its formula.
 //!
-//! - [`Dense`]: a value per dense id (customer, order) in a plain vector. Updates are held back
-//!   and applied [`BATCH`] at a time, their entries loaded first: in a tight loop of independent
+//! - [`Dense`]: a value per dense id (customer, order) in pages of ids. Updates are held back and
+//!   applied [`BATCH`] at a time, their entries loaded first: in a tight loop of independent
 //!   updates the processor overlaps the cache misses, instead of taking one after another.
 //! - [`PerScope`]: a value per (scope, id): the main scope ([`ScopeId::MAIN`], the first one a
 //!   line is routed to: without `--period` the whole window unsliced, which every measured line
@@ -56,21 +56,55 @@ pub fn at<T: Default + Clone>(v: &mut Vec<T>, i: u32) -> &mut T {
     &mut v[i]
 }
 
-/// A value per dense id; the default value is no value.
-#[derive(Clone, Debug, Default)]
+impl<V> Default for Dense<V> {
+    fn default() -> Self {
+        Dense {
+            pages: Vec::new(),
+            pending: Vec::new(),
+        }
+    }
+}
+
+/// Ids per page of a [`Dense`] store.
+const PAGE_BITS: u32 = 12;
+const PAGE: usize = 1 << PAGE_BITS;
+
+/// The page of `id` in a [`Dense`] store.
+pub fn page_of(id: u32) -> u32 {
+    id >> PAGE_BITS
+}
+
+/// A value per dense id; the default value is no value. The values lie in pages of [`PAGE`]
+/// ids, allocated when one of their ids first gets a value: a fold of one partition of the
+/// customers (the engine's fold threads, by blocks of ids) holds only its own customers' pages.
+#[derive(Clone, Debug)]
 pub struct Dense<V> {
-    values: Vec<V>,
-    /// Updates not yet merged into `values`.
+    pages: Vec<Option<Box<[V; PAGE]>>>,
+    /// Updates not yet merged into the pages.
     pending: Vec<(u32, V)>,
 }
 
 impl<V: Merge + Copy + Default + PartialEq> Dense<V> {
-    /// Room for ids `0..ids` from the start (the vector grows past it as needed).
+    /// Room for ids `0..ids` from the start (it grows past it as needed).
     pub fn with_ids(ids: usize) -> Dense<V> {
-        Dense {
-            values: vec![V::default(); ids],
-            pending: Vec::new(),
+        let mut dense = Dense::default();
+        if let Some(last) = ids.checked_sub(1) {
+            for page in 0..=last >> PAGE_BITS {
+                dense.slot((page << PAGE_BITS) as u32);
+            }
         }
+        dense
+    }
+
+    /// The value of `id`, its page allocated if need be.
+    #[inline]
+    fn slot(&mut self, id: u32) -> &mut V {
+        let page = page_of(id) as usize;
+        if page >= self.pages.len() {
+            self.pages.resize_with(page + 1, || None);
+        }
+        let values = self.pages[page].get_or_insert_with(|| Box::new([V::default(); PAGE]));
+        &mut values[id as usize & (PAGE - 1)]
     }
 
     /// Merges `update` into the value of `id`, in the next batch. Consecutive updates of one id
@@ -91,43 +125,59 @@ impl<V: Merge + Copy + Default + PartialEq> Dense<V> {
     /// Merges `update` into the value of `id` at once, unbatched (ids that arrive in increasing
     /// order, such as orders, find their entries in cache anyway).
     pub fn add_now(&mut self, id: u32, update: V) {
-        at(&mut self.values, id).merge(update);
+        self.slot(id).merge(update);
     }
 
     /// Applies the held-back updates, their entries loaded first.
     pub fn settle(&mut self) {
-        if let Some(last) = self.pending.iter().map(|p| p.0).max() {
-            at(&mut self.values, last);
-        }
-        let values = &self.values;
-        let touched = (self.pending.iter()).fold(false, |any, &(id, _)| {
-            any ^ (values[id as usize] == V::default())
+        let mut pending = std::mem::take(&mut self.pending);
+        let touched = (pending.iter()).fold(false, |any, &(id, _)| {
+            any ^ (*self.slot(id) == V::default())
         });
         std::hint::black_box(touched);
-        for (id, update) in self.pending.drain(..) {
-            self.values[id as usize].merge(update);
+        for (id, update) in pending.drain(..) {
+            self.slot(id).merge(update);
         }
+        self.pending = pending;
     }
 
     /// The value of `id`, once settled.
     pub fn get(&self, id: u32) -> Option<&V> {
         debug_assert!(self.pending.is_empty(), "read before settle()");
-        self.values.get(id as usize).filter(|v| **v != V::default())
+        let values = self.pages.get(page_of(id) as usize)?.as_ref()?;
+        Some(&values[id as usize & (PAGE - 1)]).filter(|v| **v != V::default())
     }
 
     /// Every id with a value, in order, once settled.
     pub fn iter(&self) -> impl Iterator<Item = (u32, &V)> {
         debug_assert!(self.pending.is_empty(), "read before settle()");
-        (0u32..)
-            .zip(&self.values)
+        let pages = (0u32..).zip(&self.pages);
+        let pages = pages.filter_map(|(page, values)| Some((page << PAGE_BITS, values.as_ref()?)));
+        pages
+            .flat_map(|(first, values)| (first..).zip(values.iter()))
             .filter(|(_, v)| **v != V::default())
     }
 
+    /// This store's values and `other`'s together. A page only `other` has is taken over as it
+    /// is: stores of disjoint partitions of the ids merge without a copy.
     pub fn merge(&mut self, mut other: Dense<V>) {
         other.settle();
-        for (id, value) in other.values.into_iter().enumerate() {
-            if value != V::default() {
-                self.add(id as u32, value);
+        if other.pages.len() > self.pages.len() {
+            self.pages.resize_with(other.pages.len(), || None);
+        }
+        for (mine, theirs) in self.pages.iter_mut().zip(other.pages) {
+            let Some(theirs) = theirs else {
+                continue;
+            };
+            match mine {
+                None => *mine = Some(theirs),
+                Some(mine) => {
+                    for (m, t) in mine.iter_mut().zip(theirs.iter()) {
+                        if *t != V::default() {
+                            m.merge(*t);
+                        }
+                    }
+                }
             }
         }
     }
@@ -200,8 +250,15 @@ impl<V: Merge + Copy + Default + PartialEq> PerScope<V> {
         main.chain(sliced.map(|(&(scope, id), v)| (scope, id, v)))
     }
 
-    pub fn merge(&mut self, other: PerScope<V>) {
+    /// This store's values and `other`'s together, the smaller map's taken into the larger,
+    /// made room for first (a map with fewer slots would take keys that come in the order of
+    /// their hashes into ever longer runs of full slots).
+    pub fn merge(&mut self, mut other: PerScope<V>) {
+        if other.sliced.len() > self.sliced.len() {
+            std::mem::swap(self, &mut other);
+        }
         self.main.merge(other.main);
+        self.sliced.reserve(other.sliced.len());
         for (key, value) in other.sliced {
             self.sliced.entry(key).or_default().merge(value);
         }
@@ -261,10 +318,15 @@ impl<K: Pair, V: Copy + Default + Merge> Batched<K, V> {
         }
     }
 
-    /// This map's entries and `other`'s together.
+    /// This map's entries and `other`'s together, the smaller map's taken into the larger
+    /// (made room for first: [`PairMap::reserve`]).
     pub fn merge(&mut self, mut other: Batched<K, V>) {
         other.settle();
         self.settle();
+        if other.map.len() > self.map.len() {
+            std::mem::swap(self, &mut other);
+        }
+        self.map.reserve(other.map.len());
         for (key, &value) in other.map.iter() {
             merge_into(&mut self.map, key, value);
         }
@@ -331,5 +393,30 @@ mod tests {
         assert_eq!(whole.get(ScopeId::MAIN, 8), None, "no update");
         let main = whole.iter().filter(|(s, _, _)| *s == ScopeId::MAIN);
         assert_eq!(main.count(), 8, "ids 0 to 6, and 9");
+    }
+
+    #[test]
+    fn dense_pages_hold_only_ids_with_values_and_merge_whole() {
+        // Ids 5 and 4100 lie in pages 0 and 1; 3 * 4096 + 1 in page 3; page 2 is never touched.
+        let mut left: Dense<u32> = Dense::default();
+        left.add(5, 1);
+        left.add(4100, 2);
+        let mut right: Dense<u32> = Dense::default();
+        right.add(4100, 10);
+        right.add(3 * 4096 + 1, 7);
+        right.settle();
+        assert_eq!(
+            right.pages.iter().map(Option::is_some).collect::<Vec<_>>(),
+            [false, true, false, true]
+        );
+        left.merge(right);
+        left.settle();
+        assert_eq!(
+            left.iter().map(|(id, v)| (id, *v)).collect::<Vec<_>>(),
+            [(5, 1), (4100, 12), (3 * 4096 + 1, 7)]
+        );
+        assert_eq!(left.get(2 * 4096 + 9), None, "a page never touched");
+        assert_eq!(left.get(6), None, "a default value is no value");
+        assert_eq!(Dense::<u32>::with_ids(4097).pages.len(), 2);
     }
 }

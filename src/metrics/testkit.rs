@@ -19,16 +19,19 @@ pub fn try_run(
     lines: &[&str],
     campaigns: &[Campaign],
 ) -> anyhow::Result<Vec<Row>> {
-    run_in_parts(metric, lines, campaigns, (settings, lines.len(), false))
+    run_in_parts(metric, lines, campaigns, (settings, &|_, _| false, false))
 }
 
-/// [`run`] with the lines before `split` folded apart from the others, the two folds merged
-/// (the second into the first, or with `swap` the first into the second).
+/// Says whether line `n` (counted from 0), of the customer of this id, goes to the second fold.
+pub type Second<'a> = &'a dyn Fn(usize, u32) -> bool;
+
+/// [`run`] with the lines that `second` picks folded apart from the others, the two folds
+/// merged (the second into the first, or with `swap` the first into the second).
 pub fn run_in_parts(
     metric: Metric,
     lines: &[&str],
     campaigns: &[Campaign],
-    (settings, split, swap): (Settings, usize, bool),
+    (settings, second_part, swap): (Settings, Second, bool),
 ) -> anyhow::Result<Vec<Row>> {
     let mut book = Book::default();
     let list = Campaigns {
@@ -74,7 +77,10 @@ pub fn run_in_parts(
             .expect("consistent test order");
         let line = book.admit(&row, order, None, 0, at);
         book.record(&line);
-        let part = if n < split { &mut fold } else { &mut second };
+        let part = match second_part(n, line.customer) {
+            false => &mut fold,
+            true => &mut second,
+        };
         part.add(&line, router.route(&line));
     }
     if swap {

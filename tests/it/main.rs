@@ -14,6 +14,7 @@ mod cli;
 mod dates;
 mod exports;
 mod faults;
+mod folds;
 mod fuzz_regressions;
 mod hostile;
 mod messages;

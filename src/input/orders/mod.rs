@@ -219,45 +219,6 @@ impl OrderFiles {
         }
         Ok(report)
     }
-
-    /// As [`OrderFiles::read`], with the reading (parsing, checking, interning) on threads of
-    /// its own and `each` on the caller's, taking the lines in batches, in order: for a fold that
-    /// costs as much as the reading. One thread reads and folds in turn when `threads` is 1.
-    pub fn read_beside(
-        self,
-        book: &mut Book,
-        opts: &ReadOptions,
-        threads: usize,
-        columns: OrderColumns,
-        done: &AtomicU64,
-        mut each: impl FnMut(&Line),
-    ) -> Result<ReadReport> {
-        if threads <= 1 {
-            return self.read(book, opts, threads, columns, done, each);
-        }
-        let mut result = None;
-        ahead::run(
-            2,
-            |send: &mut dyn FnMut(&mut Vec<Line>) -> bool| {
-                let mut lines = Vec::with_capacity(Batch::ROWS);
-                let read = self.read(book, opts, threads, columns, done, |line| {
-                    lines.push(*line);
-                    if lines.len() >= Batch::ROWS {
-                        send(&mut lines);
-                    }
-                });
-                if !lines.is_empty() {
-                    send(&mut lines);
-                }
-                result = Some(read);
-            },
-            |lines: &mut Vec<Line>| {
-                lines.iter().for_each(&mut each);
-                true
-            },
-        );
-        result.unwrap_or_else(|| bail!("the reading thread stopped early"))
-    }
 }
 
 /// What ends a read that went through: more bad rows than `--max-invalid` allows, or no line at
