@@ -252,8 +252,8 @@ mod tests {
 
     #[test]
     fn folds_of_parts_merge_into_the_fold_of_the_whole() {
-        // Customers whose lines fall on both sides of every split by position; a return, an earlier date
-        // after a later one, campaigns, members and three categories.
+        // Customers whose lines fall on both sides of every split by position; a return, an
+        // earlier date after a later one, campaigns, members and three categories.
         let lines = [
             "O1 U1 2025-01-10 P1 a 10 C1 y",
             "O2 U2 2025-01-12 P2 b 5 - n",

@@ -56,15 +56,6 @@ pub fn at<T: Default + Clone>(v: &mut Vec<T>, i: u32) -> &mut T {
     &mut v[i]
 }
 
-impl<V> Default for Dense<V> {
-    fn default() -> Self {
-        Dense {
-            pages: Vec::new(),
-            pending: Vec::new(),
-        }
-    }
-}
-
 /// Ids per page of a [`Dense`] store.
 const PAGE_BITS: u32 = 12;
 const PAGE: usize = 1 << PAGE_BITS;
@@ -77,7 +68,7 @@ pub fn page_of(id: u32) -> u32 {
 /// A value per dense id; the default value is no value. The values lie in pages of [`PAGE`]
 /// ids, allocated when one of their ids first gets a value: a fold of one partition of the
 /// customers (the engine's fold threads, by blocks of ids) holds only its own customers' pages.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Dense<V> {
     pages: Vec<Option<Box<[V; PAGE]>>>,
     /// Updates not yet merged into the pages.
