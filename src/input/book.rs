@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 
+use super::customer_ids::{CustomerIds, Found, Handle};
 pub use super::intern::Interner;
 use super::intern::OrderIds;
 
@@ -79,7 +80,7 @@ pub struct CustomerFacts {
 
 #[derive(Debug, Default)]
 pub struct Book {
-    pub customers: Interner,
+    pub customers: CustomerIds,
     pub products: Interner,
     pub categories: Interner,
     pub campaigns: Interner,
@@ -89,11 +90,11 @@ pub struct Book {
     pub extras: Interner,
     order_ids: OrderIds,
     pub orders: Vec<Order>,
-    /// The order of the last line admitted, with its id and its customer's id as written
-    /// (compared from here, not from the text stores, which are far away in memory).
+    /// The order of the last line admitted, with its id as written (compared from here, not
+    /// from the text store, which is far away in memory) and its customer's handle.
     last_order: Option<u32>,
     last_order_text: String,
-    last_customer: String,
+    last_customer: Handle,
     pub customer_facts: Vec<CustomerFacts>,
     /// Customer facts of recorded lines, not yet applied to `customer_facts`.
     pending: Vec<Fact>,
@@ -113,11 +114,13 @@ impl Book {
         self.orders.get(order as usize).map(|o| o.customer)
     }
 
-    /// Checks that a row agrees with the earlier lines of its order on customer and date, and
-    /// returns the order's id (`None` for a new order), for [`Book::admit`].
+    /// Checks that a row, whose customer has `customer` for handle, agrees with the earlier
+    /// lines of its order on customer and date, and returns the order's id (`None` for a new
+    /// order), for [`Book::admit`].
     pub(crate) fn check_order(
         &self,
         row: &Row<&str>,
+        customer: Handle,
         file: u32,
         line: u64,
     ) -> Result<Option<u32>, RowError> {
@@ -145,9 +148,9 @@ impl Book {
             });
         }
         let same_customer = if last {
-            self.last_customer == row.customer
+            self.last_customer == customer
         } else {
-            self.customers.name(order.customer) == row.customer
+            self.customers.id(customer) == Some(order.customer)
         };
         if same_customer && order.date == row.date {
             return Ok(Some(id));
@@ -167,7 +170,7 @@ impl Book {
             (
                 "customer",
                 shown(row.customer),
-                shown(self.customers.name(order.customer)),
+                shown(&self.customers.name(order.customer)),
             )
         };
         let (first_file, first_line) = order.seen_at();
@@ -183,21 +186,22 @@ impl Book {
         })
     }
 
-    /// Interns a row into a [`Line`]; `order` is what [`Book::check_order`] returned for it.
-    /// `customer` is the row's customer id if it was looked up already.
+    /// Interns a row into a [`Line`]; `order` is what [`Book::check_order`] returned for it,
+    /// `customer` the row's customer as looked up.
     pub(crate) fn admit(
         &mut self,
         row: &Row<&str>,
         order: Option<u32>,
-        customer: Option<u32>,
+        customer: Found,
         file: u32,
         line: u64,
     ) -> Line {
         let known = order.and_then(|id| Some((id, self.orders.get(id as usize)?.customer)));
+        let handle = customer.handle;
         let (order, customer) = match known {
             Some(known) => known,
             None => {
-                let customer = customer.unwrap_or_else(|| self.customers.intern(row.customer));
+                let customer = self.customers.admit(customer);
                 let order = self.order_ids.add(row.order);
                 self.orders.push(Order::new(customer, row.date, file, line));
                 (order, customer)
@@ -208,8 +212,7 @@ impl Book {
             self.last_order = Some(order);
             self.last_order_text.clear();
             self.last_order_text.push_str(row.order);
-            self.last_customer.clear();
-            self.last_customer.push_str(row.customer);
+            self.last_customer = handle;
         }
         Line {
             order,
@@ -232,7 +235,7 @@ impl Book {
     pub fn apply(&mut self, customers: &Customers) -> u64 {
         let mut unknown = 0;
         for (c, facts) in self.customer_facts.iter_mut().enumerate() {
-            let Some(given) = customers.get(self.customers.name(c as u32)) else {
+            let Some(given) = customers.get(&self.customers.name(c as u32)) else {
                 unknown += 1;
                 continue;
             };
@@ -285,8 +288,10 @@ impl Book {
         }
     }
 
-    /// Applies the customer facts noted since the last call.
+    /// Applies the customer facts noted since the last call, and publishes the customers
+    /// admitted since ([`CustomerIds::publish`]).
     pub(crate) fn settle(&mut self) {
+        self.customers.publish();
         let Book {
             pending,
             customer_facts: customers,

@@ -83,7 +83,7 @@ pub struct Interner {
     last: Option<(Key, u32)>,
 }
 
-/// Lookups loaded together by [`Interner::get_each`].
+/// Lookups loaded together by [`Interner::intern_each`].
 const TOUCH: usize = 256;
 
 /// The longest text kept in a slot.
@@ -191,26 +191,27 @@ impl Interner {
         self.find(Key::of(text.as_bytes()), text).ok()
     }
 
-    /// [`Interner::get`] for each text (`None` for `None`). The texts' home slots are loaded
-    /// first, in a loop of independent loads that the processor overlaps, instead of one cache
-    /// miss after another: in a table of millions most lookups miss the cache.
-    pub fn get_each(&self, texts: &[Option<&str>]) -> Vec<Option<u32>> {
-        let mut ids = Vec::with_capacity(texts.len());
-        // In groups small enough that the loaded slots' pages stay in the TLB until found.
-        for texts in texts.chunks(TOUCH) {
-            let keys: Vec<Option<Key>> = texts
-                .iter()
-                .map(|t| t.map(|t| Key::of(t.as_bytes())))
-                .collect();
-            self.slots
-                .touch(keys.iter().flatten().map(|key| key.hash()));
-            ids.extend(
-                keys.iter()
-                    .zip(texts)
-                    .map(|(key, text)| self.find((*key)?, (*text)?).ok()),
-            );
+    /// The hash by which the table places `text`: its high bits pick the home slot, so that
+    /// its low bits are free to pick one of several interners
+    /// ([`CustomerIds`](super::customer_ids::CustomerIds)).
+    pub fn hash(text: &str) -> u64 {
+        Key::of(text.as_bytes()).hash()
+    }
+
+    /// [`Interner::intern`] for each text, its id pushed onto `ids`. The texts' home slots are
+    /// loaded first, in a loop of independent loads that the processor overlaps, instead of one
+    /// cache miss after another: in a table of millions most lookups miss the cache.
+    pub fn intern_each<'t>(&mut self, texts: impl Iterator<Item = &'t str>, ids: &mut Vec<u32>) {
+        let keyed: Vec<(Key, &str)> = texts.map(|t| (Key::of(t.as_bytes()), t)).collect();
+        for keyed in keyed.chunks(TOUCH) {
+            self.slots.touch(keyed.iter().map(|(key, _)| key.hash()));
+            for &(key, text) in keyed {
+                ids.push(match self.find(key, text) {
+                    Ok(id) => id,
+                    Err(()) => self.add(key, text),
+                });
+            }
         }
-        ids
     }
 
     /// The id of `text`, whose key is `key`.

@@ -4,6 +4,7 @@
 mod ahead;
 pub mod book;
 pub mod campaigns;
+mod customer_ids;
 pub mod customers;
 pub mod date;
 mod decode;

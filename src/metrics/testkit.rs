@@ -72,10 +72,11 @@ pub fn run_in_parts(
             extra: None,
         };
         let at = n as u64 + 2;
+        let customer = book.customers.find(row.customer).expect("a customer");
         let order = book
-            .check_order(&row, 0, at)
+            .check_order(&row, customer.handle, 0, at)
             .expect("consistent test order");
-        let line = book.admit(&row, order, None, 0, at);
+        let line = book.admit(&row, order, customer, 0, at);
         book.record(&line);
         let part = match second_part(n, line.customer) {
             false => &mut fold,

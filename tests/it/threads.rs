@@ -325,3 +325,47 @@ fn the_shipped_fixtures_give_the_same_at_every_thread_count() {
         assert!(out.lines().count() > 1, "{line}: {out}");
     }
 }
+
+/// Customers are looked up on the threads that read the parts, and given their ids in order:
+/// an order whose lines disagree on the customer, near and far from its first line, is named
+/// alike; so is a customer first met in a bad row, or in a row of an order of another
+/// customer, then in good rows; the customers counted and every KPI are the same.
+#[test]
+fn customers_met_first_in_bad_rows_and_orders_that_disagree_are_named_alike() {
+    let mut text = orders(300, "\n", |row, _| match row {
+        // The next line of order 1 (customer C… in the file), with another customer, at once.
+        0 => "O1,New1,2025-03-03,P1,K1,1.00,web\n".into(),
+        // New2 first in a bad row (its amount), later in a good one.
+        40 => "O9999,New2,2025-03-03,P1,K1,ten,web\n".into(),
+        41 => "O9998,New2,2025-03-04,P1,K1,2.00,web\n".into(),
+        // New3 first in a line of order 5, whose customer is another.
+        120 => "O5,New3,2025-03-03,P1,K1,1.00,web\n".into(),
+        200 => "O9997,New3,2025-03-05,P1,K1,3.00,web\n".into(),
+        _ => String::new(),
+    });
+    // Order 2 again at the end, with its own customer's id and with another's.
+    let second = text
+        .lines()
+        .find(|l| l.starts_with("O2,"))
+        .unwrap()
+        .to_string();
+    text.push_str(&format!("{second}\n"));
+    text.push_str(&second.replacen(",C", ",New1", 1));
+    text.push('\n');
+    let w = Workdir::with(&[("o.csv", &text)]);
+    let (code, out, err) = same_for_every_thread_count(&w, REPORT);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!out.is_empty());
+    for message in [
+        "order \"O1\" has customer \"New1\", but o.csv:2 gives it customer \"C",
+        "order \"O5\" has customer \"New3\"",
+        "order \"O2\" has customer \"New1",
+        "o.csv:341 repeats o.csv:4",
+    ] {
+        assert!(err.contains(message), "{message}: {err}");
+    }
+    assert!(err.contains("skipped 4 invalid rows of 308 rows"), "{err}");
+    let line = "compute --metric clv o.csv --skip-invalid --format csv";
+    let (code, out, _) = same_for_every_thread_count(&w, line);
+    assert_eq!((code, out.lines().count()), (Some(0), 3), "{out}");
+}

@@ -9,6 +9,7 @@ use super::parts;
 use super::repeats::{Place, Seen};
 use super::row::{Row, left_out, parse_row};
 use super::{Line, OrderColumns, ReadReport};
+use crate::input::customer_ids::{Found, Shards};
 use crate::input::table::Table;
 use crate::input::{Book, FieldError, Guests, ReadOptions, RowError, ahead, is_row_error};
 
@@ -27,6 +28,8 @@ pub(super) struct Batch {
     shift: u64,
     /// Whether a row is an error.
     failed: bool,
+    /// Rows whose customer's handle [`Batch::look_up`] found, the first rows.
+    looked_up: usize,
 }
 
 /// A cell's text in [`Batch::text`]: its start and end. 8 bytes, not 16, as a batch row is
@@ -39,6 +42,8 @@ struct Parsed {
     /// The row's identity for finding repeats ([`Seen`]).
     key: u128,
     row: Result<Row<Span>>,
+    /// Its customer, once looked up ([`Batch::look_up`]).
+    customer: Found,
 }
 
 impl Batch {
@@ -74,7 +79,40 @@ impl Batch {
             line,
             key,
             row,
+            customer: Found::default(),
         });
+    }
+
+    /// Looks up the customers of the rows not yet looked up, in `customers`. An
+    /// error (more customers than can be counted) ends the run: it goes last in the batch.
+    pub(super) fn look_up(&mut self, customers: &Shards) {
+        let rows = &self.rows[self.looked_up..];
+        let text = &self.text;
+        let cell = |(start, end): Span| text.get(start as usize..end as usize).unwrap_or_default();
+        // Consecutive rows mostly share their customer (the lines of an order): one lookup.
+        let mut texts = Vec::with_capacity(rows.len());
+        let mut looked = Vec::with_capacity(rows.len());
+        for (i, parsed) in rows.iter().enumerate() {
+            if let Ok(row) = &parsed.row {
+                let customer = cell(row.customer);
+                if texts.last() != Some(&customer) {
+                    texts.push(customer);
+                }
+                looked.push((i, texts.len() - 1));
+            }
+        }
+        let mut found = Vec::with_capacity(texts.len());
+        if let Err(e) = customers.look_up(&texts, &mut found) {
+            let last = self.rows.last().map_or((0, 0), |p| (p.file, p.line));
+            self.push(last.0, last.1, 0, Err(e));
+            self.looked_up = self.rows.len();
+            return;
+        }
+        let rows = &mut self.rows[self.looked_up..];
+        for (i, text) in looked {
+            rows[i].customer = found[text];
+        }
+        self.looked_up = self.rows.len();
     }
 
     fn leave_out(&mut self, reason: usize) {
@@ -118,6 +156,7 @@ impl ahead::Clear for Batch {
         self.rows.clear();
         self.shift = 0;
         self.failed = false;
+        self.looked_up = 0;
         self.left_out.iter_mut().for_each(|n| *n = 0);
     }
 }
@@ -127,6 +166,7 @@ impl ahead::Clear for Batch {
 /// threads when there are three or more ([`parts`]). Stops at the first error that ends the run.
 pub(super) fn produce(
     tables: Vec<Table>,
+    customers: &Shards,
     columns: OrderColumns,
     opts: &ReadOptions,
     threads: usize,
@@ -137,13 +177,16 @@ pub(super) fn produce(
     let reasons = opts.left_out_reasons();
     let mut before = 0; // bytes of the files before this one
     for (file, mut t) in (0u32..).zip(tables) {
+        let plan = parts::Plan::of(&t, threads);
         let rows = Rows {
             file,
             columns,
             opts,
             reasons: &reasons,
+            // Read in parts, on several threads, the rows' customers are looked up there too;
+            // otherwise on the thread that checks them, to share the work between the two.
+            customers: plan.as_ref().map(|_| customers),
         };
-        let plan = parts::Plan::of(&t, threads);
         // The rows of the files before go first: the parts hand on batches of their own.
         if plan.is_some() && !batch.is_empty() && !send(&mut batch) {
             return;
@@ -200,6 +243,8 @@ pub(super) struct Rows<'a> {
     pub opts: &'a ReadOptions,
     /// [`ReadOptions::left_out_reasons`].
     pub reasons: &'a [String],
+    /// Where to look up the rows' customers before a batch is handed on, if here.
+    pub customers: Option<&'a Shards>,
 }
 
 impl Rows<'_> {
@@ -207,6 +252,25 @@ impl Rows<'_> {
     /// the input passed, until the end of the input or until the next row would start at or
     /// after byte `stop` of it.
     pub(super) fn read(
+        &self,
+        t: &mut Table,
+        stop: u64,
+        batch: &mut Batch,
+        send: &mut dyn FnMut(&mut Batch, u64) -> bool,
+    ) -> End {
+        let Some(customers) = self.customers else {
+            return self.read_rows(t, stop, batch, send);
+        };
+        let end = self.read_rows(t, stop, batch, &mut |batch, at| {
+            batch.look_up(customers);
+            send(batch, at)
+        });
+        batch.look_up(customers);
+        end
+    }
+
+    /// [`Rows::read`], with no customer looked up.
+    fn read_rows(
         &self,
         t: &mut Table,
         stop: u64,
@@ -268,6 +332,7 @@ pub(super) fn fold_batch(
     seen: &mut Seen,
     each: &mut impl FnMut(&Line),
 ) -> Result<()> {
+    batch.look_up(&book.customers.shards());
     let Batch {
         text,
         rows,
@@ -281,30 +346,13 @@ pub(super) fn fold_batch(
         }
     }
     let cell = |(start, end): Span| text.get(start as usize..end as usize).unwrap_or_default();
-    // The customers of the batch's orders, looked up together first: the lookups do not depend
-    // on one another, so the processor overlaps their cache misses (on a large export nearly
-    // every order starts with a customer far away in memory).
-    let mut previous = "";
-    let wanted: Vec<Option<&str>> = rows
-        .iter()
-        .map(|parsed| {
-            let row = parsed.row.as_ref().ok()?;
-            let order = cell(row.order);
-            if order == previous {
-                return None; // the same order as the row before: its customer is known
-            }
-            previous = order;
-            Some(cell(row.customer))
-        })
-        .collect();
-    let customers = book.customers.get_each(&wanted);
     // Only a unit price read as the amount needs the quantities counted.
     let count_quantities = report.unit_price.is_some();
-    for (parsed, customer) in rows.drain(..).zip(customers) {
-        let (file, line) = (parsed.file, parsed.line + *shift);
+    for parsed in rows.drain(..) {
+        let (file, line, customer) = (parsed.file, parsed.line + *shift, parsed.customer);
         let row = parsed.row.and_then(|row| {
             let row = row.map(cell);
-            let order = book.check_order(&row, file, line)?;
+            let order = book.check_order(&row, customer.handle, file, line)?;
             Ok((row, order))
         });
         report.rows += 1;

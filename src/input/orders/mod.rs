@@ -178,11 +178,12 @@ impl OrderFiles {
             columns,
         };
         let tables = self.tables;
+        let shards = book.customers.shards();
         let mut failure = None;
         ahead::run(
             threads,
             |send: &mut dyn FnMut(&mut Batch) -> bool| {
-                produce(tables, columns, opts, threads, done, send)
+                produce(tables, &shards, columns, opts, threads, done, send)
             },
             |batch: &mut Batch| match fold_batch(
                 batch,
