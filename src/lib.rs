@@ -16,6 +16,7 @@ mod open_table;
 pub mod output;
 mod quotient;
 pub mod report;
+pub mod sql;
 
 use std::process::ExitCode;
 
@@ -32,6 +33,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Compare(args) => cmd::compare::run(args),
         Command::Pairs(args) => cmd::pairs::run(args),
         Command::Cohort(args) => cmd::cohort::run(args),
+        Command::Sql(args) => cmd::sql::run(args).map(|()| ExitCode::SUCCESS),
         Command::Benchmarks(args) => cmd::benchmarks::run(args).map(|()| ExitCode::SUCCESS),
         Command::Metrics(args) => cmd::metrics::run(args).map(|()| ExitCode::SUCCESS),
         Command::Inspect(args) => cmd::inspect::run(args).map(|()| ExitCode::SUCCESS),

@@ -118,6 +118,10 @@ pub enum Command {
     /// customer) in each later period
     #[command(after_help = COHORT_EXAMPLES)]
     Cohort(CohortArgs),
+    /// Print SQL that computes KPIs where the order lines live (DuckDB, PostgreSQL, Spark;
+    /// BigQuery and Snowflake experimental): the rows `compute` prints for the same lines
+    #[command(after_help = SQL_EXAMPLES)]
+    Sql(SqlArgs),
     /// List the industry benchmarks xsell knows (and those of --benchmarks FILE)
     Benchmarks(BenchmarksArgs),
     /// List the metrics, their formulas and the columns they need
@@ -356,6 +360,53 @@ pub struct BenchmarksArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
+}
+
+const SQL_EXAMPLES: &str = "\
+Examples:
+  Cross-sell rate and AOV per month, run in DuckDB on a table named orders:
+    xsell sql --metric cross-sell,aov --dialect duckdb --period month | duckdb shop.db
+
+  Per channel, in PostgreSQL, for the first half of 2025:
+    xsell sql --metric cross-sell --dialect postgres --orders-table sales.order_lines \\
+        --by channel --from 2025-01-01 --to 2025-06-30 | psql -d shop
+
+  In Spark (spark-sql -f, spark.sql(...) or a Databricks notebook):
+    xsell sql --metric repeat-rate --dialect spark > repeat.sql && spark-sql -f repeat.sql
+
+The table holds the orders columns with warehouse types: order_id, customer_id and product_id
+as text, order_date a DATE, amount a DECIMAL (exact sums), and the optional columns as text
+(loyalty BOOLEAN or text). The statement returns metric, group_label, period, value, numerator,
+denominator and by_label: the numerators and denominators equal xsell compute's on the same
+lines. BigQuery and Snowflake are experimental: their SQL is checked as text, never run here.";
+
+/// `xsell sql`: what to compute, and for which engine.
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// Metrics, comma-separated (those `xsell sql` renders: cross-sell, aov, clv, repeat-rate)
+    #[arg(short, long, required = true, value_delimiter = ',', value_name = "NAME[,NAME...]",
+          value_parser = PossibleValuesParser::new(metric_names()))]
+    pub metric: Vec<String>,
+    /// The engine's SQL
+    #[arg(long, value_enum, value_name = "DIALECT")]
+    pub dialect: crate::sql::Dialect,
+    /// The table of order lines, as the engine names it (sales.orders)
+    #[arg(long, value_name = "TABLE", default_value = "orders")]
+    pub orders_table: String,
+    /// First date measured (inclusive), YYYY-MM-DD; earlier rows still count as history
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub from: Option<NaiveDate>,
+    /// Last date measured (inclusive), YYYY-MM-DD
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub to: Option<NaiveDate>,
+    /// Slice by segment, loyalty, channel, category, campaign or column:NAME
+    #[arg(long, value_name = "DIM", value_parser = parse_dim)]
+    pub by: Vec<Dim>,
+    /// Measure each week (ISO), month, quarter or year of the window on its own
+    #[arg(long, value_enum, value_name = "UNIT")]
+    pub period: Option<PeriodArg>,
+    #[command(flatten)]
+    pub level: LevelArgs,
 }
 
 #[derive(Debug, Args)]

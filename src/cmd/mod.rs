@@ -11,6 +11,7 @@ pub mod pairs;
 pub mod presets;
 pub mod report;
 pub mod sink;
+pub mod sql;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;

@@ -27,6 +27,31 @@ pub struct Info {
     pub needs: &'static [Need],
     /// What computes it.
     pub computed: Computed,
+    /// How `xsell sql` computes it in a database.
+    pub sql: Sql,
+}
+
+/// How `xsell sql` computes a KPI in a database (`crate::sql` renders it for each dialect): an
+/// aggregate over the lines of each group and period, as the formula says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sql {
+    /// Per customer with a purchase line in the scope, the distinct `Distinct` of those lines:
+    /// the numerator counts the customers with two or more, the denominator all of them.
+    AtLeastTwo(Distinct),
+    /// The net revenue of the scope's lines (returns included) over the distinct `Distinct`
+    /// of its purchase lines.
+    RevenuePer(Distinct),
+    /// Not rendered as SQL yet.
+    Not,
+}
+
+/// What a [`Sql`] shape counts distinct.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Distinct {
+    /// Products, or categories with `--level category`.
+    Items,
+    Orders,
+    Customers,
 }
 
 /// What a value is: how it is shown, and whether it has a binomial confidence interval.

@@ -25,6 +25,7 @@ mod reader;
 mod repeats;
 mod slicing;
 mod spill;
+mod sql;
 mod threads;
 mod workbook;
 mod workdir;

@@ -11,7 +11,7 @@ use super::Column::{
 use super::FoldPart::{Campaign, CampaignCrossSell, CrossSell, LoyaltyCrossSell, Spending};
 use super::Formula::{Expression, Ratio};
 use super::When::{IfPresent, LevelCategory, NoConversions};
-use super::{Computed, Info, Kind, Need};
+use super::{Computed, Distinct, Info, Kind, Need, Sql};
 
 /// Every KPI xsell computes, in the order reports list them; each has its declaration in
 /// [`METRICS`], at the same place.
@@ -44,6 +44,7 @@ pub const METRICS: [Info; 11] = [
         definition: "With `--level category`, categories instead of products.",
         needs: &[Need::when(Category, LevelCategory)],
         computed: Computed::Kpi(Metric::CrossSell, &[CrossSell]),
+        sql: Sql::AtLeastTwo(Distinct::Items),
     },
     Info {
         name: "campaign-cross-sell",
@@ -64,6 +65,7 @@ pub const METRICS: [Info; 11] = [
             Need::always(Targeted),
         ],
         computed: Computed::Kpi(Metric::CampaignCrossSell, &[CampaignCrossSell]),
+        sql: Sql::Not,
     },
     Info {
         name: "loyalty-cross-sell",
@@ -81,6 +83,7 @@ pub const METRICS: [Info; 11] = [
                      loyalty flag may come from `--customers FILE` instead of the orders.",
         needs: &[Need::always(Loyalty), Need::when(Category, IfPresent)],
         computed: Computed::Kpi(Metric::LoyaltyCrossSell, &[LoyaltyCrossSell, Spending]),
+        sql: Sql::Not,
     },
     Info {
         name: "ctr",
@@ -93,6 +96,7 @@ pub const METRICS: [Info; 11] = [
         definition: "Per campaign. `all`: sum of clicks / sum of impressions.",
         needs: &[Need::always(Impressions), Need::always(Clicks)],
         computed: Computed::Kpi(Metric::Ctr, &[]),
+        sql: Sql::Not,
     },
     Info {
         name: "conversion",
@@ -111,6 +115,7 @@ pub const METRICS: [Info; 11] = [
             Need::when(CampaignId, NoConversions),
         ],
         computed: Computed::Kpi(Metric::Conversion, &[Campaign]),
+        sql: Sql::Not,
     },
     Info {
         name: "roi",
@@ -123,6 +128,7 @@ pub const METRICS: [Info; 11] = [
         definition: "Per campaign. `all`: (sum of revenue - sum of cost) / sum of cost.",
         needs: &[Need::always(CampaignId), Need::always(Cost)],
         computed: Computed::Kpi(Metric::Roi, &[Campaign]),
+        sql: Sql::Not,
     },
     Info {
         name: "cac",
@@ -137,6 +143,7 @@ pub const METRICS: [Info; 11] = [
                      distinct new customers over all campaigns.",
         needs: &[Need::always(CampaignId), Need::always(Cost)],
         computed: Computed::Kpi(Metric::Cac, &[Campaign]),
+        sql: Sql::Not,
     },
     Info {
         name: "aov",
@@ -149,6 +156,7 @@ pub const METRICS: [Info; 11] = [
         definition: "Net revenue includes the return lines.",
         needs: &[],
         computed: Computed::Kpi(Metric::Aov, &[Spending]),
+        sql: Sql::RevenuePer(Distinct::Orders),
     },
     Info {
         name: "clv",
@@ -165,6 +173,7 @@ pub const METRICS: [Info; 11] = [
                      `clv.frequency`, `clv.window-days`, `clv.lifespan`, `clv.margin`.",
         needs: &[],
         computed: Computed::Kpi(Metric::Clv, &[Spending]),
+        sql: Sql::RevenuePer(Distinct::Customers),
     },
     Info {
         name: "retention",
@@ -179,6 +188,7 @@ pub const METRICS: [Info; 11] = [
                      after a pooled row (sums of numerators and of denominators, empty period).",
         needs: &[],
         computed: Computed::Kpi(Metric::Retention, &[Spending]),
+        sql: Sql::Not,
     },
     Info {
         name: "repeat-rate",
@@ -191,6 +201,7 @@ pub const METRICS: [Info; 11] = [
         definition: "",
         needs: &[],
         computed: Computed::Kpi(Metric::RepeatRate, &[Spending]),
+        sql: Sql::AtLeastTwo(Distinct::Orders),
     },
 ];
 
@@ -207,6 +218,7 @@ pub const PAIRS: [Info; 6] = [
                      (a product, or a category with `--level category`) once per basket.",
         needs: &[Need::when(Category, LevelCategory)],
         computed: Computed::Pairs,
+        sql: Sql::Not,
     },
     Info {
         name: "pairs.support",
@@ -219,6 +231,7 @@ pub const PAIRS: [Info; 6] = [
         definition: "Single-item baskets count in the denominator.",
         needs: &[Need::when(Category, LevelCategory)],
         computed: Computed::Pairs,
+        sql: Sql::Not,
     },
     Info {
         name: "pairs.confidence",
@@ -231,6 +244,7 @@ pub const PAIRS: [Info; 6] = [
         definition: "Equals support(A and C) / support(A).",
         needs: &[Need::when(Category, LevelCategory)],
         computed: Computed::Pairs,
+        sql: Sql::Not,
     },
     Info {
         name: "pairs.lift",
@@ -240,6 +254,7 @@ pub const PAIRS: [Info; 6] = [
         definition: "1 means independence; above 1, A's buyers take C more often than others.",
         needs: &[Need::when(Category, LevelCategory)],
         computed: Computed::Pairs,
+        sql: Sql::Not,
     },
     Info {
         name: "pairs.leverage",
@@ -249,6 +264,7 @@ pub const PAIRS: [Info; 6] = [
         definition: "",
         needs: &[Need::when(Category, LevelCategory)],
         computed: Computed::Pairs,
+        sql: Sql::Not,
     },
     Info {
         name: "pairs.conviction",
@@ -258,6 +274,7 @@ pub const PAIRS: [Info; 6] = [
         definition: "Empty (null) when confidence is 1.",
         needs: &[Need::when(Category, LevelCategory)],
         computed: Computed::Pairs,
+        sql: Sql::Not,
     },
 ];
 
@@ -275,6 +292,7 @@ pub const COHORT: [Info; 2] = [
                      first purchase line over all history.",
         needs: &[],
         computed: Computed::Cohort,
+        sql: Sql::Not,
     },
     Info {
         name: "cohort.revenue",
@@ -287,5 +305,6 @@ pub const COHORT: [Info; 2] = [
         definition: "Cohorts as for `cohort.customers`.",
         needs: &[],
         computed: Computed::Cohort,
+        sql: Sql::Not,
     },
 ];

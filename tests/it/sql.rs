@@ -1,0 +1,78 @@
+//! Issue 17: `xsell sql` through the binary. The statements are run on real engines by
+//! `.ci/sql/run` (DuckDB, PostgreSQL), which compares every numerator and denominator with
+//! `xsell compute`; here, what the command prints and refuses.
+
+use crate::workdir::*;
+
+const DIALECTS: [&str; 5] = ["duckdb", "postgres", "spark", "bigquery", "snowflake"];
+
+#[test]
+fn every_dialect_prints_one_statement_over_the_named_table() {
+    for dialect in DIALECTS {
+        for extra in ["", " --by channel --period week", " --by segment --period quarter"] {
+            let line = format!(
+                "sql --metric cross-sell,aov,clv,repeat-rate --dialect {dialect} \
+                 --orders-table sales.order_lines{extra}"
+            );
+            let (code, out, err) = run(&mut xsell(&line));
+            assert_eq!(code, Some(0), "{line}: {err}");
+            assert!(out.starts_with("WITH\n") && out.ends_with(";\n"), "{line}: {out}");
+            assert_eq!(out.matches(';').count(), 1, "one statement: {out}");
+            assert!(out.contains("FROM sales.order_lines\n"), "{out}");
+            for metric in ["'cross-sell'", "'aov'", "'clv'", "'repeat-rate'"] {
+                assert!(out.contains(metric), "{line}: {metric}");
+            }
+        }
+    }
+}
+
+#[test]
+fn each_dialect_writes_its_own_iso_week_label() {
+    let week = |dialect: &str| {
+        let line = format!("sql --metric aov --dialect {dialect} --period week");
+        run(&mut xsell(&line)).1
+    };
+    // PostgreSQL: `W` quoted, or it is the week of the month; BigQuery's %G-W%V is ISO.
+    assert!(week("postgres").contains(r#"to_char(l.d, 'IYYY-"W"IW')"#));
+    assert!(week("bigquery").contains("FORMAT_DATE('%G-W%V', l.d)"));
+    assert!(week("snowflake").contains("YEAROFWEEKISO(l.d)"));
+    assert!(week("spark").contains("extract(YEAROFWEEK FROM l.d)"));
+    assert!(week("duckdb").contains("isoyear(l.d)"));
+}
+
+#[test]
+fn what_is_not_rendered_is_refused_with_what_is() {
+    for (line, message) in [
+        (
+            "sql --metric roi --dialect duckdb",
+            "roi is not rendered as SQL yet; xsell sql renders cross-sell, aov, clv, repeat-rate",
+        ),
+        (
+            "sql --metric aov --dialect duckdb --by campaign-type",
+            "--by campaign-type needs the campaigns table",
+        ),
+        (
+            "sql --metric aov --dialect duckdb --by channel --by segment",
+            "one --by",
+        ),
+        (
+            "sql --metric cross-sell --dialect duckdb --by category --level product",
+            "--level product contradicts --by category",
+        ),
+        (
+            "sql --metric aov --dialect duckdb --orders-table orders;DROP",
+            "expected a table name",
+        ),
+        (
+            "sql --metric aov --dialect duckdb --from 2025-02-01 --to 2025-01-01",
+            "--from 2025-02-01 is after --to 2025-01-01",
+        ),
+    ] {
+        let (code, out, err) = run(&mut xsell(line));
+        assert_eq!((code, out.as_str()), (Some(2), ""), "{line}");
+        assert!(err.contains(message), "{line}: {err}");
+    }
+    let (code, _, err) = run(&mut xsell("sql --metric aov --dialect oracle"));
+    assert_eq!(code, Some(2));
+    assert!(err.contains("duckdb, postgres, spark, bigquery, snowflake"), "{err}");
+}
