@@ -383,7 +383,8 @@ lines. BigQuery and Snowflake are experimental: their SQL is checked as text, ne
 /// `xsell sql`: what to compute, and for which engine.
 #[derive(Debug, Args)]
 pub struct SqlArgs {
-    /// Metrics, comma-separated (those `xsell sql` renders: cross-sell, aov, clv, repeat-rate)
+    /// Metrics, comma-separated: those `xsell sql` renders (cross-sell, loyalty-cross-sell,
+    /// aov, clv, retention, repeat-rate)
     #[arg(short, long, required = true, value_delimiter = ',', value_name = "NAME[,NAME...]",
           value_parser = PossibleValuesParser::new(metric_names()))]
     pub metric: Vec<String>,

@@ -41,6 +41,13 @@ pub enum Sql {
     /// The net revenue of the scope's lines (returns included) over the distinct `Distinct`
     /// of its purchase lines.
     RevenuePer(Distinct),
+    /// Cross-sell orders of loyalty members over their orders (`loyalty-cross-sell`): an order
+    /// with a purchase line in the scope buying a category its customer first bought that
+    /// day, from a customer who had bought before.
+    MemberCrossSell,
+    /// Customers with orders in both of two consecutive unit periods over those with orders
+    /// in the first (`retention`), per unit period after the window's first, then pooled.
+    Retention,
     /// Not rendered as SQL yet.
     Not,
 }

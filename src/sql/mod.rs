@@ -41,6 +41,16 @@ pub struct Query {
 }
 
 impl Query {
+    /// Whether a metric of shape `sql` is asked for.
+    fn needs(&self, sql: Sql) -> bool {
+        self.metrics.iter().any(|m| m.info().sql == sql)
+    }
+
+    /// The unit of retention: the period, else the month.
+    fn unit(&self) -> PeriodKind {
+        self.period.unwrap_or(PeriodKind::Month)
+    }
+
     /// Items are categories: with `--level category`, and under `--by category`, where
     /// cross-sell is the share of a category's buyers who bought two categories or more.
     fn counts_categories(&self) -> bool {
@@ -52,23 +62,34 @@ impl Query {
 pub fn render(query: &Query, dialect: Dialect) -> Result<String> {
     check(query)?;
     let d = dialect;
-    let mut steps = vec![("lines", lines(query, d)), ("win", window(query))];
+    let mut steps = vec![
+        ("lines".to_string(), lines(query, d)),
+        ("win".into(), window(query)),
+    ];
     if let Some(customers) = query.by.as_ref().and_then(|by| customers(by, d)) {
-        steps.push(("customers", customers));
+        steps.push(("customers".into(), customers));
     }
-    steps.push(("scoped", scoped(query, d)));
-    steps.push(("cells", cells(query, d)));
+    if query.needs(Sql::MemberCrossSell) {
+        steps.push(("members".into(), members(d)));
+    }
+    steps.push(("scoped".into(), scoped(query, d)));
+    steps.push(("cells".into(), cells(query, d)));
+    if query.needs(Sql::Retention) {
+        steps.push(("groups".into(), groups(d)));
+    }
     let mut rows = Vec::new();
-    let names: Vec<String> = (1..=query.metrics.len()).map(|i| format!("m{i}")).collect();
-    for ((pos, metric), name) in query.metrics.iter().enumerate().zip(&names) {
-        steps.push((name, measure(metric.info().sql, query)));
-        rows.push(row(*metric, name, pos, query, d));
+    for (pos, metric) in query.metrics.iter().enumerate() {
+        let name = format!("m{}", pos + 1);
+        let sql = metric.info().sql;
+        steps.extend(measure(sql, &name, query, d));
+        rows.push(row(*metric, sql, &name, pos, query, d));
     }
     let with: Vec<String> = (steps.iter())
         .map(|(name, body)| format!("{name} AS (\n{}\n)", indent(body)))
         .collect();
     let order = format!(
-        "ORDER BY pos, period, CASE WHEN by_label IS NULL THEN 0 ELSE 1 END, {}",
+        "ORDER BY pos, CASE WHEN period IS NULL THEN 0 ELSE 1 END, period, \
+         CASE WHEN by_label IS NULL THEN 0 ELSE 1 END, {}",
         bytewise(d, "group_label")
     );
     Ok(format!(
@@ -122,9 +143,31 @@ fn lines(query: &Query, d: Dialect) -> String {
         Some(Dim::Loyalty) => ", loyalty AS v".into(),
         Some(dim) => format!(", {} AS v", dim.column().unwrap_or_default()),
     };
+    // loyalty-cross-sell's new categories, and its members' flags.
+    let member = match query.needs(Sql::MemberCrossSell) {
+        true => ", COALESCE(category, '') AS cat, loyalty AS flag",
+        false => "",
+    };
     format!(
-        "SELECT order_id, customer_id, order_date AS d, {item} AS item, amount{by}\nFROM {}",
+        "SELECT order_id, customer_id, order_date AS d, {item} AS item, amount{by}{member}\nFROM {}",
         query.orders
+    )
+}
+
+/// Whether a line's loyalty cell says the customer is a member, as xsell reads a flag.
+fn is_member(d: Dialect, cell: &str) -> String {
+    format!(
+        "LOWER(CAST({cell} AS {})) IN ('true', 't', '1', 'yes', 'y')",
+        d.text()
+    )
+}
+
+/// The loyalty members: any line says so.
+fn members(d: Dialect) -> String {
+    format!(
+        "SELECT customer_id, MAX(CASE WHEN {} THEN 1 ELSE 0 END) AS member\nFROM lines GROUP BY \
+         customer_id",
+        is_member(d, "flag")
     )
 }
 
@@ -152,9 +195,9 @@ fn customers(by: &Dim, d: Dialect) -> Option<String> {
             bytewise(d, "v")
         )),
         Dim::Loyalty => Some(format!(
-            "SELECT customer_id, MAX(CASE WHEN LOWER(CAST(v AS {})) IN ('true', 't', '1', \
-             'yes', 'y') THEN 1 ELSE 0 END) AS member\nFROM lines GROUP BY customer_id",
-            d.text()
+            "SELECT customer_id, MAX(CASE WHEN {} THEN 1 ELSE 0 END) AS member\nFROM lines \
+             GROUP BY customer_id",
+            is_member(d, "v")
         )),
         _ => None,
     }
@@ -167,10 +210,19 @@ fn scoped(query: &Query, d: Dialect) -> String {
         Some(unit) => d.period_label(unit, "l.d"),
         None => "''".into(),
     };
+    // Retention's unit period; loyalty-cross-sell's dates and categories.
+    let mut more = String::new();
+    if query.needs(Sql::Retention) {
+        more += &format!(", {} AS unit", d.period_label(query.unit(), "l.d"));
+    }
+    if query.needs(Sql::MemberCrossSell) {
+        more += ", l.d, l.cat";
+    }
     let select = |group: &str, by: &str, join: &str| {
         format!(
             "SELECT {group} AS group_label, {by} AS by_label, {period} AS period, l.customer_id, \
-             l.order_id, l.item, l.amount\nFROM lines l{join}, win WHERE l.d BETWEEN win.lo AND win.hi"
+             l.order_id, l.item, l.amount{more}\nFROM lines l{join}, win WHERE l.d BETWEEN \
+             win.lo AND win.hi"
         )
     };
     let all = select("'all'", &format!("CAST(NULL AS {})", d.text()), "");
@@ -222,56 +274,169 @@ fn cells(query: &Query, d: Dialect) -> String {
     )
 }
 
-/// A KPI's numerator and denominator per cell.
-fn measure(sql: Sql, query: &Query) -> String {
+/// The groups: `all`, and those with lines in the window.
+fn groups(d: Dialect) -> String {
+    format!(
+        "SELECT 'all' AS group_label, CAST(NULL AS {}) AS by_label\nUNION\nSELECT DISTINCT \
+         group_label, by_label FROM scoped WHERE by_label IS NOT NULL",
+        d.text()
+    )
+}
+
+/// The steps that compute a KPI of shape `sql`, the last named `name`: its numerator and
+/// denominator per cell (group and period), or for retention its own rows.
+fn measure(sql: Sql, name: &str, query: &Query, d: Dialect) -> Vec<(String, String)> {
     let distinct = |what: Distinct| match what {
         Distinct::Items => "item",
         Distinct::Orders => "order_id",
         Distinct::Customers => "customer_id",
     };
+    let one = |body: String| vec![(name.to_string(), body)];
     match sql {
         // By category, a category's buyers are counted by the categories of all their lines
         // (of the period): those of the `all` scope.
-        Sql::AtLeastTwo(Distinct::Items) if query.by == Some(Dim::Category) => {
+        Sql::AtLeastTwo(Distinct::Items) if query.by == Some(Dim::Category) => one(
             "SELECT s.group_label, s.period, COUNT(CASE WHEN w.n >= 2 THEN 1 END) AS numerator, \
              COUNT(*) AS denominator\nFROM (\n    SELECT DISTINCT group_label, period, \
              customer_id FROM scoped WHERE amount > 0\n) AS s\nJOIN (\n    SELECT period, \
              customer_id, COUNT(DISTINCT item) AS n\n    FROM scoped WHERE amount > 0 AND \
              by_label IS NULL\n    GROUP BY period, customer_id\n) AS w ON w.period = s.period \
              AND w.customer_id = s.customer_id\nGROUP BY s.group_label, s.period"
-                .into()
-        }
-        Sql::AtLeastTwo(what) => format!(
+                .into(),
+        ),
+        Sql::AtLeastTwo(what) => one(format!(
             "SELECT group_label, period, COUNT(CASE WHEN n >= 2 THEN 1 END) AS numerator, \
              COUNT(*) AS denominator\nFROM (\n    SELECT group_label, period, customer_id, \
              COUNT(DISTINCT {}) AS n\n    FROM scoped WHERE amount > 0\n    GROUP BY \
              group_label, period, customer_id\n) AS per_customer\nGROUP BY group_label, period",
             distinct(what)
-        ),
-        Sql::RevenuePer(what) => format!(
+        )),
+        Sql::RevenuePer(what) => one(format!(
             "SELECT group_label, period, SUM(amount) AS numerator, COUNT(DISTINCT CASE WHEN \
              amount > 0 THEN {} END) AS denominator\nFROM scoped GROUP BY group_label, period",
             distinct(what)
-        ),
+        )),
+        Sql::MemberCrossSell => vec![
+            // The day each customer first bought each category, and first bought anything,
+            // over every line (history).
+            (
+                format!("{name}_firsts"),
+                "SELECT customer_id, cat, MIN(d) AS first_d FROM lines WHERE amount > 0 GROUP \
+                 BY customer_id, cat"
+                    .into(),
+            ),
+            (
+                format!("{name}_buyers"),
+                "SELECT customer_id, MIN(d) AS first_d FROM lines WHERE amount > 0 GROUP BY \
+                 customer_id"
+                    .into(),
+            ),
+            // Members' orders (non-members' in the non-member row of --by loyalty), each
+            // marked when a line of it in the scope buys a new category after a first day.
+            (
+                format!("{name}_orders"),
+                format!(
+                    "SELECT s.group_label, s.period, s.order_id, MAX(CASE WHEN f.first_d = s.d \
+                     AND b.first_d < s.d THEN 1 ELSE 0 END) AS cross_sold\nFROM scoped s\n\
+                     JOIN members mem ON mem.customer_id = s.customer_id\nJOIN {name}_firsts \
+                     f ON f.customer_id = s.customer_id AND f.cat = s.cat\nJOIN {name}_buyers \
+                     b ON b.customer_id = s.customer_id\nWHERE s.amount > 0 AND (mem.member = \
+                     1 OR (s.by_label = 'loyalty' AND s.group_label = 'non-member'))\nGROUP BY \
+                     s.group_label, s.period, s.order_id"
+                ),
+            ),
+            (
+                name.to_string(),
+                format!(
+                    "SELECT group_label, period, SUM(cross_sold) AS numerator, COUNT(*) AS \
+                     denominator\nFROM {name}_orders GROUP BY group_label, period"
+                ),
+            ),
+        ],
+        Sql::Retention => {
+            let unit = query.unit();
+            vec![
+                // The unit periods of the window, numbered.
+                (
+                    format!("{name}_units"),
+                    format!(
+                        "SELECT {} AS unit, ROW_NUMBER() OVER (ORDER BY p) AS k\nFROM (\n{}\n) \
+                         AS s",
+                        d.period_label(unit, "p"),
+                        indent(&d.periods(unit, "lo", "hi"))
+                    ),
+                ),
+                (
+                    format!("{name}_ordered"),
+                    format!(
+                        "SELECT DISTINCT s.group_label, u.k, s.customer_id\nFROM scoped s JOIN \
+                         {name}_units u ON u.unit = s.unit WHERE s.amount > 0"
+                    ),
+                ),
+                // Of the customers with an order in unit k - 1, those with one in k too.
+                (
+                    format!("{name}_kept"),
+                    format!(
+                        "SELECT a.group_label, a.k + 1 AS k, COUNT(b.customer_id) AS numerator, \
+                         COUNT(*) AS denominator\nFROM {name}_ordered a LEFT JOIN {name}_ordered \
+                         b ON b.group_label = a.group_label AND b.k = a.k + 1 AND b.customer_id \
+                         = a.customer_id\nGROUP BY a.group_label, a.k"
+                    ),
+                ),
+                // Every group in every unit after the first, also those without orders.
+                (
+                    format!("{name}_each"),
+                    format!(
+                        "SELECT g.group_label, g.by_label, u.unit AS period, \
+                         COALESCE(kept.numerator, 0) AS numerator, COALESCE(kept.denominator, \
+                         0) AS denominator\nFROM groups g CROSS JOIN {name}_units u\nLEFT JOIN \
+                         {name}_kept kept ON kept.group_label = g.group_label AND kept.k = u.k\n\
+                         WHERE u.k > 1"
+                    ),
+                ),
+                // Then the pooled row of each group: no period.
+                (
+                    name.to_string(),
+                    format!(
+                        "SELECT group_label, by_label, period, numerator, denominator FROM \
+                         {name}_each\nUNION ALL\nSELECT g.group_label, g.by_label, CAST(NULL AS \
+                         {}) AS period, COALESCE(SUM(e.numerator), 0) AS numerator, \
+                         COALESCE(SUM(e.denominator), 0) AS denominator\nFROM groups g LEFT JOIN \
+                         {name}_each e ON e.group_label = g.group_label\nGROUP BY g.group_label, \
+                         g.by_label",
+                        d.text()
+                    ),
+                ),
+            ]
+        }
         Sql::Not => unreachable!("refused by check"),
     }
 }
 
-/// A KPI's rows: every cell, its numerator and denominator (0 where it has no line), and the
-/// value, n/a (NULL) over 0.
-fn row(metric: Metric, name: &str, pos: usize, query: &Query, d: Dialect) -> String {
+/// A KPI's rows: `all` in every cell, a group where the KPI counted something (a line for
+/// revenue, a purchase for the others), with the numerator and denominator (0 where nothing
+/// was counted) and the value, n/a (NULL) over 0; retention lists its own.
+fn row(metric: Metric, sql: Sql, name: &str, pos: usize, query: &Query, d: Dialect) -> String {
+    let value = format!(
+        "CAST(COALESCE(m.numerator, 0) AS {}) / NULLIF(COALESCE(m.denominator, 0), 0) AS value,\n    \
+         COALESCE(m.numerator, 0) AS numerator, COALESCE(m.denominator, 0) AS denominator",
+        d.double()
+    );
+    let metric = metric.name();
+    if sql == Sql::Retention {
+        return format!(
+            "SELECT {pos} AS pos, '{metric}' AS metric, m.group_label, m.period,\n    {value}, \
+             m.by_label\nFROM {name} m"
+        );
+    }
     let period = match query.period {
         Some(_) => "c.period".into(),
         None => format!("CAST(NULL AS {})", d.text()),
     };
     format!(
-        "SELECT {pos} AS pos, '{}' AS metric, c.group_label, {period} AS period,\n    \
-         CAST(COALESCE(m.numerator, 0) AS {}) / NULLIF(COALESCE(m.denominator, 0), 0) AS value,\n    \
-         COALESCE(m.numerator, 0) AS numerator, COALESCE(m.denominator, 0) AS denominator, \
-         c.by_label\nFROM cells c LEFT JOIN {name} m ON m.group_label = c.group_label AND \
-         m.period = c.period",
-        metric.name(),
-        d.double()
+        "SELECT {pos} AS pos, '{metric}' AS metric, c.group_label, {period} AS period,\n    \
+         {value}, c.by_label\nFROM cells c LEFT JOIN {name} m ON m.group_label = c.group_label \
+         AND m.period = c.period\nWHERE c.by_label IS NULL OR m.group_label IS NOT NULL"
     )
 }
 

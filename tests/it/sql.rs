@@ -9,14 +9,21 @@ const DIALECTS: [&str; 5] = ["duckdb", "postgres", "spark", "bigquery", "snowfla
 #[test]
 fn every_dialect_prints_one_statement_over_the_named_table() {
     for dialect in DIALECTS {
-        for extra in ["", " --by channel --period week", " --by segment --period quarter"] {
+        for extra in [
+            "",
+            " --by channel --period week",
+            " --by segment --period quarter",
+        ] {
             let line = format!(
-                "sql --metric cross-sell,aov,clv,repeat-rate --dialect {dialect} \
+                "sql --metric cross-sell,loyalty-cross-sell,aov,clv,retention,repeat-rate --dialect {dialect} \
                  --orders-table sales.order_lines{extra}"
             );
             let (code, out, err) = run(&mut xsell(&line));
             assert_eq!(code, Some(0), "{line}: {err}");
-            assert!(out.starts_with("WITH\n") && out.ends_with(";\n"), "{line}: {out}");
+            assert!(
+                out.starts_with("WITH\n") && out.ends_with(";\n"),
+                "{line}: {out}"
+            );
             assert_eq!(out.matches(';').count(), 1, "one statement: {out}");
             assert!(out.contains("FROM sales.order_lines\n"), "{out}");
             for metric in ["'cross-sell'", "'aov'", "'clv'", "'repeat-rate'"] {
@@ -45,7 +52,8 @@ fn what_is_not_rendered_is_refused_with_what_is() {
     for (line, message) in [
         (
             "sql --metric roi --dialect duckdb",
-            "roi is not rendered as SQL yet; xsell sql renders cross-sell, aov, clv, repeat-rate",
+            "roi is not rendered as SQL yet; xsell sql renders cross-sell, loyalty-cross-sell, aov, clv, \
+             retention, repeat-rate",
         ),
         (
             "sql --metric aov --dialect duckdb --by campaign-type",
@@ -74,5 +82,8 @@ fn what_is_not_rendered_is_refused_with_what_is() {
     }
     let (code, _, err) = run(&mut xsell("sql --metric aov --dialect oracle"));
     assert_eq!(code, Some(2));
-    assert!(err.contains("duckdb, postgres, spark, bigquery, snowflake"), "{err}");
+    assert!(
+        err.contains("duckdb, postgres, spark, bigquery, snowflake"),
+        "{err}"
+    );
 }

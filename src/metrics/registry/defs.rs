@@ -83,7 +83,7 @@ pub const METRICS: [Info; 11] = [
                      loyalty flag may come from `--customers FILE` instead of the orders.",
         needs: &[Need::always(Loyalty), Need::when(Category, IfPresent)],
         computed: Computed::Kpi(Metric::LoyaltyCrossSell, &[LoyaltyCrossSell, Spending]),
-        sql: Sql::Not,
+        sql: Sql::MemberCrossSell,
     },
     Info {
         name: "ctr",
@@ -188,7 +188,7 @@ pub const METRICS: [Info; 11] = [
                      after a pooled row (sums of numerators and of denominators, empty period).",
         needs: &[],
         computed: Computed::Kpi(Metric::Retention, &[Spending]),
-        sql: Sql::Not,
+        sql: Sql::Retention,
     },
     Info {
         name: "repeat-rate",
