@@ -82,8 +82,10 @@ impl Dialect {
             (Postgres, Month) => format!("to_char({d}, 'YYYY-MM')"),
             (Postgres, Quarter) => format!("to_char({d}, 'YYYY-\"Q\"Q')"),
             (Postgres, Year) => format!("to_char({d}, 'YYYY')"),
+            // The ISO year is that of the week's Thursday (Spark's dayofweek: Sunday is 1).
             (Spark, Week) => format!(
-                "concat(CAST(extract(YEAROFWEEK FROM {d}) AS STRING), '-W', lpad(CAST(weekofyear({d}) AS STRING), 2, '0'))"
+                "concat(CAST(year(date_add({d}, 4 - ((dayofweek({d}) + 5) % 7 + 1))) AS STRING), '-W', \
+                 lpad(CAST(weekofyear({d}) AS STRING), 2, '0'))"
             ),
             (Spark, Month) => format!("date_format({d}, 'yyyy-MM')"),
             (Spark, Quarter) => {
