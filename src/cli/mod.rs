@@ -383,8 +383,8 @@ lines. BigQuery and Snowflake are experimental: their SQL is checked as text, ne
 /// `xsell sql`: what to compute, and for which engine.
 #[derive(Debug, Args)]
 pub struct SqlArgs {
-    /// Metrics, comma-separated: those `xsell sql` renders (cross-sell, loyalty-cross-sell,
-    /// aov, clv, retention, repeat-rate)
+    /// Metrics, comma-separated, or `all`: every KPI of `compute` (the campaign KPIs need
+    /// --campaigns-table)
     #[arg(short, long, required = true, value_delimiter = ',', value_name = "NAME[,NAME...]",
           value_parser = PossibleValuesParser::new(metric_names()))]
     pub metric: Vec<String>,
@@ -394,6 +394,10 @@ pub struct SqlArgs {
     /// The table of order lines, as the engine names it (sales.orders)
     #[arg(long, value_name = "TABLE", default_value = "orders")]
     pub orders_table: String,
+    /// The table of campaigns, for the campaign KPIs (ctr, conversion, roi, cac,
+    /// campaign-cross-sell)
+    #[arg(long, value_name = "TABLE")]
+    pub campaigns_table: Option<String>,
     /// First date measured (inclusive), YYYY-MM-DD; earlier rows still count as history
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub from: Option<NaiveDate>,

@@ -8,11 +8,12 @@ use crate::metrics::slice::Dim;
 use crate::sql::{Query, render};
 
 pub fn run(args: &SqlArgs) -> Result<()> {
+    // `all`: every KPI, the campaign KPIs when there is a campaigns table.
     let metrics: Vec<Metric> = match args.metric.iter().any(|m| m == "all") {
-        true => Metric::ALL.to_vec(),
-        false => args
-            .metric
-            .iter()
+        true => (Metric::ALL.into_iter())
+            .filter(|m| !m.is_campaign() || args.campaigns_table.is_some())
+            .collect(),
+        false => (args.metric.iter())
             .filter_map(|m| Metric::from_name(m))
             .collect(),
     };
@@ -22,6 +23,7 @@ pub fn run(args: &SqlArgs) -> Result<()> {
     let query = Query {
         metrics,
         orders: args.orders_table.clone(),
+        campaigns: args.campaigns_table.clone(),
         from: args.from,
         to: args.to,
         by: args.by.first().cloned(),

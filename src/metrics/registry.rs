@@ -48,8 +48,29 @@ pub enum Sql {
     /// Customers with orders in both of two consecutive unit periods over those with orders
     /// in the first (`retention`), per unit period after the window's first, then pooled.
     Retention,
+    /// A KPI per campaign of the campaigns table, summed over the campaigns of each group
+    /// whose values are known (an unknown value leaves a campaign out; a group with none known
+    /// is n/a).
+    PerCampaign(CampaignSql),
     /// Not rendered as SQL yet.
     Not,
+}
+
+/// The campaign KPIs' shapes ([`Sql::PerCampaign`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CampaignSql {
+    /// clicks / impressions
+    Ctr,
+    /// conversions (else the distinct customers with purchase lines attributed in the window)
+    /// / impressions
+    Conversion,
+    /// (net revenue of the lines attributed in the window - cost) / cost
+    Roi,
+    /// cost / distinct customers whose first order, in the window, has a purchase line
+    /// attributed to the campaign
+    Cac,
+    /// distinct customers with a successful cross-sell attributed to the campaign / targeted
+    CrossSell,
 }
 
 /// What a [`Sql`] shape counts distinct.

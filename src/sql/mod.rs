@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 pub use dialect::Dialect;
 
 use crate::metrics::Metric;
-use crate::metrics::registry::{Distinct, Sql};
+use crate::metrics::registry::{CampaignSql, Distinct, Sql};
 use crate::metrics::slice::{Dim, PeriodKind};
 
 /// What to compute.
@@ -32,6 +32,8 @@ pub struct Query {
     pub metrics: Vec<Metric>,
     /// The orders table, as the engine names it (`sales.orders`).
     pub orders: String,
+    /// The campaigns table, for the campaign KPIs.
+    pub campaigns: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub by: Option<Dim>,
@@ -44,6 +46,11 @@ impl Query {
     /// Whether a metric of shape `sql` is asked for.
     fn needs(&self, sql: Sql) -> bool {
         self.metrics.iter().any(|m| m.info().sql == sql)
+    }
+
+    /// Whether a campaign KPI is asked for.
+    fn has_campaign_kpis(&self) -> bool {
+        (self.metrics.iter()).any(|m| matches!(m.info().sql, Sql::PerCampaign(_)))
     }
 
     /// The unit of retention: the period, else the month.
@@ -71,6 +78,9 @@ pub fn render(query: &Query, dialect: Dialect) -> Result<String> {
     }
     if query.needs(Sql::MemberCrossSell) {
         steps.push(("members".into(), members(d)));
+    }
+    if query.has_campaign_kpis() {
+        steps.push(("camps".into(), camps(query)));
     }
     steps.push(("scoped".into(), scoped(query, d)));
     steps.push(("cells".into(), cells(query, d)));
@@ -115,16 +125,47 @@ fn check(query: &Query) -> Result<()> {
             );
         }
     }
-    if query.by == Some(Dim::CampaignType) {
-        bail!("--by campaign-type needs the campaigns table, which xsell sql does not read yet");
+    for metric in &query.metrics {
+        if !matches!(metric.info().sql, Sql::PerCampaign(_)) {
+            if query.by == Some(Dim::CampaignType) {
+                bail!(
+                    "{} --by campaign-type (the type of each line's campaign) is not rendered as \
+                     SQL yet",
+                    metric.name()
+                );
+            }
+            continue;
+        }
+        let name = metric.name();
+        if query.campaigns.is_none() {
+            bail!("{name} needs the campaigns table: name it with --campaigns-table");
+        }
+        if query.period.is_some() {
+            bail!("{name} cannot be split by --period: campaign costs and counts are not dated");
+        }
+        if let Some(by) = &query.by
+            && !matches!(by, Dim::Campaign | Dim::CampaignType | Dim::Channel)
+        {
+            bail!(
+                "{name} cannot be split by {}: it is measured per campaign (use campaign, \
+                 campaign-type or channel)",
+                by.name()
+            );
+        }
     }
-    let name = &query.orders;
     let plain = |c: char| c.is_alphanumeric() || "_.$\"`[]".contains(c);
-    if name.is_empty() || !name.chars().all(plain) {
-        bail!(
-            "--orders-table {name:?}: expected a table name, optionally qualified \
-             (sales.orders) and quoted as the engine quotes"
-        );
+    for (option, name) in [
+        ("orders", Some(&query.orders)),
+        ("campaigns", query.campaigns.as_ref()),
+    ] {
+        if let Some(name) = name
+            && (name.is_empty() || !name.chars().all(plain))
+        {
+            bail!(
+                "--{option}-table {name:?}: expected a table name, optionally qualified \
+                 (sales.{option}) and quoted as the engine quotes"
+            );
+        }
     }
     Ok(())
 }
@@ -143,11 +184,15 @@ fn lines(query: &Query, d: Dialect) -> String {
         Some(Dim::Loyalty) => ", loyalty AS v".into(),
         Some(dim) => format!(", {} AS v", dim.column().unwrap_or_default()),
     };
-    // loyalty-cross-sell's new categories, and its members' flags.
-    let member = match query.needs(Sql::MemberCrossSell) {
-        true => ", COALESCE(category, '') AS cat, loyalty AS flag",
-        false => "",
+    // loyalty-cross-sell's new categories, and its members' flags; the campaign KPIs'
+    // campaigns (an empty cell is organic).
+    let mut member = match query.needs(Sql::MemberCrossSell) {
+        true => ", COALESCE(category, '') AS cat, loyalty AS flag".to_string(),
+        false => String::new(),
     };
+    if query.has_campaign_kpis() {
+        member += ", NULLIF(campaign_id, '') AS cid";
+    }
     format!(
         "SELECT order_id, customer_id, order_date AS d, {item} AS item, amount{by}{member}\nFROM {}",
         query.orders
@@ -274,11 +319,151 @@ fn cells(query: &Query, d: Dialect) -> String {
     )
 }
 
-/// The groups: `all`, and those with lines in the window.
+/// The campaigns, each with its group: itself, or its channel or type under `--by`.
+fn camps(query: &Query) -> String {
+    let (group, by) = match &query.by {
+        Some(Dim::Channel) => ("channel", "channel"),
+        Some(Dim::CampaignType) => ("campaign_type", "campaign-type"),
+        _ => ("campaign_id", "campaign"),
+    };
+    format!(
+        "SELECT campaign_id AS id, {} AS group_label, '{by}' AS by_label, cost, impressions, \
+         clicks, targeted, conversions\nFROM {}",
+        label(group),
+        query.campaigns.as_deref().unwrap_or_default()
+    )
+}
+
+/// A campaign KPI's steps: per group (and for `all`) the sums over the campaigns whose values
+/// are known, in a step `name`; `all` sums to 0 over none, a group has no row then (n/a).
+fn per_campaign(kpi: CampaignSql, name: &str) -> Vec<(String, String)> {
+    let step = |suffix: &str, body: String| (format!("{name}{suffix}"), body);
+    // The sums of `{name}_each` (group_label, by_label, num, den): per group, then all.
+    let sums = |num: &str, den: &str| {
+        format!(
+            "SELECT group_label, by_label, {num} AS numerator, {den} AS denominator\nFROM \
+             {name}_each GROUP BY group_label, by_label\nUNION ALL\nSELECT 'all', NULL, \
+             COALESCE({num}, 0), COALESCE({den}, 0) FROM {name}_each"
+        )
+    };
+    let in_window = "FROM lines, win WHERE cid IS NOT NULL AND d BETWEEN win.lo AND win.hi";
+    // Customers distinct over a group's campaigns (`{name}_who`: id, customer_id) over the
+    // sum of `den` of its known campaigns.
+    let distinct_over = |den: &str| {
+        vec![
+            step(
+                "_each",
+                format!(
+                    "SELECT id, group_label, by_label, {den} AS den FROM camps WHERE {den} IS NOT NULL"
+                ),
+            ),
+            step(
+                "",
+                format!(
+                    "SELECT e.group_label, e.by_label, COUNT(DISTINCT w.customer_id) AS \
+                     numerator, MAX(t.den) AS denominator\nFROM {name}_each e\nJOIN (SELECT \
+                     group_label, SUM(den) AS den FROM {name}_each GROUP BY group_label) AS t ON \
+                     t.group_label = e.group_label\nLEFT JOIN {name}_who w ON w.id = e.id\n\
+                     GROUP BY e.group_label, e.by_label\nUNION ALL\nSELECT 'all', NULL, \
+                     COUNT(DISTINCT w.customer_id), (SELECT COALESCE(SUM(den), 0) FROM \
+                     {name}_each)\nFROM {name}_each e JOIN {name}_who w ON w.id = e.id"
+                ),
+            ),
+        ]
+    };
+    match kpi {
+        CampaignSql::Ctr => vec![
+            step(
+                "_each",
+                "SELECT group_label, by_label, clicks AS num, impressions AS den FROM camps\n\
+                 WHERE clicks IS NOT NULL AND impressions IS NOT NULL"
+                    .into(),
+            ),
+            step("", sums("SUM(num)", "SUM(den)")),
+        ],
+        CampaignSql::Conversion => vec![
+            // Where no conversions are given: the customers with purchase lines attributed to
+            // the campaign in the window.
+            step(
+                "_buyers",
+                format!(
+                    "SELECT cid AS id, COUNT(DISTINCT customer_id) AS n {in_window} AND amount \
+                     > 0 GROUP BY cid"
+                ),
+            ),
+            step(
+                "_each",
+                format!(
+                    "SELECT c.group_label, c.by_label, COALESCE(c.conversions, b.n, 0) AS num, \
+                     c.impressions AS den\nFROM camps c LEFT JOIN {name}_buyers b ON b.id = c.id \
+                     WHERE c.impressions IS NOT NULL"
+                ),
+            ),
+            step("", sums("SUM(num)", "SUM(den)")),
+        ],
+        CampaignSql::Roi => vec![
+            step(
+                "_revenue",
+                format!("SELECT cid AS id, SUM(amount) AS revenue {in_window} GROUP BY cid"),
+            ),
+            step(
+                "_each",
+                format!(
+                    "SELECT c.group_label, c.by_label, COALESCE(r.revenue, 0) - c.cost AS num, \
+                     c.cost AS den\nFROM camps c LEFT JOIN {name}_revenue r ON r.id = c.id WHERE \
+                     c.cost IS NOT NULL"
+                ),
+            ),
+            step("", sums("SUM(num)", "SUM(den)")),
+        ],
+        CampaignSql::Cac => {
+            // A campaign's new customers: their first purchase day is in the window and has a
+            // purchase line attributed to the campaign.
+            let mut steps = vec![step(
+                "_who",
+                "SELECT DISTINCT a.id, a.customer_id\nFROM (SELECT cid AS id, customer_id, \
+                 MIN(d) AS first_d FROM lines WHERE amount > 0 AND cid IS NOT NULL GROUP BY cid, \
+                 customer_id) AS a\nJOIN (SELECT customer_id, MIN(d) AS first_d FROM lines \
+                 WHERE amount > 0 GROUP BY customer_id) AS f ON f.customer_id = a.customer_id AND \
+                 f.first_d = a.first_d\nJOIN win ON a.first_d BETWEEN win.lo AND win.hi"
+                    .into(),
+            )];
+            // cost / new customers: the count is the denominator.
+            let mut counted = distinct_over("cost");
+            let (_, last) = &mut counted[1];
+            *last = format!(
+                "SELECT group_label, by_label, denominator AS numerator, numerator AS \
+                 denominator FROM (\n{}\n) AS swapped",
+                indent(last)
+            );
+            steps.extend(counted);
+            steps
+        }
+        CampaignSql::CrossSell => {
+            // A successful cross-sell: a purchase line attributed to the campaign, in the
+            // window, on the first day its customer bought the item, after an earlier day.
+            let mut steps = vec![step(
+                "_who",
+                "SELECT DISTINCT l.cid AS id, l.customer_id\nFROM lines l\nJOIN (SELECT \
+                 customer_id, item, MIN(d) AS first_d FROM lines WHERE amount > 0 GROUP BY \
+                 customer_id, item) AS f ON f.customer_id = l.customer_id AND f.item = l.item \
+                 AND f.first_d = l.d\nJOIN (SELECT customer_id, MIN(d) AS first_d FROM lines \
+                 WHERE amount > 0 GROUP BY customer_id) AS b ON b.customer_id = l.customer_id AND \
+                 b.first_d < l.d\nJOIN win ON l.d BETWEEN win.lo AND win.hi\nWHERE l.amount > \
+                 0 AND l.cid IS NOT NULL"
+                    .into(),
+            )];
+            steps.extend(distinct_over("targeted"));
+            steps
+        }
+    }
+}
+
+/// Retention's groups: `all`, and those with a purchase line in the window.
 fn groups(d: Dialect) -> String {
     format!(
         "SELECT 'all' AS group_label, CAST(NULL AS {}) AS by_label\nUNION\nSELECT DISTINCT \
-         group_label, by_label FROM scoped WHERE by_label IS NOT NULL",
+         group_label, by_label FROM scoped WHERE by_label IS NOT NULL AND amount > 0",
         d.text()
     )
 }
@@ -409,6 +594,7 @@ fn measure(sql: Sql, name: &str, query: &Query, d: Dialect) -> Vec<(String, Stri
                 ),
             ]
         }
+        Sql::PerCampaign(kpi) => per_campaign(kpi, name),
         Sql::Not => unreachable!("refused by check"),
     }
 }
@@ -423,6 +609,18 @@ fn row(metric: Metric, sql: Sql, name: &str, pos: usize, query: &Query, d: Diale
         d.double()
     );
     let metric = metric.name();
+    if let Sql::PerCampaign(_) = sql {
+        // Every campaign group, n/a (no numerator, no denominator) where no value is known.
+        return format!(
+            "SELECT {pos} AS pos, '{metric}' AS metric, g.group_label, CAST(NULL AS {text}) AS \
+             period,\n    CAST(m.numerator AS {double}) / NULLIF(m.denominator, 0) AS value, \
+             m.numerator, m.denominator, g.by_label\nFROM (SELECT 'all' AS group_label, CAST(NULL \
+             AS {text}) AS by_label UNION SELECT DISTINCT group_label, by_label FROM camps) AS g\n\
+             LEFT JOIN {name} m ON m.group_label = g.group_label",
+            text = d.text(),
+            double = d.double()
+        );
+    }
     if sql == Sql::Retention {
         return format!(
             "SELECT {pos} AS pos, '{metric}' AS metric, m.group_label, m.period,\n    {value}, \

@@ -151,7 +151,8 @@ fn pairs_refuses_confidence() {
     let err = fails_usage(&mut xsell("cohort fixtures/orders.csv --level category"));
     assert!(
         err.contains(
-            "tip: xsell cohort does not use --level; compute, report, compare, pairs and inspect do"
+            "tip: xsell cohort does not use --level; compute, report, compare, pairs, sql and \
+             inspect do"
         ),
         "{err}"
     );

@@ -52,12 +52,19 @@ fn what_is_not_rendered_is_refused_with_what_is() {
     for (line, message) in [
         (
             "sql --metric roi --dialect duckdb",
-            "roi is not rendered as SQL yet; xsell sql renders cross-sell, loyalty-cross-sell, aov, clv, \
-             retention, repeat-rate",
+            "roi needs the campaigns table: name it with --campaigns-table",
+        ),
+        (
+            "sql --metric ctr --dialect duckdb --campaigns-table c --period month",
+            "ctr cannot be split by --period: campaign costs and counts are not dated",
+        ),
+        (
+            "sql --metric cac --dialect duckdb --campaigns-table c --by segment",
+            "cac cannot be split by segment: it is measured per campaign",
         ),
         (
             "sql --metric aov --dialect duckdb --by campaign-type",
-            "--by campaign-type needs the campaigns table",
+            "aov --by campaign-type (the type of each line's campaign) is not rendered",
         ),
         (
             "sql --metric aov --dialect duckdb --by channel --by segment",
@@ -70,6 +77,10 @@ fn what_is_not_rendered_is_refused_with_what_is() {
         (
             "sql --metric aov --dialect duckdb --orders-table orders;DROP",
             "expected a table name",
+        ),
+        (
+            "sql --metric ctr --dialect duckdb --campaigns-table c;DROP",
+            "--campaigns-table \"c;DROP\": expected a table name",
         ),
         (
             "sql --metric aov --dialect duckdb --from 2025-02-01 --to 2025-01-01",
@@ -106,6 +117,15 @@ fn the_statements_parse_in_each_engines_grammar() {
         ("snowflake", &SnowflakeDialect {}),
     ];
     for (dialect, grammar) in grammars {
+        let parses = |line: &str| {
+            let (code, out, err) = run(&mut xsell(line));
+            assert_eq!(code, Some(0), "{line}: {err}");
+            let parsed = Parser::parse_sql(grammar, &out);
+            assert!(
+                parsed.as_ref().is_ok_and(|s| s.len() == 1),
+                "{line}: {parsed:?}\n{out}"
+            );
+        };
         for by in [
             "",
             " --by segment",
@@ -118,14 +138,18 @@ fn the_statements_parse_in_each_engines_grammar() {
                     "sql --metric cross-sell,loyalty-cross-sell,aov,clv,retention,repeat-rate \
                      --dialect {dialect} --from 2025-01-01{by}{period}"
                 );
-                let (code, out, err) = run(&mut xsell(&line));
-                assert_eq!(code, Some(0), "{line}: {err}");
-                let parsed = Parser::parse_sql(grammar, &out);
-                assert!(
-                    parsed.as_ref().is_ok_and(|s| s.len() == 1),
-                    "{line}: {parsed:?}\n{out}"
-                );
+                parses(&line);
             }
         }
+        // Every KPI, the campaign ones with their table, by campaign, channel and type.
+        for by in ["", " --by channel", " --by campaign-type"] {
+            parses(&format!(
+                "sql --metric ctr,conversion,roi,cac,campaign-cross-sell --dialect {dialect} \
+                 --campaigns-table shop.campaigns --to 2025-06-30{by}"
+            ));
+        }
+        parses(&format!(
+            "sql --metric all --campaigns-table c --dialect {dialect}"
+        ));
     }
 }

@@ -11,7 +11,7 @@ use super::Column::{
 use super::FoldPart::{Campaign, CampaignCrossSell, CrossSell, LoyaltyCrossSell, Spending};
 use super::Formula::{Expression, Ratio};
 use super::When::{IfPresent, LevelCategory, NoConversions};
-use super::{Computed, Distinct, Info, Kind, Need, Sql};
+use super::{CampaignSql, Computed, Distinct, Info, Kind, Need, Sql};
 
 /// Every KPI xsell computes, in the order reports list them; each has its declaration in
 /// [`METRICS`], at the same place.
@@ -65,7 +65,7 @@ pub const METRICS: [Info; 11] = [
             Need::always(Targeted),
         ],
         computed: Computed::Kpi(Metric::CampaignCrossSell, &[CampaignCrossSell]),
-        sql: Sql::Not,
+        sql: Sql::PerCampaign(CampaignSql::CrossSell),
     },
     Info {
         name: "loyalty-cross-sell",
@@ -96,7 +96,7 @@ pub const METRICS: [Info; 11] = [
         definition: "Per campaign. `all`: sum of clicks / sum of impressions.",
         needs: &[Need::always(Impressions), Need::always(Clicks)],
         computed: Computed::Kpi(Metric::Ctr, &[]),
-        sql: Sql::Not,
+        sql: Sql::PerCampaign(CampaignSql::Ctr),
     },
     Info {
         name: "conversion",
@@ -115,7 +115,7 @@ pub const METRICS: [Info; 11] = [
             Need::when(CampaignId, NoConversions),
         ],
         computed: Computed::Kpi(Metric::Conversion, &[Campaign]),
-        sql: Sql::Not,
+        sql: Sql::PerCampaign(CampaignSql::Conversion),
     },
     Info {
         name: "roi",
@@ -128,7 +128,7 @@ pub const METRICS: [Info; 11] = [
         definition: "Per campaign. `all`: (sum of revenue - sum of cost) / sum of cost.",
         needs: &[Need::always(CampaignId), Need::always(Cost)],
         computed: Computed::Kpi(Metric::Roi, &[Campaign]),
-        sql: Sql::Not,
+        sql: Sql::PerCampaign(CampaignSql::Roi),
     },
     Info {
         name: "cac",
@@ -143,7 +143,7 @@ pub const METRICS: [Info; 11] = [
                      distinct new customers over all campaigns.",
         needs: &[Need::always(CampaignId), Need::always(Cost)],
         computed: Computed::Kpi(Metric::Cac, &[Campaign]),
-        sql: Sql::Not,
+        sql: Sql::PerCampaign(CampaignSql::Cac),
     },
     Info {
         name: "aov",

@@ -1,0 +1,475 @@
+#!/usr/bin/env python3
+"""Checks the SQL that `xsell sql` prints on real engines against what `xsell compute` prints.
+
+For every data file and every scenario (a set of --by/--period/--from/--to/--level options), it
+runs `xsell compute` once (the expected rows) and, for each engine, renders the statement with
+`xsell sql --dialect ENGINE`, runs it on a table `orders` loaded from the same file and compares
+the rows: the same (metric, group, period) keys on both sides, numerator and denominator exactly
+equal as decimals, value within 1e-12 relative (or both n/a), by_label equal to compute's `by`.
+
+An exit code 2 from `xsell sql` means "this combination is not rendered (yet)": it is printed as a
+SKIP line and counted, never a failure. Exits 1 on any mismatch, SQL error or xsell failure.
+The closing line counts the (file, scenario) pairs checked, the (scenario, dialect, metric)
+renders skipped, and the mismatches: statements whose rows differ or fail, and xsell failures.
+
+Usage (.ci/sql/run sets this up; --pg-port is left out to check DuckDB alone):
+  check.py --xsell target/release/xsell --file fixture=fixtures/orders.csv [--file NAME=PATH ...]
+           [--pg-port PORT [--pg-host 127.0.0.1] [--pg-user postgres]] [--only TEXT] [--timeout S]
+"""
+
+import argparse
+import csv
+import shlex
+import subprocess
+import sys
+import threading
+import time
+from decimal import Decimal, InvalidOperation
+
+# The KPIs, in two statements per scenario: those of the order lines, and those of campaigns
+# (which need the campaigns table, and refuse --period and most --by: a SKIP then).
+ORDER_METRICS = ["cross-sell", "loyalty-cross-sell", "aov", "clv", "retention", "repeat-rate"]
+CAMPAIGN_METRICS = ["campaign-cross-sell", "ctr", "conversion", "roi", "cac"]
+GROUPS = [ORDER_METRICS, CAMPAIGN_METRICS]
+SQL_COLUMNS = ["metric", "group_label", "period", "value", "numerator", "denominator", "by_label"]
+REL_TOLERANCE = 1e-12
+# At most this many differences are printed per (file, scenario, engine); the rest are counted.
+MAX_SHOWN = 15
+
+# The table contract: typed columns, empty CSV cells as NULL, every line loaded (duplicates too).
+ORDER_COLUMNS = [
+    ("order_id", "VARCHAR", "TEXT"),
+    ("customer_id", "VARCHAR", "TEXT"),
+    ("order_date", "DATE", "DATE"),
+    ("product_id", "VARCHAR", "TEXT"),
+    ("category", "VARCHAR", "TEXT"),
+    ("quantity", "INTEGER", "INTEGER"),
+    ("amount", "DECIMAL(18,2)", "NUMERIC(18,2)"),
+    ("channel", "VARCHAR", "TEXT"),
+    ("campaign_id", "VARCHAR", "TEXT"),
+    ("segment", "VARCHAR", "TEXT"),
+    ("loyalty", "BOOLEAN", "BOOLEAN"),
+]
+
+
+CAMPAIGN_COLUMNS = [
+    ("campaign_id", "VARCHAR", "TEXT", "STRING"),
+    ("campaign_type", "VARCHAR", "TEXT", "STRING"),
+    ("channel", "VARCHAR", "TEXT", "STRING"),
+    ("start_date", "DATE", "DATE", "DATE"),
+    ("end_date", "DATE", "DATE", "DATE"),
+    ("cost", "DECIMAL(18,2)", "NUMERIC(18,2)", "DECIMAL(18,2)"),
+    ("impressions", "BIGINT", "BIGINT", "BIGINT"),
+    ("clicks", "BIGINT", "BIGINT", "BIGINT"),
+    ("targeted", "BIGINT", "BIGINT", "BIGINT"),
+    ("conversions", "BIGINT", "BIGINT", "BIGINT"),
+]
+# Spark's names for the orders columns' types (index 2 of each type list).
+SPARK_TYPES = {"VARCHAR": "STRING", "INTEGER": "INT"}
+
+
+def create_table(engine_index, table="orders"):
+    columns = ORDER_COLUMNS if table == "orders" else CAMPAIGN_COLUMNS
+    cols = ", ".join(f"{name} {types[engine_index]}" for name, *types in columns)
+    return f"CREATE TABLE {table} ({cols})"
+
+
+def scenarios():
+    """(name, options) pairs: every --by with every --period, then a window and --level cases."""
+    window = ["--from", "2024-03-01", "--to", "2024-09-30"]  # inside the data's 2024-2025 span
+    out = []
+    for by in [None, "channel", "campaign", "segment", "loyalty", "category"]:
+        for period in [None, "month", "week", "quarter"]:
+            args = (["--by", by] if by else []) + (["--period", period] if period else [])
+            out.append(args)
+    out += [
+        ["--period", "year"],
+        window,
+        window + ["--by", "channel", "--period", "week"],
+        ["--level", "category"],
+        ["--level", "category", "--by", "campaign", "--period", "month"],
+        ["--by", "column:segment", "--period", "month"],  # a dimension named by its column
+        ["--from", "2030-01-01", "--to", "2030-12-31", "--period", "month"],  # no line in it
+    ]
+    return [(" ".join(args) or "(no options)", args) for args in out]
+
+
+# Spark takes seconds a statement even on small tables: it runs the scenarios that cover every
+# KPI with and without --by and --period (month, ISO week, quarter), on the small files.
+SPARK_SCENARIOS = {
+    "(no options)", "--by channel", "--by campaign", "--period month",
+    "--by segment --period week", "--by loyalty --period quarter",
+    "--by category --period month", "--level category",
+    "--from 2024-03-01 --to 2024-09-30 --by channel --period week",
+}
+SPARK_FILES = {"fixture", "edge"}
+
+
+# ---- The engines: each loads a file into its own `orders` table and runs one statement. ----
+
+
+class DuckDB:
+    name = dialect = "duckdb"
+
+    def __init__(self):
+        import duckdb
+
+        self.duckdb = duckdb
+        self.cons = {}
+
+    def load(self, label, path, campaigns):
+        con = self.duckdb.connect()  # in memory, one database per file
+        for table, file in [("orders", path), ("campaigns", campaigns)]:
+            if file:
+                con.execute(create_table(0, table))
+                quoted = file.replace("'", "''")
+                con.execute(f"COPY {table} FROM '{quoted}' (FORMAT csv, HEADER true, NULLSTR '')")
+        self.cons[label] = con
+
+    def query(self, label, sql):
+        con = self.cons[label]
+        cur = con.execute(sql)
+        return [d[0] for d in cur.description], cur.fetchall()
+
+    def run(self, label, sql, timeout):
+        # DuckDB has no statement timeout: interrupt the connection from a timer instead.
+        con = self.cons[label]
+        timer = threading.Timer(timeout, con.interrupt)
+        timer.start()
+        try:
+            return self.query(label, sql)
+        except self.duckdb.InterruptException:
+            raise RuntimeError(f"interrupted after the {timeout:g} s timeout") from None
+        finally:
+            timer.cancel()
+
+
+class Postgres:
+    name = dialect = "postgres"
+
+    def __init__(self, host, port, user):
+        import psycopg
+
+        self.psycopg = psycopg
+        self.params = dict(host=host, port=port, user=user)
+        self.admin = psycopg.connect(dbname="postgres", autocommit=True, **self.params)
+        self.cons = {}
+
+    def load(self, label, path, campaigns):
+        db = f"xsell_{label}"  # one database per file, each with its tables
+        self.admin.execute(f'DROP DATABASE IF EXISTS "{db}"')
+        self.admin.execute(f'CREATE DATABASE "{db}"')
+        con = self.psycopg.connect(dbname=db, autocommit=True, **self.params)
+        for table, file in [("orders", path), ("campaigns", campaigns)]:
+            if not file:
+                continue
+            con.execute(create_table(1, table))
+            # CSV format reads an unquoted empty cell as NULL, text columns included.
+            copy_sql = f"COPY {table} FROM STDIN (FORMAT csv, HEADER true, NULL '')"
+            with con.cursor() as cur, open(file, "rb") as f:
+                with cur.copy(copy_sql) as copy:
+                    while chunk := f.read(1 << 20):
+                        copy.write(chunk)
+            con.execute(f"ANALYZE {table}")
+        self.cons[label] = con
+
+    def query(self, label, sql):
+        cur = self.cons[label].execute(sql)
+        return [d.name for d in cur.description], cur.fetchall()
+
+    def run(self, label, sql, timeout):
+        self.cons[label].execute(f"SET statement_timeout = {int(timeout * 1000)}")
+        return self.query(label, sql)
+
+
+class Spark:
+    """Spark in local mode (pyspark), bound to 127.0.0.1; each file's tables are temporary
+    views of their own names, replaced file by file."""
+    name = dialect = "spark"
+
+    def __init__(self):
+        from pyspark.sql import SparkSession
+
+        self.spark = (
+            SparkSession.builder.master("local[2]")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.ui.showConsoleProgress", "false")
+            .getOrCreate()
+        )
+        self.spark.sparkContext.setLogLevel("ERROR")
+        self.loaded = None
+
+    def load(self, label, path, campaigns):
+        for table, file, columns in [("orders", path, ORDER_COLUMNS),
+                                     ("campaigns", campaigns, CAMPAIGN_COLUMNS)]:
+            if file:
+                schema = ", ".join(f"{n} {SPARK_TYPES.get(t[0], t[0])}" if len(t) < 3 else
+                                   f"{n} {t[2]}" for n, *t in columns)
+                # A quote inside a quoted cell is doubled, as in RFC 4180 (Spark's default
+                # escape is a backslash).
+                frame = self.spark.read.csv(file, header=True, schema=schema, escape='"')
+                frame.cache().createOrReplaceTempView(table)
+        self.loaded = label
+
+    def query(self, label, sql):
+        assert label == self.loaded, "Spark holds one file's tables at a time"
+        frame = self.spark.sql(sql.rstrip().rstrip(";"))
+        return frame.columns, [tuple(r) for r in frame.collect()]
+
+    def run(self, label, sql, timeout):
+        return self.query(label, sql)
+
+
+def check_load(engine, label, path):
+    """The loaded table holds every line of the file, with NULL exactly where a cell is empty."""
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    empty = {name: sum(1 for r in rows if r[name] == "") for name, *_ in ORDER_COLUMNS}
+    nulls = ", ".join(f"count(*) - count({name})" for name, *_ in ORDER_COLUMNS)
+    _, got = engine.query(label, f"SELECT count(*), {nulls} FROM orders")
+    count, *null_counts = got[0]
+    problems = []
+    if count != len(rows):
+        problems.append(f"{count} rows loaded, the file has {len(rows)}")
+    for (name, *_), n in zip(ORDER_COLUMNS, null_counts):
+        if n != empty[name]:
+            problems.append(f"{name}: {n} NULLs loaded, the file has {empty[name]} empty cells")
+    if problems:
+        sys.exit(f"load of {path} into {engine.name} is wrong: " + "; ".join(problems))
+    return len(rows)
+
+
+# ---- xsell: the expected rows, and the statements to check. ----
+
+
+def compute(xsell, path, campaigns, metrics, args):
+    """The rows of `xsell compute`, keyed by (metric, group, period), or an error string."""
+    cmd = [xsell, "compute", "--metric", ",".join(metrics), path, "--format", "csv", *args]
+    if campaigns:
+        cmd += ["--campaigns", campaigns]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    if p.returncode != 0:
+        return f"`{' '.join(cmd)}` exited {p.returncode}"
+    rows = {}
+    for r in csv.DictReader(p.stdout.splitlines()):
+        if r["metric"] in metrics:  # other rows (skipped-rows, ...) are not asked of the SQL
+            rows[(r["metric"], r["group"], r["period"])] = r
+    return rows
+
+
+def sql_command(xsell, dialect, metrics, args):
+    campaigns = ["--campaigns-table", "campaigns"] if metrics == CAMPAIGN_METRICS else []
+    return [xsell, "sql", "--metric", ",".join(metrics), "--dialect", dialect,
+            "--orders-table", "orders", *campaigns, *args]
+
+
+def render(xsell, dialect, args):
+    """The statements for one scenario: [(metrics, sql)] (the order KPIs in one statement, the
+    campaign KPIs in another), plus skipped [(metrics, reason)] and errors."""
+    def one(metrics):
+        p = subprocess.run(sql_command(xsell, dialect, metrics, args), capture_output=True,
+                           text=True)
+        return p.returncode, p.stdout.strip(), p.stderr.strip()
+
+    statements, skipped, errors = [], [], []
+    for metrics in GROUPS:
+        rc, out, err = one(metrics)
+        if rc == 2:
+            skipped.append((",".join(metrics), err.splitlines()[0] if err else "(no message)"))
+        elif rc != 0:
+            errors.append(f"xsell sql for {','.join(metrics)} exited {rc}: {err}")
+        elif not out.endswith(";"):
+            errors.append(f"xsell sql for {','.join(metrics)} printed no statement ending with"
+                          f" ';': {out[-200:]!r}")
+        else:
+            statements.append((metrics, out))
+    return statements, skipped, errors
+
+
+# ---- The comparison. ----
+
+
+def as_decimal(x):
+    """A cell as an exact decimal; None stays None. A float shows its exact binary value, so
+    money summed as a double shows up as a difference."""
+    if x is None or x == "":
+        return None
+    if isinstance(x, bool):
+        return Decimal(int(x))
+    try:
+        return Decimal(x) if isinstance(x, (int, float, Decimal)) else Decimal(str(x))
+    except InvalidOperation:
+        return x  # not a number: compared as it is, and reported
+
+
+def as_float(x):
+    if x is None or x == "":
+        return None
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return x
+
+
+def text(x):
+    return "" if x is None else str(x)
+
+
+def compare(expected, metrics, columns, rows):
+    """Differences between compute's rows and the SQL's, as readable lines."""
+    if [c.lower() for c in columns] != SQL_COLUMNS:
+        return [f"columns are {columns}, expected {SQL_COLUMNS}"]
+    problems = []
+    got = {}
+    for row in rows:
+        r = dict(zip(SQL_COLUMNS, row))
+        key = (text(r["metric"]), text(r["group_label"]), text(r["period"]))
+        if key in got:
+            problems.append(f"{fmt_key(key)}: returned twice: {got[key]} and {r}")
+        got[key] = r
+    want = {k: r for k, r in expected.items() if k[0] in metrics}
+    for key in sorted(want.keys() - got.keys()):
+        w = want[key]
+        problems.append(f"{fmt_key(key)}: missing in SQL (compute: value={w['value'] or 'n/a'}"
+                        f" numerator={w['numerator']} denominator={w['denominator']})")
+    for key in sorted(got.keys() - want.keys()):
+        g = got[key]
+        problems.append(f"{fmt_key(key)}: extra row in SQL (value={g['value']}"
+                        f" numerator={g['numerator']} denominator={g['denominator']})")
+    for key in sorted(want.keys() & got.keys()):
+        w, g = want[key], got[key]
+        for field in ("numerator", "denominator"):
+            e, a = as_decimal(w[field]), as_decimal(g[field])
+            if a is None and e == 0:
+                a = e  # n/a: a NULL sum or count where compute prints 0
+            if e != a:
+                problems.append(f"{fmt_key(key)}: {field} expected {w[field]}, got {g[field]!r}")
+        e, a = as_float(w["value"]), as_float(g["value"])
+        if not values_agree(e, a):
+            problems.append(f"{fmt_key(key)}: value expected {w['value'] or 'NULL'},"
+                            f" got {g['value']!r}")
+        if w["by"] != text(g["by_label"]):
+            problems.append(f"{fmt_key(key)}: by_label expected {w['by'] or 'NULL'},"
+                            f" got {g['by_label']!r}")
+    return problems
+
+
+def values_agree(e, a):
+    if e is None or a is None:
+        return e is None and a is None
+    if not isinstance(a, float):
+        return False
+    return abs(e - a) <= REL_TOLERANCE * max(abs(e), abs(a)) or e == a
+
+
+def fmt_key(key):
+    metric, group, period = key
+    return f"{metric} / {group} / {period or '(no period)'}"
+
+
+# ---- The run. ----
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--xsell", required=True)
+    ap.add_argument("--file", action="append", required=True,
+                    metavar="NAME=ORDERS[,CAMPAIGNS]")
+    ap.add_argument("--spark", action="store_true", help="also Spark in local mode (pyspark)")
+    ap.add_argument("--pg-host", default="127.0.0.1")
+    ap.add_argument("--pg-port", type=int, help="PostgreSQL's port; without it, DuckDB only")
+    ap.add_argument("--pg-user", default="postgres")
+    ap.add_argument("--only", help="run only the scenarios whose name contains this text")
+    ap.add_argument("--timeout", type=float, default=120, help="seconds per statement")
+    opts = ap.parse_args()
+    files = []
+    for f in opts.file:
+        label, paths = f.split("=", 1)
+        path, _, campaigns = paths.partition(",")
+        files.append((label, path, campaigns or None))
+    scens = [s for s in scenarios() if not opts.only or opts.only in s[0]]
+
+    engines = [DuckDB()]
+    if opts.pg_port:
+        engines.append(Postgres(opts.pg_host, opts.pg_port, opts.pg_user))
+    if opts.spark:
+        engines.append(Spark())
+    names = " and ".join(e.name for e in engines)
+
+    # Render every scenario once per dialect (the SQL does not depend on the data file).
+    rendered, skips, failures = {}, 0, 0
+    for name, args in scens:
+        for e in engines:
+            statements, skipped, errors = render(opts.xsell, e.dialect, args)
+            rendered[(name, e.name)] = statements
+            for metric, reason in skipped:
+                print(f"SKIP  {e.name:8} {name}: {metric} not rendered: {reason}")
+            skips += len(skipped)
+            for err in errors:
+                print(f"FAIL  {e.name:8} {name}: {err}")
+            failures += len(errors)
+
+    checked, slow = set(), []
+    for label, path, campaigns in files:
+        # Spark runs a subset: the small files, the scenarios that cover the options.
+        runs = {e.name: e.name != "spark" or label in SPARK_FILES for e in engines}
+        for e in engines:
+            if not runs[e.name]:
+                continue
+            t0 = time.monotonic()
+            e.load(label, path, campaigns)
+            n = check_load(e, label, path)
+            print(f"load  {e.name:8} {label}: {n} rows in {time.monotonic() - t0:.2f} s")
+        for name, args in scens:
+            expected = {tuple(m): compute(opts.xsell, path, campaigns, m, args) for m in GROUPS}
+            timings, failed = [], False
+            for e in engines:
+                if not runs[e.name] or (e.name == "spark" and name not in SPARK_SCENARIOS):
+                    continue
+                for metrics, sql in rendered[(name, e.name)]:
+                    if metrics == CAMPAIGN_METRICS and not campaigns:
+                        continue  # a file without campaigns
+                    expected_rows = expected[tuple(metrics)]
+                    where = f"[{label} | {name} | {e.name} | {','.join(metrics)}]"
+                    if isinstance(expected_rows, str):
+                        problems = [f"compute failed: {expected_rows}"]
+                    else:
+                        t0 = time.monotonic()
+                        try:
+                            columns, rows = e.run(label, sql, opts.timeout)
+                            problems = compare(expected_rows, metrics, columns, rows)
+                        except Exception as err:  # the engine refused or failed the statement
+                            lines = [x.strip() for x in str(err).splitlines() if x.strip()]
+                            problems = [f"SQL error: {type(err).__name__}: " + " | ".join(lines)]
+                        took = time.monotonic() - t0
+                        tag = "" if metrics == ORDER_METRICS else "[campaigns]"
+                        timings.append(f"{e.name}{tag} {took:.2f}s")
+                        slow.append((took, where))
+                    checked.add((label, name))
+                    if problems:
+                        failures += 1
+                        failed = True
+                        print(f"FAIL  {where}: {len(problems)} difference(s)")
+                        for p in problems[:MAX_SHOWN]:
+                            print(f"        {p}")
+                        if len(problems) > MAX_SHOWN:
+                            print(f"        ... and {len(problems) - MAX_SHOWN} more")
+                        cmd = sql_command("xsell", e.dialect, metrics, args)
+                        print(f"        to see the SQL: {shlex.join(cmd)}")
+            if timings:  # one line per file and scenario, with each statement's time
+                status = "fail" if failed else "ok"
+                print(f"{status:5} {label:8} {name}: {', '.join(timings)}")
+
+    print("slowest statements:")
+    for took, where in sorted(slow, reverse=True)[:5]:
+        print(f"  {took:7.2f} s  {where}")
+    print(f"sql: {len(checked)} scenarios checked on {names}, {skips} skipped,"
+          f" {failures} mismatches")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
