@@ -6,6 +6,8 @@ runs `xsell compute` once (the expected rows) and, for each engine, renders the 
 `xsell sql --dialect ENGINE`, runs it on a table `orders` loaded from the same file and compares
 the rows: the same (metric, group, period) keys on both sides, numerator and denominator exactly
 equal as decimals, value within 1e-12 relative (or both n/a), by_label equal to compute's `by`.
+On PostgreSQL it also runs `xsell compute --engine postgres` and compares its CSV with the file
+run's, byte for byte.
 
 An exit code 2 from `xsell sql` means "this combination is not rendered (yet)": it is printed as a
 SKIP line and counted, never a failure. Exits 1 on any mismatch, SQL error or xsell failure.
@@ -19,6 +21,7 @@ Usage (.ci/sql/run sets this up; --pg-port is left out to check DuckDB alone):
 
 import argparse
 import csv
+import difflib
 import shlex
 import subprocess
 import sys
@@ -260,6 +263,26 @@ def compute(xsell, path, campaigns, metrics, args):
     return rows
 
 
+def same_through_engine(xsell, path, campaigns, metrics, args, url):
+    """`xsell compute --engine postgres` prints what `xsell compute` prints on the file, byte for
+    byte (CSV: values, intervals and all); the differences, as lines."""
+    def output(cmd):
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return p.returncode, p.stdout, p.stderr.strip()
+
+    base = [xsell, "compute", "--metric", ",".join(metrics), "--format", "csv", *args]
+    files = [path] + (["--campaigns", campaigns] if metrics == CAMPAIGN_METRICS else [])
+    tables = ["--engine", "postgres", "--url", url]
+    if metrics == CAMPAIGN_METRICS:
+        tables += ["--campaigns-table", "campaigns"]
+    want, got = output(base + files), output(base + tables)
+    if got[0] != want[0] or got[1] != want[1]:
+        diff = [line for line in difflib.unified_diff(
+            want[1].splitlines(), got[1].splitlines(), "file", "engine", lineterm="")]
+        return [f"compute --engine postgres exited {got[0]} (file: {want[0]}): {got[2]}"] + diff[:12]
+    return []
+
+
 def sql_command(xsell, dialect, metrics, args):
     campaigns = ["--campaigns-table", "campaigns"] if metrics == CAMPAIGN_METRICS else []
     return [xsell, "sql", "--metric", ",".join(metrics), "--dialect", dialect,
@@ -448,6 +471,10 @@ def main():
                         tag = "" if metrics == ORDER_METRICS else "[campaigns]"
                         timings.append(f"{e.name}{tag} {took:.2f}s")
                         slow.append((took, where))
+                    if e.name == "postgres" and not problems:
+                        url = f"postgresql://{opts.pg_user}@{opts.pg_host}:{opts.pg_port}/xsell_{label}"
+                        problems = same_through_engine(opts.xsell, path, campaigns, metrics, args,
+                                                       url)
                     checked.add((label, name))
                     if problems:
                         failures += 1

@@ -96,6 +96,8 @@ fn color(arg: ColorArg, to_stdout: bool) -> bool {
 /// `None`, and resolves as if none of its options were given.
 #[derive(Clone, Copy)]
 pub struct Options<'a> {
+    /// The order lines are in a database's tables (`--engine`): no file is read.
+    pub tables: bool,
     pub input: &'a InputArgs,
     pub run: Option<&'a RunArgs>,
     pub campaigns: Option<&'a CampaignsArgs>,
@@ -177,6 +179,15 @@ impl Options<'_> {
         let file = |name: Option<&String>| name.map(|n| Source::new(n));
         let campaigns = file(self.campaigns.and_then(|c| c.campaigns.as_ref()));
         let customers = file(self.customers.and_then(|c| c.customers.as_ref()));
+        if self.tables {
+            if !self.input.orders.is_empty() || campaigns.is_some() || customers.is_some() {
+                bail!(
+                    "--engine computes in the database's tables: name no ORDERS, --campaigns or \
+                     --customers file (the campaigns are --campaigns-table)"
+                );
+            }
+            return Ok((Vec::new(), None, None));
+        }
         let mut orders: Vec<Source> = self.input.orders.iter().map(|o| Source::new(o)).collect();
         if orders.is_empty() {
             if std::io::stdin().is_terminal() {

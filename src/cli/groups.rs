@@ -139,6 +139,7 @@ pub struct ConfidenceArgs {
 impl MeasureArgs {
     pub fn options(&self) -> Options<'_> {
         Options {
+            tables: self.database.engine.is_some(),
             input: &self.input,
             run: Some(&self.run),
             campaigns: Some(&self.campaigns),
@@ -152,6 +153,7 @@ impl MeasureArgs {
 impl CompareArgs {
     pub fn options(&self) -> Options<'_> {
         Options {
+            tables: false,
             input: &self.input,
             run: Some(&self.run),
             campaigns: Some(&self.campaigns),
@@ -165,6 +167,7 @@ impl CompareArgs {
 impl PairsArgs {
     pub fn options(&self) -> Options<'_> {
         Options {
+            tables: false,
             input: &self.input,
             run: Some(&self.run),
             campaigns: None,
@@ -178,6 +181,7 @@ impl PairsArgs {
 impl CohortArgs {
     pub fn options(&self) -> Options<'_> {
         Options {
+            tables: false,
             input: &self.input,
             run: Some(&self.run),
             campaigns: None,
@@ -191,6 +195,7 @@ impl CohortArgs {
 impl InspectArgs {
     pub fn options(&self) -> Options<'_> {
         Options {
+            tables: false,
             input: &self.input,
             run: None,
             campaigns: Some(&self.campaigns),

@@ -230,6 +230,8 @@ pub struct SliceArgs {
 #[derive(Debug, Args)]
 pub struct MeasureArgs {
     #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
     pub campaigns: CampaignsArgs,
     #[command(flatten)]
     pub customers: CustomersArgs,
@@ -245,6 +247,42 @@ pub struct MeasureArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub slice: SliceArgs,
+}
+
+/// Where the order lines are when they are not files: a database (`compute`, `report`).
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// Compute in a database instead of reading files, by the SQL of `xsell sql`: postgres
+    /// (with --url)
+    #[arg(long, value_enum, value_name = "ENGINE", requires = "url")]
+    pub engine: Option<EngineArg>,
+    /// With --engine: the database, postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME
+    #[arg(long, value_name = "URL", requires = "engine")]
+    pub url: Option<String>,
+    /// With --engine: the table of order lines
+    #[arg(long, value_name = "TABLE", default_value = "orders")]
+    pub orders_table: String,
+    /// With --engine: the table of campaigns, for the campaign KPIs
+    #[arg(long, value_name = "TABLE", requires = "engine")]
+    pub campaigns_table: Option<String>,
+}
+
+/// The databases `--engine` runs in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    Postgres,
+}
+
+impl DatabaseArgs {
+    /// The database of `--engine`, if one is named.
+    pub fn database(&self) -> Option<crate::engine::database::Database> {
+        self.engine?;
+        Some(crate::engine::database::Database {
+            url: self.url.clone()?,
+            orders: self.orders_table.clone(),
+            campaigns: self.campaigns_table.clone(),
+        })
+    }
 }
 
 /// `xsell compare`: two groups of one dimension, or two periods.

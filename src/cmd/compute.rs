@@ -18,6 +18,9 @@ pub fn run(args: &ComputeArgs) -> Result<ExitCode> {
             "--fail-under {v} needs exactly one --metric (a rate and an amount are not comparable); use --fail-under benchmark for several"
         );
     }
-    let (rows, summary) = engine::evaluate(&config, metrics)?;
+    let (rows, summary) = match args.measure.database.database() {
+        Some(db) => engine::database::evaluate(&config, metrics, &db)?,
+        None => engine::evaluate(&config, metrics)?,
+    };
     super::finish(&config, rows, &summary)
 }

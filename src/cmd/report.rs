@@ -18,7 +18,10 @@ pub fn run(args: &MeasureArgs) -> Result<ExitCode> {
             "--fail-under {v} needs one metric: use xsell compute --metric NAME, or --fail-under benchmark"
         );
     }
-    let (mut rows, summary) = engine::evaluate(&config, None)?;
+    let (mut rows, summary) = match args.database.database() {
+        Some(db) => engine::database::evaluate(&config, None, &db)?,
+        None => engine::evaluate(&config, None)?,
+    };
     let slicing = &config.settings.slicing;
     // Headline rows: no per-campaign or per-month detail the slicing did not ask for, and no
     // formula factors (`clv.aov`, ...).

@@ -6,6 +6,7 @@
 //! clap: the CLI resolves its arguments into a [`Config`] first.
 
 mod config;
+pub mod database;
 mod notes;
 mod partitions;
 mod progress;

@@ -153,3 +153,31 @@ fn the_statements_parse_in_each_engines_grammar() {
         ));
     }
 }
+
+/// `--engine postgres` through the binary without a database: what it refuses and how it
+/// fails. `.ci/sql/run` compares its output with the file run's on a real PostgreSQL.
+#[test]
+fn the_engine_refuses_files_needs_a_url_and_never_shows_a_password() {
+    let url = "postgresql://ana:s3cret@127.0.0.1:1/shop";
+    let (code, _, err) = run(&mut xsell(&format!(
+        "compute --metric aov --engine postgres --url {url} fixtures/orders.csv"
+    )));
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("--engine computes in the database's tables: name no ORDERS"),
+        "{err}"
+    );
+    let (code, _, err) = run(&mut xsell("report --engine postgres"));
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--url <URL>"), "{err}");
+    // Nothing listens on port 1: the connection fails, named without its password.
+    let (code, out, err) = run(&mut xsell(&format!(
+        "compute --metric aov --engine postgres --url {url}"
+    )));
+    assert_eq!((code, out.as_str()), (Some(2), ""));
+    assert!(
+        err.contains("cannot connect to the database of --url postgresql://ana@127.0.0.1:1/shop"),
+        "{err}"
+    );
+    assert!(!err.contains("s3cret"), "{err}");
+}

@@ -1,0 +1,191 @@
+//! `--engine postgres`: the KPIs computed where the order lines live, by the statement of
+//! `xsell sql` ([`crate::sql`]), its rows turned into xsell's so that intervals, benchmarks,
+//! order and `--fail-under` are those of a run over files.
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use chrono::NaiveDate;
+use postgres::{Client, NoTls, SimpleQueryMessage};
+
+use super::Config;
+use crate::metrics::registry::Kind;
+use crate::metrics::row::{ALL, Row};
+use crate::metrics::{Label, Level, Metric};
+use crate::money::Money;
+use crate::output::Summary;
+use crate::sql::{Dialect, Query, render};
+
+/// A database holding the order lines, and the campaigns' table if any.
+#[derive(Clone, Debug)]
+pub struct Database {
+    /// `postgresql://user@host:port/dbname`, as the `postgres` crate reads it.
+    pub url: String,
+    pub orders: String,
+    pub campaigns: Option<String>,
+}
+
+/// The rows of `metrics` (`None`: every KPI the tables allow) computed in `db`, and what was
+/// measured there.
+pub fn evaluate(
+    config: &Config,
+    metrics: Option<Vec<Metric>>,
+    db: &Database,
+) -> Result<(Vec<Row>, Summary)> {
+    let settings = &config.settings;
+    let metrics = metrics.unwrap_or_else(|| {
+        (Metric::ALL.into_iter())
+            .filter(|m| !m.is_campaign() || db.campaigns.is_some())
+            .collect()
+    });
+    if settings.slicing.dims.len() > 1 {
+        bail!("--engine takes one --by (a cross-tab is not rendered as SQL yet)");
+    }
+    let query = Query {
+        metrics,
+        orders: db.orders.clone(),
+        campaigns: db.campaigns.clone(),
+        from: settings.window.from,
+        to: settings.window.to,
+        by: settings.slicing.dims.first().cloned(),
+        period: settings.slicing.period,
+        categories: settings.level == Level::Category,
+    };
+    let statement = render(&query, Dialect::Postgres)?;
+    let mut client = Client::connect(&db.url, NoTls)
+        .with_context(|| format!("cannot connect to the database of --url {}", shown(&db.url)))?;
+    let rows = (texts(&mut client, &statement)?.into_iter())
+        .map(|cells| row(&cells))
+        .collect::<Result<Vec<Row>>>()?;
+    let summary = summary(&mut client, db, config)?;
+    Ok((rows, summary))
+}
+
+/// The URL without its password.
+fn shown(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let user = &url[scheme + 3..at];
+            let user = user.split(':').next().unwrap_or_default();
+            format!("{}{user}{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// The rows of `sql` with every cell as text (the text protocol: NUMERIC sums come exact).
+fn texts(client: &mut Client, sql: &str) -> Result<Vec<Vec<Option<String>>>> {
+    let messages = client
+        .simple_query(sql)
+        .map_err(|e| anyhow!("the database refused the statement: {}", error_text(&e)))?;
+    Ok((messages.iter())
+        .filter_map(|m| match m {
+            SimpleQueryMessage::Row(row) => Some(
+                (0..row.len())
+                    .map(|i| row.get(i).map(String::from))
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .collect())
+}
+
+/// The database's own message, which the crate's `Display` leaves out.
+fn error_text(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{}: {}", db.severity(), db.message()),
+        None => e.to_string(),
+    }
+}
+
+/// One row of `xsell sql` (metric, group_label, period, value, numerator, denominator,
+/// by_label) as xsell's, its value worked out from the numerator and denominator as a run over
+/// files works it out.
+fn row(cells: &[Option<String>]) -> Result<Row> {
+    let cell = |i: usize| cells.get(i).cloned().flatten();
+    let name = cell(0).unwrap_or_default();
+    let metric = Metric::from_name(&name)
+        .ok_or_else(|| anyhow!("the statement returned metric {name:?}"))?;
+    let label = Label {
+        period: cell(2),
+        by: cell(6).unwrap_or_default(),
+        group: cell(1).unwrap_or_default(),
+    };
+    let count = |text: &str| -> Result<u64> {
+        // A count summed over a NUMERIC column may come back as `12` or `12.00`.
+        let whole = text
+            .split_once('.')
+            .map_or(text, |(w, f)| match f.trim_matches('0') {
+                "" => w,
+                _ => text,
+            });
+        whole
+            .parse()
+            .map_err(|_| anyhow!("{name}: the database returned the count {text:?}"))
+    };
+    let money = |text: &str| {
+        Money::parse(text).map_err(|e| anyhow!("{name}: the database returned {text:?}: {e:?}"))
+    };
+    let name = metric.name();
+    let row = match (cell(4), cell(5)) {
+        (Some(n), Some(d)) => match metric.info().kind {
+            Kind::Money => Row::money_per(name, ALL, money(&n)?, count(&d)?),
+            Kind::Ratio => Row::money_rate(name, ALL, money(&n)?, money(&d)?),
+            _ => Row::rate(name, ALL, count(&n)?, Some(count(&d)?)),
+        },
+        _ => Row::unknown(name, ALL, metric.unit()),
+    };
+    Ok(row.labelled(&label))
+}
+
+/// What was measured: the orders table's lines, orders with a purchase line, customers and
+/// the window.
+fn summary(client: &mut Client, db: &Database, config: &Config) -> Result<Summary> {
+    let sql = format!(
+        "SELECT COUNT(*), COUNT(DISTINCT CASE WHEN amount > 0 THEN order_id END), \
+         COUNT(DISTINCT customer_id), MIN(order_date), MAX(order_date) FROM {}",
+        db.orders
+    );
+    let rows = texts(client, &sql)?;
+    let cells = rows.first().cloned().unwrap_or_default();
+    let number = |i: usize| -> u64 {
+        cells
+            .get(i)
+            .cloned()
+            .flatten()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0)
+    };
+    let date = |i: usize| -> Option<NaiveDate> { cells.get(i).cloned().flatten()?.parse().ok() };
+    let span = date(3).zip(date(4));
+    let window = match config.settings.window.bounds(span) {
+        Some((first, last)) => format!("{first} to {last}"),
+        None => "empty".to_string(),
+    };
+    Ok(Summary {
+        lines: number(0),
+        orders: number(1),
+        customers: number(2),
+        files: vec![format!("{} at {}", db.orders, shown(&db.url))],
+        window,
+        skipped: None,
+        left_out: Vec::new(),
+        notes: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn a_url_is_shown_without_its_password() {
+        assert_eq!(
+            shown("postgresql://ana:s3cret@db.example:5432/shop"),
+            "postgresql://ana@db.example:5432/shop"
+        );
+        assert_eq!(
+            shown("postgresql://ana@db/shop"),
+            "postgresql://ana@db/shop"
+        );
+        assert_eq!(shown("postgresql://db/shop"), "postgresql://db/shop");
+    }
+}
