@@ -1,0 +1,166 @@
+//! The steps every statement shares: the lines read, the window, the customers' attributes,
+//! each line in its groups and period, and the rows listed.
+
+use chrono::NaiveDate;
+
+use super::{Dialect, Query, bytewise, indent};
+use crate::metrics::registry::Sql;
+use crate::metrics::slice::Dim;
+
+/// The columns the KPIs read, named as the steps after use them: `v` is the value `--by`
+/// reads (as text, but for loyalty).
+pub(super) fn lines(query: &Query, d: Dialect) -> String {
+    let item = match query.counts_categories() {
+        // An empty category is the category "", as in the files.
+        true => "COALESCE(category, '')",
+        false => "product_id",
+    };
+    let by = match &query.by {
+        None => String::new(),
+        Some(Dim::Column(name)) => format!(", CAST({} AS {}) AS v", d.ident(name), d.text()),
+        Some(Dim::Loyalty) => ", loyalty AS v".into(),
+        Some(dim) => format!(", {} AS v", dim.column().unwrap_or_default()),
+    };
+    // loyalty-cross-sell's new categories, and its members' flags; the campaign KPIs'
+    // campaigns (an empty cell is organic).
+    let mut member = match query.needs(Sql::MemberCrossSell) {
+        true => ", COALESCE(category, '') AS cat, loyalty AS flag".to_string(),
+        false => String::new(),
+    };
+    if query.has_campaign_kpis() {
+        member += ", NULLIF(campaign_id, '') AS cid";
+    }
+    format!(
+        "SELECT order_id, customer_id, order_date AS d, {item} AS item, amount{by}{member}\nFROM {}",
+        query.orders
+    )
+}
+
+/// Whether a line's loyalty cell says the customer is a member, as xsell reads a flag.
+fn is_member(d: Dialect, cell: &str) -> String {
+    format!(
+        "LOWER(CAST({cell} AS {})) IN ('true', 't', '1', 'yes', 'y')",
+        d.text()
+    )
+}
+
+/// The loyalty members: any line says so.
+pub(super) fn members(d: Dialect) -> String {
+    format!(
+        "SELECT customer_id, MAX(CASE WHEN {} THEN 1 ELSE 0 END) AS member\nFROM lines GROUP BY \
+         customer_id",
+        is_member(d, "flag")
+    )
+}
+
+/// The window's first and last date: `--from` and `--to`, else the data's.
+pub(super) fn window(query: &Query) -> String {
+    let date = |d: NaiveDate| format!("DATE '{}'", d.format("%Y-%m-%d"));
+    match (query.from, query.to) {
+        (Some(from), Some(to)) => format!("SELECT {} AS lo, {} AS hi", date(from), date(to)),
+        (from, to) => format!(
+            "SELECT {} AS lo, {} AS hi FROM lines",
+            from.map_or("MIN(d)".into(), date),
+            to.map_or("MAX(d)".into(), date)
+        ),
+    }
+}
+
+/// A customer's segment (that of their earliest-dated line with one; ties: the smallest) or
+/// membership (any line says so), over every line; `None` for a dimension of lines.
+pub(super) fn customers(by: &Dim, d: Dialect) -> Option<String> {
+    match by {
+        Dim::Segment => Some(format!(
+            "SELECT customer_id, v FROM (\n    SELECT customer_id, v, ROW_NUMBER() OVER \
+             (PARTITION BY customer_id ORDER BY d, {}) AS rn\n    FROM lines WHERE v IS NOT \
+             NULL AND v <> ''\n) AS ranked WHERE rn = 1",
+            bytewise(d, "v")
+        )),
+        Dim::Loyalty => Some(format!(
+            "SELECT customer_id, MAX(CASE WHEN {} THEN 1 ELSE 0 END) AS member\nFROM lines \
+             GROUP BY customer_id",
+            is_member(d, "v")
+        )),
+        _ => None,
+    }
+}
+
+/// Each line of the window, for `all` and for its group, with its period's label ('' without
+/// `--period`).
+pub(super) fn scoped(query: &Query, d: Dialect) -> String {
+    let period = match query.period {
+        Some(unit) => d.period_label(unit, "l.d"),
+        None => "''".into(),
+    };
+    // Retention's unit period; loyalty-cross-sell's dates and categories.
+    let mut more = String::new();
+    if query.needs(Sql::Retention) {
+        more += &format!(", {} AS unit", d.period_label(query.unit(), "l.d"));
+    }
+    if query.needs(Sql::MemberCrossSell) {
+        more += ", l.d, l.cat";
+    }
+    let select = |group: &str, by: &str, join: &str| {
+        format!(
+            "SELECT {group} AS group_label, {by} AS by_label, {period} AS period, l.customer_id, \
+             l.order_id, l.item, l.amount{more}\nFROM lines l{join}, win WHERE l.d BETWEEN \
+             win.lo AND win.hi"
+        )
+    };
+    let all = select("'all'", &format!("CAST(NULL AS {})", d.text()), "");
+    let Some(by) = &query.by else {
+        return all;
+    };
+    let join = " LEFT JOIN customers c ON c.customer_id = l.customer_id";
+    let (group, join) = match by {
+        Dim::Segment => (label("c.v"), join),
+        Dim::Loyalty => (
+            "CASE WHEN c.member = 1 THEN 'member' ELSE 'non-member' END".into(),
+            join,
+        ),
+        _ => (label("l.v"), ""),
+    };
+    format!(
+        "{all}\nUNION ALL\n{}",
+        select(&group, &format!("'{}'", by.name()), join)
+    )
+}
+
+/// A group's label for the text value `v`: `(none)` for none; a value holding `/` or `"`, or
+/// reading like a label xsell makes, quoted with its quotes doubled.
+pub(super) fn label(v: &str) -> String {
+    format!(
+        "CASE WHEN {v} IS NULL OR {v} = '' THEN '(none)' WHEN {v} LIKE '%/%' OR {v} LIKE '%\"%' \
+         OR {v} IN ('(none)', '(unknown)', 'all') THEN '\"' || REPLACE({v}, '\"', '\"\"') || '\"' \
+         ELSE {v} END"
+    )
+}
+
+/// The rows listed: `all` in every period of the window (one row without `--period`), and
+/// each group in each period it has lines in.
+pub(super) fn cells(query: &Query, d: Dialect) -> String {
+    let all = match query.period {
+        Some(unit) => format!(
+            "SELECT 'all' AS group_label, CAST(NULL AS {text}) AS by_label, {} AS period\nFROM (\n{}\n) AS periods",
+            d.period_label(unit, "p"),
+            indent(&d.periods(unit, "lo", "hi")),
+            text = d.text()
+        ),
+        None => format!(
+            "SELECT 'all' AS group_label, CAST(NULL AS {}) AS by_label, '' AS period",
+            d.text()
+        ),
+    };
+    format!(
+        "{all}\nUNION\nSELECT DISTINCT group_label, by_label, period FROM scoped WHERE by_label IS NOT NULL"
+    )
+}
+
+/// Retention's groups: `all`, and those with a purchase line in the window.
+pub(super) fn groups(d: Dialect) -> String {
+    format!(
+        "SELECT 'all' AS group_label, CAST(NULL AS {}) AS by_label\nUNION\nSELECT DISTINCT \
+         group_label, by_label FROM scoped WHERE by_label IS NOT NULL AND amount > 0",
+        d.text()
+    )
+}
