@@ -2,21 +2,13 @@
 
 use anyhow::{Result, bail};
 
-use crate::cli::{LevelArg, SqlArgs};
-use crate::metrics::Metric;
+use crate::cli::{LevelArg, SqlArgs, selected_metrics};
 use crate::metrics::slice::Dim;
 use crate::sql::{Query, render};
 
 pub fn run(args: &SqlArgs) -> Result<()> {
-    // `all`: every KPI, the campaign KPIs when there is a campaigns table.
-    let metrics: Vec<Metric> = match args.metric.iter().any(|m| m == "all") {
-        true => (Metric::ALL.into_iter())
-            .filter(|m| !m.is_campaign() || args.campaigns_table.is_some())
-            .collect(),
-        false => (args.metric.iter())
-            .filter_map(|m| Metric::from_name(m))
-            .collect(),
-    };
+    let metrics = selected_metrics(&args.metric)
+        .unwrap_or_else(|| crate::sql::every_kpi(args.campaigns_table.is_some()));
     if args.by.len() > 1 {
         bail!("xsell sql takes one --by (a cross-tab is not rendered as SQL yet)");
     }

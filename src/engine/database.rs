@@ -7,10 +7,11 @@ use chrono::NaiveDate;
 use postgres::{Client, NoTls, SimpleQueryMessage};
 
 use super::Config;
+use crate::input::Guests;
 use crate::metrics::registry::Kind;
 use crate::metrics::row::{ALL, Row};
-use crate::metrics::{Label, Level, Metric};
-use crate::money::Money;
+use crate::metrics::{ClvModel, Label, Level, Metric};
+use crate::money::{Money, MoneyFormat};
 use crate::output::Summary;
 use crate::sql::{Dialect, Query, render};
 
@@ -30,12 +31,9 @@ pub fn evaluate(
     metrics: Option<Vec<Metric>>,
     db: &Database,
 ) -> Result<(Vec<Row>, Summary)> {
+    refuse_file_options(config)?;
     let settings = &config.settings;
-    let metrics = metrics.unwrap_or_else(|| {
-        (Metric::ALL.into_iter())
-            .filter(|m| !m.is_campaign() || db.campaigns.is_some())
-            .collect()
-    });
+    let metrics = metrics.unwrap_or_else(|| crate::sql::every_kpi(db.campaigns.is_some()));
     if settings.slicing.dims.len() > 1 {
         bail!("--engine takes one --by (a cross-tab is not rendered as SQL yet)");
     }
@@ -59,16 +57,72 @@ pub fn evaluate(
     Ok((rows, summary))
 }
 
-/// The URL without its password.
+/// Options that shape how files are read mean nothing to a table, and the CLV formula is not
+/// rendered as SQL: refused, never ignored.
+fn refuse_file_options(config: &Config) -> Result<()> {
+    let read = &config.read;
+    let given: Vec<&str> = [
+        (read.preset.is_some(), "--preset"),
+        (!read.map.is_empty(), "--map or --derive"),
+        (!read.filters.is_empty(), "--where"),
+        (!read.fill_down.is_empty(), "--fill-down"),
+        (read.dedupe, "--dedupe"),
+        (
+            read.invalid.skip || read.invalid.max.is_some(),
+            "--skip-invalid or --max-invalid",
+        ),
+        (
+            read.guests != Guests::default() || !read.guest_ids.is_empty(),
+            "--guests or --guest-id",
+        ),
+        (
+            read.money != MoneyFormat::default(),
+            "--round-amounts or an amount format",
+        ),
+        (read.delimiter_given, "--delimiter"),
+        (read.sheet.is_some(), "--sheet"),
+        (
+            matches!(config.settings.clv, ClvModel::Formula { .. }),
+            "--clv-model formula",
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(given, option)| given.then_some(option))
+    .collect();
+    if !given.is_empty() {
+        bail!(
+            "--engine computes from the tables as they are: {} reads files (or is not rendered as \
+             SQL yet); drop it",
+            given.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// The connection text without its password, in whatever place it is given: `user:password@`
+/// in a URL, a `password=` parameter of a URL or a `key=value` string.
 fn shown(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+    let mut text = match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let user = &url[scheme + 3..at];
             let user = user.split(':').next().unwrap_or_default();
             format!("{}{user}{}", &url[..scheme + 3], &url[at..])
         }
         _ => url.to_string(),
+    };
+    let mut from = 0;
+    while let Some(found) = text[from..].to_ascii_lowercase().find("password=") {
+        let start = from + found + "password=".len();
+        let rest = &text[start..];
+        // A value ends at `&` (a URL) or a space (key=value), or is quoted ('...').
+        let len = match rest.strip_prefix('\'') {
+            Some(quoted) => quoted.find('\'').map_or(rest.len(), |end| end + 2),
+            None => rest.find(['&', ' ']).unwrap_or(rest.len()),
+        };
+        text.replace_range(start..start + len, "***");
+        from = start + 3;
     }
+    text
 }
 
 /// The rows of `sql` with every cell as text (the text protocol: NUMERIC sums come exact).
@@ -113,7 +167,7 @@ fn row(cells: &[Option<String>]) -> Result<Row> {
         // A count summed over a NUMERIC column may come back as `12` or `12.00`.
         let whole = text
             .split_once('.')
-            .map_or(text, |(w, f)| match f.trim_matches('0') {
+            .map_or(text, |(w, f)| match f.trim_end_matches('0') {
                 "" => w,
                 _ => text,
             });
@@ -187,5 +241,14 @@ mod tests {
             "postgresql://ana@db/shop"
         );
         assert_eq!(shown("postgresql://db/shop"), "postgresql://db/shop");
+        assert_eq!(
+            shown("postgresql://db/shop?user=ana&password=s3cret&sslmode=disable"),
+            "postgresql://db/shop?user=ana&password=***&sslmode=disable"
+        );
+        assert_eq!(
+            shown("host=db user=ana PASSWORD='s 3cret' dbname=shop"),
+            "host=db user=ana PASSWORD=*** dbname=shop"
+        );
+        assert_eq!(shown("host=db password=x"), "host=db password=***");
     }
 }

@@ -70,6 +70,13 @@ impl Default for CustomerIds {
     }
 }
 
+/// The shard of a text whose table hash is `hash`: bits from its middle, which every byte of
+/// the text moves (the low bits of the final multiply see only the key's low bits) and which
+/// the shard's table, placing by the top bits, does not use.
+fn shard_by_hash(hash: u64) -> u8 {
+    (hash >> 32) as u8 & (SHARDS as u8 - 1)
+}
+
 fn shard_of(handle: Handle) -> usize {
     (handle & (SHARDS as u32 - 1)) as usize
 }
@@ -86,7 +93,7 @@ impl Shards {
         found.resize(first + texts.len(), Found::default());
         // The texts' indices grouped by shard (a counting sort), looked up shard by shard.
         let shards: Vec<u8> = (texts.iter())
-            .map(|t| (Interner::hash(t) as usize & (SHARDS - 1)) as u8)
+            .map(|t| shard_by_hash(Interner::hash(t)))
             .collect();
         let mut starts = [0usize; SHARDS + 1];
         for &s in &shards {
@@ -111,10 +118,10 @@ impl Shards {
             let mut shard = self.lock(s);
             (shard.texts).intern_each(group.iter().map(|&i| texts[i as usize]), &mut ids);
             for (&i, &id) in group.iter().zip(&ids) {
-                if id >= SHARD_MOST {
+                if id > SHARD_MOST {
                     bail!(
-                        "more distinct customer ids than xsell can count: {SHARD_MOST} of the \
-                         {SHARDS}-th part of them by hash"
+                        "more distinct customer ids than xsell can count (about {} million)",
+                        (u64::from(SHARD_MOST) + 1) * SHARDS as u64 / 1_000_000
                     );
                 }
                 found[first + i as usize] = Found {

@@ -14,6 +14,11 @@ pub struct ColumnMap {
 }
 
 impl ColumnMap {
+    /// No header mapped and nothing derived.
+    pub fn is_empty(&self) -> bool {
+        self.headers.is_empty() && self.derived.is_empty()
+    }
+
     /// Parses `canonical=header` pairs; `known` lists the canonical names that may be mapped.
     /// The pairs of `option` (`--map`, `--campaigns-map`, ...), each naming one of `known`.
     pub fn parse(option: &str, pairs: &[String], known: &[&str]) -> Result<ColumnMap> {

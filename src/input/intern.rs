@@ -191,8 +191,8 @@ impl Interner {
         self.find(Key::of(text.as_bytes()), text).ok()
     }
 
-    /// The hash by which the table places `text`: its high bits pick the home slot, so that
-    /// its low bits are free to pick one of several interners
+    /// The hash by which the table places `text` (its top bits pick the home slot): other bits
+    /// of it may pick one of several interners
     /// ([`CustomerIds`](super::customer_ids::CustomerIds)).
     pub fn hash(text: &str) -> u64 {
         Key::of(text.as_bytes()).hash()

@@ -2,20 +2,34 @@
 //! campaign, channel or type.
 
 use super::{Query, indent, steps::label};
-use crate::metrics::registry::CampaignSql;
+use crate::metrics::registry::{CampaignSql, Sql};
 use crate::metrics::slice::Dim;
 
-/// The campaigns, each with its group: itself, or its channel or type under `--by`.
+/// The campaigns, each with its group: itself, or its channel or type under `--by`; with the
+/// columns the KPIs asked for read (the others may be missing from the table, as from a file).
 pub(super) fn camps(query: &Query) -> String {
     let (group, by) = match &query.by {
         Some(Dim::Channel) => ("channel", "channel"),
         Some(Dim::CampaignType) => ("campaign_type", "campaign-type"),
         _ => ("campaign_id", "campaign"),
     };
+    let mut columns: Vec<&str> = Vec::new();
+    for metric in &query.metrics {
+        if let Sql::PerCampaign(kpi) = metric.info().sql {
+            columns.extend(match kpi {
+                CampaignSql::Ctr => &["clicks", "impressions"][..],
+                CampaignSql::Conversion => &["conversions", "impressions"],
+                CampaignSql::Roi | CampaignSql::Cac => &["cost"],
+                CampaignSql::CrossSell => &["targeted"],
+            });
+        }
+    }
+    columns.sort_unstable();
+    columns.dedup();
     format!(
-        "SELECT campaign_id AS id, {} AS group_label, '{by}' AS by_label, cost, impressions, \
-         clicks, targeted, conversions\nFROM {}",
+        "SELECT campaign_id AS id, {} AS group_label, '{by}' AS by_label, {}\nFROM {}",
         label(group),
+        columns.join(", "),
         query.campaigns.as_deref().unwrap_or_default()
     )
 }

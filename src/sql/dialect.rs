@@ -43,7 +43,18 @@ impl Dialect {
     pub fn ident(self, name: &str) -> String {
         match self {
             DuckDb | Postgres | Snowflake => format!("\"{}\"", name.replace('"', "\"\"")),
-            Spark | BigQuery => format!("`{}`", name.replace('`', "``")),
+            Spark => format!("`{}`", name.replace('`', "``")),
+            // BigQuery escapes within quoted names as within strings: with a backslash.
+            BigQuery => format!("`{}`", name.replace('\\', "\\\\").replace('`', "\\`")),
+        }
+    }
+
+    /// A string literal of `text`: its quotes doubled, or where a backslash escapes (Spark,
+    /// BigQuery) its backslashes and quotes escaped.
+    pub fn string(self, text: &str) -> String {
+        match self {
+            Spark | BigQuery => format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'")),
+            DuckDb | Postgres | Snowflake => format!("'{}'", text.replace('\'', "''")),
         }
     }
 
@@ -138,8 +149,8 @@ impl Dialect {
                 "SELECT p FROM win, UNNEST(GENERATE_DATE_ARRAY({start}, {hi}, INTERVAL {})) AS p",
                 step("MONTH", "DAY")
             ),
-            // No series function: numbers from a generator (xsell refuses more than 5,000
-            // periods), each a step from the first period.
+            // No series function: numbers from a generator, each a step from the first period;
+            // 100,000 of them cover every window of dates from year 1 to 9999 in weeks.
             Snowflake => {
                 let add = match days {
                     0 => format!("DATEADD(month, {months} * n, {start})"),
@@ -147,7 +158,7 @@ impl Dialect {
                 };
                 format!(
                     "SELECT {add} AS p FROM win, (SELECT ROW_NUMBER() OVER (ORDER BY SEQ4()) - 1 AS n \
-                     FROM TABLE(GENERATOR(ROWCOUNT => 5001))) AS numbers WHERE {add} <= {hi}"
+                     FROM TABLE(GENERATOR(ROWCOUNT => 100000))) AS numbers WHERE {add} <= {hi}"
                 )
             }
         }

@@ -111,7 +111,7 @@ pub(super) fn measure(sql: Sql, name: &str, query: &Query, d: Dialect) -> Vec<(S
                     format!(
                         "SELECT g.group_label, g.by_label, u.unit AS period, \
                          COALESCE(kept.numerator, 0) AS numerator, COALESCE(kept.denominator, \
-                         0) AS denominator\nFROM groups g CROSS JOIN {name}_units u\nLEFT JOIN \
+                         0) AS denominator\nFROM retained g CROSS JOIN {name}_units u\nLEFT JOIN \
                          {name}_kept kept ON kept.group_label = g.group_label AND kept.k = u.k\n\
                          WHERE u.k > 1"
                     ),
@@ -123,7 +123,7 @@ pub(super) fn measure(sql: Sql, name: &str, query: &Query, d: Dialect) -> Vec<(S
                         "SELECT group_label, by_label, period, numerator, denominator FROM \
                          {name}_each\nUNION ALL\nSELECT g.group_label, g.by_label, CAST(NULL AS \
                          {}) AS period, COALESCE(SUM(e.numerator), 0) AS numerator, \
-                         COALESCE(SUM(e.denominator), 0) AS denominator\nFROM groups g LEFT JOIN \
+                         COALESCE(SUM(e.denominator), 0) AS denominator\nFROM retained g LEFT JOIN \
                          {name}_each e ON e.group_label = g.group_label\nGROUP BY g.group_label, \
                          g.by_label",
                         d.text()

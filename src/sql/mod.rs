@@ -13,7 +13,7 @@
 //! - `scoped`: each line of the window once for the group `all` and once for its `--by` group,
 //!   with its period's label;
 //! - `cells`: the `all` rows, one for every period of the window, and the groups with lines in
-//!   each period; `groups`, retention's;
+//!   each period; `retained`, retention's groups (`groups` is a word BigQuery keeps);
 //! - `m1`, `m2`, ...: each KPI's numerator and denominator per cell (`m1_units`, ... before
 //!   them where a KPI takes several steps).
 //!
@@ -76,6 +76,13 @@ impl Query {
     }
 }
 
+/// Every KPI of `compute`: the campaign ones only `with_campaigns` (a campaigns table).
+pub fn every_kpi(with_campaigns: bool) -> Vec<Metric> {
+    (Metric::ALL.into_iter())
+        .filter(|m| !m.is_campaign() || with_campaigns)
+        .collect()
+}
+
 /// The statement that computes `query` in `dialect`; a refusal says what cannot be rendered.
 pub fn render(query: &Query, dialect: Dialect) -> Result<String> {
     check(query)?;
@@ -96,7 +103,7 @@ pub fn render(query: &Query, dialect: Dialect) -> Result<String> {
     steps.push(("scoped".into(), scoped(query, d)));
     steps.push(("cells".into(), cells(query, d)));
     if query.needs(Sql::Retention) {
-        steps.push(("groups".into(), groups(d)));
+        steps.push(("retained".into(), groups(d)));
     }
     let mut rows = Vec::new();
     for (pos, metric) in query.metrics.iter().enumerate() {
@@ -164,13 +171,12 @@ fn check(query: &Query) -> Result<()> {
             );
         }
     }
-    let plain = |c: char| c.is_alphanumeric() || "_.$\"`[]".contains(c);
     for (option, name) in [
         ("orders", Some(&query.orders)),
         ("campaigns", query.campaigns.as_ref()),
     ] {
         if let Some(name) = name
-            && (name.is_empty() || !name.chars().all(plain))
+            && !is_table_name(name)
         {
             bail!(
                 "--{option}-table {name:?}: expected a table name, optionally qualified \
@@ -179,6 +185,28 @@ fn check(query: &Query) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether `name` reads as a table's name: parts split by dots, each a bare name (letters,
+/// digits, `_`, `$`) or one quoted whole in `"`, backticks or brackets, with no quote inside.
+fn is_table_name(name: &str) -> bool {
+    let bare = |part: &str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+    };
+    let quoted = |part: &str| {
+        [('"', '"'), ('`', '`'), ('[', ']')]
+            .iter()
+            .any(|&(open, close)| {
+                part.len() > 2
+                    && part.starts_with(open)
+                    && part.ends_with(close)
+                    && bare(&part[1..part.len() - 1].replace([' ', '-'], "_"))
+            })
+    };
+    name.split('.').all(|part| bare(part) || quoted(part))
 }
 
 /// A KPI's rows: `all` in every cell, a group where the KPI counted something (a line for
@@ -197,7 +225,8 @@ fn row(metric: Metric, sql: Sql, name: &str, pos: usize, query: &Query, d: Diale
             "SELECT {pos} AS pos, '{metric}' AS metric, g.group_label, CAST(NULL AS {text}) AS \
              period,\n    CAST(m.numerator AS {double}) / NULLIF(m.denominator, 0) AS value, \
              m.numerator, m.denominator, g.by_label\nFROM (SELECT 'all' AS group_label, CAST(NULL \
-             AS {text}) AS by_label UNION SELECT DISTINCT group_label, by_label FROM camps) AS g\n\
+             AS {text}) AS by_label UNION ALL SELECT DISTINCT group_label, by_label FROM camps) AS \
+             g\n\
              LEFT JOIN {name} m ON m.group_label = g.group_label",
             text = d.text(),
             double = d.double()

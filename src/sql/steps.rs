@@ -19,7 +19,11 @@ pub(super) fn lines(query: &Query, d: Dialect) -> String {
         None => String::new(),
         Some(Dim::Column(name)) => format!(", CAST({} AS {}) AS v", d.ident(name), d.text()),
         Some(Dim::Loyalty) => ", loyalty AS v".into(),
-        Some(dim) => format!(", {} AS v", dim.column().unwrap_or_default()),
+        Some(dim) => format!(
+            ", CAST({} AS {}) AS v",
+            dim.column().unwrap_or_default(),
+            d.text()
+        ),
     };
     // loyalty-cross-sell's new categories, and its members' flags; the campaign KPIs'
     // campaigns (an empty cell is organic).
@@ -122,7 +126,7 @@ pub(super) fn scoped(query: &Query, d: Dialect) -> String {
     };
     format!(
         "{all}\nUNION ALL\n{}",
-        select(&group, &format!("'{}'", by.name()), join)
+        select(&group, &d.string(&by.name()), join)
     )
 }
 
@@ -152,14 +156,15 @@ pub(super) fn cells(query: &Query, d: Dialect) -> String {
         ),
     };
     format!(
-        "{all}\nUNION\nSELECT DISTINCT group_label, by_label, period FROM scoped WHERE by_label IS NOT NULL"
+        "{all}\nUNION ALL\nSELECT DISTINCT group_label, by_label, period FROM scoped WHERE by_label IS \
+         NOT NULL"
     )
 }
 
 /// Retention's groups: `all`, and those with a purchase line in the window.
 pub(super) fn groups(d: Dialect) -> String {
     format!(
-        "SELECT 'all' AS group_label, CAST(NULL AS {}) AS by_label\nUNION\nSELECT DISTINCT \
+        "SELECT 'all' AS group_label, CAST(NULL AS {}) AS by_label\nUNION ALL\nSELECT DISTINCT \
          group_label, by_label FROM scoped WHERE by_label IS NOT NULL AND amount > 0",
         d.text()
     )

@@ -83,6 +83,10 @@ fn what_is_not_rendered_is_refused_with_what_is() {
             "--campaigns-table \"c;DROP\": expected a table name",
         ),
         (
+            "sql --metric aov --dialect duckdb --orders-table sales.\"orders",
+            "expected a table name",
+        ),
+        (
             "sql --metric aov --dialect duckdb --from 2025-02-01 --to 2025-01-01",
             "--from 2025-02-01 is after --to 2025-01-01",
         ),
@@ -90,6 +94,48 @@ fn what_is_not_rendered_is_refused_with_what_is() {
         let (code, out, err) = run(&mut xsell(line));
         assert_eq!((code, out.as_str()), (Some(2), ""), "{line}");
         assert!(err.contains(message), "{line}: {err}");
+    }
+    // Quoted parts of a table's name pass as they are.
+    for table in ["sales.\"Order Lines\"", "`shop-1`.orders", "[dbo].[orders]"] {
+        let (code, out, err) = run(&mut xsell_args(
+            manifest(),
+            [
+                "sql",
+                "--metric",
+                "aov",
+                "--dialect",
+                "duckdb",
+                "--orders-table",
+                table,
+            ],
+        ));
+        assert_eq!(code, Some(0), "{table}: {err}");
+        assert!(out.contains(&format!("FROM {table}\n")), "{out}");
+    }
+    // A column's name goes into the SQL quoted, as a name and as a string.
+    for (dialect, name, string) in [
+        ("duckdb", "\"it's\"", "'column:it''s'"),
+        ("spark", "`it's`", "'column:it\\'s'"),
+        ("bigquery", "`it's`", "'column:it\\'s'"),
+    ] {
+        let (code, out, err) = run(&mut xsell_args(
+            manifest(),
+            [
+                "sql",
+                "--metric",
+                "aov",
+                "--dialect",
+                dialect,
+                "--by",
+                "column:it's",
+            ],
+        ));
+        assert_eq!(code, Some(0), "{err}");
+        assert!(out.contains(&format!("CAST({name} AS")), "{dialect}: {out}");
+        assert!(
+            out.contains(&format!("{string} AS by_label")),
+            "{dialect}: {out}"
+        );
     }
     let (code, _, err) = run(&mut xsell("sql --metric aov --dialect oracle"));
     assert_eq!(code, Some(2));
@@ -165,6 +211,17 @@ fn the_engine_refuses_files_needs_a_url_and_never_shows_a_password() {
     assert_eq!(code, Some(2));
     assert!(
         err.contains("--engine computes in the database's tables: name no ORDERS"),
+        "{err}"
+    );
+    // Options of reading files mean nothing to a table: refused, not ignored.
+    let (code, _, err) = run(&mut xsell(&format!(
+        "compute --metric aov --engine postgres --url {url} --where amount>0 --dedupe"
+    )));
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(
+            "--engine computes from the tables as they are: --where, --dedupe reads files"
+        ),
         "{err}"
     );
     let (code, _, err) = run(&mut xsell("report --engine postgres"));

@@ -103,8 +103,14 @@ impl Batch {
         }
         let mut found = Vec::with_capacity(texts.len());
         if let Err(e) = customers.look_up(&texts, &mut found) {
-            let last = self.rows.last().map_or((0, 0), |p| (p.file, p.line));
-            self.push(last.0, last.1, 0, Err(e));
+            // The rows not looked up go (none may be admitted without its customer); the
+            // error, which ends the run, takes the place of the first.
+            let first = self
+                .rows
+                .get(self.looked_up)
+                .map_or((0, 0), |p| (p.file, p.line));
+            self.rows.truncate(self.looked_up);
+            self.push(first.0, first.1, 0, Err(e));
             self.looked_up = self.rows.len();
             return;
         }
