@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::{Result, bail};
+use chrono::NaiveDate;
 
 use super::read::Reading;
 use super::{
@@ -111,11 +112,7 @@ impl Options<'_> {
     pub fn config(self, slicing: Slicing, judging: Judging) -> Result<Config> {
         let unset = RunArgs::default();
         let run = self.run.unwrap_or(&unset);
-        if let (Some(from), Some(to)) = (run.from, run.to)
-            && from > to
-        {
-            bail!("--from {from} is after --to {to}; swap them");
-        }
+        check_window(run.from, run.to)?;
         // In the order the checks were always made, so that the first error stays the same.
         let clv = self.clv.map_or(Ok(ClvModel::Historic), ClvArgs::model)?;
         let (read, preset) = self.reading()?;
@@ -277,7 +274,19 @@ impl ClvArgs {
 
 /// `--level`: cross-sell by category is the share buying in two categories or more, so
 /// `--by category` implies it.
-fn level(arg: Option<LevelArg>, slicing: &Slicing) -> Result<Level> {
+/// `--from` after `--to` is a mistake, not an empty window.
+pub fn check_window(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<()> {
+    if let (Some(from), Some(to)) = (from, to)
+        && from > to
+    {
+        bail!("--from {from} is after --to {to}; swap them");
+    }
+    Ok(())
+}
+
+/// What an item is: `--level`, or categories under `--by category`, which `--level product`
+/// contradicts.
+pub fn level(arg: Option<LevelArg>, slicing: &Slicing) -> Result<Level> {
     let by_category = slicing.dims.contains(&Dim::Category);
     Ok(match arg {
         Some(LevelArg::Product) if by_category => {

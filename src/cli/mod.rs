@@ -666,7 +666,7 @@ fn parse_delimiter(text: &str) -> Result<u8, String> {
     }
 }
 
-pub use config::selected_metrics;
+pub use config::{check_window, level, selected_metrics};
 
 #[cfg(test)]
 mod tests {

@@ -2,8 +2,9 @@
 
 use anyhow::{Result, bail};
 
-use crate::cli::{LevelArg, SqlArgs, selected_metrics};
-use crate::metrics::slice::Dim;
+use crate::cli::{SqlArgs, check_window, level, selected_metrics};
+use crate::metrics::Level;
+use crate::metrics::slice::Slicing;
 use crate::sql::{Query, render};
 
 pub fn run(args: &SqlArgs) -> Result<()> {
@@ -12,6 +13,12 @@ pub fn run(args: &SqlArgs) -> Result<()> {
     if args.by.len() > 1 {
         bail!("xsell sql takes one --by (a cross-tab is not rendered as SQL yet)");
     }
+    let slicing = Slicing {
+        dims: args.by.clone(),
+        period: args.period.map(Into::into),
+    };
+    let categories = level(args.level.level, &slicing)? == Level::Category;
+    check_window(args.from, args.to)?;
     let query = Query {
         metrics,
         orders: args.orders_table.clone(),
@@ -19,17 +26,9 @@ pub fn run(args: &SqlArgs) -> Result<()> {
         from: args.from,
         to: args.to,
         by: args.by.first().cloned(),
-        period: args.period.map(Into::into),
-        categories: args.level.level == Some(LevelArg::Category),
+        period: slicing.period,
+        categories,
     };
-    if query.by == Some(Dim::Category) && args.level.level == Some(LevelArg::Product) {
-        bail!("--level product contradicts --by category, which counts categories; drop --level");
-    }
-    if let (Some(from), Some(to)) = (query.from, query.to)
-        && from > to
-    {
-        bail!("--from {from} is after --to {to}");
-    }
     let text = render(&query, args.dialect)?;
     super::sink::to_stdout(|out| out.write_all(text.as_bytes()))
 }
