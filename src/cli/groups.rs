@@ -31,8 +31,8 @@ use crate::input::Limit;
 /// The orders, how they read, and where the output goes: every command that reads orders.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Order-line CSV files (or workbooks: .xlsx, .xls, .ods), read as one stream; `-` (or none)
-    /// reads standard input
+    /// Order-line CSV files (or workbooks: .xlsx, .xls, .ods; or Parquet files), read as one
+    /// stream; `-` (or none) reads standard input
     #[arg(value_name = "ORDERS")]
     pub orders: Vec<String>,
     /// Write the output to FILE instead of standard output (in full or not at all: written

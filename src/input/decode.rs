@@ -174,7 +174,10 @@ fn not_text(start: &[u8]) -> Option<String> {
              {unpack} FILE | xsell ... -"
         )
     } else if start.starts_with(b"PAR1") {
-        format!("the file is Parquet; {CSV}: export it as CSV")
+        // A Parquet file as it is was read as one before this: this one was compressed whole.
+        "the file is a Parquet file compressed whole (its columns are compressed already); \
+         unpack it (gunzip, unzstd) and give xsell the .parquet file"
+            .to_string()
     } else if start.starts_with(&[b'7', b'z', 0xBC, 0xAF, 0x27, 0x1C]) {
         format!("the file is a 7z archive; {CSV}: unpack it first")
     } else if start.starts_with(b"%PDF") {

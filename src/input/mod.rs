@@ -2,6 +2,7 @@
 //! line, column, value and what was expected.
 
 mod ahead;
+mod at;
 pub mod book;
 pub mod campaigns;
 mod customer_ids;
@@ -12,9 +13,11 @@ pub(crate) mod expr;
 mod header;
 mod intern;
 pub mod orders;
+mod parquet;
 mod records;
 mod scan;
 mod table;
+mod typed;
 mod workbook;
 pub mod years;
 

@@ -92,6 +92,22 @@ impl Record {
         self.stray
     }
 
+    /// Makes this the record of a row built elsewhere (a Parquet file's), on line `line`:
+    /// `text` is its cells joined by a one-byte delimiter, `ends` each cell's end in it, and it
+    /// is `plain` when no cell holds the delimiter (then `text` is the line as written).
+    pub fn set(&mut self, line: u64, text: &[u8], ends: &[u32], plain: bool) {
+        self.clear();
+        self.line = line;
+        self.bytes.extend_from_slice(text);
+        let mut start = 0;
+        for &end in ends {
+            self.bounds.push((start, end as usize));
+            start = end as usize + 1;
+        }
+        self.plain = plain;
+        self.check_utf8();
+    }
+
     fn clear(&mut self) {
         if self.utf8 {
             self.bytes = std::mem::take(&mut self.text).into_bytes();

@@ -164,7 +164,8 @@ fn dates_as_exports_write_them() {
 #[test]
 fn archives_and_binary_files_get_one_line_that_says_what_they_are() {
     // Each file starts with its format's documented magic bytes, then some of its body. (Zip
-    // archives and OLE files may be workbooks, which xsell reads: see workbook.rs.)
+    // archives and OLE files may be workbooks, which xsell reads: see workbook.rs; a Parquet
+    // file is read too, and one cut short is refused: see parquet.rs.)
     let w = Workdir::new();
     let csv = "xsell reads CSV text";
     let unpack = |kind: &str, tool: &str| {
@@ -179,7 +180,10 @@ fn archives_and_binary_files_get_one_line_that_says_what_they_are() {
         (
             "o.parquet",
             b"PAR1\x15\x04",
-            format!("the file is Parquet; {csv}: export it as CSV"),
+            "the file starts as a Parquet file but cannot be read as one (EOF: Parquet file \
+             too small. Size is 6 but need 8); it may be cut short or damaged: copy or write it \
+             again"
+                .to_string(),
         ),
         (
             "o.pdf",

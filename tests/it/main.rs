@@ -19,6 +19,7 @@ mod fuzz_regressions;
 mod hostile;
 mod messages;
 mod options;
+mod parquet;
 mod precision;
 mod properties;
 mod reader;

@@ -183,6 +183,9 @@ pub(super) fn produce(
     let reasons = opts.left_out_reasons();
     let mut before = 0; // bytes of the files before this one
     for (file, mut t) in (0u32..).zip(tables) {
+        if threads > 1 {
+            t.decode_ahead();
+        }
         let plan = parts::Plan::of(&t, threads);
         let rows = Rows {
             file,

@@ -16,12 +16,13 @@
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 use super::batch::{Batch, End, Rows};
+use crate::input::at::At;
 use crate::input::table::Table;
 
 /// Bytes a row may run past the next cut before its part gives up and leaves it to be read
@@ -325,26 +326,6 @@ fn line_start(file: &File, cut: u64, size: u64) -> io::Result<u64> {
         from += n as u64;
     }
     Ok(size)
-}
-
-/// The bytes of a file from `at` up to `end`, read where they lie (`pread`): each thread reads
-/// the same open file without a shared position.
-struct At {
-    file: Arc<File>,
-    at: u64,
-    end: u64,
-}
-
-impl Read for At {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let room = self.end.saturating_sub(self.at).min(buf.len() as u64) as usize;
-        if room == 0 {
-            return Ok(0);
-        }
-        let n = self.file.read_at(&mut buf[..room], self.at)?;
-        self.at += n as u64;
-        Ok(n)
-    }
 }
 
 #[cfg(test)]

@@ -28,6 +28,13 @@ impl Derived {
         self.reads.iter().copied()
     }
 
+    /// The file's columns that the `--where` conditions read, added to `out`.
+    pub(super) fn filter_reads(&self, out: &mut Vec<usize>) {
+        for (node, _) in &self.filters {
+            node.columns(out);
+        }
+    }
+
     /// The text of the expression that gives column `spec`, if it is derived.
     pub(super) fn source(&self, spec: usize) -> Option<&str> {
         self.column(spec).map(|(_, text)| text.as_str())

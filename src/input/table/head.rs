@@ -56,6 +56,17 @@ impl Head {
         })
     }
 
+    /// The header of a file whose column names come from elsewhere than a first row (a
+    /// Parquet file's schema), whose rows are separated by `delimiter`.
+    pub fn of_names(names: Vec<String>, delimiter: u8) -> Head {
+        Head {
+            record: Record::default(),
+            names,
+            delimiter,
+            sep_line: None,
+        }
+    }
+
     /// `e`, about the header's columns, saying that a `sep=` line chose the delimiter.
     pub fn with_sep_line(&self, e: anyhow::Error) -> anyhow::Error {
         match self.sep_line {

@@ -4,12 +4,13 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::sync::Arc;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 
 use chrono::NaiveDate;
 
 use super::date::DateFormat;
 use super::header::{find_columns, normalize};
+use super::parquet::{self, Chunks, Parquet};
 use super::records::{Fault, Record, Records};
 use super::{ColumnMap, FieldError, ReadOptions, RowError, Source, decode};
 use crate::money::{Money, MoneyError, MoneyFormat};
@@ -42,6 +43,8 @@ pub(crate) struct Table {
     /// A regular file, open, for reading parts of it on other threads ([`Table::in_parts`]).
     file: Option<Arc<File>>,
     records: Records,
+    /// A Parquet file's rows, read instead of `records` once its columns to read are known.
+    parquet_rows: Option<parquet::Rows>,
     record: Record,
     /// The line where the current row starts.
     line: u64,
@@ -72,6 +75,12 @@ pub(crate) struct Table {
     derived: Derived,
     /// A regular file's path, and its size and modification time when it was opened.
     stamp: Option<(std::path::PathBuf, Stamp)>,
+    /// A Parquet file, and the forms to write its cells in, until its rows are read: only then
+    /// are the columns to decode known (`--by column:NAME` and `--where` add theirs after
+    /// [`Table::open`]).
+    parquet: Option<Box<(Parquet, parquet::Form)>>,
+    /// Whether a Parquet file's rows are decoded on a thread of their own.
+    decode_ahead: bool,
 }
 
 impl Table {
@@ -84,39 +93,50 @@ impl Table {
         kind: &str,
     ) -> Result<Table> {
         let name = source.to_string();
-        let mut file = None;
-        let raw: Box<dyn Read + Send> = match source {
-            Source::Stdin => Box::new(std::io::stdin()),
-            Source::Bytes(_, bytes) => Box::new(std::io::Cursor::new(std::sync::Arc::clone(bytes))),
-            Source::File(path) => {
-                let opened =
-                    File::open(path).with_context(|| format!("cannot open {kind} file {name}"))?;
-                let reader = opened
-                    .try_clone()
-                    .with_context(|| format!("cannot open {kind} file {name}"))?;
-                file = Some(Arc::new(opened));
-                Box::new(reader)
-            }
-        };
-        let (input, verbatim) =
-            decode::text(raw, opts, kind).with_context(|| format!("cannot read {name}"))?;
-        // The size to measure progress against: a plain file's, read as it is.
-        let size = match source {
-            Source::File(path) if verbatim => std::fs::metadata(path).ok().map(|m| m.len()),
-            _ => None,
-        };
+        let (raw, file, parquet) =
+            open_source(source).with_context(|| format!("cannot open {kind} file {name}"))?;
         let stamp = match source {
             Source::File(path) => Stamp::of(path).map(|s| (path.clone(), s)),
             _ => None,
         };
-        let mut records = Records::new(input, opts.delimiter);
-        let head = Head::read(&mut records, opts, &name, kind)?;
+        let (records, head, size, parquet) = match parquet {
+            Some(chunks) => {
+                if let (option, Some(sheet)) = super::workbook::sheet_option(opts, kind) {
+                    bail!(
+                        "{name}: {option} {sheet} names a sheet, but the file is Parquet, not a \
+                         workbook: drop {option}"
+                    );
+                }
+                let book = Parquet::open(chunks).map_err(|m| anyhow!("cannot read {name}: {m}"))?;
+                let form = parquet::Form {
+                    dates: opts.dates.pattern().map(str::to_string),
+                    decimal_comma: opts.money.decimal_comma,
+                };
+                let head = Head::of_names(book.names().to_vec(), parquet::DELIMITER);
+                // The rows' text starts at the first row: line 2, below the header's.
+                let records = Records::part(Box::new(io::empty()), parquet::DELIMITER, 2);
+                (records, head, None, Some(Box::new((book, form))))
+            }
+            None => {
+                let (input, verbatim) =
+                    decode::text(raw, opts, kind).with_context(|| format!("cannot read {name}"))?;
+                // The size to measure progress against: a plain file's, read as it is.
+                let size = match source {
+                    Source::File(path) if verbatim => std::fs::metadata(path).ok().map(|m| m.len()),
+                    _ => None,
+                };
+                let mut records = Records::new(input, opts.delimiter);
+                let head = Head::read(&mut records, opts, &name, kind)?;
+                (records, head, size, None)
+            }
+        };
         let columns = find_columns(&name, &head.names, specs, map, kind)
             .map_err(|e| head.with_sep_line(e))?;
         let mut table = Table {
             name,
             file,
             records,
+            parquet_rows: None,
             record: head.record,
             line: 1,
             columns,
@@ -134,6 +154,8 @@ impl Table {
             invisible: Invisible::default(),
             derived: Derived::default(),
             stamp,
+            parquet,
+            decode_ahead: false,
         };
         table.derived.preset.clone_from(&opts.preset);
         table.derive(map)?;
@@ -155,7 +177,10 @@ impl Table {
 
     /// The line where the rows not yet read start.
     pub fn next_line(&self) -> u64 {
-        self.records.line()
+        match &self.parquet_rows {
+            Some(rows) => rows.line(),
+            None => self.records.line(),
+        }
     }
 
     /// A file whose rows can be read in parts, each on its own ([`Table::part`]), and its size
@@ -175,6 +200,7 @@ impl Table {
             name: self.name.clone(),
             file: None,
             records: Records::part(input, self.delimiter, line),
+            parquet_rows: None,
             record: Record::default(),
             line,
             columns: self.columns.clone(),
@@ -192,7 +218,14 @@ impl Table {
             invisible: Invisible::default(),
             derived: self.derived.clone(),
             stamp: None,
+            parquet: None,
+            decode_ahead: false,
         }
+    }
+
+    /// Decodes a Parquet file's rows on a thread of their own, for a run that has one to spare.
+    pub fn decode_ahead(&mut self) {
+        self.decode_ahead = true;
     }
 
     /// Also reads the column `name`, which the file must have.
@@ -257,6 +290,19 @@ impl Table {
 
     /// Reads the next row; `false` at the end of the file.
     pub fn next_row(&mut self) -> Result<bool> {
+        if self.parquet.is_some() {
+            self.start_parquet()?;
+        }
+        if let Some(rows) = &mut self.parquet_rows {
+            let more = (rows.read(&mut self.record))
+                .map_err(|m| anyhow!("{}: cannot read Parquet data: {m}", self.name))?;
+            self.line = self.record.line();
+            if more {
+                self.clean_row()?;
+                self.fill_row()?;
+            }
+            return Ok(more);
+        }
         loop {
             let more = match self.records.read(&mut self.record) {
                 Ok(more) => more,
@@ -301,6 +347,21 @@ impl Table {
                 fields(expected)
             )));
         }
+    }
+
+    /// Starts reading a Parquet file's rows, decoding the columns read.
+    #[cold]
+    fn start_parquet(&mut self) -> Result<()> {
+        let Some(pending) = self.parquet.take() else {
+            return Ok(());
+        };
+        let (book, form) = *pending;
+        let mut read: Vec<usize> = self.read_columns().flatten().collect();
+        self.derived.filter_reads(&mut read);
+        let rows = (book.rows(&read, form, self.decode_ahead))
+            .map_err(|m| anyhow!("{}: {m}", self.name))?;
+        self.parquet_rows = Some(rows);
+        Ok(())
     }
 
     fn row_error(&self, message: String) -> anyhow::Error {
@@ -469,6 +530,50 @@ impl Table {
             expected,
         )
     }
+}
+
+/// The bytes of `source`; the open file when it is a regular one; its chunks when it is a Parquet
+/// file (read whole when it is a stream — standard input, a pipe — since a Parquet file is read
+/// from its end).
+#[allow(clippy::type_complexity)]
+fn open_source(
+    source: &Source,
+) -> io::Result<(Box<dyn Read + Send>, Option<Arc<File>>, Option<Chunks>)> {
+    Ok(match source {
+        Source::Stdin => {
+            let (stream, chunks) = stream_or_parquet(Box::new(io::stdin()))?;
+            (stream, None, chunks)
+        }
+        Source::Bytes(_, bytes) => {
+            let chunks = (bytes.starts_with(parquet::MAGIC))
+                .then(|| Chunks::Memory(bytes::Bytes::from_owner(Arc::clone(bytes))));
+            (Box::new(io::Cursor::new(Arc::clone(bytes))), None, chunks)
+        }
+        Source::File(path) => {
+            let opened = File::open(path)?;
+            if !opened.metadata()?.is_file() {
+                let (stream, chunks) = stream_or_parquet(Box::new(opened))?;
+                return Ok((stream, None, chunks));
+            }
+            let opened = Arc::new(opened);
+            let chunks = Chunks::of_file(&opened)?;
+            (Box::new(opened.try_clone()?), Some(opened), chunks)
+        }
+    })
+}
+
+/// A stream's bytes, or, when they start as a Parquet file's, its chunks, read whole.
+fn stream_or_parquet(
+    stream: Box<dyn Read + Send>,
+) -> io::Result<(Box<dyn Read + Send>, Option<Chunks>)> {
+    let mut stream = io::BufReader::with_capacity(1 << 16, stream);
+    let mut chunks = None;
+    if io::BufRead::fill_buf(&mut stream)?.starts_with(parquet::MAGIC) {
+        let mut whole = Vec::new();
+        stream.read_to_end(&mut whole)?;
+        chunks = Some(Chunks::Memory(whole.into()));
+    }
+    Ok((Box::new(stream), chunks))
 }
 
 /// A quoted field open at the end of the input, after `file:line: `.

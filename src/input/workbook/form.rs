@@ -1,15 +1,9 @@
-//! Writing a sheet's typed cells as the CSV text the reader takes.
+//! Writing a sheet's typed cells as the CSV text the reader takes ([`Form`]'s forms).
 
 use calamine::{Data, ExcelDateTime, Range};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
-/// How cells are written: the delimiter, and the forms the other options read.
-pub(super) struct Form<'a> {
-    pub delimiter: u8,
-    /// `--date-format`'s pattern; `None` for ISO 8601.
-    pub dates: Option<&'a str>,
-    pub decimal_comma: bool,
-}
+use crate::input::typed::{Form, quote};
 
 impl Form<'_> {
     /// The range as CSV text, line N of it row N of the sheet; or the 1-based row, the 0-based
@@ -33,7 +27,7 @@ impl Form<'_> {
                 self.cell(value, &mut cell)
                     .map_err(|error| (number, column, error))?;
                 filled |= !cell.is_empty();
-                quote(&cell, self.delimiter, &mut out);
+                quote(cell.as_bytes(), self.delimiter, &mut out);
             }
             if !filled {
                 out.truncate(start); // a blank line, which the reader skips
@@ -63,18 +57,6 @@ impl Form<'_> {
         Ok(())
     }
 
-    /// A number in the shortest form that reads back as the same f64: `{}` of an f64 writes
-    /// whole values without `.0` and never uses an exponent. Minus zero is written `0`.
-    fn number(&self, x: f64, out: &mut String) {
-        let x = if x == 0.0 { 0.0 } else { x };
-        let text = x.to_string();
-        if self.decimal_comma {
-            out.push_str(&text.replace('.', ","));
-        } else {
-            out.push_str(&text);
-        }
-    }
-
     /// An Excel date serial (days since 1899-12-30, or 1904-01-01, the time of day its
     /// fraction), read by calamine into its parts. Excel's 1900-02-29, which does not exist, is
     /// written as it is, for the date reader to refuse.
@@ -86,30 +68,6 @@ impl Form<'_> {
             Some((date, time)) => self.datetime(date.and_time(time), out),
             None => out.push_str(&format!("{year:04}-{month:02}-{day:02}")),
         }
-    }
-
-    /// A date and time: `YYYY-MM-DD` at midnight, else `YYYY-MM-DD HH:MM:SS` (with the
-    /// milliseconds when there are some); in the `--date-format` pattern when one is pinned.
-    fn datetime(&self, t: NaiveDateTime, out: &mut String) {
-        use std::fmt::Write;
-        if let Some(pattern) = self.dates {
-            let start = out.len();
-            // The pattern was checked to write a full date (`DateFormat::pinned`); with a zone
-            // (%z) it writes +00:00.
-            if write!(out, "{}", t.and_utc().fixed_offset().format(pattern)).is_ok() {
-                return;
-            }
-            out.truncate(start);
-        }
-        let form = if t.time() == NaiveTime::MIN {
-            "%Y-%m-%d"
-        } else if t.and_utc().timestamp_subsec_millis() == 0 {
-            "%Y-%m-%d %H:%M:%S"
-        } else {
-            "%Y-%m-%d %H:%M:%S%.3f"
-        };
-        // These fixed forms write every NaiveDateTime: writing into a String cannot fail.
-        let _ = write!(out, "{}", t.format(form));
     }
 }
 
@@ -148,25 +106,4 @@ fn is_error_text(text: &str) -> bool {
         || text
             .strip_prefix("Err:")
             .is_some_and(|code| code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// `cell` as a CSV field: in quotes, with a quote doubled, when it holds the delimiter, a quote
-/// or a line break.
-fn quote(cell: &str, delimiter: u8, out: &mut Vec<u8>) {
-    let bytes = cell.as_bytes();
-    if !bytes
-        .iter()
-        .any(|&b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r')
-    {
-        out.extend_from_slice(bytes);
-        return;
-    }
-    out.push(b'"');
-    for &b in bytes {
-        if b == b'"' {
-            out.push(b'"');
-        }
-        out.push(b);
-    }
-    out.push(b'"');
 }

@@ -23,7 +23,7 @@ use calamine::{
 };
 
 use super::ReadOptions;
-use form::Form;
+use super::typed::Form;
 
 mod form;
 

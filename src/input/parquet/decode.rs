@@ -1,0 +1,587 @@
+//! A Parquet file's rows decoded a slice of [`SLICE`] rows at a time: each column read into its
+//! typed values, then each row's cells written as text in the column's form.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
+use parquet::column::reader::{ColumnReader, ColumnReaderImpl};
+use parquet::data_type::{
+    BoolType, ByteArray, ByteArrayType, DataType, DoubleType, FixedLenByteArray,
+    FixedLenByteArrayType, FloatType, Int32Type, Int64Type, Int96, Int96Type,
+};
+use parquet::file::reader::{FileReader, RowGroupReader};
+use parquet::file::serialized_reader::SerializedFileReader;
+
+use super::{Chunks, DELIMITER, Form, Kind};
+use crate::input::typed;
+
+/// Rows decoded at a time: enough to make a column's calls few, few enough that a slice's
+/// text stays near half a megabyte.
+const SLICE: usize = 8192;
+
+/// A slice of rows, written as lines of cells joined by [`DELIMITER`] (without quotes, and
+/// without line ends): row `r` is `text[starts[r]..starts[r + 1]]`, and its cell `c` ends at
+/// `ends[r * width + c]`, counted from the row's start.
+#[derive(Default)]
+pub(super) struct Slice {
+    pub text: Vec<u8>,
+    pub starts: Vec<usize>,
+    pub ends: Vec<u32>,
+    /// Whether no cell of the row holds the delimiter.
+    pub plain: Vec<bool>,
+    pub rows: usize,
+}
+
+/// Decodes the rows of a Parquet file into slices.
+pub(super) struct Decoder {
+    reader: Arc<SerializedFileReader<Chunks>>,
+    /// For each top-level column, its leaf and kind when it is read.
+    leaves: Vec<Option<(usize, Kind)>>,
+    form: Form,
+    /// The next row group to open, and the rows left in the one open.
+    group: usize,
+    left: usize,
+    /// The open row group's readers of the columns read, in `leaves`' order.
+    columns: Vec<Option<Column>>,
+}
+
+impl Decoder {
+    pub fn new(
+        reader: Arc<SerializedFileReader<Chunks>>,
+        leaves: Vec<Option<(usize, Kind)>>,
+        form: Form,
+    ) -> Decoder {
+        Decoder {
+            reader,
+            leaves,
+            form,
+            group: 0,
+            left: 0,
+            columns: Vec::new(),
+        }
+    }
+
+    /// Decodes the next slice of rows into `slice`; `false` after the last. An error is the
+    /// message to show after the file's name.
+    pub fn slice(&mut self, slice: &mut Slice) -> Result<bool, String> {
+        while self.left == 0 {
+            if self.group == self.reader.num_row_groups() {
+                return Ok(false);
+            }
+            self.open_group()?;
+        }
+        let rows = self.left.min(SLICE);
+        for column in self.columns.iter_mut().flatten() {
+            column.read(rows)?;
+        }
+        self.left -= rows;
+        let form = typed::Form {
+            delimiter: DELIMITER,
+            dates: self.form.dates.as_deref(),
+            decimal_comma: self.form.decimal_comma,
+        };
+        slice.text.clear();
+        slice.starts.clear();
+        slice.ends.clear();
+        slice.plain.clear();
+        slice.rows = rows;
+        // Text may hold the delimiter; so may numbers with a decimal comma and dates in a pattern.
+        let any = form.decimal_comma || form.dates.is_some();
+        for _ in 0..rows {
+            let start = slice.text.len();
+            slice.starts.push(start);
+            let mut plain = true;
+            for (i, column) in self.columns.iter_mut().enumerate() {
+                if i > 0 {
+                    slice.text.push(DELIMITER);
+                }
+                if let Some(column) = column {
+                    let cell = slice.text.len();
+                    column.write_next(&form, &mut slice.text)?;
+                    if any || column.kind == Kind::Text {
+                        plain &= !slice.text[cell..].contains(&DELIMITER);
+                    }
+                }
+                let end =
+                    u32::try_from(slice.text.len() - start).map_err(|_| "a row over 4 GiB")?;
+                slice.ends.push(end);
+            }
+            slice.plain.push(plain);
+        }
+        slice.starts.push(slice.text.len());
+        Ok(true)
+    }
+
+    /// Opens the next row group's readers of the columns read.
+    fn open_group(&mut self) -> Result<(), String> {
+        let k = self.group;
+        let group = (self.reader.get_row_group(k))
+            .map_err(|e| format!("cannot read row group {}: {e}", k + 1))?;
+        self.columns = (self.leaves.iter())
+            .map(|leaf| {
+                leaf.map(|(leaf, kind)| Column::new(&*group, leaf, kind))
+                    .transpose()
+            })
+            .collect::<Result<_, _>>()?;
+        self.left = usize::try_from(group.metadata().num_rows()).unwrap_or(0);
+        self.group += 1;
+        Ok(())
+    }
+}
+
+/// One column of the open row group, read a slice at a time.
+struct Column {
+    name: String,
+    kind: Kind,
+    max_def: i16,
+    reader: Reader,
+    /// The slice's definition levels (when the column may hold nulls), and the row and the
+    /// value to write next.
+    defs: Vec<i16>,
+    row: usize,
+    value: usize,
+    /// A column of dates': the dates written ([`integer`]).
+    dates: Vec<(i32, [u8; 10])>,
+}
+
+/// A column's typed reader, with the slice's values.
+enum Reader {
+    Bool(ColumnReaderImpl<BoolType>, Vec<bool>),
+    Int32(ColumnReaderImpl<Int32Type>, Vec<i32>),
+    Int64(ColumnReaderImpl<Int64Type>, Vec<i64>),
+    Int96(ColumnReaderImpl<Int96Type>, Vec<Int96>),
+    Float(ColumnReaderImpl<FloatType>, Vec<f32>),
+    Double(ColumnReaderImpl<DoubleType>, Vec<f64>),
+    Bytes(ColumnReaderImpl<ByteArrayType>, Vec<ByteArray>),
+    Fixed(
+        ColumnReaderImpl<FixedLenByteArrayType>,
+        Vec<FixedLenByteArray>,
+    ),
+}
+
+impl Column {
+    fn new(group: &dyn RowGroupReader, leaf: usize, kind: Kind) -> Result<Column, String> {
+        let descr = group.metadata().column(leaf).column_descr_ptr();
+        let name = descr.path().string();
+        let reader = group
+            .get_column_reader(leaf)
+            .map_err(|e| format!("cannot read column {name:?}: {e}"))?;
+        let reader = match reader {
+            ColumnReader::BoolColumnReader(r) => Reader::Bool(r, Vec::new()),
+            ColumnReader::Int32ColumnReader(r) => Reader::Int32(r, Vec::new()),
+            ColumnReader::Int64ColumnReader(r) => Reader::Int64(r, Vec::new()),
+            ColumnReader::Int96ColumnReader(r) => Reader::Int96(r, Vec::new()),
+            ColumnReader::FloatColumnReader(r) => Reader::Float(r, Vec::new()),
+            ColumnReader::DoubleColumnReader(r) => Reader::Double(r, Vec::new()),
+            ColumnReader::ByteArrayColumnReader(r) => Reader::Bytes(r, Vec::new()),
+            ColumnReader::FixedLenByteArrayColumnReader(r) => Reader::Fixed(r, Vec::new()),
+        };
+        Ok(Column {
+            name,
+            kind,
+            max_def: descr.max_def_level(),
+            reader,
+            defs: Vec::new(),
+            row: 0,
+            value: 0,
+            dates: match kind {
+                Kind::Date => vec![(0, [0; 10]); DATES],
+                _ => Vec::new(),
+            },
+        })
+    }
+
+    /// Reads the values of the next `rows` rows.
+    fn read(&mut self, rows: usize) -> Result<(), String> {
+        let levels = (&mut self.defs, self.max_def);
+        match &mut self.reader {
+            Reader::Bool(r, v) => fill(r, v, levels, rows),
+            Reader::Int32(r, v) => fill(r, v, levels, rows),
+            Reader::Int64(r, v) => fill(r, v, levels, rows),
+            Reader::Int96(r, v) => fill(r, v, levels, rows),
+            Reader::Float(r, v) => fill(r, v, levels, rows),
+            Reader::Double(r, v) => fill(r, v, levels, rows),
+            Reader::Bytes(r, v) => fill(r, v, levels, rows),
+            Reader::Fixed(r, v) => fill(r, v, levels, rows),
+        }
+        .map_err(|e| format!("column {:?}: {e}", self.name))?;
+        (self.row, self.value) = (0, 0);
+        Ok(())
+    }
+
+    /// Writes the next row's cell to `out`: nothing for a null.
+    #[inline]
+    fn write_next(&mut self, form: &typed::Form, out: &mut Vec<u8>) -> Result<(), String> {
+        let row = self.row;
+        self.row += 1;
+        if self.max_def > 0 && self.defs[row] < self.max_def {
+            return Ok(());
+        }
+        let (i, kind) = (self.value, self.kind);
+        self.value += 1;
+        let dates = &mut self.dates;
+        match &self.reader {
+            Reader::Bool(_, v) => {
+                out.extend_from_slice(if v[i] { b"true" } else { b"false" });
+                Ok(())
+            }
+            Reader::Int32(_, v) => match kind {
+                Kind::Unsigned => integer(kind, (v[i] as u32).into(), form, out, dates),
+                _ => integer(kind, v[i].into(), form, out, dates),
+            },
+            Reader::Int64(_, v) => match kind {
+                Kind::Unsigned => integer(kind, (v[i] as u64).into(), form, out, dates),
+                _ => integer(kind, v[i].into(), form, out, dates),
+            },
+            Reader::Int96(_, v) => int96(&v[i], form, out),
+            Reader::Float(_, v) => {
+                let x = if v[i] == 0.0 { 0.0 } else { v[i] };
+                written(out, |s| form.decimal(&x.to_string(), s));
+                Ok(())
+            }
+            Reader::Double(_, v) => {
+                written(out, |s| form.number(v[i], s));
+                Ok(())
+            }
+            Reader::Bytes(_, v) => bytes(kind, v[i].data(), form, out),
+            Reader::Fixed(_, v) => bytes(kind, v[i].data(), form, out),
+        }
+        .map_err(|e| format!("column {:?}: {e}", self.name))
+    }
+}
+
+/// Reads `rows` rows of a column into `values`, its definition levels into `defs` unless the
+/// column is required (its highest level 0).
+fn fill<T: DataType>(
+    reader: &mut ColumnReaderImpl<T>,
+    values: &mut Vec<T::T>,
+    (defs, max_def): (&mut Vec<i16>, i16),
+    rows: usize,
+) -> Result<(), String> {
+    values.clear();
+    defs.clear();
+    let mut read = 0;
+    while read < rows {
+        let levels = (max_def > 0).then_some(&mut *defs);
+        let (records, _, _) = (reader.read_records(rows - read, levels, None, values))
+            .map_err(|e| format!("cannot decode its values ({e})"))?;
+        if records == 0 {
+            return Err(format!(
+                "it ends {} rows before its row group does: the file is damaged",
+                rows - read
+            ));
+        }
+        read += records;
+    }
+    let nulls = match max_def {
+        0 => 0,
+        _ => defs.iter().filter(|&&d| d < max_def).count(),
+    };
+    match values.len() + nulls == rows {
+        true => Ok(()),
+        false => Err("its values and rows do not match: the file is damaged".to_string()),
+    }
+}
+
+/// A legacy INT96 timestamp: nanoseconds of the day, then the Julian day.
+fn int96(x: &Int96, form: &typed::Form, out: &mut Vec<u8>) -> Result<(), String> {
+    let [low, high, day] = <[u32; 3]>::try_from(x.data()).unwrap_or_default();
+    let nanos = i64::from(high) << 32 | i64::from(low);
+    // Julian day 2,440,588 is 1970-01-01.
+    let seconds = (i64::from(day) - 2_440_588) * 86_400 + nanos.div_euclid(1_000_000_000);
+    let t = DateTime::from_timestamp(seconds, nanos.rem_euclid(1_000_000_000) as u32)
+        .ok_or_else(|| format!("the INT96 timestamp {x:?} is out of range"))?;
+    stamp(t.naive_utc(), form, out);
+    Ok(())
+}
+
+/// Dates kept written, in a column of dates: days since 1970-01-01 modulo this.
+const DATES: usize = 4096;
+
+/// An integer column's value `x` written as its kind says; the dates of a column of dates are
+/// kept written in `dates` (of [`DATES`], or none), since dates repeat.
+fn integer(
+    kind: Kind,
+    x: i128,
+    form: &typed::Form,
+    out: &mut Vec<u8>,
+    dates: &mut [(i32, [u8; 10])],
+) -> Result<(), String> {
+    match kind {
+        Kind::Decimal(scale) => decimal(x, scale, form, out)?,
+        Kind::Date if form.dates.is_none() && !dates.is_empty() => {
+            let day = i32::try_from(x).map_err(|_| format!("the date {x} is out of range"))?;
+            let (at, text) = &mut dates[day.rem_euclid(DATES as i32) as usize];
+            if *at != day || text[0] == 0 {
+                let mut written = Vec::with_capacity(10);
+                integer(
+                    kind,
+                    x,
+                    &typed::Form {
+                        dates: None,
+                        ..*form
+                    },
+                    &mut written,
+                    &mut [],
+                )?;
+                match <[u8; 10]>::try_from(written.as_slice()) {
+                    Ok(bytes) => (*at, *text) = (day, bytes),
+                    // A year past 9999 or before 0 is written, not kept.
+                    Err(_) => {
+                        out.extend_from_slice(&written);
+                        return Ok(());
+                    }
+                }
+            }
+            out.extend_from_slice(text);
+        }
+        Kind::Date => {
+            let day = i32::try_from(x)
+                .ok()
+                .and_then(|d| d.checked_add(719_163))
+                .and_then(NaiveDate::from_num_days_from_ce_opt)
+                .ok_or_else(|| format!("the date {x} days after 1970-01-01 is out of range"))?;
+            stamp(day.into(), form, out);
+        }
+        Kind::Stamp(per_second) => {
+            let x = i64::try_from(x).unwrap_or_default();
+            let nanos = x.rem_euclid(per_second) * (1_000_000_000 / per_second);
+            let t = DateTime::from_timestamp(x.div_euclid(per_second), nanos as u32)
+                .ok_or_else(|| format!("the timestamp {x} is out of range"))?;
+            stamp(t.naive_utc(), form, out);
+        }
+        _ => digits(x, out),
+    }
+    Ok(())
+}
+
+/// A byte array column's value `x` written as its kind says.
+fn bytes(kind: Kind, x: &[u8], form: &typed::Form, out: &mut Vec<u8>) -> Result<(), String> {
+    match kind {
+        Kind::Decimal(scale) => {
+            if x.len() > 16 {
+                return Err(format!(
+                    "a decimal of {} bytes is wider than xsell reads (16)",
+                    x.len()
+                ));
+            }
+            // Big-endian two's complement: the first byte's sign fills the rest.
+            let fill = if x.first().is_some_and(|&b| b >= 0x80) {
+                0xFF
+            } else {
+                0
+            };
+            let mut be = [fill; 16];
+            be[16 - x.len()..].copy_from_slice(x);
+            decimal(i128::from_be_bytes(be), scale, form, out)
+        }
+        Kind::Uuid => {
+            for (i, b) in x.iter().enumerate() {
+                if matches!(i, 4 | 6 | 8 | 10) {
+                    out.push(b'-');
+                }
+                out.extend_from_slice(format!("{b:02x}").as_bytes());
+            }
+            Ok(())
+        }
+        _ => {
+            out.extend_from_slice(x);
+            Ok(())
+        }
+    }
+}
+
+/// The unscaled decimal `x` of scale `scale`, written exactly: `1250` of scale 2 is `12.50`.
+fn decimal(x: i128, scale: i32, form: &typed::Form, out: &mut Vec<u8>) -> Result<(), String> {
+    let Ok(scale) = usize::try_from(scale) else {
+        // A negative scale multiplies: 12 of scale -2 is 1200.
+        digits(x, out);
+        if x != 0 {
+            out.resize(out.len() + scale.unsigned_abs() as usize, b'0');
+        }
+        return Ok(());
+    };
+    if x < 0 {
+        out.push(b'-');
+    }
+    let start = out.len();
+    unsigned(x.unsigned_abs(), out);
+    if scale == 0 {
+        return Ok(());
+    }
+    // At least one digit before the point: 5 of scale 2 is 0.05.
+    let written = out.len() - start;
+    if written <= scale {
+        let zeros = scale + 1 - written;
+        out.splice(start..start, std::iter::repeat_n(b'0', zeros));
+    }
+    let point = out.len() - scale;
+    out.insert(point, if form.decimal_comma { b',' } else { b'.' });
+    Ok(())
+}
+
+/// The integer `x` in decimal digits.
+fn digits(x: i128, out: &mut Vec<u8>) {
+    if x < 0 {
+        out.push(b'-');
+    }
+    unsigned(x.unsigned_abs(), out);
+}
+
+/// The integer `n` in decimal digits: in 64-bit steps, since 128-bit division is slow.
+fn unsigned(n: u128, out: &mut Vec<u8>) {
+    const E19: u128 = 10_000_000_000_000_000_000;
+    match u64::try_from(n) {
+        Ok(n) => digits64(n, 1, out),
+        // A decimal of 16 bytes: the digits above the last 19, then those 19.
+        Err(_) => {
+            unsigned(n / E19, out);
+            digits64((n % E19) as u64, 19, out);
+        }
+    }
+}
+
+/// The integer `n` in decimal digits, at least `width` of them (zeros before).
+fn digits64(mut n: u64, width: usize, out: &mut Vec<u8>) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 && buf.len() - at >= width {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[at..]);
+}
+
+/// A date and time written as the reader takes it: `YYYY-MM-DD` at midnight, fast, unless
+/// `--date-format` pins a pattern.
+fn stamp(t: NaiveDateTime, form: &typed::Form, out: &mut Vec<u8>) {
+    if form.dates.is_none() && t.time() == chrono::NaiveTime::MIN && (0..=9999).contains(&t.year())
+    {
+        let (y, m, d) = (t.year() as u32, t.month(), t.day());
+        let digits = [
+            y / 1000,
+            y / 100 % 10,
+            y / 10 % 10,
+            y % 10,
+            10,
+            m / 10,
+            m % 10,
+            10,
+            d / 10,
+            d % 10,
+        ];
+        out.extend(digits.map(|n| if n == 10 { b'-' } else { b'0' + n as u8 }));
+        return;
+    }
+    written(out, |s| form.datetime(t, s));
+}
+
+/// Appends to `out` what `write` writes into a string.
+fn written(out: &mut Vec<u8>, write: impl FnOnce(&mut String)) {
+    let mut s = String::new();
+    write(&mut s);
+    out.extend_from_slice(s.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ISO: typed::Form = typed::Form {
+        delimiter: DELIMITER,
+        dates: None,
+        decimal_comma: false,
+    };
+
+    fn text(write: impl FnOnce(&mut Vec<u8>) -> Result<(), String>) -> String {
+        let mut out = Vec::new();
+        write(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn decimals_are_written_exactly_with_their_scales_digits() {
+        let d = |x: i128, scale: i32| text(|out| decimal(x, scale, &ISO, out));
+        assert_eq!(d(1250, 2), "12.50");
+        assert_eq!(d(-5, 2), "-0.05");
+        assert_eq!(d(0, 2), "0.00");
+        assert_eq!(d(7, 0), "7");
+        // A negative scale multiplies: 12 × 10² = 1200.
+        assert_eq!(d(12, -2), "1200");
+        assert_eq!(d(i128::MAX, 0), "170141183460469231731687303715884105727");
+        assert_eq!(d(10_i128.pow(19), 0), "10000000000000000000");
+        assert_eq!(d(-(10_i128.pow(25)) - 7, 2), "-100000000000000000000000.07");
+        let comma = typed::Form {
+            decimal_comma: true,
+            ..ISO
+        };
+        assert_eq!(text(|out| decimal(-1250, 2, &comma, out)), "-12,50");
+        // Big-endian two's complement bytes: 0xFF85 is -123, so -1.23 at scale 2.
+        assert_eq!(
+            text(|out| bytes(Kind::Decimal(2), &[0xFF, 0x85], &ISO, out)),
+            "-1.23"
+        );
+        assert_eq!(
+            text(|out| bytes(Kind::Decimal(2), &[0x00, 0x85], &ISO, out)),
+            "1.33"
+        );
+    }
+
+    #[test]
+    fn dates_and_timestamps_are_written_as_the_reader_takes_them() {
+        // 2024-03-05 is day 19,787 after 1970-01-01; day -1 is 1969-12-31.
+        let mut dates = vec![(0, [0; 10]); DATES];
+        let date = |x: i128, dates: &mut [(i32, [u8; 10])]| {
+            text(|out| integer(Kind::Date, x, &ISO, out, dates))
+        };
+        assert_eq!(date(19_787, &mut dates), "2024-03-05");
+        assert_eq!(date(19_787, &mut dates), "2024-03-05"); // kept
+        // A date in the same place of the kept ones: 4,096 days later is 2035-05-23.
+        assert_eq!(date(19_787 + DATES as i128, &mut dates), "2035-05-23");
+        assert_eq!(date(-1, &mut []), "1969-12-31");
+        // Timestamps: one millisecond before 1970 is 23:59:59.999 of the day before.
+        let stamp =
+            |x: i128, per: i64| text(|out| integer(Kind::Stamp(per), x, &ISO, out, &mut []));
+        assert_eq!(stamp(-1, 1_000), "1969-12-31 23:59:59.999");
+        assert_eq!(stamp(19_787 * 86_400 * 1_000_000, 1_000_000), "2024-03-05");
+        assert_eq!(
+            stamp(36_000_000_000_000, 1_000_000_000),
+            "1970-01-01 10:00:00"
+        );
+        // INT96: the nanoseconds of the day (low word first), then the Julian day: 2,440,588 is
+        // 1970-01-01, and 3,600 s are 3,600,000,000,000 ns = 0x346_30B8_A000.
+        let mut x = Int96::new();
+        x.set_data(0x30B8_A000, 0x346, 2_440_588);
+        assert_eq!(text(|out| int96(&x, &ISO, out)), "1970-01-01 01:00:00");
+        let pinned = typed::Form {
+            dates: Some("%d/%m/%Y"),
+            ..ISO
+        };
+        let mut none: [(i32, [u8; 10]); 0] = [];
+        assert_eq!(
+            text(|out| integer(Kind::Date, 19_787, &pinned, out, &mut none)),
+            "05/03/2024"
+        );
+    }
+
+    #[test]
+    fn integers_uuids_and_text_are_written_as_they_are() {
+        let int = |x: i128| text(|out| integer(Kind::Int, x, &ISO, out, &mut []));
+        assert_eq!(int(0), "0");
+        assert_eq!(int(-42), "-42");
+        assert_eq!(int(u64::MAX.into()), "18446744073709551615");
+        let uuid: Vec<u8> = (0..16).collect();
+        assert_eq!(
+            text(|out| bytes(Kind::Uuid, &uuid, &ISO, out)),
+            "00010203-0405-0607-0809-0a0b0c0d0e0f"
+        );
+        assert_eq!(
+            text(|out| bytes(Kind::Text, b"Mug, large", &ISO, out)),
+            "Mug, large"
+        );
+    }
+}

@@ -1,0 +1,104 @@
+//! A Parquet file's rows handed on as records, from the slices a [`Decoder`] writes: on a
+//! thread of their own when the run has threads to spare, so that decoding the next slice
+//! overlaps reading this one's rows.
+
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use super::decode::{Decoder, Slice};
+use crate::input::records::Record;
+
+/// Slices decoded ahead of the rows handed on, at most.
+const AHEAD: usize = 4;
+
+/// The rows of a Parquet file as records ([`super::Parquet::rows`]).
+pub(crate) struct Rows {
+    from: From,
+    /// The slice whose rows are handed on, and the next of them.
+    slice: Slice,
+    row: usize,
+    /// Top-level columns: the cells of a row.
+    width: usize,
+    /// The line of the next row: the header is line 1.
+    line: u64,
+}
+
+/// Where the slices come from.
+enum From {
+    Here(Box<Decoder>),
+    /// A thread that decodes them, and the way to hand it back the slices read, for reuse.
+    Ahead(Receiver<Result<Slice, String>>, SyncSender<Slice>),
+}
+
+impl Rows {
+    pub(super) fn new(decoder: Decoder, width: usize, ahead: bool) -> Rows {
+        let from = match ahead {
+            false => From::Here(Box::new(decoder)),
+            true => {
+                let (send, slices) = sync_channel(AHEAD);
+                let (give_back, spares) = sync_channel::<Slice>(AHEAD + 2);
+                let mut decoder = decoder;
+                std::thread::spawn(move || {
+                    // Ends at the end, after an error, or when the rows' reader is gone.
+                    loop {
+                        let mut slice = spares.try_recv().unwrap_or_default();
+                        match decoder.slice(&mut slice) {
+                            Ok(true) if send.send(Ok(slice)).is_ok() => {}
+                            Ok(_) => return,
+                            Err(e) => {
+                                let _ = send.send(Err(e));
+                                return;
+                            }
+                        }
+                    }
+                });
+                From::Ahead(slices, give_back)
+            }
+        };
+        Rows {
+            from,
+            slice: Slice::default(),
+            row: 0,
+            width,
+            line: 2,
+        }
+    }
+
+    /// The line of the next row, as a CSV export of the file numbers it.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// Reads the next row into `record`; `false` after the last. An error is the message to show
+    /// after the file's name.
+    pub fn read(&mut self, record: &mut Record) -> Result<bool, String> {
+        if self.row == self.slice.rows && !self.next_slice()? {
+            return Ok(false);
+        }
+        let (r, slice) = (self.row, &self.slice);
+        let text = &slice.text[slice.starts[r]..slice.starts[r + 1]];
+        let ends = &slice.ends[r * self.width..(r + 1) * self.width];
+        record.set(self.line, text, ends, slice.plain[r]);
+        self.row += 1;
+        self.line += 1;
+        Ok(true)
+    }
+
+    /// Takes the next slice; `false` after the last.
+    fn next_slice(&mut self) -> Result<bool, String> {
+        self.row = 0;
+        match &mut self.from {
+            From::Here(decoder) => decoder.slice(&mut self.slice),
+            From::Ahead(slices, give_back) => match slices.recv() {
+                Ok(next) => {
+                    let read = std::mem::replace(&mut self.slice, next?);
+                    let _ = give_back.try_send(read);
+                    Ok(true)
+                }
+                Err(_) => {
+                    self.slice.rows = 0;
+                    Ok(false)
+                }
+            },
+        }
+    }
+}
