@@ -9,6 +9,11 @@ equal as decimals, value within 1e-12 relative (or both n/a), by_label equal to 
 On PostgreSQL it also runs `xsell compute --engine postgres` and compares its CSV with the file
 run's, byte for byte (on the small files).
 
+It then checks `xsell sql pairs` and `xsell sql cohort` the same way against `xsell pairs` and
+`xsell cohort --format csv` (ROWS_SCENARIOS): the same rows in the same order, texts and counts
+equal, every measure the same double (xsell prints each in full) or both NULL/empty, money equal
+as decimals.
+
 An exit code 2 from `xsell sql` means "this combination is not rendered (yet)": it is printed as a
 SKIP line and counted, never a failure. Exits 1 on any mismatch, SQL error or xsell failure.
 The closing line counts the (file, scenario) pairs checked, the (scenario, dialect, metric)
@@ -108,6 +113,89 @@ SPARK_SCENARIOS = {
 SPARK_FILES = {"fixture", "edge"}
 # `compute --engine postgres` runs the statement again: on the small files only, the 200K file's
 # statements being checked already.
+
+
+# `xsell sql pairs` and `xsell sql cohort`: (command, options) pairs, few and cheap. `{item}` is
+# the product of the file's first line (an item of `--for` must be in the file).
+ROWS_SCENARIOS = [
+    ("pairs", []),
+    ("pairs", ["--top", "0", "--basket", "customer", "--level", "category"]),
+    ("pairs", ["--by", "segment", "--top", "3", "--max-basket", "3"]),
+    ("pairs", ["--by", "channel", "--top", "0", "--min-count", "2", "--min-lift", "1.5",
+               "--min-confidence", "0.05"]),
+    ("pairs", ["--by", "loyalty", "--basket", "customer", "--top", "0", "--min-support", "0.001",
+               "--from", "2024-03-01", "--to", "2024-09-30"]),
+    ("pairs", ["--for", "{item}", "--top", "0"]),
+    ("cohort", []),
+    ("cohort", ["--period", "week", "--metric", "revenue"]),
+    ("cohort", ["--period", "quarter", "--from", "2024-02-15", "--to", "2025-05-20"]),
+    ("cohort", ["--period", "year", "--metric", "revenue", "--from", "2021-01-01"]),
+    ("cohort", ["--from", "2024-03-01", "--to", "2024-09-30", "--metric", "revenue"]),
+    # The edge file's dates (2020-12-31 to 2021-12-31): both ends cut.
+    ("cohort", ["--from", "2021-01-02", "--to", "2021-12-30", "--metric", "revenue"]),
+]
+# Spark: a few of them, on the small files.
+SPARK_ROWS = {"pairs (no options)", "pairs --top 0 --basket customer --level category",
+              "pairs --by channel --top 0 --min-count 2 --min-lift 1.5 --min-confidence 0.05",
+              "cohort (no options)", "cohort --period week --metric revenue",
+              "cohort --period quarter --from 2024-02-15 --to 2025-05-20"}
+# The columns of the statements, and of the CSV they stand for (pairs' `group` is group_label).
+ROWS_COLUMNS = {
+    "pairs": ["group_label", "antecedent", "consequent", "count", "support", "confidence",
+              "lift", "leverage", "conviction"],
+    "cohort": ["cohort", "k", "period", "value", "numerator", "denominator"],
+}
+# How each column compares: as text, as an exact decimal (counts, money), as a double.
+ROWS_KINDS = {
+    "group_label": "text", "antecedent": "text", "consequent": "text", "cohort": "text",
+    "period": "text", "count": "exact", "k": "exact", "numerator": "exact",
+    "denominator": "exact", "support": "double", "confidence": "double", "lift": "double",
+    "leverage": "double", "conviction": "double", "value": "double",
+}
+
+
+def rows_name(command, args):
+    return f"{command} {' '.join(args) or '(no options)'}"
+
+
+def first_item(path):
+    with open(path, newline="") as f:
+        return next(csv.DictReader(f))["product_id"]
+
+
+def csv_rows(xsell, command, path, args):
+    """The rows of `xsell pairs|cohort --format csv`, as lists of texts, or an error string."""
+    cmd = [xsell, command, path, "--format", "csv", *args]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        return f"`{' '.join(cmd)}` exited {p.returncode}: {p.stderr.strip()[-300:]}"
+    return list(csv.reader(p.stdout.splitlines()))[1:]
+
+
+def compare_rows(command, expected, columns, rows):
+    """Differences between the CSV's rows and the statement's, in order, as readable lines.
+    Doubles compare exactly: the CSV writes each in full (the shortest text that reads back to
+    the same double)."""
+    names = ROWS_COLUMNS[command]
+    if [c.lower() for c in columns] != names:
+        return [f"columns are {columns}, expected {names}"]
+    problems = []
+    if len(rows) != len(expected):
+        problems.append(f"{len(rows)} rows, the CSV has {len(expected)}")
+    for i, (want, got) in enumerate(zip(expected, rows)):
+        for name, w, g in zip(names, want, got):
+            kind = ROWS_KINDS[name]
+            if kind == "text":
+                same = w == text(g)
+            elif kind == "exact":
+                same = as_decimal(w) == as_decimal(g)
+            else:
+                e, a = as_float(w), as_float(g)
+                same = (e is None and a is None) or (isinstance(a, float) and e == a)
+            if not same:
+                problems.append(f"row {i + 1} ({', '.join(want[:3])}): {name} expected "
+                                f"{w or 'NULL'}, got {g!r}")
+    return problems
 
 
 # ---- The engines: each loads a file into its own `orders` table and runs one statement. ----
@@ -491,6 +579,49 @@ def main():
             if timings:  # one line per file and scenario, with each statement's time
                 status = "fail" if failed else "ok"
                 print(f"{status:5} {label:8} {name}: {', '.join(timings)}")
+        item = first_item(path)
+        for command, template in ROWS_SCENARIOS:
+            name = rows_name(command, template)
+            if opts.only and opts.only not in name:
+                continue
+            args = [a.replace("{item}", item) for a in template]
+            expected = csv_rows(opts.xsell, command, path, args)
+            timings, failed = [], False
+            for e in engines:
+                if not runs[e.name] or (e.name == "spark" and name not in SPARK_ROWS):
+                    continue
+                where = f"[{label} | {name} | {e.name}]"
+                cmd = [opts.xsell, "sql", command, "--dialect", e.dialect, *args]
+                p = subprocess.run(cmd, capture_output=True, text=True)
+                if isinstance(expected, str):
+                    problems = [f"xsell failed: {expected}"]
+                elif p.returncode != 0 or not p.stdout.strip().endswith(";"):
+                    problems = [f"xsell sql {command} exited {p.returncode}: {p.stderr.strip()}"]
+                else:
+                    t0 = time.monotonic()
+                    try:
+                        columns, rows = e.run(label, p.stdout, opts.timeout)
+                        problems = compare_rows(command, expected, columns, rows)
+                    except Exception as err:  # the engine refused or failed the statement
+                        lines = [x.strip() for x in str(err).splitlines() if x.strip()]
+                        problems = [f"SQL error: {type(err).__name__}: " + " | ".join(lines)]
+                    took = time.monotonic() - t0
+                    timings.append(f"{e.name} {took:.2f}s")
+                    slow.append((took, where))
+                checked.add((label, name))
+                if problems:
+                    failures += 1
+                    failed = True
+                    print(f"FAIL  {where}: {len(problems)} difference(s)")
+                    for problem in problems[:MAX_SHOWN]:
+                        print(f"        {problem}")
+                    if len(problems) > MAX_SHOWN:
+                        print(f"        ... and {len(problems) - MAX_SHOWN} more")
+                    print(f"        to see the SQL: {shlex.join(['xsell', *cmd[1:]])}")
+            if timings:
+                status = "fail" if failed else "ok"
+                rows = "" if isinstance(expected, str) else f" ({len(expected)} rows)"
+                print(f"{status:5} {label:8} {name}{rows}: {', '.join(timings)}")
 
     print("slowest statements:")
     for took, where in sorted(slow, reverse=True)[:5]:

@@ -7,6 +7,7 @@ pub mod groups;
 mod hint;
 pub mod presets;
 pub mod read;
+mod sql;
 
 use std::path::PathBuf;
 
@@ -26,6 +27,7 @@ pub use groups::{
 };
 pub use hint::parse;
 pub use read::ReadArgs;
+pub use sql::{SqlCohortArgs, SqlPairsArgs, SqlRows};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -119,7 +121,8 @@ pub enum Command {
     #[command(after_help = COHORT_EXAMPLES)]
     Cohort(CohortArgs),
     /// Print SQL that computes KPIs where the order lines live (DuckDB, PostgreSQL, Spark;
-    /// BigQuery and Snowflake experimental): the rows `compute` prints for the same lines
+    /// BigQuery and Snowflake experimental): the rows `compute` prints for the same lines, or
+    /// with `pairs` or `cohort` those of these commands
     #[command(after_help = SQL_EXAMPLES)]
     Sql(SqlArgs),
     /// List the industry benchmarks xsell knows (and those of --benchmarks FILE)
@@ -412,23 +415,31 @@ Examples:
   In Spark (spark-sql -f, spark.sql(...) or a Databricks notebook):
     xsell sql --metric repeat-rate --dialect spark > repeat.sql && spark-sql -f repeat.sql
 
+  The rows of xsell pairs and xsell cohort (see xsell sql pairs --help, xsell sql cohort --help):
+    xsell sql pairs --dialect duckdb --for P017 | duckdb shop.db
+    xsell sql cohort --dialect postgres --period quarter | psql -d shop
+
 The table holds the orders columns with warehouse types: order_id, customer_id and product_id
 as text, order_date a DATE, amount a DECIMAL (exact sums), and the optional columns as text
 (loyalty BOOLEAN or text). The statement returns metric, group_label, period, value, numerator,
 denominator and by_label: the numerators and denominators equal xsell compute's on the same
 lines. BigQuery and Snowflake are experimental: their SQL is checked as text, never run here.";
 
-/// `xsell sql`: what to compute, and for which engine.
+/// `xsell sql`: what to compute, and for which engine; or, with a subcommand, the rows of
+/// `pairs` or `cohort`. The options of the KPIs are required only without a subcommand.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct SqlArgs {
+    #[command(subcommand)]
+    pub rows: Option<SqlRows>,
     /// Metrics, comma-separated, or `all`: every KPI of `compute` (the campaign KPIs need
     /// --campaigns-table)
     #[arg(short, long, required = true, value_delimiter = ',', value_name = "NAME[,NAME...]",
           value_parser = PossibleValuesParser::new(metric_names()))]
     pub metric: Vec<String>,
     /// The engine's SQL
-    #[arg(long, value_enum, value_name = "DIALECT")]
-    pub dialect: crate::sql::Dialect,
+    #[arg(long, value_enum, value_name = "DIALECT", required = true)]
+    pub dialect: Option<crate::sql::Dialect>,
     /// The table of order lines, as the engine names it (sales.orders)
     #[arg(long, value_name = "TABLE", default_value = "orders")]
     pub orders_table: String,

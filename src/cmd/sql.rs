@@ -1,13 +1,31 @@
-//! `xsell sql`: prints the statement that computes the KPIs in a database ([`crate::sql`]).
+//! `xsell sql`: prints the statement that computes the KPIs in a database ([`crate::sql`]), or
+//! with `pairs` or `cohort` the rows of those commands.
 
 use anyhow::{Result, bail};
 
-use crate::cli::{SqlArgs, check_window, level, selected_metrics};
+use crate::cli::{
+    BasketArg, CohortMetricArg, SqlArgs, SqlCohortArgs, SqlPairsArgs, SqlRows, check_window, level,
+    selected_metrics,
+};
 use crate::metrics::Level;
+use crate::metrics::basket::BasketKind;
+use crate::metrics::cohort::Measure;
 use crate::metrics::slice::Slicing;
-use crate::sql::{Query, render};
+use crate::sql::{CohortQuery, PairsQuery, Query, render, render_cohort, render_pairs};
 
 pub fn run(args: &SqlArgs) -> Result<()> {
+    let text = match &args.rows {
+        Some(SqlRows::Pairs(pairs)) => pairs_sql(pairs)?,
+        Some(SqlRows::Cohort(cohort)) => cohort_sql(cohort)?,
+        None => kpis_sql(args)?,
+    };
+    super::sink::to_stdout(|out| out.write_all(text.as_bytes()))
+}
+
+fn kpis_sql(args: &SqlArgs) -> Result<String> {
+    let Some(dialect) = args.dialect else {
+        bail!("xsell sql needs --dialect (duckdb, postgres, spark, bigquery or snowflake)");
+    };
     let metrics = selected_metrics(&args.metric)
         .unwrap_or_else(|| crate::sql::every_kpi(args.campaigns_table.is_some()));
     if args.by.len() > 1 {
@@ -29,6 +47,53 @@ pub fn run(args: &SqlArgs) -> Result<()> {
         period: slicing.period,
         categories,
     };
-    let text = render(&query, args.dialect)?;
-    super::sink::to_stdout(|out| out.write_all(text.as_bytes()))
+    render(&query, dialect)
+}
+
+fn pairs_sql(args: &SqlPairsArgs) -> Result<String> {
+    let source = &args.source;
+    if args.by.len() > 1 {
+        bail!("xsell sql pairs takes one --by (a cross-tab is not rendered as SQL yet)");
+    }
+    let slicing = Slicing {
+        dims: args.by.clone(),
+        period: None,
+    };
+    let categories = level(args.level.level, &slicing)? == Level::Category;
+    check_window(source.from, source.to)?;
+    let query = PairsQuery {
+        orders: source.orders_table.clone(),
+        from: source.from,
+        to: source.to,
+        basket: match args.basket {
+            BasketArg::Order => BasketKind::Order,
+            BasketArg::Customer => BasketKind::Customer,
+        },
+        categories,
+        by: args.by.first().cloned(),
+        min_support: args.min_support,
+        min_count: args.min_count,
+        min_confidence: args.min_confidence,
+        min_lift: args.min_lift,
+        antecedent: args.for_item.clone(),
+        top: args.top,
+        max_basket: args.max_basket,
+    };
+    render_pairs(&query, source.dialect)
+}
+
+fn cohort_sql(args: &SqlCohortArgs) -> Result<String> {
+    let source = &args.source;
+    check_window(source.from, source.to)?;
+    let query = CohortQuery {
+        orders: source.orders_table.clone(),
+        from: source.from,
+        to: source.to,
+        period: args.period.into(),
+        measure: match args.metric {
+            CohortMetricArg::Customers => Measure::Customers,
+            CohortMetricArg::Revenue => Measure::Revenue,
+        },
+    };
+    render_cohort(&query, source.dialect)
 }

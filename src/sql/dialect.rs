@@ -116,6 +116,37 @@ impl Dialect {
         }
     }
 
+    /// The date `n` periods of `unit` after the first day of a period, `start` (before it when
+    /// `n` is negative).
+    pub fn add_periods(self, unit: PeriodKind, start: &str, n: i32) -> String {
+        let (months, days) = match unit {
+            Week => (0, 7 * n),
+            Month => (n, 0),
+            Quarter => (3 * n, 0),
+            Year => (12 * n, 0),
+        };
+        match (self, days) {
+            (DuckDb | Postgres, 0) => format!("CAST({start} + INTERVAL '{months} months' AS DATE)"),
+            (DuckDb | Postgres, _) => format!("CAST({start} + INTERVAL '{days} days' AS DATE)"),
+            (Spark, 0) => format!("add_months({start}, {months})"),
+            (Spark, _) => format!("date_add({start}, {days})"),
+            (BigQuery, 0) => format!("DATE_ADD({start}, INTERVAL {months} MONTH)"),
+            (BigQuery, _) => format!("DATE_ADD({start}, INTERVAL {days} DAY)"),
+            (Snowflake, 0) => format!("DATEADD(month, {months}, {start})"),
+            (Snowflake, _) => format!("DATEADD(day, {days}, {start})"),
+        }
+    }
+
+    /// The day after the date `d`.
+    pub fn next_day(self, d: &str) -> String {
+        match self {
+            DuckDb | Postgres => format!("CAST({d} + INTERVAL '1 day' AS DATE)"),
+            Spark => format!("date_add({d}, 1)"),
+            BigQuery => format!("DATE_ADD({d}, INTERVAL 1 DAY)"),
+            Snowflake => format!("DATEADD(day, 1, {d})"),
+        }
+    }
+
     /// A query of one column, `p`: the first day of every period of `unit` from the one that
     /// holds `lo` to the one that holds `hi`, columns of the one-row table `win`.
     pub fn periods(self, unit: PeriodKind, lo: &str, hi: &str) -> String {

@@ -18,19 +18,24 @@
 //!   them where a KPI takes several steps).
 //!
 //! The shared steps are in [`steps`], the order KPIs' in [`kpis`], the campaign KPIs' in
-//! [`campaigns`].
+//! [`campaigns`]. `xsell sql pairs` and `xsell sql cohort` have statements of their own, in
+//! [`pairs`] and [`cohort`].
 
 mod campaigns;
+mod cohort;
 mod dialect;
 mod kpis;
+mod pairs;
 mod steps;
 
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
 use campaigns::camps;
+pub use cohort::{CohortQuery, render_cohort};
 pub use dialect::Dialect;
 use kpis::measure;
+pub use pairs::{PairsQuery, render_pairs};
 use steps::{cells, customers, groups, lines, members, scoped, window};
 
 use crate::metrics::Metric;
@@ -171,18 +176,20 @@ fn check(query: &Query) -> Result<()> {
             );
         }
     }
-    for (option, name) in [
-        ("orders", Some(&query.orders)),
-        ("campaigns", query.campaigns.as_ref()),
-    ] {
-        if let Some(name) = name
-            && !is_table_name(name)
-        {
-            bail!(
-                "--{option}-table {name:?}: expected a table name, optionally qualified \
-                 (sales.{option}) and quoted as the engine quotes"
-            );
-        }
+    check_table("orders", &query.orders)?;
+    if let Some(name) = &query.campaigns {
+        check_table("campaigns", name)?;
+    }
+    Ok(())
+}
+
+/// Refuses a `--{option}-table` that does not read as a table's name.
+fn check_table(option: &str, name: &str) -> Result<()> {
+    if !is_table_name(name) {
+        bail!(
+            "--{option}-table {name:?}: expected a table name, optionally qualified \
+             (sales.{option}) and quoted as the engine quotes"
+        );
     }
     Ok(())
 }

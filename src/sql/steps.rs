@@ -15,16 +15,7 @@ pub(super) fn lines(query: &Query, d: Dialect) -> String {
         true => "COALESCE(category, '')",
         false => "product_id",
     };
-    let by = match &query.by {
-        None => String::new(),
-        Some(Dim::Column(name)) => format!(", CAST({} AS {}) AS v", d.ident(name), d.text()),
-        Some(Dim::Loyalty) => ", loyalty AS v".into(),
-        Some(dim) => format!(
-            ", CAST({} AS {}) AS v",
-            dim.column().unwrap_or_default(),
-            d.text()
-        ),
-    };
+    let by = by_value(query.by.as_ref(), d);
     // loyalty-cross-sell's new categories, and its members' flags; the campaign KPIs'
     // campaigns (an empty cell is organic).
     let mut member = match query.needs(Sql::MemberCrossSell) {
@@ -38,6 +29,20 @@ pub(super) fn lines(query: &Query, d: Dialect) -> String {
         "SELECT order_id, customer_id, order_date AS d, {item} AS item, amount{by}{member}\nFROM {}",
         query.orders
     )
+}
+
+/// The column `--by` reads, as `v` (text, but for loyalty), after a comma; none without `--by`.
+pub(super) fn by_value(by: Option<&Dim>, d: Dialect) -> String {
+    match by {
+        None => String::new(),
+        Some(Dim::Column(name)) => format!(", CAST({} AS {}) AS v", d.ident(name), d.text()),
+        Some(Dim::Loyalty) => ", loyalty AS v".into(),
+        Some(dim) => format!(
+            ", CAST({} AS {}) AS v",
+            dim.column().unwrap_or_default(),
+            d.text()
+        ),
+    }
 }
 
 /// Whether a line's loyalty cell says the customer is a member, as xsell reads a flag.
@@ -115,19 +120,25 @@ pub(super) fn scoped(query: &Query, d: Dialect) -> String {
     let Some(by) = &query.by else {
         return all;
     };
+    let (group, join) = group_of(by);
+    format!(
+        "{all}\nUNION ALL\n{}",
+        select(&group, &d.string(&by.name()), join)
+    )
+}
+
+/// The group label of a line `l` under `--by`, and the join that brings its customer's
+/// attributes (`customers c`) where the dimension is a customer's.
+pub(super) fn group_of(by: &Dim) -> (String, &'static str) {
     let join = " LEFT JOIN customers c ON c.customer_id = l.customer_id";
-    let (group, join) = match by {
+    match by {
         Dim::Segment => (label("c.v"), join),
         Dim::Loyalty => (
             "CASE WHEN c.member = 1 THEN 'member' ELSE 'non-member' END".into(),
             join,
         ),
         _ => (label("l.v"), ""),
-    };
-    format!(
-        "{all}\nUNION ALL\n{}",
-        select(&group, &d.string(&by.name()), join)
-    )
+    }
 }
 
 /// A group's label for the text value `v`: `(none)` for none; a value holding `/` or `"`, or

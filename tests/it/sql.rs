@@ -238,3 +238,166 @@ fn the_engine_refuses_files_needs_a_url_and_never_shows_a_password() {
     );
     assert!(!err.contains("s3cret"), "{err}");
 }
+
+/// `xsell sql pairs` and `xsell sql cohort` in each engine's grammar, with the options that
+/// change the statement's text. `.ci/sql/run` runs them in DuckDB, PostgreSQL and Spark against
+/// `xsell pairs` and `xsell cohort`.
+#[test]
+fn pairs_and_cohort_statements_parse_in_each_engines_grammar() {
+    use sqlparser::dialect::{
+        BigQueryDialect, DatabricksDialect, Dialect, DuckDbDialect, PostgreSqlDialect,
+        SnowflakeDialect,
+    };
+    use sqlparser::parser::Parser;
+    let grammars: [(&str, &dyn Dialect); 5] = [
+        ("duckdb", &DuckDbDialect {}),
+        ("postgres", &PostgreSqlDialect {}),
+        ("spark", &DatabricksDialect {}),
+        ("bigquery", &BigQueryDialect {}),
+        ("snowflake", &SnowflakeDialect {}),
+    ];
+    for (dialect, grammar) in grammars {
+        for options in [
+            "pairs",
+            "pairs --top 0 --basket customer --level category --from 2025-01-01",
+            "pairs --by segment --min-count 3 --min-support 0.01 --min-confidence 0.2 \
+             --min-lift 1.5 --to 2025-06-30",
+            "pairs --by loyalty --for P017 --max-basket 10",
+            "pairs --by column:variant --orders-table shop.order_lines",
+            "cohort",
+            "cohort --period week --metric revenue --from 2025-01-15",
+            "cohort --period quarter --to 2025-05-20",
+            "cohort --period year --from 2021-01-02 --to 2025-12-30",
+        ] {
+            let line = format!("sql {options} --dialect {dialect}");
+            let (code, out, err) = run(&mut xsell(&line));
+            assert_eq!(code, Some(0), "{line}: {err}");
+            assert!(out.starts_with("WITH\n") && out.ends_with(";\n"), "{out}");
+            let parsed = Parser::parse_sql(grammar, &out);
+            assert!(
+                parsed.as_ref().is_ok_and(|s| s.len() == 1),
+                "{line}: {parsed:?}\n{out}"
+            );
+        }
+    }
+}
+
+#[test]
+fn pairs_thresholds_are_the_doubles_xsell_compares_with() {
+    let sql = |line: &str| {
+        let (code, out, err) = run(&mut xsell(line));
+        assert_eq!(code, Some(0), "{line}: {err}");
+        out
+    };
+    let out = sql("sql pairs --dialect postgres --min-support 0.05 --min-lift 1.5 --min-count 2");
+    assert!(
+        out.contains(
+            "WHERE n >= 2 AND support >= CAST('0.05' AS DOUBLE PRECISION) AND lift >= \
+             CAST('1.5' AS DOUBLE PRECISION)"
+        ),
+        "{out}"
+    );
+    // The defaults keep every rule: no condition, and every rule listed with --top 0.
+    let out = sql("sql pairs --dialect duckdb --top 0");
+    assert!(
+        !out.contains("support >=") && !out.contains("pos <="),
+        "{out}"
+    );
+    assert!(sql("sql pairs --dialect duckdb").contains("WHERE pos <= 20"));
+    // Names compared byte by byte, as xsell compares them, whatever PostgreSQL's collation.
+    assert!(
+        out.contains("ORDER BY lift DESC, n DESC, antecedent, consequent"),
+        "{out}"
+    );
+    let out = sql("sql pairs --dialect postgres");
+    assert!(
+        out.contains("antecedent COLLATE \"C\", consequent COLLATE \"C\""),
+        "{out}"
+    );
+    // --for's item as each dialect writes a string.
+    for (dialect, string) in [("duckdb", "'it''s'"), ("spark", "'it\\'s'")] {
+        let (code, out, err) = run(&mut xsell_args(
+            manifest(),
+            ["sql", "pairs", "--dialect", dialect, "--for", "it's"],
+        ));
+        assert_eq!(code, Some(0), "{err}");
+        assert!(out.contains(&format!("WHERE a.item = {string}")), "{out}");
+    }
+}
+
+#[test]
+fn cohort_leaves_out_the_periods_the_window_cuts_in_each_dialect() {
+    // --from 2025-01-15 cuts January: the first period measured is the next one.
+    for (dialect, next) in [
+        (
+            "duckdb",
+            "CAST(date_trunc('month', DATE '2025-01-15') AS DATE) + INTERVAL '1 months'",
+        ),
+        (
+            "spark",
+            "add_months(CAST(date_trunc('month', DATE '2025-01-15') AS DATE), 1)",
+        ),
+        (
+            "bigquery",
+            "DATE_ADD(DATE_TRUNC(DATE '2025-01-15', MONTH), INTERVAL 1 MONTH)",
+        ),
+        (
+            "snowflake",
+            "DATEADD(month, 1, DATE_TRUNC('month', DATE '2025-01-15'))",
+        ),
+    ] {
+        let line = format!("sql cohort --dialect {dialect} --from 2025-01-15");
+        let (code, out, err) = run(&mut xsell(&line));
+        assert_eq!(code, Some(0), "{line}: {err}");
+        assert!(out.contains(next), "{dialect}: {out}");
+    }
+}
+
+#[test]
+fn pairs_and_cohort_refuse_what_they_cannot_render() {
+    for (line, message) in [
+        (
+            "sql pairs --dialect duckdb --by campaign-type",
+            "pairs can be split by segment, loyalty, channel, category, campaign or column:NAME, \
+             not by campaign-type",
+        ),
+        (
+            "sql pairs --dialect duckdb --by channel --by segment",
+            "xsell sql pairs takes one --by",
+        ),
+        (
+            "sql pairs --dialect duckdb --by category --level product",
+            "--level product contradicts --by category",
+        ),
+        (
+            "sql pairs --dialect duckdb --orders-table orders;DROP",
+            "--orders-table \"orders;DROP\": expected a table name",
+        ),
+        (
+            "sql cohort --dialect duckdb --orders-table orders;DROP",
+            "--orders-table \"orders;DROP\": expected a table name",
+        ),
+        (
+            "sql cohort --dialect duckdb --from 2025-02-01 --to 2025-01-01",
+            "--from 2025-02-01 is after --to 2025-01-01",
+        ),
+        ("sql pairs --min-count 2", "--dialect <DIALECT>"),
+        (
+            "sql pairs --dialect duckdb --min-support 2",
+            "expected a fraction from 0 to 1",
+        ),
+        (
+            "sql cohort --dialect duckdb --metric aov",
+            "[possible values: customers, revenue]",
+        ),
+        // The KPIs' options belong to `xsell sql` without a subcommand.
+        (
+            "sql --metric aov pairs --dialect duckdb",
+            "the subcommand 'pairs' cannot be used with '--metric",
+        ),
+    ] {
+        let (code, out, err) = run(&mut xsell(line));
+        assert_eq!((code, out.as_str()), (Some(2), ""), "{line}");
+        assert!(err.contains(message), "{line}: {err}");
+    }
+}
