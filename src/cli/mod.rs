@@ -447,6 +447,13 @@ pub struct SqlArgs {
     /// campaign-cross-sell)
     #[arg(long, value_name = "TABLE")]
     pub campaigns_table: Option<String>,
+    /// Read an orders column from a column of another name (as the engine names it:
+    /// --map amount=net_total, --map 'customer_id=Customer ID'); repeatable
+    #[arg(long, value_name = "CANONICAL=COLUMN")]
+    pub map: Vec<String>,
+    /// The same for the campaigns table's columns
+    #[arg(long, value_name = "CANONICAL=COLUMN")]
+    pub campaigns_map: Vec<String>,
     /// First date measured (inclusive), YYYY-MM-DD; earlier rows still count as history
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub from: Option<NaiveDate>,

@@ -61,6 +61,10 @@ pub struct SqlSourceArgs {
     /// The table of order lines, as the engine names it (sales.orders)
     #[arg(long, value_name = "TABLE", default_value = "orders")]
     pub orders_table: String,
+    /// Read an orders column from a column of another name (as the engine names it:
+    /// --map amount=net_total, --map 'customer_id=Customer ID'); repeatable
+    #[arg(long, value_name = "CANONICAL=COLUMN")]
+    pub map: Vec<String>,
     /// First date measured (inclusive), YYYY-MM-DD; earlier rows still count as history
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub from: Option<NaiveDate>,

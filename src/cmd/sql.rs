@@ -7,11 +7,12 @@ use crate::cli::{
     BasketArg, CohortMetricArg, SqlArgs, SqlCohortArgs, SqlPairsArgs, SqlRows, check_window, level,
     selected_metrics,
 };
+use crate::input::Spec;
 use crate::metrics::Level;
 use crate::metrics::basket::BasketKind;
 use crate::metrics::cohort::Measure;
 use crate::metrics::slice::Slicing;
-use crate::sql::{CohortQuery, PairsQuery, Query, render, render_cohort, render_pairs};
+use crate::sql::{CohortQuery, PairsQuery, Query, Table, render, render_cohort, render_pairs};
 
 pub fn run(args: &SqlArgs) -> Result<()> {
     let text = match &args.rows {
@@ -37,10 +38,15 @@ fn kpis_sql(args: &SqlArgs) -> Result<String> {
     };
     let categories = level(args.level.level, &slicing)? == Level::Category;
     check_window(args.from, args.to)?;
+    if args.campaigns_table.is_none() && !args.campaigns_map.is_empty() {
+        bail!("--campaigns-map maps the columns of --campaigns-table: give the table too");
+    }
     let query = Query {
         metrics,
-        orders: args.orders_table.clone(),
-        campaigns: args.campaigns_table.clone(),
+        orders: table(&args.orders_table, &args.map, ORDERS)?,
+        campaigns: (args.campaigns_table.as_ref())
+            .map(|name| table(name, &args.campaigns_map, CAMPAIGNS))
+            .transpose()?,
         from: args.from,
         to: args.to,
         by: args.by.first().cloned(),
@@ -62,7 +68,7 @@ fn pairs_sql(args: &SqlPairsArgs) -> Result<String> {
     let categories = level(args.level.level, &slicing)? == Level::Category;
     check_window(source.from, source.to)?;
     let query = PairsQuery {
-        orders: source.orders_table.clone(),
+        orders: table(&source.orders_table, &source.map, ORDERS)?,
         from: source.from,
         to: source.to,
         basket: match args.basket {
@@ -86,7 +92,7 @@ fn cohort_sql(args: &SqlCohortArgs) -> Result<String> {
     let source = &args.source;
     check_window(source.from, source.to)?;
     let query = CohortQuery {
-        orders: source.orders_table.clone(),
+        orders: table(&source.orders_table, &source.map, ORDERS)?,
         from: source.from,
         to: source.to,
         period: args.period.into(),
@@ -96,4 +102,38 @@ fn cohort_sql(args: &SqlCohortArgs) -> Result<String> {
         },
     };
     render_cohort(&query, source.dialect)
+}
+
+/// The orders' and the campaigns' columns, by canonical name, and their option.
+const ORDERS: (&[Spec], &str) = (crate::input::orders::SPECS, "--map");
+const CAMPAIGNS: (&[Spec], &str) = (crate::input::campaigns::SPECS, "--campaigns-map");
+
+/// The table `name` whose columns `map` (`canonical=column` pairs) names otherwise.
+fn table(name: &str, map: &[String], (specs, option): (&[Spec], &str)) -> Result<Table> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for pair in map {
+        let Some((canonical, column)) = pair.split_once('=') else {
+            bail!("{option} {pair:?}: expected canonical=column, e.g. {option} amount=net_total");
+        };
+        let canonical = crate::input::normalize(canonical);
+        let names: Vec<&str> = specs.iter().map(|s| s.name).collect();
+        if !names.contains(&canonical.as_str()) {
+            bail!(
+                "{option} {pair:?}: {canonical:?} is not a column it maps; its columns: {}",
+                names.join(", ")
+            );
+        }
+        let column = column.trim();
+        if column.is_empty() || column.contains(['\n', '\r']) {
+            bail!("{option} {pair:?}: expected a column's name after =");
+        }
+        if pairs.iter().any(|(c, _)| *c == canonical) {
+            bail!("{option} {pair:?}: {canonical} is mapped already; give it once");
+        }
+        pairs.push((canonical, column.to_string()));
+    }
+    Ok(Table {
+        name: name.to_string(),
+        map: pairs,
+    })
 }

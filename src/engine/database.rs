@@ -13,7 +13,7 @@ use crate::metrics::row::{ALL, Row};
 use crate::metrics::{ClvModel, Label, Level, Metric};
 use crate::money::{Money, MoneyFormat};
 use crate::output::Summary;
-use crate::sql::{Dialect, Query, render};
+use crate::sql::{Dialect, Query, Table, render};
 
 /// A database holding the order lines, and the campaigns' table if any.
 #[derive(Clone, Debug)]
@@ -39,8 +39,14 @@ pub fn evaluate(
     }
     let query = Query {
         metrics,
-        orders: db.orders.clone(),
-        campaigns: db.campaigns.clone(),
+        orders: Table {
+            name: db.orders.clone(),
+            map: Vec::new(),
+        },
+        campaigns: (db.campaigns.clone()).map(|name| Table {
+            name,
+            map: Vec::new(),
+        }),
         from: settings.window.from,
         to: settings.window.to,
         by: settings.slicing.dims.first().cloned(),

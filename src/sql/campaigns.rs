@@ -1,13 +1,13 @@
 //! The campaign KPIs' steps: sums over the campaigns of the campaigns table, grouped by
 //! campaign, channel or type.
 
-use super::{Query, indent, steps::label};
+use super::{Dialect, Query, indent, steps::label};
 use crate::metrics::registry::{CampaignSql, Sql};
 use crate::metrics::slice::Dim;
 
 /// The campaigns, each with its group: itself, or its channel or type under `--by`; with the
 /// columns the KPIs asked for read (the others may be missing from the table, as from a file).
-pub(super) fn camps(query: &Query) -> String {
+pub(super) fn camps(query: &Query, d: Dialect) -> String {
     let (group, by) = match &query.by {
         Some(Dim::Channel) => ("channel", "channel"),
         Some(Dim::CampaignType) => ("campaign_type", "campaign-type"),
@@ -30,7 +30,11 @@ pub(super) fn camps(query: &Query) -> String {
         "SELECT campaign_id AS id, {} AS group_label, '{by}' AS by_label, {}\nFROM {}",
         label(group),
         columns.join(", "),
-        query.campaigns.as_deref().unwrap_or_default()
+        query
+            .campaigns
+            .as_ref()
+            .map(|t| t.from(d))
+            .unwrap_or_default()
     )
 }
 

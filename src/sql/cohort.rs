@@ -19,7 +19,7 @@
 use anyhow::Result;
 use chrono::NaiveDate;
 
-use super::{Dialect, check_table, indent};
+use super::{Dialect, Table, check_table, indent};
 use crate::metrics::cohort::Measure;
 use crate::metrics::slice::PeriodKind;
 
@@ -27,7 +27,7 @@ use crate::metrics::slice::PeriodKind;
 #[derive(Clone, Debug)]
 pub struct CohortQuery {
     /// The orders table, as the engine names it.
-    pub orders: String,
+    pub orders: Table,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub period: PeriodKind,
@@ -36,7 +36,7 @@ pub struct CohortQuery {
 
 /// The statement that lists the cohorts of `query` in `dialect`.
 pub fn render_cohort(query: &CohortQuery, d: Dialect) -> Result<String> {
-    check_table("orders", &query.orders)?;
+    check_table("orders", &query.orders.name)?;
     let unit = query.period;
     let start = |date: &str| d.period_start(unit, date);
     let date = |day: NaiveDate| format!("DATE '{}'", day.format("%Y-%m-%d"));
@@ -84,7 +84,7 @@ pub fn render_cohort(query: &CohortQuery, d: Dialect) -> Result<String> {
             "lines",
             format!(
                 "SELECT customer_id, order_date AS d, amount\nFROM {}",
-                query.orders
+                query.orders.from(d)
             ),
         ),
         (

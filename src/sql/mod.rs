@@ -47,9 +47,9 @@ use crate::metrics::slice::{Dim, PeriodKind};
 pub struct Query {
     pub metrics: Vec<Metric>,
     /// The orders table, as the engine names it (`sales.orders`).
-    pub orders: String,
+    pub orders: Table,
     /// The campaigns table, for the campaign KPIs.
-    pub campaigns: Option<String>,
+    pub campaigns: Option<Table>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub by: Option<Dim>,
@@ -81,6 +81,47 @@ impl Query {
     }
 }
 
+/// A table as the engine names it (`sales.orders`), and its columns that have other names than
+/// the canonical ones (`--map amount=net_total`).
+#[derive(Clone, Debug)]
+pub struct Table {
+    pub name: String,
+    /// Canonical name, the table's column.
+    pub map: Vec<(String, String)>,
+}
+
+impl Table {
+    /// The table read in a statement's FROM: under `--map`, a query over it that adds each
+    /// mapped column under its canonical name.
+    fn from(&self, d: Dialect) -> String {
+        if self.map.is_empty() {
+            return self.name.clone();
+        }
+        let renamed: Vec<String> = (self.map.iter())
+            .map(|(canonical, column)| format!("{} AS {canonical}", column_name(d, column)))
+            .collect();
+        format!(
+            "(SELECT *, {} FROM {}) AS mapped",
+            renamed.join(", "),
+            self.name
+        )
+    }
+}
+
+/// A column's name as the engine reads it: bare when it is a plain lower-case name (which every
+/// engine reads in its own case rules, as a table created without quotes names it), quoted
+/// otherwise (`"Net Total"`, `"OrderID"`: the name as written).
+fn column_name(d: Dialect, name: &str) -> String {
+    let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    match plain {
+        true => name.to_string(),
+        false => d.ident(name),
+    }
+}
+
 /// Every KPI of `compute`: the campaign ones only `with_campaigns` (a campaigns table).
 pub fn every_kpi(with_campaigns: bool) -> Vec<Metric> {
     (Metric::ALL.into_iter())
@@ -103,7 +144,7 @@ pub fn render(query: &Query, dialect: Dialect) -> Result<String> {
         steps.push(("members".into(), members(d)));
     }
     if query.has_campaign_kpis() {
-        steps.push(("camps".into(), camps(query)));
+        steps.push(("camps".into(), camps(query, d)));
     }
     steps.push(("scoped".into(), scoped(query, d)));
     steps.push(("cells".into(), cells(query, d)));
@@ -176,8 +217,8 @@ fn check(query: &Query) -> Result<()> {
             );
         }
     }
-    check_table("orders", &query.orders)?;
-    if let Some(name) = &query.campaigns {
+    check_table("orders", &query.orders.name)?;
+    if let Some(Table { name, .. }) = &query.campaigns {
         check_table("campaigns", name)?;
     }
     Ok(())

@@ -19,7 +19,7 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
 use super::steps::{by_value, customers, group_of};
-use super::{Dialect, bytewise, check_table, indent};
+use super::{Dialect, Table, bytewise, check_table, indent};
 use crate::metrics::basket::BasketKind;
 use crate::metrics::slice::Dim;
 
@@ -27,7 +27,7 @@ use crate::metrics::slice::Dim;
 #[derive(Clone, Debug)]
 pub struct PairsQuery {
     /// The orders table, as the engine names it.
-    pub orders: String,
+    pub orders: Table,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub basket: BasketKind,
@@ -48,7 +48,7 @@ pub struct PairsQuery {
 
 /// The statement that lists the rules of `query` in `dialect`.
 pub fn render_pairs(query: &PairsQuery, d: Dialect) -> Result<String> {
-    check_table("orders", &query.orders)?;
+    check_table("orders", &query.orders.name)?;
     if query.by == Some(Dim::CampaignType) {
         bail!(
             "pairs can be split by segment, loyalty, channel, category, campaign or column:NAME, \
@@ -65,7 +65,7 @@ pub fn render_pairs(query: &PairsQuery, d: Dialect) -> Result<String> {
         format!(
             "SELECT order_id, customer_id, order_date AS d, {item} AS item, amount{}\nFROM {}",
             by_value(query.by.as_ref(), d),
-            query.orders
+            query.orders.from(d)
         ),
     )];
     if let Some(customers) = query.by.as_ref().and_then(|by| customers(by, d)) {

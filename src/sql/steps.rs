@@ -27,7 +27,7 @@ pub(super) fn lines(query: &Query, d: Dialect) -> String {
     }
     format!(
         "SELECT order_id, customer_id, order_date AS d, {item} AS item, amount{by}{member}\nFROM {}",
-        query.orders
+        query.orders.from(d)
     )
 }
 

@@ -401,3 +401,79 @@ fn pairs_and_cohort_refuse_what_they_cannot_render() {
         assert!(err.contains(message), "{line}: {err}");
     }
 }
+
+#[test]
+fn mapped_columns_are_read_under_their_canonical_names_in_each_dialect() {
+    let args = |dialect: &str| {
+        vec![
+            "sql",
+            "--metric",
+            "aov,ctr",
+            "--dialect",
+            dialect,
+            "--orders-table",
+            "sales.o",
+            "--map",
+            "amount=net_total",
+            "--map",
+            "Customer_ID=Customer ID",
+            "--campaigns-table",
+            "c",
+            "--campaigns-map",
+            "cost=Spend",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>()
+    };
+    // A plain lower-case name is left bare (each engine's case rules read it as a table created
+    // without quotes names it); any other is quoted as written.
+    for (dialect, customer, spend) in [
+        ("postgres", "\"Customer ID\"", "\"Spend\""),
+        ("duckdb", "\"Customer ID\"", "\"Spend\""),
+        ("spark", "`Customer ID`", "`Spend`"),
+        ("bigquery", "`Customer ID`", "`Spend`"),
+    ] {
+        let out = ok(&mut xsell_args(manifest(), args(dialect)));
+        assert!(
+            out.contains(&format!(
+                "FROM (SELECT *, net_total AS amount, {customer} AS customer_id FROM sales.o) \
+                 AS mapped\n"
+            )),
+            "{dialect}: {out}"
+        );
+        assert!(
+            out.contains(&format!(
+                "FROM (SELECT *, {spend} AS cost FROM c) AS mapped\n"
+            )),
+            "{dialect}: {out}"
+        );
+    }
+    for (pair, message) in [
+        (
+            "amount",
+            "--map \"amount\": expected canonical=column, e.g. --map amount=net_total",
+        ),
+        (
+            "total=x",
+            "--map \"total=x\": \"total\" is not a column it maps; its columns: order_id, \
+             customer_id, order_date, product_id, category, quantity, amount, channel, \
+             campaign_id, segment, loyalty",
+        ),
+        (
+            "amount= ",
+            "--map \"amount= \": expected a column's name after =",
+        ),
+    ] {
+        let line = "sql --metric aov --dialect duckdb --map".split(' ');
+        let out = xsell_args(manifest(), line.chain([pair])).output().unwrap();
+        assert_error(&out, message);
+    }
+    let out = xsell("sql --metric aov --dialect duckdb --campaigns-map cost=spend")
+        .output()
+        .unwrap();
+    assert_error(
+        &out,
+        "--campaigns-map maps the columns of --campaigns-table: give the table too",
+    );
+}
