@@ -248,7 +248,7 @@ impl RunArgs {
 
 impl ClvArgs {
     /// `--clv-model` with its `--margin` and `--lifespan`.
-    fn model(&self) -> Result<ClvModel> {
+    pub fn model(&self) -> Result<ClvModel> {
         if self.clv_model == ClvArg::Historic {
             if self.margin.is_some() || self.lifespan.is_some() {
                 bail!("--margin and --lifespan go with --clv-model formula");

@@ -468,6 +468,8 @@ pub struct SqlArgs {
     pub period: Option<PeriodArg>,
     #[command(flatten)]
     pub level: LevelArgs,
+    #[command(flatten)]
+    pub clv: ClvArgs,
 }
 
 #[derive(Debug, Args)]

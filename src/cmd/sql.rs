@@ -52,6 +52,7 @@ fn kpis_sql(args: &SqlArgs) -> Result<String> {
         by: args.by.first().cloned(),
         period: slicing.period,
         categories,
+        clv: args.clv.model()?,
     };
     render(&query, dialect)
 }

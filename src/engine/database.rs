@@ -47,6 +47,8 @@ pub fn evaluate(
             name,
             map: Vec::new(),
         }),
+        // The formula is refused (refuse_file_options): its rows are not rebuilt from numerators.
+        clv: crate::metrics::ClvModel::Historic,
         from: settings.window.from,
         to: settings.window.to,
         by: settings.slicing.dims.first().cloned(),
@@ -63,8 +65,9 @@ pub fn evaluate(
     Ok((rows, summary))
 }
 
-/// Options that shape how files are read mean nothing to a table, and the CLV formula is not
-/// rendered as SQL: refused, never ignored.
+/// Options that shape how files are read mean nothing to a table, and the CLV formula's rows
+/// (most without a numerator and denominator) are not rebuilt from the database's: refused,
+/// never ignored (`xsell sql --clv-model formula` prints its SQL).
 fn refuse_file_options(config: &Config) -> Result<()> {
     let read = &config.read;
     let given: Vec<&str> = [

@@ -17,7 +17,7 @@ pub mod slice;
 mod store;
 #[cfg(test)]
 mod testkit;
-mod value;
+pub(crate) mod value;
 pub mod window;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

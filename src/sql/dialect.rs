@@ -137,6 +137,17 @@ impl Dialect {
         }
     }
 
+    /// The days from the date `a` to the date `b`: `b` − `a`.
+    pub fn days_between(self, a: &str, b: &str) -> String {
+        match self {
+            DuckDb => format!("date_diff('day', {a}, {b})"),
+            Postgres => format!("({b} - {a})"),
+            Spark => format!("datediff({b}, {a})"),
+            BigQuery => format!("DATE_DIFF({b}, {a}, DAY)"),
+            Snowflake => format!("DATEDIFF(day, {a}, {b})"),
+        }
+    }
+
     /// The day after the date `d`.
     pub fn next_day(self, d: &str) -> String {
         match self {

@@ -4,6 +4,7 @@
 use super::{Dialect, Query, campaigns::per_campaign, indent};
 use crate::metrics::registry::{Distinct, Sql};
 use crate::metrics::slice::Dim;
+use crate::metrics::value::DAYS_PER_YEAR;
 
 /// The steps that compute a KPI of shape `sql`, the last named `name`: its numerator and
 /// denominator per cell (group and period), or for retention its own rows.
@@ -145,4 +146,113 @@ fn retention(name: &str, query: &Query, d: Dialect) -> Vec<(String, String)> {
             ),
         ),
     ]
+}
+
+/// `clv --clv-model formula`: per cell, the net revenue, the orders and the customers with a
+/// purchase line; and in `{name}_days` the days of each period within the window (of the whole
+/// window without `--period`), which the purchase frequency is a year's share of.
+pub(super) fn clv_formula(name: &str, query: &Query, d: Dialect) -> Vec<(String, String)> {
+    let days = match query.period {
+        Some(unit) => {
+            // From the period's first day, or the window's, to the next period's first day, or
+            // the day after the window.
+            let from = "GREATEST(ps.p, win.lo)";
+            let to = format!(
+                "LEAST({}, {})",
+                d.add_periods(unit, "ps.p", 1),
+                d.next_day("win.hi")
+            );
+            format!(
+                "SELECT {} AS period, {} AS days\nFROM (\n{}\n) AS ps, win",
+                d.period_label(unit, "ps.p"),
+                d.days_between(from, &to),
+                indent(&d.periods(unit, "lo", "hi"))
+            )
+        }
+        None => format!(
+            "SELECT '' AS period, {} + 1 AS days FROM win",
+            d.days_between("win.lo", "win.hi")
+        ),
+    };
+    vec![
+        (format!("{name}_days"), days),
+        (
+            name.to_string(),
+            "SELECT group_label, period, SUM(amount) AS revenue, COUNT(DISTINCT CASE WHEN \
+             amount > 0 THEN order_id END) AS orders, COUNT(DISTINCT CASE WHEN amount > 0 THEN \
+             customer_id END) AS customers\nFROM scoped GROUP BY group_label, period"
+                .into(),
+        ),
+    ]
+}
+
+/// The rows of `clv --clv-model formula` in each cell, as `compute` prints them: `clv` = AOV
+/// × purchase frequency × lifespan × margin, then each factor (`clv.aov` with its revenue and
+/// orders; `clv.frequency` = orders / customers / (days / 365.25); `clv.window-days`;
+/// `clv.lifespan`; `clv.margin`), in the same order of operations, so the same doubles.
+pub(super) fn clv_formula_rows(
+    name: &str,
+    pos: usize,
+    (margin, lifespan): (f64, f64),
+    query: &Query,
+    d: Dialect,
+) -> String {
+    let double = d.double();
+    let period = match query.period {
+        Some(_) => "c.period".into(),
+        None => format!("CAST(NULL AS {})", d.text()),
+    };
+    let aov =
+        format!("CAST(COALESCE(m.revenue, 0) AS {double}) / NULLIF(COALESCE(m.orders, 0), 0)");
+    let frequency = format!(
+        "CASE WHEN COALESCE(m.customers, 0) > 0 THEN CAST(m.orders AS {double}) / m.customers \
+         / (CAST(t.days AS {double}) / {DAYS_PER_YEAR:?}) END"
+    );
+    let number = |x: f64| format!("CAST({x:?} AS {double})");
+    // Untyped, so that the numerators keep the type of the other rows' (money and counts).
+    let none = "NULL".to_string();
+    let rows = [
+        (
+            "clv",
+            format!(
+                "{aov} * {frequency} * {} * {}",
+                number(lifespan),
+                number(margin)
+            ),
+            none.clone(),
+            none.clone(),
+        ),
+        (
+            "clv.aov",
+            aov.clone(),
+            "COALESCE(m.revenue, 0)".into(),
+            "COALESCE(m.orders, 0)".into(),
+        ),
+        (
+            "clv.frequency",
+            frequency.clone(),
+            none.clone(),
+            none.clone(),
+        ),
+        (
+            "clv.window-days",
+            format!("CAST(t.days AS {double})"),
+            none.clone(),
+            none.clone(),
+        ),
+        ("clv.lifespan", number(lifespan), none.clone(), none.clone()),
+        ("clv.margin", number(margin), none.clone(), none),
+    ];
+    let selects: Vec<String> = (rows.iter().enumerate())
+        .map(|(sub, (metric, value, numerator, denominator))| {
+            format!(
+                "SELECT {pos} AS pos, {sub} AS sub, '{metric}' AS metric, c.group_label, \
+                 {period} AS period,\n    {value} AS value,\n    {numerator} AS numerator, \
+                 {denominator} AS denominator, c.by_label\nFROM cells c LEFT JOIN {name} m ON \
+                 m.group_label = c.group_label AND m.period = c.period\nJOIN {name}_days t ON \
+                 t.period = c.period\nWHERE c.by_label IS NULL OR m.group_label IS NOT NULL"
+            )
+        })
+        .collect();
+    selects.join("\nUNION ALL\n")
 }

@@ -38,9 +38,9 @@ use kpis::measure;
 pub use pairs::{PairsQuery, render_pairs};
 use steps::{cells, customers, groups, lines, members, scoped, window};
 
-use crate::metrics::Metric;
 use crate::metrics::registry::Sql;
 use crate::metrics::slice::{Dim, PeriodKind};
+use crate::metrics::{ClvModel, Metric};
 
 /// What to compute.
 #[derive(Clone, Debug)]
@@ -56,6 +56,8 @@ pub struct Query {
     pub period: Option<PeriodKind>,
     /// Items are categories (`--level category`), not products.
     pub categories: bool,
+    /// How CLV is computed: its historic mean, or the formula of `--clv-model formula`.
+    pub clv: ClvModel,
 }
 
 impl Query {
@@ -155,6 +157,17 @@ pub fn render(query: &Query, dialect: Dialect) -> Result<String> {
     for (pos, metric) in query.metrics.iter().enumerate() {
         let name = format!("m{}", pos + 1);
         let sql = metric.info().sql;
+        if let (Metric::Clv, ClvModel::Formula { margin, lifespan }) = (metric, query.clv) {
+            steps.extend(kpis::clv_formula(&name, query, d));
+            rows.push(kpis::clv_formula_rows(
+                &name,
+                pos,
+                (margin, lifespan),
+                query,
+                d,
+            ));
+            continue;
+        }
         steps.extend(measure(sql, &name, query, d));
         rows.push(row(*metric, sql, &name, pos, query, d));
     }
@@ -163,7 +176,7 @@ pub fn render(query: &Query, dialect: Dialect) -> Result<String> {
         .collect();
     let order = format!(
         "ORDER BY pos, CASE WHEN period IS NULL THEN 0 ELSE 1 END, period, \
-         CASE WHEN by_label IS NULL THEN 0 ELSE 1 END, {}",
+         CASE WHEN by_label IS NULL THEN 0 ELSE 1 END, {}, sub",
         bytewise(d, "group_label")
     );
     Ok(format!(
@@ -270,8 +283,8 @@ fn row(metric: Metric, sql: Sql, name: &str, pos: usize, query: &Query, d: Diale
     if let Sql::PerCampaign(_) = sql {
         // Every campaign group, n/a (no numerator, no denominator) where no value is known.
         return format!(
-            "SELECT {pos} AS pos, '{metric}' AS metric, g.group_label, CAST(NULL AS {text}) AS \
-             period,\n    CAST(m.numerator AS {double}) / NULLIF(m.denominator, 0) AS value, \
+            "SELECT {pos} AS pos, 0 AS sub, '{metric}' AS metric, g.group_label, CAST(NULL AS \
+             {text}) AS period,\n    CAST(m.numerator AS {double}) / NULLIF(m.denominator, 0) AS value, \
              m.numerator, m.denominator, g.by_label\nFROM (SELECT 'all' AS group_label, CAST(NULL \
              AS {text}) AS by_label UNION ALL SELECT DISTINCT group_label, by_label FROM camps) AS \
              g\n\
@@ -282,8 +295,8 @@ fn row(metric: Metric, sql: Sql, name: &str, pos: usize, query: &Query, d: Diale
     }
     if sql == Sql::Retention {
         return format!(
-            "SELECT {pos} AS pos, '{metric}' AS metric, m.group_label, m.period,\n    {value}, \
-             m.by_label\nFROM {name} m"
+            "SELECT {pos} AS pos, 0 AS sub, '{metric}' AS metric, m.group_label, m.period,\n    \
+             {value}, m.by_label\nFROM {name} m"
         );
     }
     let period = match query.period {
@@ -291,8 +304,8 @@ fn row(metric: Metric, sql: Sql, name: &str, pos: usize, query: &Query, d: Diale
         None => format!("CAST(NULL AS {})", d.text()),
     };
     format!(
-        "SELECT {pos} AS pos, '{metric}' AS metric, c.group_label, {period} AS period,\n    \
-         {value}, c.by_label\nFROM cells c LEFT JOIN {name} m ON m.group_label = c.group_label \
+        "SELECT {pos} AS pos, 0 AS sub, '{metric}' AS metric, c.group_label, {period} AS \
+         period,\n    {value}, c.by_label\nFROM cells c LEFT JOIN {name} m ON m.group_label = c.group_label \
          AND m.period = c.period\nWHERE c.by_label IS NULL OR m.group_label IS NOT NULL"
     )
 }

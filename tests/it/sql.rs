@@ -477,3 +477,56 @@ fn mapped_columns_are_read_under_their_canonical_names_in_each_dialect() {
         "--campaigns-map maps the columns of --campaigns-table: give the table too",
     );
 }
+
+#[test]
+fn the_clv_formula_is_rendered_as_its_rows_and_parses_in_each_dialect() {
+    use sqlparser::dialect::{
+        BigQueryDialect, DatabricksDialect, Dialect, DuckDbDialect, PostgreSqlDialect,
+        SnowflakeDialect,
+    };
+    use sqlparser::parser::Parser;
+    let grammars: [(&str, &dyn Dialect); 5] = [
+        ("duckdb", &DuckDbDialect {}),
+        ("postgres", &PostgreSqlDialect {}),
+        ("spark", &DatabricksDialect {}),
+        ("bigquery", &BigQueryDialect {}),
+        ("snowflake", &SnowflakeDialect {}),
+    ];
+    for (dialect, grammar) in grammars {
+        for period in ["", " --period month", " --period week"] {
+            let line = format!(
+                "sql --metric aov,clv --clv-model formula --margin 0.3 --lifespan 2.5 --dialect \
+                 {dialect} --by segment{period}"
+            );
+            let out = ok(&mut xsell(&line));
+            let parsed = Parser::parse_sql(grammar, &out);
+            assert!(
+                parsed.as_ref().is_ok_and(|s| s.len() == 1),
+                "{line}: {parsed:?}"
+            );
+            // Each factor a row of its own, as compute prints them, with the options' values.
+            for row in [
+                "'clv' AS metric",
+                "'clv.aov' AS metric",
+                "'clv.frequency' AS metric",
+                "'clv.window-days' AS metric",
+                "'clv.lifespan' AS metric",
+                "'clv.margin' AS metric",
+                "/ 365.25)",
+            ] {
+                assert!(out.contains(row), "{line}: {row}");
+            }
+            assert!(
+                out.contains("CAST(0.3 AS ") && out.contains("CAST(2.5 AS "),
+                "{out}"
+            );
+        }
+    }
+    let out = xsell("sql --metric clv --clv-model formula --dialect duckdb")
+        .output()
+        .unwrap();
+    assert_error(
+        &out,
+        "--clv-model formula needs --margin and --lifespan, e.g. --margin 0.3 --lifespan 3",
+    );
+}
