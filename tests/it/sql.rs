@@ -6,6 +6,34 @@ use crate::workdir::*;
 
 const DIALECTS: [&str; 5] = ["duckdb", "postgres", "spark", "bigquery", "snowflake"];
 
+/// Each dialect, with sqlparser's grammar of its engine (Databricks' for Spark).
+fn grammars() -> [(&'static str, Box<dyn sqlparser::dialect::Dialect>); 5] {
+    use sqlparser::dialect::{
+        BigQueryDialect, DatabricksDialect, DuckDbDialect, PostgreSqlDialect, SnowflakeDialect,
+    };
+    [
+        ("duckdb", Box::new(DuckDbDialect {})),
+        ("postgres", Box::new(PostgreSqlDialect {})),
+        ("spark", Box::new(DatabricksDialect {})),
+        ("bigquery", Box::new(BigQueryDialect {})),
+        ("snowflake", Box::new(SnowflakeDialect {})),
+    ]
+}
+
+/// `xsell LINE`, which must print one statement that parses in `grammar`: its text.
+#[track_caller]
+fn one_statement(line: &str, grammar: &dyn sqlparser::dialect::Dialect) -> String {
+    let (code, out, err) = run(&mut xsell(line));
+    assert_eq!(code, Some(0), "{line}: {err}");
+    assert!(out.starts_with("WITH\n") && out.ends_with(";\n"), "{out}");
+    let parsed = sqlparser::parser::Parser::parse_sql(grammar, &out);
+    assert!(
+        parsed.as_ref().is_ok_and(|s| s.len() == 1),
+        "{line}: {parsed:?}\n{out}"
+    );
+    out
+}
+
 #[test]
 fn every_dialect_prints_one_statement_over_the_named_table() {
     for dialect in DIALECTS {
@@ -150,27 +178,9 @@ fn what_is_not_rendered_is_refused_with_what_is() {
 /// this and the snapshots of their period expressions above are their check.
 #[test]
 fn the_statements_parse_in_each_engines_grammar() {
-    use sqlparser::dialect::{
-        BigQueryDialect, DatabricksDialect, Dialect, DuckDbDialect, PostgreSqlDialect,
-        SnowflakeDialect,
-    };
-    use sqlparser::parser::Parser;
-    let grammars: [(&str, &dyn Dialect); 5] = [
-        ("duckdb", &DuckDbDialect {}),
-        ("postgres", &PostgreSqlDialect {}),
-        ("spark", &DatabricksDialect {}),
-        ("bigquery", &BigQueryDialect {}),
-        ("snowflake", &SnowflakeDialect {}),
-    ];
-    for (dialect, grammar) in grammars {
+    for (dialect, grammar) in grammars() {
         let parses = |line: &str| {
-            let (code, out, err) = run(&mut xsell(line));
-            assert_eq!(code, Some(0), "{line}: {err}");
-            let parsed = Parser::parse_sql(grammar, &out);
-            assert!(
-                parsed.as_ref().is_ok_and(|s| s.len() == 1),
-                "{line}: {parsed:?}\n{out}"
-            );
+            one_statement(line, &*grammar);
         };
         for by in [
             "",
@@ -244,19 +254,7 @@ fn the_engine_refuses_files_needs_a_url_and_never_shows_a_password() {
 /// `xsell pairs` and `xsell cohort`.
 #[test]
 fn pairs_and_cohort_statements_parse_in_each_engines_grammar() {
-    use sqlparser::dialect::{
-        BigQueryDialect, DatabricksDialect, Dialect, DuckDbDialect, PostgreSqlDialect,
-        SnowflakeDialect,
-    };
-    use sqlparser::parser::Parser;
-    let grammars: [(&str, &dyn Dialect); 5] = [
-        ("duckdb", &DuckDbDialect {}),
-        ("postgres", &PostgreSqlDialect {}),
-        ("spark", &DatabricksDialect {}),
-        ("bigquery", &BigQueryDialect {}),
-        ("snowflake", &SnowflakeDialect {}),
-    ];
-    for (dialect, grammar) in grammars {
+    for (dialect, grammar) in grammars() {
         for options in [
             "pairs",
             "pairs --top 0 --basket customer --level category --from 2025-01-01",
@@ -269,15 +267,7 @@ fn pairs_and_cohort_statements_parse_in_each_engines_grammar() {
             "cohort --period quarter --to 2025-05-20",
             "cohort --period year --from 2021-01-02 --to 2025-12-30",
         ] {
-            let line = format!("sql {options} --dialect {dialect}");
-            let (code, out, err) = run(&mut xsell(&line));
-            assert_eq!(code, Some(0), "{line}: {err}");
-            assert!(out.starts_with("WITH\n") && out.ends_with(";\n"), "{out}");
-            let parsed = Parser::parse_sql(grammar, &out);
-            assert!(
-                parsed.as_ref().is_ok_and(|s| s.len() == 1),
-                "{line}: {parsed:?}\n{out}"
-            );
+            one_statement(&format!("sql {options} --dialect {dialect}"), &*grammar);
         }
     }
 }
@@ -480,30 +470,13 @@ fn mapped_columns_are_read_under_their_canonical_names_in_each_dialect() {
 
 #[test]
 fn the_clv_formula_is_rendered_as_its_rows_and_parses_in_each_dialect() {
-    use sqlparser::dialect::{
-        BigQueryDialect, DatabricksDialect, Dialect, DuckDbDialect, PostgreSqlDialect,
-        SnowflakeDialect,
-    };
-    use sqlparser::parser::Parser;
-    let grammars: [(&str, &dyn Dialect); 5] = [
-        ("duckdb", &DuckDbDialect {}),
-        ("postgres", &PostgreSqlDialect {}),
-        ("spark", &DatabricksDialect {}),
-        ("bigquery", &BigQueryDialect {}),
-        ("snowflake", &SnowflakeDialect {}),
-    ];
-    for (dialect, grammar) in grammars {
+    for (dialect, grammar) in grammars() {
         for period in ["", " --period month", " --period week"] {
             let line = format!(
                 "sql --metric aov,clv --clv-model formula --margin 0.3 --lifespan 2.5 --dialect \
                  {dialect} --by segment{period}"
             );
-            let out = ok(&mut xsell(&line));
-            let parsed = Parser::parse_sql(grammar, &out);
-            assert!(
-                parsed.as_ref().is_ok_and(|s| s.len() == 1),
-                "{line}: {parsed:?}"
-            );
+            let out = one_statement(&line, &*grammar);
             // Each factor a row of its own, as compute prints them, with the options' values.
             for row in [
                 "'clv' AS metric",
