@@ -314,3 +314,34 @@ pub struct FieldError {
     pub value: String,
     pub expected: String,
 }
+
+/// `read()`, or the message of its panic, which the panic hook does not print. A third-party
+/// reader may panic on a damaged file (calamine's .xls reader on an index past the end of a
+/// sector; the parquet crate on a dictionary-encoded page without its dictionary): such a file
+/// gets an error that names it, as any other unreadable file, rather than a crash. (A damaged size that
+/// asks for more memory than there is still aborts: no Rust code can catch that.)
+pub(crate) fn quiet_unwind<T>(read: impl FnOnce() -> T) -> Result<T, String> {
+    use std::cell::Cell;
+    use std::panic;
+    thread_local! {
+        /// Whether this thread is in `quiet_unwind`.
+        static QUIET: Cell<bool> = const { Cell::new(false) };
+    }
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let result = panic::catch_unwind(panic::AssertUnwindSafe(read));
+    QUIET.with(|q| q.set(false));
+    result.map_err(|payload| {
+        (payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_string())
+    })
+}

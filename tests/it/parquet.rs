@@ -234,3 +234,25 @@ fn a_codec_xsell_does_not_read_is_named() {
          with one of those, e.g. DuckDB's COPY ... (FORMAT parquet, COMPRESSION zstd)",
     );
 }
+
+#[test]
+fn fill_down_columns_and_fine_timestamps_read_as_the_csv_export_reads_them() {
+    // apart.parquet: order A's lines apart (A, B, A, A), an Email column that only --fill-down
+    // names, and A's lines 10:00:00.000250 and 10:00:00.000900 apart: DuckDB's CSV export of
+    // it, apart.csv, is read the same way. Orders: A = 2.50 + 2.50 + 1.25 = 6.25, B = 4.00;
+    // aov = 10.25 / 2; cross-sell = 1 (C1: P1 and P3) / 2. No line repeats another: the
+    // fractions of a millisecond tell the two P1 lines apart.
+    let run_on = |file: &str| {
+        xsell_run(&format!(
+            "compute --metric aov,cross-sell --fill-down Email tests/parquet/{file} --format csv"
+        ))
+    };
+    let (code, out, err) = run_on("apart.parquet");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("aov,all,,5.125,10.25,2,"), "{out}");
+    assert!(out.contains("cross-sell,all,,0.5,1,2,"), "{out}");
+    assert!(!err.contains("identical to an earlier line"), "{err}");
+    let (_, csv_out, csv_err) = run_on("apart.csv");
+    assert_eq!(out, csv_out);
+    assert_eq!(err.replace("apart.parquet", "apart.csv"), csv_err);
+}

@@ -28,6 +28,11 @@ types.parquet    six order lines (as tests/workbooks' Orders sheet), each column
                  The amounts are the same in every amount column: 2.55, 10, 7.45, 20, 4.5, 5.5.
 damaged.parquet  orders.parquet cut to its first 20,000 bytes (its footer lost).
 lz4.parquet      types.parquet compressed with LZ4 (a codec xsell is not built to read).
+apart.parquet    (and apart.csv, DuckDB's CSV export of it) four lines: order A's two lines apart,
+                 order B's between them, an Email column on every line (which --fill-down
+                 names and nothing else reads), and TIMESTAMP dates whose two A lines differ
+                 only in microseconds (10:00:00.000250 and 10:00:00.000900): two lines, no
+                 repeat.
 """
 
 import os
@@ -82,6 +87,16 @@ for order, customer, when, product, amount, campaign, tags in lines:
     )
 db.execute(f"COPY types TO '{out('types.parquet')}' (FORMAT parquet)")
 db.execute(f"COPY types TO '{out('lz4.parquet')}' (FORMAT parquet, COMPRESSION lz4)")
+db.execute("""
+    CREATE TABLE apart AS SELECT * FROM (VALUES
+        ('A', 'C1', TIMESTAMP '2024-03-05 10:00:00.000250', 'P1', 2.50::DECIMAL(9, 2), 'a@x'),
+        ('B', 'C2', TIMESTAMP '2024-03-06 00:00:00', 'P2', 4.00::DECIMAL(9, 2), 'b@x'),
+        ('A', 'C1', TIMESTAMP '2024-03-05 10:00:00.000900', 'P1', 2.50::DECIMAL(9, 2), 'a@x'),
+        ('A', 'C1', TIMESTAMP '2024-03-05 10:00:00.000900', 'P3', 1.25::DECIMAL(9, 2), 'a@x'))
+    AS t(order_id, customer_id, order_date, product_id, amount, "Email")
+""")
+db.execute(f"COPY apart TO '{out('apart.parquet')}' (FORMAT parquet)")
+db.execute(f"COPY apart TO '{out('apart.csv')}' (FORMAT csv, HEADER true)")
 with open(out("orders.parquet"), "rb") as f:
     whole = f.read()
 with open(out("damaged.parquet"), "wb") as f:

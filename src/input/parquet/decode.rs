@@ -84,7 +84,7 @@ impl Decoder {
         slice.starts.clear();
         slice.ends.clear();
         slice.plain.clear();
-        slice.rows = rows;
+        slice.rows = 0;
         // Text may hold the delimiter; so may numbers with a decimal comma and dates in a pattern.
         let any = form.decimal_comma || form.dates.is_some();
         for _ in 0..rows {
@@ -109,6 +109,7 @@ impl Decoder {
             slice.plain.push(plain);
         }
         slice.starts.push(slice.text.len());
+        slice.rows = rows;
         Ok(true)
     }
 
@@ -393,14 +394,8 @@ fn bytes(kind: Kind, x: &[u8], form: &typed::Form, out: &mut Vec<u8>) -> Result<
 
 /// The unscaled decimal `x` of scale `scale`, written exactly: `1250` of scale 2 is `12.50`.
 fn decimal(x: i128, scale: i32, form: &typed::Form, out: &mut Vec<u8>) -> Result<(), String> {
-    let Ok(scale) = usize::try_from(scale) else {
-        // A negative scale multiplies: 12 of scale -2 is 1200.
-        digits(x, out);
-        if x != 0 {
-            out.resize(out.len() + scale.unsigned_abs() as usize, b'0');
-        }
-        return Ok(());
-    };
+    // The scale is 0 to 38 (super::kind).
+    let scale = usize::try_from(scale).unwrap_or_default();
     if x < 0 {
         out.push(b'-');
     }
@@ -477,6 +472,18 @@ fn stamp(t: NaiveDateTime, form: &typed::Form, out: &mut Vec<u8>) {
         out.extend(digits.map(|n| if n == 10 { b'-' } else { b'0' + n as u8 }));
         return;
     }
+    // A fraction finer than the millisecond is written in full, as a CSV export writes it: two
+    // stamps that differ there are two rows, not repeats.
+    if form.dates.is_none()
+        && !t
+            .and_utc()
+            .timestamp_subsec_nanos()
+            .is_multiple_of(1_000_000)
+    {
+        let text = t.format("%Y-%m-%d %H:%M:%S%.f").to_string();
+        out.extend_from_slice(text.as_bytes());
+        return;
+    }
     written(out, |s| form.datetime(t, s));
 }
 
@@ -510,8 +517,6 @@ mod tests {
         assert_eq!(d(-5, 2), "-0.05");
         assert_eq!(d(0, 2), "0.00");
         assert_eq!(d(7, 0), "7");
-        // A negative scale multiplies: 12 × 10² = 1200.
-        assert_eq!(d(12, -2), "1200");
         assert_eq!(d(i128::MAX, 0), "170141183460469231731687303715884105727");
         assert_eq!(d(10_i128.pow(19), 0), "10000000000000000000");
         assert_eq!(d(-(10_i128.pow(25)) - 7, 2), "-100000000000000000000000.07");
@@ -547,6 +552,9 @@ mod tests {
         let stamp =
             |x: i128, per: i64| text(|out| integer(Kind::Stamp(per), x, &ISO, out, &mut []));
         assert_eq!(stamp(-1, 1_000), "1969-12-31 23:59:59.999");
+        // Finer than the millisecond: the fraction in full (chrono's %.f: 3, 6 or 9 digits).
+        assert_eq!(stamp(250, 1_000_000), "1970-01-01 00:00:00.000250");
+        assert_eq!(stamp(-1, 1_000_000_000), "1969-12-31 23:59:59.999999999");
         assert_eq!(stamp(19_787 * 86_400 * 1_000_000, 1_000_000), "2024-03-05");
         assert_eq!(
             stamp(36_000_000_000_000, 1_000_000_000),

@@ -53,7 +53,9 @@ impl Parquet {
     /// Reads the footer of `chunks`, a file that starts with [`MAGIC`]; the message to show
     /// after the file's name when it cannot be read.
     pub fn open(chunks: Chunks) -> Result<Parquet, String> {
-        let reader = SerializedFileReader::new(chunks).map_err(|e| damaged(&e))?;
+        let reader = super::quiet_unwind(|| SerializedFileReader::new(chunks))
+            .map_err(|panic| damaged(&format_args!("the parquet crate failed: {panic}")))?
+            .map_err(|e| damaged(&e))?;
         let schema = reader.metadata().file_metadata().schema_descr_ptr();
         let fields = schema.root_schema().get_fields();
         let mut columns: Vec<Result<(usize, Kind), String>> = (fields.iter())
@@ -166,6 +168,10 @@ fn kind(descr: &ColumnDescriptor) -> Result<Kind, String> {
         TimeUnit::NANOS => 1_000_000_000,
     };
     let kind = match descr.logical_type_ref() {
+        // Wider than 38 digits is no amount: refused rather than written out in full.
+        Some(LogicalType::Decimal(d)) if !(0..=38).contains(&d.scale) => {
+            return Err(format!("holds decimals of scale {}", d.scale));
+        }
         Some(LogicalType::Decimal(d)) => Kind::Decimal(d.scale),
         Some(LogicalType::Date) => Kind::Date,
         Some(LogicalType::Timestamp(t)) => Kind::Stamp(per_second(&t.unit)),
@@ -175,6 +181,9 @@ fn kind(descr: &ColumnDescriptor) -> Result<Kind, String> {
         Some(LogicalType::Uuid) => Kind::Uuid,
         Some(other) => return Err(format!("holds {other:?} values")),
         None => match descr.converted_type() {
+            ConvertedType::DECIMAL if !(0..=38).contains(&descr.type_scale()) => {
+                return Err(format!("holds decimals of scale {}", descr.type_scale()));
+            }
             ConvertedType::DECIMAL => Kind::Decimal(descr.type_scale()),
             ConvertedType::DATE => Kind::Date,
             ConvertedType::TIMESTAMP_MILLIS => Kind::Stamp(1_000),

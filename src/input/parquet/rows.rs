@@ -20,13 +20,16 @@ pub(crate) struct Rows {
     width: usize,
     /// The line of the next row: the header is line 1.
     line: u64,
+    /// The error that ended the rows.
+    failed: Option<String>,
 }
 
 /// Where the slices come from.
 enum From {
     Here(Box<Decoder>),
-    /// A thread that decodes them, and the way to hand it back the slices read, for reuse.
-    Ahead(Receiver<Result<Slice, String>>, SyncSender<Slice>),
+    /// A thread that decodes them (`None` after the last), and the way to hand it back the
+    /// slices read, for reuse.
+    Ahead(Receiver<Result<Option<Slice>, String>>, SyncSender<Slice>),
 }
 
 impl Rows {
@@ -38,16 +41,16 @@ impl Rows {
                 let (give_back, spares) = sync_channel::<Slice>(AHEAD + 2);
                 let mut decoder = decoder;
                 std::thread::spawn(move || {
-                    // Ends at the end, after an error, or when the rows' reader is gone.
+                    // Ends after the end (`None`, said), after an error, or when the rows'
+                    // reader is gone. A closed channel without `None` is an error there: a
+                    // panic here never passes for the end of the file.
                     loop {
                         let mut slice = spares.try_recv().unwrap_or_default();
-                        match decoder.slice(&mut slice) {
-                            Ok(true) if send.send(Ok(slice)).is_ok() => {}
-                            Ok(_) => return,
-                            Err(e) => {
-                                let _ = send.send(Err(e));
-                                return;
-                            }
+                        let read =
+                            decode(&mut decoder, &mut slice).map(|more| more.then_some(slice));
+                        let last = !matches!(read, Ok(Some(_)));
+                        if send.send(read).is_err() || last {
+                            return;
                         }
                     }
                 });
@@ -60,6 +63,7 @@ impl Rows {
             row: 0,
             width,
             line: 2,
+            failed: None,
         }
     }
 
@@ -83,22 +87,40 @@ impl Rows {
         Ok(true)
     }
 
-    /// Takes the next slice; `false` after the last.
+    /// Takes the next slice; `false` after the last. An error ends the rows: it is given again
+    /// if they are asked for again.
     fn next_slice(&mut self) -> Result<bool, String> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
         self.row = 0;
-        match &mut self.from {
-            From::Here(decoder) => decoder.slice(&mut self.slice),
+        self.slice.rows = 0;
+        let next = match &mut self.from {
+            From::Here(decoder) => decode(decoder, &mut self.slice),
             From::Ahead(slices, give_back) => match slices.recv() {
-                Ok(next) => {
-                    let read = std::mem::replace(&mut self.slice, next?);
+                Ok(Ok(Some(next))) => {
+                    let read = std::mem::replace(&mut self.slice, next);
                     let _ = give_back.try_send(read);
                     Ok(true)
                 }
-                Err(_) => {
-                    self.slice.rows = 0;
-                    Ok(false)
-                }
+                Ok(Ok(None)) => Ok(false),
+                Ok(Err(e)) => Err(e),
+                Err(_) => Err("the thread that decodes it stopped".to_string()),
             },
+        };
+        if let Err(e) = &next {
+            self.failed = Some(e.clone());
         }
+        next
     }
+}
+
+/// The next slice of `decoder` into `slice`; a panic of the parquet crate on a damaged file is
+/// an error, as any other.
+fn decode(decoder: &mut Decoder, slice: &mut Slice) -> Result<bool, String> {
+    crate::input::quiet_unwind(|| decoder.slice(slice)).unwrap_or_else(|panic| {
+        Err(format!(
+            "the file is damaged: the parquet crate failed ({panic}); copy or write it again"
+        ))
+    })
 }

@@ -26,6 +26,11 @@ impl Fill {
         self.unfilled
     }
 
+    /// The file's columns it reads: the group's and the filled ones.
+    pub(super) fn reads(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.key).chain(self.columns.iter().map(|c| c.0))
+    }
+
     /// The value the current row took in the file's column `index`, if it took one.
     pub(super) fn filled(&self, index: usize) -> Option<&str> {
         (self.columns.iter())

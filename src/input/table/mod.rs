@@ -356,8 +356,10 @@ impl Table {
             return Ok(());
         };
         let (book, form) = *pending;
+        // Every column a cell is taken from: those read, `--where`'s and `--fill-down`'s.
         let mut read: Vec<usize> = self.read_columns().flatten().collect();
         self.derived.filter_reads(&mut read);
+        read.extend(self.fill.iter().flat_map(Fill::reads));
         let rows = (book.rows(&read, form, self.decode_ahead))
             .map_err(|m| anyhow!("{}: {m}", self.name))?;
         self.parquet_rows = Some(rows);
@@ -564,16 +566,18 @@ fn open_source(
 
 /// A stream's bytes, or, when they start as a Parquet file's, its chunks, read whole.
 fn stream_or_parquet(
-    stream: Box<dyn Read + Send>,
+    mut stream: Box<dyn Read + Send>,
 ) -> io::Result<(Box<dyn Read + Send>, Option<Chunks>)> {
-    let mut stream = io::BufReader::with_capacity(1 << 16, stream);
-    let mut chunks = None;
-    if io::BufRead::fill_buf(&mut stream)?.starts_with(parquet::MAGIC) {
-        let mut whole = Vec::new();
-        stream.read_to_end(&mut whole)?;
-        chunks = Some(Chunks::Memory(whole.into()));
+    // The first bytes, however few a pipe gives at a time.
+    let mut start = Vec::with_capacity(parquet::MAGIC.len());
+    (&mut stream)
+        .take(parquet::MAGIC.len() as u64)
+        .read_to_end(&mut start)?;
+    if start != parquet::MAGIC {
+        return Ok((Box::new(io::Cursor::new(start).chain(stream)), None));
     }
-    Ok((Box::new(stream), chunks))
+    stream.read_to_end(&mut start)?;
+    Ok((Box::new(io::empty()), Some(Chunks::Memory(start.into()))))
 }
 
 /// A quoted field open at the end of the input, after `file:line: `.

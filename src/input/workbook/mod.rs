@@ -109,7 +109,7 @@ pub(super) fn to_csv(bytes: Vec<u8>, opts: &ReadOptions, kind: &str) -> Result<V
         let whole = memchr::memmem::rfind(&bytes, ZIP[1]).is_some();
         return Err((if whole { NO_BOOK } else { CUT }).to_string());
     };
-    let read = quiet_unwind(|| sheet_csv(format, bytes, opts, kind));
+    let read = super::quiet_unwind(|| sheet_csv(format, bytes, opts, kind));
     read.unwrap_or_else(|panic| Err(format.unreadable(&format_args!("calamine failed: {panic}"))))
 }
 
@@ -198,36 +198,6 @@ fn open(format: Format, bytes: Vec<u8>) -> Result<Sheets<Cursor<Vec<u8>>>, Strin
             Err(XlsError::Password) => return Err(ENCRYPTED.to_string()),
             Err(e) => return Err(damaged(&e)),
         }),
-    })
-}
-
-/// `read()`, or the message of its panic, which the panic hook does not print. calamine's .xls
-/// reader panics on some damaged files (an index past the end of a sector): such a file gets an
-/// error that names it, as any other unreadable file, rather than a crash. (A damaged size that
-/// asks for more memory than there is still aborts: no Rust code can catch that.)
-fn quiet_unwind<T>(read: impl FnOnce() -> T) -> Result<T, String> {
-    use std::cell::Cell;
-    use std::panic;
-    thread_local! {
-        /// Whether this thread is in `quiet_unwind`.
-        static QUIET: Cell<bool> = const { Cell::new(false) };
-    }
-    static HOOK: std::sync::Once = std::sync::Once::new();
-    HOOK.call_once(|| {
-        let previous = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
-            if !QUIET.with(Cell::get) {
-                previous(info);
-            }
-        }));
-    });
-    QUIET.with(|q| q.set(true));
-    let result = panic::catch_unwind(panic::AssertUnwindSafe(read));
-    QUIET.with(|q| q.set(false));
-    result.map_err(|payload| {
-        (payload.downcast_ref::<&str>().map(|s| s.to_string()))
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic".to_string())
     })
 }
 
@@ -402,10 +372,10 @@ mod tests {
 
     #[test]
     fn a_panic_in_the_reader_is_an_error() {
-        assert_eq!(quiet_unwind(|| 7), Ok(7));
+        assert_eq!(crate::input::quiet_unwind(|| 7), Ok(7));
         let slice: &[u8] = &[1, 2];
         let i = slice.len() + 1;
-        let got = quiet_unwind(|| slice[i]);
+        let got = crate::input::quiet_unwind(|| slice[i]);
         assert_eq!(
             got,
             Err("index out of bounds: the len is 2 but the index is 3".to_string())
