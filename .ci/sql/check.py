@@ -611,8 +611,10 @@ def main():
                         tag = "" if metrics == ORDER_METRICS else "[campaigns]"
                         timings.append(f"{e.name}{tag} {took:.2f}s")
                         slow.append((took, where))
+                    # --engine postgres takes neither --map (a file's option for compute) nor
+                    # --clv-model formula (refused there).
                     if (e.name == "postgres" and not problems and label in SPARK_FILES
-                            and "--orders-table" not in args):
+                            and "--orders-table" not in args and "formula" not in args):
                         url = f"postgresql://{opts.pg_user}@{opts.pg_host}:{opts.pg_port}/xsell_{label}"
                         problems = same_through_engine(opts.xsell, path, campaigns, metrics, args,
                                                        url)

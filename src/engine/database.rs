@@ -90,19 +90,20 @@ fn refuse_file_options(config: &Config) -> Result<()> {
         ),
         (read.delimiter_given, "--delimiter"),
         (read.sheet.is_some(), "--sheet"),
-        (
-            matches!(config.settings.clv, ClvModel::Formula { .. }),
-            "--clv-model formula",
-        ),
     ]
     .into_iter()
     .filter_map(|(given, option)| given.then_some(option))
     .collect();
     if !given.is_empty() {
         bail!(
-            "--engine computes from the tables as they are: {} reads files (or is not rendered as \
-             SQL yet); drop it",
+            "--engine computes from the tables as they are: {} reads files; drop it",
             given.join(", ")
+        );
+    }
+    if matches!(config.settings.clv, ClvModel::Formula { .. }) {
+        bail!(
+            "--engine does not compute --clv-model formula yet (its rows are not rebuilt from the \
+             database's numerators): xsell sql --clv-model formula prints its SQL to run there"
         );
     }
     Ok(())

@@ -234,6 +234,18 @@ fn the_engine_refuses_files_needs_a_url_and_never_shows_a_password() {
         ),
         "{err}"
     );
+    let (code, _, err) = run(&mut xsell(&format!(
+        "compute --metric clv --engine postgres --url {url} --clv-model formula --margin 0.3 \
+         --lifespan 3"
+    )));
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(
+            "--engine does not compute --clv-model formula yet (its rows are not rebuilt from \
+             the database's numerators): xsell sql --clv-model formula prints its SQL"
+        ),
+        "{err}"
+    );
     let (code, _, err) = run(&mut xsell("report --engine postgres"));
     assert_eq!(code, Some(2));
     assert!(err.contains("--url <URL>"), "{err}");
