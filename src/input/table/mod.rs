@@ -568,12 +568,20 @@ fn open_source(
 fn stream_or_parquet(
     mut stream: Box<dyn Read + Send>,
 ) -> io::Result<(Box<dyn Read + Send>, Option<Chunks>)> {
-    // The first bytes, however few a pipe gives at a time.
-    let mut start = Vec::with_capacity(parquet::MAGIC.len());
-    (&mut stream)
-        .take(parquet::MAGIC.len() as u64)
-        .read_to_end(&mut start)?;
-    if start != parquet::MAGIC {
+    // The first bytes: what the first read gives (the formats after this look at up to 64 KiB),
+    // and at least the magic's 4 however few a pipe gives at a time.
+    let mut start = vec![0; 1 << 16];
+    let mut filled = 0;
+    while filled < parquet::MAGIC.len() {
+        match stream.read(&mut start[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    start.truncate(filled);
+    if !start.starts_with(parquet::MAGIC) {
         return Ok((Box::new(io::Cursor::new(start).chain(stream)), None));
     }
     stream.read_to_end(&mut start)?;
