@@ -72,12 +72,18 @@ CAMPAIGN_COLUMNS = [
     ("targeted", "BIGINT", "BIGINT", "BIGINT"),
     ("conversions", "BIGINT", "BIGINT", "BIGINT"),
 ]
+CUSTOMER_COLUMNS = [
+    ("customer_id", "VARCHAR", "TEXT", "STRING"),
+    ("segment", "VARCHAR", "TEXT", "STRING"),
+    ("loyalty", "BOOLEAN", "BOOLEAN", "BOOLEAN"),
+]
 # Spark's names for the orders columns' types (index 2 of each type list).
 SPARK_TYPES = {"VARCHAR": "STRING", "INTEGER": "INT"}
 
 
 def create_table(engine_index, table="orders"):
-    columns = ORDER_COLUMNS if table == "orders" else CAMPAIGN_COLUMNS
+    columns = {"orders": ORDER_COLUMNS, "campaigns": CAMPAIGN_COLUMNS,
+               "customers": CUSTOMER_COLUMNS}[table]
     cols = ", ".join(f"{name} {types[engine_index]}" for name, *types in columns)
     return f"CREATE TABLE {table} ({cols})"
 
@@ -91,6 +97,14 @@ MAPPED_CAMPAIGNS = ["--campaigns-table", "campaigns_mapped", "--campaigns-map", 
 
 
 CLV_FORMULA = ["--clv-model", "formula", "--margin", "0.3", "--lifespan", "2.5"]
+
+
+# A customers table for the edge file, whose segments and flags win over the lines' (`xsell
+# compute --customers FILE`): a segment and a flag (C1), a segment alone (C2, none on its
+# lines), both (C3), an empty row (C5) and a customer without lines (C9). Scenarios with
+# WITH_CUSTOMERS run on the files that have one.
+CUSTOMERS = {".ci/sql/edge-orders.csv": ".ci/sql/edge-customers.csv"}
+WITH_CUSTOMERS = ["--customers-table", "customers"]
 
 
 def mapped_views(quote, campaigns):
@@ -108,9 +122,14 @@ def mapped_views(quote, campaigns):
     return out
 
 
-def unmapped(args):
-    """A scenario's options without MAPPED's, for `xsell compute` on the file."""
-    return [a for a in args if a not in MAPPED and a not in MAPPED_CAMPAIGNS]
+def unmapped(args, path):
+    """A scenario's options for `xsell compute` on the file: without MAPPED's, and with the
+    customers file for the customers table."""
+    out = [a for a in args
+           if a not in MAPPED and a not in MAPPED_CAMPAIGNS and a not in WITH_CUSTOMERS]
+    if "--customers-table" in args:
+        out += ["--customers", CUSTOMERS[path]]
+    return out
 
 
 def scenarios():
@@ -135,6 +154,8 @@ def scenarios():
         [*CLV_FORMULA, "--by", "segment", "--period", "quarter", "--from", "2024-02-15",
          "--to", "2025-05-20"],
         [*CLV_FORMULA, "--by", "loyalty"],
+        ["--by", "segment", *WITH_CUSTOMERS],  # the customers table's segments win
+        ["--by", "loyalty", "--period", "quarter", *WITH_CUSTOMERS],  # and its flags
     ]
     return [(" ".join(args) or "(no options)", args) for args in out]
 
@@ -170,6 +191,8 @@ ROWS_SCENARIOS = [
     ("cohort", ["--from", "2024-03-01", "--to", "2024-09-30", "--metric", "revenue"]),
     # The edge file's dates (2020-12-31 to 2021-12-31): both ends cut.
     ("cohort", ["--from", "2021-01-02", "--to", "2021-12-30", "--metric", "revenue"]),
+    # The customers table's segments: on the edge file, which has one.
+    ("pairs", ["--by", "segment", "--top", "0", *WITH_CUSTOMERS]),
 ]
 # Spark: a few of them, on the small files.
 SPARK_ROWS = {"pairs (no options)", "pairs --top 0 --basket customer --level category",
@@ -202,7 +225,7 @@ def first_item(path):
 
 def csv_rows(xsell, command, path, args):
     """The rows of `xsell pairs|cohort --format csv`, as lists of texts, or an error string."""
-    cmd = [xsell, command, path, "--format", "csv", *args]
+    cmd = [xsell, command, path, "--format", "csv", *unmapped(args, path)]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if p.returncode != 0:
         return f"`{' '.join(cmd)}` exited {p.returncode}: {p.stderr.strip()[-300:]}"
@@ -249,7 +272,8 @@ class DuckDB:
 
     def load(self, label, path, campaigns):
         con = self.duckdb.connect()  # in memory, one database per file
-        for table, file in [("orders", path), ("campaigns", campaigns)]:
+        for table, file in [("orders", path), ("campaigns", campaigns),
+                            ("customers", CUSTOMERS.get(path))]:
             if file:
                 con.execute(create_table(0, table))
                 quoted = file.replace("'", "''")
@@ -292,7 +316,8 @@ class Postgres:
         self.admin.execute(f'DROP DATABASE IF EXISTS "{db}"')
         self.admin.execute(f'CREATE DATABASE "{db}"')
         con = self.psycopg.connect(dbname=db, autocommit=True, **self.params)
-        for table, file in [("orders", path), ("campaigns", campaigns)]:
+        for table, file in [("orders", path), ("campaigns", campaigns),
+                            ("customers", CUSTOMERS.get(path))]:
             if not file:
                 continue
             con.execute(create_table(1, table))
@@ -338,7 +363,8 @@ class Spark:
 
     def load(self, label, path, campaigns):
         for table, file, columns in [("orders", path, ORDER_COLUMNS),
-                                     ("campaigns", campaigns, CAMPAIGN_COLUMNS)]:
+                                     ("campaigns", campaigns, CAMPAIGN_COLUMNS),
+                                     ("customers", CUSTOMERS.get(path), CUSTOMER_COLUMNS)]:
             if file:
                 schema = ", ".join(f"{n} {SPARK_TYPES.get(t[0], t[0])}" if len(t) < 3 else
                                    f"{n} {t[2]}" for n, *t in columns)
@@ -384,7 +410,7 @@ def check_load(engine, label, path):
 def compute(xsell, path, campaigns, metrics, args):
     """The rows of `xsell compute`, keyed by (metric, group, period), or an error string."""
     cmd = [xsell, "compute", "--metric", ",".join(metrics), path, "--format", "csv",
-           *unmapped(args)]
+           *unmapped(args, path)]
     if campaigns:
         cmd += ["--campaigns", campaigns]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -587,6 +613,8 @@ def main():
             n = check_load(e, label, path)
             print(f"load  {e.name:8} {label}: {n} rows in {time.monotonic() - t0:.2f} s")
         for name, args in scens:
+            if "--customers-table" in args and path not in CUSTOMERS:
+                continue  # a file without a customers table
             expected = {tuple(m): compute(opts.xsell, path, campaigns, m, args) for m in GROUPS}
             timings, failed = [], False
             for e in engines:
@@ -614,7 +642,8 @@ def main():
                     # --engine postgres takes neither --map (a file's option for compute) nor
                     # --clv-model formula (refused there).
                     if (e.name == "postgres" and not problems and label in SPARK_FILES
-                            and "--orders-table" not in args and "formula" not in args):
+                            and "--orders-table" not in args and "formula" not in args
+                            and "--customers-table" not in args):
                         url = f"postgresql://{opts.pg_user}@{opts.pg_host}:{opts.pg_port}/xsell_{label}"
                         problems = same_through_engine(opts.xsell, path, campaigns, metrics, args,
                                                        url)
@@ -638,6 +667,8 @@ def main():
             if opts.only and opts.only not in name:
                 continue
             args = [a.replace("{item}", item) for a in template]
+            if "--customers-table" in args and path not in CUSTOMERS:
+                continue  # a file without a customers table
             expected = csv_rows(opts.xsell, command, path, args)
             timings, failed = [], False
             for e in engines:

@@ -454,6 +454,13 @@ pub struct SqlArgs {
     /// The same for the campaigns table's columns
     #[arg(long, value_name = "CANONICAL=COLUMN")]
     pub campaigns_map: Vec<String>,
+    /// The table of customers (customer_id, segment, loyalty), whose segments and loyalty
+    /// flags win over the order lines', as customers.csv's do; customer_id unique
+    #[arg(long, value_name = "TABLE")]
+    pub customers_table: Option<String>,
+    /// The same as --map for the customers table's columns
+    #[arg(long, value_name = "CANONICAL=COLUMN")]
+    pub customers_map: Vec<String>,
     /// First date measured (inclusive), YYYY-MM-DD; earlier rows still count as history
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub from: Option<NaiveDate>,

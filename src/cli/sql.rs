@@ -79,6 +79,13 @@ pub struct SqlSourceArgs {
 pub struct SqlPairsArgs {
     #[command(flatten)]
     pub source: SqlSourceArgs,
+    /// The table of customers (customer_id, segment, loyalty), whose segments and loyalty
+    /// flags win over the order lines' under --by segment or loyalty; customer_id unique
+    #[arg(long, value_name = "TABLE")]
+    pub customers_table: Option<String>,
+    /// The same as --map for the customers table's columns
+    #[arg(long, value_name = "CANONICAL=COLUMN")]
+    pub customers_map: Vec<String>,
     /// A basket is one order, or everything one customer bought in the window
     #[arg(long, value_enum, default_value_t = BasketArg::Order, value_name = "KIND")]
     pub basket: BasketArg,

@@ -41,12 +41,14 @@ fn kpis_sql(args: &SqlArgs) -> Result<String> {
     if args.campaigns_table.is_none() && !args.campaigns_map.is_empty() {
         bail!("--campaigns-map maps the columns of --campaigns-table: give the table too");
     }
+    let customers = customers(&args.customers_table, &args.customers_map)?;
     let query = Query {
         metrics,
         orders: table(&args.orders_table, &args.map, ORDERS)?,
         campaigns: (args.campaigns_table.as_ref())
             .map(|name| table(name, &args.campaigns_map, CAMPAIGNS))
             .transpose()?,
+        customers,
         from: args.from,
         to: args.to,
         by: args.by.first().cloned(),
@@ -70,6 +72,7 @@ fn pairs_sql(args: &SqlPairsArgs) -> Result<String> {
     check_window(source.from, source.to)?;
     let query = PairsQuery {
         orders: table(&source.orders_table, &source.map, ORDERS)?,
+        customers: customers(&args.customers_table, &args.customers_map)?,
         from: source.from,
         to: source.to,
         basket: match args.basket {
@@ -108,6 +111,18 @@ fn cohort_sql(args: &SqlCohortArgs) -> Result<String> {
 /// The orders' and the campaigns' columns, by canonical name, and their option.
 const ORDERS: (&[Spec], &str) = (crate::input::orders::SPECS, "--map");
 const CAMPAIGNS: (&[Spec], &str) = (crate::input::campaigns::SPECS, "--campaigns-map");
+const CUSTOMERS: (&[Spec], &str) = (crate::input::customers::SPECS, "--customers-map");
+
+/// `--customers-table` with its `--customers-map`.
+fn customers(name: &Option<String>, map: &[String]) -> Result<Option<Table>> {
+    match name {
+        Some(name) => table(name, map, CUSTOMERS).map(Some),
+        None if !map.is_empty() => {
+            bail!("--customers-map maps the columns of --customers-table: give the table too")
+        }
+        None => Ok(None),
+    }
+}
 
 /// The table `name` whose columns `map` (`canonical=column` pairs) names otherwise.
 fn table(name: &str, map: &[String], (specs, option): (&[Spec], &str)) -> Result<Table> {

@@ -47,6 +47,7 @@ pub fn evaluate(
             name,
             map: Vec::new(),
         }),
+        customers: None,
         // The formula is refused (refuse_file_options): its rows are not rebuilt from numerators.
         clv: crate::metrics::ClvModel::Historic,
         from: settings.window.from,

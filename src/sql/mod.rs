@@ -7,8 +7,8 @@
 //! quoting, periods). The statement is a chain of named steps:
 //! - `lines`: the orders table's columns the KPIs read;
 //! - `win`: the window's first and last date (`--from`/`--to`, else the data's);
-//! - `customers`: a customer's segment or membership, over every line, under `--by segment`
-//!   or `--by loyalty`; `members`, for loyalty-cross-sell;
+//! - `attrs`: a customer's segment or membership, over every line (the customers table's
+//!   winning), under `--by segment` or `--by loyalty`; `members`, for loyalty-cross-sell;
 //! - `camps`: the campaigns table, each campaign with its group, for the campaign KPIs;
 //! - `scoped`: each line of the window once for the group `all` and once for its `--by` group,
 //!   with its period's label;
@@ -50,6 +50,8 @@ pub struct Query {
     pub orders: Table,
     /// The campaigns table, for the campaign KPIs.
     pub campaigns: Option<Table>,
+    /// The customers table, whose segments and loyalty flags win over the lines'.
+    pub customers: Option<Table>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub by: Option<Dim>,
@@ -139,11 +141,12 @@ pub fn render(query: &Query, dialect: Dialect) -> Result<String> {
         ("lines".to_string(), lines(query, d)),
         ("win".into(), window(query)),
     ];
-    if let Some(customers) = query.by.as_ref().and_then(|by| customers(by, d)) {
-        steps.push(("customers".into(), customers));
+    let given = query.customers.as_ref();
+    if let Some(customers) = query.by.as_ref().and_then(|by| customers(by, d, given)) {
+        steps.push(("attrs".into(), customers));
     }
     if query.needs(Sql::MemberCrossSell) {
-        steps.push(("members".into(), members(d)));
+        steps.push(("members".into(), members(d, given)));
     }
     if query.has_campaign_kpis() {
         steps.push(("camps".into(), camps(query, d)));
@@ -233,6 +236,9 @@ fn check(query: &Query) -> Result<()> {
     check_table("orders", &query.orders.name)?;
     if let Some(Table { name, .. }) = &query.campaigns {
         check_table("campaigns", name)?;
+    }
+    if let Some(Table { name, .. }) = &query.customers {
+        check_table("customers", name)?;
     }
     Ok(())
 }

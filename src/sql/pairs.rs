@@ -5,7 +5,7 @@
 //! Each measure is one division of exact integers (products of counts) converted to doubles, as
 //! [`crate::metrics::pairs::Rule`] computes it, so each is the same double; a zero denominator
 //! gives NULL (conviction when the confidence is 1, which the CSV leaves empty). The steps:
-//! - `lines`: the orders table's columns read; `customers`, a customer's segment or membership
+//! - `lines`: the orders table's columns read; `attrs`, a customer's segment or membership
 //!   under `--by segment` or `--by loyalty`;
 //! - `scoped`: each (group, basket, item) of the purchase lines of the window, once;
 //! - `baskets`, `items`: the baskets of each group, and the baskets holding each item (baskets
@@ -28,6 +28,8 @@ use crate::metrics::slice::Dim;
 pub struct PairsQuery {
     /// The orders table, as the engine names it.
     pub orders: Table,
+    /// The customers table, whose segments and loyalty flags win over the lines'.
+    pub customers: Option<Table>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub basket: BasketKind,
@@ -49,6 +51,9 @@ pub struct PairsQuery {
 /// The statement that lists the rules of `query` in `dialect`.
 pub fn render_pairs(query: &PairsQuery, d: Dialect) -> Result<String> {
     check_table("orders", &query.orders.name)?;
+    if let Some(Table { name, .. }) = &query.customers {
+        check_table("customers", name)?;
+    }
     if query.by == Some(Dim::CampaignType) {
         bail!(
             "pairs can be split by segment, loyalty, channel, category, campaign or column:NAME, \
@@ -68,8 +73,9 @@ pub fn render_pairs(query: &PairsQuery, d: Dialect) -> Result<String> {
             query.orders.from(d)
         ),
     )];
-    if let Some(customers) = query.by.as_ref().and_then(|by| customers(by, d)) {
-        steps.push(("customers", customers));
+    let given = query.customers.as_ref();
+    if let Some(customers) = query.by.as_ref().and_then(|by| customers(by, d, given)) {
+        steps.push(("attrs", customers));
     }
     let (group, join) = match &query.by {
         Some(by) => group_of(by),

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Dialect, Query, bytewise, indent};
+use super::{Dialect, Query, Table, bytewise, indent};
 use crate::metrics::registry::Sql;
 use crate::metrics::slice::Dim;
 
@@ -53,15 +53,6 @@ fn is_member(d: Dialect, cell: &str) -> String {
     )
 }
 
-/// The loyalty members: any line says so.
-pub(super) fn members(d: Dialect) -> String {
-    format!(
-        "SELECT customer_id, MAX(CASE WHEN {} THEN 1 ELSE 0 END) AS member\nFROM lines GROUP BY \
-         customer_id",
-        is_member(d, "flag")
-    )
-}
-
 /// The window's first and last date: `--from` and `--to`, else the data's.
 pub(super) fn window(query: &Query) -> String {
     let date = |d: NaiveDate| format!("DATE '{}'", d.format("%Y-%m-%d"));
@@ -76,22 +67,70 @@ pub(super) fn window(query: &Query) -> String {
 }
 
 /// A customer's segment (that of their earliest-dated line with one; ties: the smallest) or
-/// membership (any line says so), over every line; `None` for a dimension of lines.
-pub(super) fn customers(by: &Dim, d: Dialect) -> Option<String> {
+/// membership (any line says so), over every line, unless the customers table `given` says
+/// otherwise (an empty or NULL cell leaves it to the lines); `None` for a dimension of lines.
+pub(super) fn customers(by: &Dim, d: Dialect, given: Option<&Table>) -> Option<String> {
     match by {
-        Dim::Segment => Some(format!(
-            "SELECT customer_id, v FROM (\n    SELECT customer_id, v, ROW_NUMBER() OVER \
-             (PARTITION BY customer_id ORDER BY d, {}) AS rn\n    FROM lines WHERE v IS NOT \
-             NULL AND v <> ''\n) AS ranked WHERE rn = 1",
-            bytewise(d, "v")
-        )),
-        Dim::Loyalty => Some(format!(
-            "SELECT customer_id, MAX(CASE WHEN {} THEN 1 ELSE 0 END) AS member\nFROM lines \
-             GROUP BY customer_id",
-            is_member(d, "v")
-        )),
+        Dim::Segment => {
+            let lines = format!(
+                "SELECT customer_id, v FROM (\n    SELECT customer_id, v, ROW_NUMBER() OVER \
+                 (PARTITION BY customer_id ORDER BY d, {}) AS rn\n    FROM lines WHERE v IS NOT \
+                 NULL AND v <> ''\n) AS ranked WHERE rn = 1",
+                bytewise(d, "v")
+            );
+            let given = given.map(|t| {
+                format!(
+                    "SELECT customer_id, CAST(segment AS {text}) AS v FROM {}\nWHERE segment IS \
+                     NOT NULL AND CAST(segment AS {text}) <> ''",
+                    t.from(d),
+                    text = d.text()
+                )
+            });
+            Some(winning(lines, given, "v"))
+        }
+        Dim::Loyalty => Some(members_of("v", d, given)),
         _ => None,
     }
+}
+
+/// The loyalty members: any line says so, unless the customers table `given` says otherwise.
+pub(super) fn members(d: Dialect, given: Option<&Table>) -> String {
+    members_of("flag", d, given)
+}
+
+/// Each customer's membership (`member`, 1 or 0) from the lines' column `cell`, unless the
+/// customers table `given` has a flag for them.
+fn members_of(cell: &str, d: Dialect, given: Option<&Table>) -> String {
+    let lines = format!(
+        "SELECT customer_id, MAX(CASE WHEN {} THEN 1 ELSE 0 END) AS member\nFROM lines GROUP BY \
+         customer_id",
+        is_member(d, cell)
+    );
+    let given = given.map(|t| {
+        format!(
+            "SELECT customer_id, CASE WHEN {} THEN 1 ELSE 0 END AS member FROM {}\nWHERE \
+             loyalty IS NOT NULL AND CAST(loyalty AS {}) <> ''",
+            is_member(d, "loyalty"),
+            t.from(d),
+            d.text()
+        )
+    });
+    winning(lines, given, "member")
+}
+
+/// `lines`' attribute `column` per customer, with the customers table's (`given`) winning where
+/// it has one: as customers.csv wins over the order lines in `compute`.
+fn winning(lines: String, given: Option<String>, column: &str) -> String {
+    let Some(given) = given else {
+        return lines;
+    };
+    format!(
+        "SELECT COALESCE(g.customer_id, r.customer_id) AS customer_id, COALESCE(g.{column}, \
+         r.{column}) AS {column}\nFROM (\n{}\n) AS r\nFULL OUTER JOIN (\n{}\n) AS g ON \
+         g.customer_id = r.customer_id",
+        indent(&lines),
+        indent(&given)
+    )
 }
 
 /// Each line of the window, for `all` and for its group, with its period's label ('' without
@@ -128,9 +167,10 @@ pub(super) fn scoped(query: &Query, d: Dialect) -> String {
 }
 
 /// The group label of a line `l` under `--by`, and the join that brings its customer's
-/// attributes (`customers c`) where the dimension is a customer's.
+/// attributes (`attrs c`: a step's name no customers table takes) where the dimension is a
+/// customer's.
 pub(super) fn group_of(by: &Dim) -> (String, &'static str) {
-    let join = " LEFT JOIN customers c ON c.customer_id = l.customer_id";
+    let join = " LEFT JOIN attrs c ON c.customer_id = l.customer_id";
     match by {
         Dim::Segment => (label("c.v"), join),
         Dim::Loyalty => (

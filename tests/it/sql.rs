@@ -515,3 +515,55 @@ fn the_clv_formula_is_rendered_as_its_rows_and_parses_in_each_dialect() {
         "--clv-model formula needs --margin and --lifespan, e.g. --margin 0.3 --lifespan 3",
     );
 }
+
+#[test]
+fn a_customers_table_wins_over_the_lines_segments_and_flags() {
+    // Under --by segment, the customers table's segment (where it has one) wins over the one
+    // the lines give; its loyalty flag wins for --by loyalty and loyalty-cross-sell's members.
+    let out = ok(&mut xsell(
+        "sql --metric cross-sell --dialect postgres --by segment --customers-table crm.people \
+         --customers-map segment=tier",
+    ));
+    has_all(
+        &out,
+        &[
+            "FULL OUTER JOIN (",
+            "SELECT customer_id, CAST(segment AS TEXT) AS v FROM (SELECT *, tier AS segment FROM \
+             crm.people) AS mapped",
+            "COALESCE(g.v, r.v) AS v",
+            "LEFT JOIN attrs c ON c.customer_id = l.customer_id",
+        ],
+    );
+    let out = ok(&mut xsell(
+        "sql --metric loyalty-cross-sell --dialect duckdb --customers-table customers",
+    ));
+    has_all(
+        &out,
+        &[
+            "FROM customers\n",
+            "WHERE loyalty IS NOT NULL AND CAST(loyalty AS VARCHAR) <> ''",
+            "COALESCE(g.member, r.member) AS member",
+        ],
+    );
+    // pairs takes it too; without --by it is not read.
+    let out = ok(&mut xsell(
+        "sql pairs --dialect duckdb --by loyalty --customers-table customers",
+    ));
+    assert!(out.contains("FROM customers\n"), "{out}");
+    let out = xsell("sql --metric aov --dialect duckdb --customers-map segment=tier")
+        .output()
+        .unwrap();
+    assert_error(
+        &out,
+        "--customers-map maps the columns of --customers-table: give the table too",
+    );
+    let line = "sql --metric aov --dialect duckdb --customers-table".split(' ');
+    let out = xsell_args(manifest(), line.chain(["a b"]))
+        .output()
+        .unwrap();
+    assert_error(
+        &out,
+        "--customers-table \"a b\": expected a table name, optionally qualified \
+         (sales.customers) and quoted as the engine quotes",
+    );
+}
