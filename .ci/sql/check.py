@@ -154,6 +154,7 @@ def scenarios():
         [*CLV_FORMULA, "--by", "segment", "--period", "quarter", "--from", "2024-02-15",
          "--to", "2025-05-20"],
         [*CLV_FORMULA, "--by", "loyalty"],
+        ["--by", "campaign-type", "--period", "quarter"],  # each line's campaign's type
         ["--by", "segment", *WITH_CUSTOMERS],  # the customers table's segments win
         ["--by", "loyalty", "--period", "quarter", *WITH_CUSTOMERS],  # and its flags
     ]
@@ -446,7 +447,9 @@ def same_through_engine(xsell, path, campaigns, metrics, args, url):
 
 
 def sql_command(xsell, dialect, metrics, args):
-    campaigns = ["--campaigns-table", "campaigns"] if metrics == CAMPAIGN_METRICS else []
+    # The order KPIs by campaign type read the campaigns' types from their table too.
+    with_campaigns = metrics == CAMPAIGN_METRICS or "campaign-type" in args
+    campaigns = ["--campaigns-table", "campaigns"] if with_campaigns else []
     orders = ["--orders-table", "orders"]
     if "--orders-table" in args:  # MAPPED
         orders = []
@@ -615,6 +618,8 @@ def main():
         for name, args in scens:
             if "--customers-table" in args and path not in CUSTOMERS:
                 continue  # a file without a customers table
+            if "campaign-type" in args and not campaigns:
+                continue  # a file without campaigns
             expected = {tuple(m): compute(opts.xsell, path, campaigns, m, args) for m in GROUPS}
             timings, failed = [], False
             for e in engines:

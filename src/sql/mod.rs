@@ -10,6 +10,7 @@
 //! - `attrs`: a customer's segment or membership, over every line (the customers table's
 //!   winning), under `--by segment` or `--by loyalty`; `members`, for loyalty-cross-sell;
 //! - `camps`: the campaigns table, each campaign with its group, for the campaign KPIs;
+//!   `ctypes`, each campaign's type, for the order KPIs `--by campaign-type`;
 //! - `scoped`: each line of the window once for the group `all` and once for its `--by` group,
 //!   with its period's label;
 //! - `cells`: the `all` rows, one for every period of the window, and the groups with lines in
@@ -151,6 +152,17 @@ pub fn render(query: &Query, dialect: Dialect) -> Result<String> {
     if query.has_campaign_kpis() {
         steps.push(("camps".into(), camps(query, d)));
     }
+    // Order KPIs by the type of each line's campaign: the campaigns' types.
+    if let (Some(Dim::CampaignType), Some(campaigns)) = (&query.by, &query.campaigns)
+        && query.metrics.iter().any(|m| !m.is_campaign())
+    {
+        let types = format!(
+            "SELECT campaign_id, CAST(campaign_type AS {}) AS campaign_type FROM {}",
+            d.text(),
+            campaigns.from(d)
+        );
+        steps.push(("ctypes".into(), types));
+    }
     steps.push(("scoped".into(), scoped(query, d)));
     steps.push(("cells".into(), cells(query, d)));
     if query.needs(Sql::Retention) {
@@ -207,10 +219,10 @@ fn check(query: &Query) -> Result<()> {
     }
     for metric in &query.metrics {
         if !matches!(metric.info().sql, Sql::PerCampaign(_)) {
-            if query.by == Some(Dim::CampaignType) {
+            if query.by == Some(Dim::CampaignType) && query.campaigns.is_none() {
                 bail!(
-                    "{} --by campaign-type (the type of each line's campaign) is not rendered as \
-                     SQL yet",
+                    "{} --by campaign-type needs the campaigns table, for each line's campaign's \
+                     type: name it with --campaigns-table",
                     metric.name()
                 );
             }

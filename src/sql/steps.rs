@@ -168,7 +168,7 @@ pub(super) fn scoped(query: &Query, d: Dialect) -> String {
 
 /// The group label of a line `l` under `--by`, and the join that brings its customer's
 /// attributes (`attrs c`: a step's name no customers table takes) where the dimension is a
-/// customer's.
+/// customer's, or its campaign's type (`ctypes k`).
 pub(super) fn group_of(by: &Dim) -> (String, &'static str) {
     let join = " LEFT JOIN attrs c ON c.customer_id = l.customer_id";
     match by {
@@ -176,6 +176,16 @@ pub(super) fn group_of(by: &Dim) -> (String, &'static str) {
         Dim::Loyalty => (
             "CASE WHEN c.member = 1 THEN 'member' ELSE 'non-member' END".into(),
             join,
+        ),
+        // The type of the line's campaign (step `ctypes`): (none) without a campaign or a
+        // type, (unknown) for a campaign the campaigns table does not list.
+        Dim::CampaignType => (
+            format!(
+                "CASE WHEN l.v IS NULL OR l.v = '' THEN '(none)' WHEN k.campaign_id IS NULL THEN \
+                 '(unknown)' ELSE {} END",
+                label("k.campaign_type")
+            ),
+            " LEFT JOIN ctypes k ON k.campaign_id = l.v",
         ),
         _ => (label("l.v"), ""),
     }

@@ -92,7 +92,8 @@ fn what_is_not_rendered_is_refused_with_what_is() {
         ),
         (
             "sql --metric aov --dialect duckdb --by campaign-type",
-            "aov --by campaign-type (the type of each line's campaign) is not rendered",
+            "aov --by campaign-type needs the campaigns table, for each line's campaign's type: \
+             name it with --campaigns-table",
         ),
         (
             "sql --metric aov --dialect duckdb --by channel --by segment",
@@ -207,6 +208,18 @@ fn the_statements_parse_in_each_engines_grammar() {
         parses(&format!(
             "sql --metric all --campaigns-table c --dialect {dialect}"
         ));
+        // The order KPIs by each line's campaign's type, read from the campaigns table.
+        let out = one_statement(
+            &format!(
+                "sql --metric aov,cross-sell,retention --campaigns-table c --dialect {dialect} \
+                 --by campaign-type --period month"
+            ),
+            &*grammar,
+        );
+        assert!(
+            out.contains("LEFT JOIN ctypes k ON k.campaign_id = l.v"),
+            "{out}"
+        );
     }
 }
 
