@@ -318,10 +318,9 @@ pub struct CompareArgs {
     pub input: InputArgs,
 }
 
-/// `xsell pairs`: association rules between the items of a basket.
+/// What a basket is and which rules are kept: `xsell pairs` and `xsell sql pairs`.
 #[derive(Debug, Args)]
-#[command(mut_arg("level", |a| a.help("Pair products (the default) or categories")))]
-pub struct PairsArgs {
+pub struct RuleArgs {
     /// A basket is one order, or everything one customer bought in the window
     #[arg(long, value_enum, default_value_t = BasketArg::Order, value_name = "KIND")]
     pub basket: BasketArg,
@@ -347,6 +346,14 @@ pub struct PairsArgs {
     /// Baskets with more distinct items than N count in support's denominator but add no pairs
     #[arg(long, value_name = "N", default_value_t = 50, value_parser = parse_max_basket)]
     pub max_basket: usize,
+}
+
+/// `xsell pairs`: association rules between the items of a basket.
+#[derive(Debug, Args)]
+#[command(mut_arg("level", |a| a.help("Pair products (the default) or categories")))]
+pub struct PairsArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
     /// Stop before counting when the baskets hold more than N pairs in all (the work grows with
     /// the square of a basket's size): lower --max-basket, or raise this
     #[arg(long, value_name = "N", default_value_t = 500_000_000)]

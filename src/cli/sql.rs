@@ -3,10 +3,7 @@
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
-use super::{
-    BasketArg, CohortMetricArg, LevelArgs, PeriodArg, parse_date, parse_dim, parse_fraction,
-    parse_item, parse_max_basket, parse_non_negative,
-};
+use super::{CohortMetricArg, LevelArgs, PeriodArg, RuleArgs, parse_date, parse_dim};
 use crate::metrics::slice::Dim;
 
 #[derive(Debug, Subcommand)]
@@ -86,31 +83,8 @@ pub struct SqlPairsArgs {
     /// The same as --map for the customers table's columns
     #[arg(long, value_name = "CANONICAL=COLUMN")]
     pub customers_map: Vec<String>,
-    /// A basket is one order, or everything one customer bought in the window
-    #[arg(long, value_enum, default_value_t = BasketArg::Order, value_name = "KIND")]
-    pub basket: BasketArg,
-    /// Keep rules whose support (share of baskets holding both items) is at least F
-    #[arg(long, value_name = "F", default_value_t = 0.0, value_parser = parse_fraction)]
-    pub min_support: f64,
-    /// Keep rules seen in at least N baskets
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    pub min_count: u64,
-    /// Keep rules whose confidence (share of the antecedent's baskets that hold the
-    /// consequent) is at least F
-    #[arg(long, value_name = "F", default_value_t = 0.0, value_parser = parse_fraction)]
-    pub min_confidence: f64,
-    /// Keep rules whose lift is at least X (1 is independence)
-    #[arg(long, value_name = "X", default_value_t = 0.0, value_parser = parse_non_negative)]
-    pub min_lift: f64,
-    /// Only rules for buyers of ITEM (a product, or a category with --level category)
-    #[arg(long = "for", value_name = "ITEM", value_parser = parse_item)]
-    pub for_item: Option<String>,
-    /// Rules per group, best first (lift, then count); 0 lists them all
-    #[arg(long, value_name = "N", default_value_t = 20)]
-    pub top: usize,
-    /// Baskets with more distinct items than N count in support's denominator but add no pairs
-    #[arg(long, value_name = "N", default_value_t = 50, value_parser = parse_max_basket)]
-    pub max_basket: usize,
+    #[command(flatten)]
+    pub rules: RuleArgs,
     /// Split by the customer's segment or loyalty, or by the lines' channel, category, campaign
     /// or column:NAME (a basket then splits by its lines' values); one --by
     #[arg(long, value_name = "DIM", value_parser = parse_dim)]

@@ -40,7 +40,7 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
     };
     let config = args.options().config(slicing, Judging::default())?;
     let (level, window) = (config.settings.level, config.settings.window);
-    let kind = match args.basket {
+    let kind = match args.rules.basket {
         BasketArg::Order => BasketKind::Order,
         BasketArg::Customer => BasketKind::Customer,
     };
@@ -59,19 +59,19 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
         Level::Product => &book.products,
     };
     let filter = Filter {
-        min_support: args.min_support,
-        min_count: args.min_count,
-        min_confidence: args.min_confidence,
-        min_lift: args.min_lift,
-        antecedent: antecedent(names, level, args.for_item.as_deref())?,
+        min_support: args.rules.min_support,
+        min_count: args.rules.min_count,
+        min_confidence: args.rules.min_confidence,
+        min_lift: args.rules.min_lift,
+        antecedent: antecedent(names, level, args.rules.for_item.as_deref())?,
     };
-    let groups = baskets.count(args.max_basket, &book);
+    let groups = baskets.count(args.rules.max_basket, &book);
     check_pair_work(args, &groups)?;
     let (mut rows, mut total, mut oversized) = (Vec::new(), 0, 0);
     for (group, counts) in &groups {
         total += counts.baskets;
         oversized += counts.oversized;
-        let rules = counts.rules(&filter, args.top, |i| names.name(i));
+        let rules = counts.rules(&filter, args.rules.top, |i| names.name(i));
         rows.extend(rules.into_iter().map(|r| (group.clone(), r)));
     }
     summary
@@ -109,8 +109,8 @@ fn check_pair_work(args: &PairsArgs, groups: &[(String, Counts)]) -> Result<()> 
              items holds k(k-1)/2; --max-basket {} lets baskets of up to {} items add pairs): \
              lower --max-basket, or raise --max-pairs if that much work is wanted",
             args.max_pairs,
-            args.max_basket,
-            args.max_basket
+            args.rules.max_basket,
+            args.rules.max_basket
         );
     }
     Ok(())
@@ -119,7 +119,7 @@ fn check_pair_work(args: &PairsArgs, groups: &[(String, Counts)]) -> Result<()> 
 /// The notes of counting: baskets too large for pairs, and why there is no rule.
 fn notes(args: &PairsArgs, no_rule: bool, (total, oversized): (u64, u64)) -> Vec<String> {
     let mut notes = Vec::new();
-    let max = args.max_basket;
+    let max = args.rules.max_basket;
     if oversized > 0 {
         notes.push(format!(
             "note: {oversized} of {total} baskets have more than {max} items (--max-basket): \
@@ -127,7 +127,7 @@ fn notes(args: &PairsArgs, no_rule: bool, (total, oversized): (u64, u64)) -> Vec
         ));
     }
     if no_rule {
-        notes.push(match &args.for_item {
+        notes.push(match &args.rules.for_item {
             Some(item) => format!(
                 "note: no rule has {item:?} as its antecedent (it shares no basket with another \
                  item in the window, or the thresholds leave none)"
@@ -205,7 +205,7 @@ fn footer(
     } else {
         format!(", split by their lines' {}", line_dims.join("/"))
     };
-    let max = args.max_basket;
+    let max = args.rules.max_basket;
     let mut footer = vec![format!(
         "{total} baskets ({basket_kind} with a purchase line in the window{split}); \
          {oversized} with more than {max} items added no pairs (--max-basket)"

@@ -75,19 +75,19 @@ fn pairs_sql(args: &SqlPairsArgs) -> Result<String> {
         customers: customers(&args.customers_table, &args.customers_map)?,
         from: source.from,
         to: source.to,
-        basket: match args.basket {
+        basket: match args.rules.basket {
             BasketArg::Order => BasketKind::Order,
             BasketArg::Customer => BasketKind::Customer,
         },
         categories,
         by: args.by.first().cloned(),
-        min_support: args.min_support,
-        min_count: args.min_count,
-        min_confidence: args.min_confidence,
-        min_lift: args.min_lift,
-        antecedent: args.for_item.clone(),
-        top: args.top,
-        max_basket: args.max_basket,
+        min_support: args.rules.min_support,
+        min_count: args.rules.min_count,
+        min_confidence: args.rules.min_confidence,
+        min_lift: args.rules.min_lift,
+        antecedent: args.rules.for_item.clone(),
+        top: args.rules.top,
+        max_basket: args.rules.max_basket,
     };
     render_pairs(&query, source.dialect)
 }

@@ -20,6 +20,17 @@ fn grammars() -> [(&'static str, Box<dyn sqlparser::dialect::Dialect>); 5] {
     ]
 }
 
+/// Each `xsell LINE` fails with a usage error (exit 2, nothing on stdout) whose message holds
+/// MESSAGE.
+#[track_caller]
+fn refused(cases: &[(&str, &str)]) {
+    for (line, message) in cases {
+        let (code, out, err) = run(&mut xsell(line));
+        assert_eq!((code, out.as_str()), (Some(2), ""), "{line}");
+        assert!(err.contains(message), "{line}: {err}");
+    }
+}
+
 /// `xsell LINE`, which must print one statement that parses in `grammar`: its text.
 #[track_caller]
 fn one_statement(line: &str, grammar: &dyn sqlparser::dialect::Dialect) -> String {
@@ -77,7 +88,7 @@ fn each_dialect_writes_its_own_iso_week_label() {
 
 #[test]
 fn what_is_not_rendered_is_refused_with_what_is() {
-    for (line, message) in [
+    refused(&[
         (
             "sql --metric roi --dialect duckdb",
             "roi needs the campaigns table: name it with --campaigns-table",
@@ -119,11 +130,7 @@ fn what_is_not_rendered_is_refused_with_what_is() {
             "sql --metric aov --dialect duckdb --from 2025-02-01 --to 2025-01-01",
             "--from 2025-02-01 is after --to 2025-01-01",
         ),
-    ] {
-        let (code, out, err) = run(&mut xsell(line));
-        assert_eq!((code, out.as_str()), (Some(2), ""), "{line}");
-        assert!(err.contains(message), "{line}: {err}");
-    }
+    ]);
     // Quoted parts of a table's name pass as they are.
     for table in ["sales.\"Order Lines\"", "`shop-1`.orders", "[dbo].[orders]"] {
         let (code, out, err) = run(&mut xsell_args(
@@ -370,7 +377,7 @@ fn cohort_leaves_out_the_periods_the_window_cuts_in_each_dialect() {
 
 #[test]
 fn pairs_and_cohort_refuse_what_they_cannot_render() {
-    for (line, message) in [
+    refused(&[
         (
             "sql pairs --dialect duckdb --by campaign-type",
             "pairs can be split by segment, loyalty, channel, category, campaign or column:NAME, \
@@ -410,11 +417,7 @@ fn pairs_and_cohort_refuse_what_they_cannot_render() {
             "sql --metric aov pairs --dialect duckdb",
             "the subcommand 'pairs' cannot be used with '--metric",
         ),
-    ] {
-        let (code, out, err) = run(&mut xsell(line));
-        assert_eq!((code, out.as_str()), (Some(2), ""), "{line}");
-        assert!(err.contains(message), "{line}: {err}");
-    }
+    ]);
 }
 
 #[test]
