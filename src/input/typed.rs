@@ -5,14 +5,24 @@
 use chrono::{NaiveDateTime, NaiveTime};
 
 /// How cells are written: the delimiter, and the forms the other options read.
-pub(crate) struct Form<'a> {
+#[derive(Clone, Debug)]
+pub(crate) struct Form {
     pub delimiter: u8,
     /// `--date-format`'s pattern; `None` for ISO 8601.
-    pub dates: Option<&'a str>,
+    pub dates: Option<String>,
     pub decimal_comma: bool,
 }
 
-impl Form<'_> {
+impl Form {
+    /// The forms of `opts` (`--date-format`, `--decimal-comma`), cells separated by `delimiter`.
+    pub(crate) fn of(opts: &super::ReadOptions, delimiter: u8) -> Form {
+        Form {
+            delimiter,
+            dates: opts.dates.pattern().map(str::to_string),
+            decimal_comma: opts.money.decimal_comma,
+        }
+    }
+
     /// A number in the shortest form that reads back as the same f64: `{}` of an f64 writes
     /// whole values without `.0` and never uses an exponent. Minus zero is written `0`.
     pub(crate) fn number(&self, x: f64, out: &mut String) {
@@ -33,7 +43,7 @@ impl Form<'_> {
     /// milliseconds when there are some); in the `--date-format` pattern when one is pinned.
     pub(crate) fn datetime(&self, t: NaiveDateTime, out: &mut String) {
         use std::fmt::Write;
-        if let Some(pattern) = self.dates {
+        if let Some(pattern) = &self.dates {
             let start = out.len();
             // The pattern was checked to write a full date (`DateFormat::pinned`); with a zone
             // (%z) it writes +00:00.

@@ -12,7 +12,7 @@ use parquet::data_type::{
 use parquet::file::reader::{FileReader, RowGroupReader};
 use parquet::file::serialized_reader::SerializedFileReader;
 
-use super::{Chunks, DELIMITER, Form, Kind};
+use super::{Chunks, DELIMITER, Kind};
 use crate::input::typed;
 
 /// Rows decoded at a time: enough to make a column's calls few, few enough that a slice's
@@ -37,7 +37,7 @@ pub(super) struct Decoder {
     reader: Arc<SerializedFileReader<Chunks>>,
     /// For each top-level column, its leaf and kind when it is read.
     leaves: Vec<Option<(usize, Kind)>>,
-    form: Form,
+    form: typed::Form,
     /// The next row group to open, and the rows left in the one open.
     group: usize,
     left: usize,
@@ -49,7 +49,7 @@ impl Decoder {
     pub fn new(
         reader: Arc<SerializedFileReader<Chunks>>,
         leaves: Vec<Option<(usize, Kind)>>,
-        form: Form,
+        form: typed::Form,
     ) -> Decoder {
         Decoder {
             reader,
@@ -75,11 +75,7 @@ impl Decoder {
             column.read(rows)?;
         }
         self.left -= rows;
-        let form = typed::Form {
-            delimiter: DELIMITER,
-            dates: self.form.dates.as_deref(),
-            decimal_comma: self.form.decimal_comma,
-        };
+        let form = &self.form;
         slice.text.clear();
         slice.starts.clear();
         slice.ends.clear();
@@ -97,7 +93,7 @@ impl Decoder {
                 }
                 if let Some(column) = column {
                     let cell = slice.text.len();
-                    column.write_next(&form, &mut slice.text)?;
+                    column.write_next(form, &mut slice.text)?;
                     if any || column.kind == Kind::Text {
                         plain &= !slice.text[cell..].contains(&DELIMITER);
                     }
@@ -315,16 +311,7 @@ fn integer(
             let (at, text) = &mut dates[day.rem_euclid(DATES as i32) as usize];
             if *at != day || text[0] == 0 {
                 let mut written = Vec::with_capacity(10);
-                integer(
-                    kind,
-                    x,
-                    &typed::Form {
-                        dates: None,
-                        ..*form
-                    },
-                    &mut written,
-                    &mut [],
-                )?;
+                integer(kind, x, form, &mut written, &mut [])?;
                 match <[u8; 10]>::try_from(written.as_slice()) {
                     Ok(bytes) => (*at, *text) = (day, bytes),
                     // A year past 9999 or before 0 is written, not kept.
@@ -566,7 +553,7 @@ mod tests {
         x.set_data(0x30B8_A000, 0x346, 2_440_588);
         assert_eq!(text(|out| int96(&x, &ISO, out)), "1970-01-01 01:00:00");
         let pinned = typed::Form {
-            dates: Some("%d/%m/%Y"),
+            dates: Some("%d/%m/%Y".to_string()),
             ..ISO
         };
         let mut none: [(i32, [u8; 10]); 0] = [];

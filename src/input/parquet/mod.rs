@@ -26,6 +26,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 use super::at::At;
+use super::typed::Form;
 use parquet::basic::{Compression, ConvertedType, LogicalType, TimeUnit, Type as Physical};
 use parquet::file::reader::{ChunkReader, FileReader, Length};
 use parquet::file::serialized_reader::SerializedFileReader;
@@ -122,14 +123,6 @@ impl Parquet {
         let decoder = decode::Decoder::new(Arc::clone(&self.reader), leaves, form);
         Ok(Rows::new(decoder, width, ahead))
     }
-}
-
-/// How the cells of a Parquet file are written: the reading options' forms, owned.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Form {
-    /// `--date-format`'s pattern; `None` for ISO 8601.
-    pub dates: Option<String>,
-    pub decimal_comma: bool,
 }
 
 /// The delimiter a Parquet file's rows are said to have (in messages, and in joining a row's

@@ -12,6 +12,7 @@ use super::date::DateFormat;
 use super::header::{find_columns, normalize};
 use super::parquet::{self, Chunks, Parquet};
 use super::records::{Fault, Record, Records};
+use super::typed::Form;
 use super::{ColumnMap, FieldError, ReadOptions, RowError, Source, decode};
 use crate::money::{Money, MoneyError, MoneyFormat};
 use clean::Cleaned;
@@ -43,8 +44,8 @@ pub(crate) struct Table {
     /// A regular file, open, for reading parts of it on other threads ([`Table::in_parts`]).
     file: Option<Arc<File>>,
     records: Records,
-    /// A Parquet file's rows, read instead of `records` once its columns to read are known.
-    parquet_rows: Option<parquet::Rows>,
+    /// A Parquet file, read instead of `records`.
+    parquet: Option<ParquetInput>,
     record: Record,
     /// The line where the current row starts.
     line: u64,
@@ -75,10 +76,6 @@ pub(crate) struct Table {
     derived: Derived,
     /// A regular file's path, and its size and modification time when it was opened.
     stamp: Option<(std::path::PathBuf, Stamp)>,
-    /// A Parquet file, and the forms to write its cells in, until its rows are read: only then
-    /// are the columns to decode known (`--by column:NAME` and `--where` add theirs after
-    /// [`Table::open`]).
-    parquet: Option<Box<(Parquet, parquet::Form)>>,
     /// Whether a Parquet file's rows are decoded on a thread of their own.
     decode_ahead: bool,
 }
@@ -108,14 +105,12 @@ impl Table {
                     );
                 }
                 let book = Parquet::open(chunks).map_err(|m| anyhow!("cannot read {name}: {m}"))?;
-                let form = parquet::Form {
-                    dates: opts.dates.pattern().map(str::to_string),
-                    decimal_comma: opts.money.decimal_comma,
-                };
+                let form = Form::of(opts, parquet::DELIMITER);
                 let head = Head::of_names(book.names().to_vec(), parquet::DELIMITER);
                 // The rows' text starts at the first row: line 2, below the header's.
                 let records = Records::part(Box::new(io::empty()), parquet::DELIMITER, 2);
-                (records, head, None, Some(Box::new((book, form))))
+                let pending = ParquetInput::Pending(Box::new(book), form);
+                (records, head, None, Some(pending))
             }
             None => {
                 let (input, verbatim) =
@@ -136,7 +131,7 @@ impl Table {
             name,
             file,
             records,
-            parquet_rows: None,
+            parquet,
             record: head.record,
             line: 1,
             columns,
@@ -154,7 +149,6 @@ impl Table {
             invisible: Invisible::default(),
             derived: Derived::default(),
             stamp,
-            parquet,
             decode_ahead: false,
         };
         table.derived.preset.clone_from(&opts.preset);
@@ -177,9 +171,9 @@ impl Table {
 
     /// The line where the rows not yet read start.
     pub fn next_line(&self) -> u64 {
-        match &self.parquet_rows {
-            Some(rows) => rows.line(),
-            None => self.records.line(),
+        match &self.parquet {
+            Some(ParquetInput::Reading(rows)) => rows.line(),
+            _ => self.records.line(),
         }
     }
 
@@ -200,7 +194,7 @@ impl Table {
             name: self.name.clone(),
             file: None,
             records: Records::part(input, self.delimiter, line),
-            parquet_rows: None,
+            parquet: None,
             record: Record::default(),
             line,
             columns: self.columns.clone(),
@@ -218,7 +212,6 @@ impl Table {
             invisible: Invisible::default(),
             derived: self.derived.clone(),
             stamp: None,
-            parquet: None,
             decode_ahead: false,
         }
     }
@@ -291,17 +284,7 @@ impl Table {
     /// Reads the next row; `false` at the end of the file.
     pub fn next_row(&mut self) -> Result<bool> {
         if self.parquet.is_some() {
-            self.start_parquet()?;
-        }
-        if let Some(rows) = &mut self.parquet_rows {
-            let more = (rows.read(&mut self.record))
-                .map_err(|m| anyhow!("{}: cannot read Parquet data: {m}", self.name))?;
-            self.line = self.record.line();
-            if more {
-                self.clean_row()?;
-                self.fill_row()?;
-            }
-            return Ok(more);
+            return self.next_parquet_row();
         }
         loop {
             let more = match self.records.read(&mut self.record) {
@@ -349,21 +332,28 @@ impl Table {
         }
     }
 
-    /// Starts reading a Parquet file's rows, decoding the columns read.
-    #[cold]
-    fn start_parquet(&mut self) -> Result<()> {
-        let Some(pending) = self.parquet.take() else {
-            return Ok(());
+    /// [`Table::next_row`] of a Parquet file: its first call starts decoding the columns read.
+    fn next_parquet_row(&mut self) -> Result<bool> {
+        if let Some(ParquetInput::Pending(book, form)) = &self.parquet {
+            // Every column a cell is taken from: those read, `--where`'s and `--fill-down`'s.
+            let mut read: Vec<usize> = self.read_columns().flatten().collect();
+            self.derived.filter_reads(&mut read);
+            read.extend(self.fill.iter().flat_map(Fill::reads));
+            let rows = (book.rows(&read, form.clone(), self.decode_ahead))
+                .map_err(|m| anyhow!("{}: {m}", self.name))?;
+            self.parquet = Some(ParquetInput::Reading(rows));
+        }
+        let Some(ParquetInput::Reading(rows)) = &mut self.parquet else {
+            return Ok(false);
         };
-        let (book, form) = *pending;
-        // Every column a cell is taken from: those read, `--where`'s and `--fill-down`'s.
-        let mut read: Vec<usize> = self.read_columns().flatten().collect();
-        self.derived.filter_reads(&mut read);
-        read.extend(self.fill.iter().flat_map(Fill::reads));
-        let rows = (book.rows(&read, form, self.decode_ahead))
-            .map_err(|m| anyhow!("{}: {m}", self.name))?;
-        self.parquet_rows = Some(rows);
-        Ok(())
+        let more = (rows.read(&mut self.record))
+            .map_err(|m| anyhow!("{}: cannot read Parquet data: {m}", self.name))?;
+        self.line = self.record.line();
+        if more {
+            self.clean_row()?;
+            self.fill_row()?;
+        }
+        Ok(more)
     }
 
     fn row_error(&self, message: String) -> anyhow::Error {
@@ -532,6 +522,13 @@ impl Table {
             expected,
         )
     }
+}
+
+/// A Parquet file's rows: the file, until the columns to decode are known (`--by column:NAME`,
+/// `--where` and `--fill-down` add theirs after [`Table::open`]); then the rows.
+enum ParquetInput {
+    Pending(Box<Parquet>, Form),
+    Reading(parquet::Rows),
 }
 
 /// The bytes of `source`; the open file when it is a regular one; its chunks when it is a Parquet

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::input::typed::{Form, quote};
 
-impl Form<'_> {
+impl Form {
     /// The range as CSV text, line N of it row N of the sheet; or the 1-based row, the 0-based
     /// column and the value of the first cell that holds an error.
     pub(super) fn sheet(&self, range: &Range<Data>) -> Result<Vec<u8>, (u64, u32, String)> {

@@ -152,11 +152,7 @@ fn sheet_csv(
             listed(&book)
         ));
     };
-    let form = Form {
-        delimiter: opts.delimiter,
-        dates: opts.dates.pattern(),
-        decimal_comma: opts.money.decimal_comma,
-    };
+    let form = Form::of(opts, opts.delimiter);
     form.sheet(&range).map_err(|(row, column, value)| {
         let name = header_name(&range, column.saturating_sub(origin.1))
             .map_or_else(String::new, |h| format!(" (column {h:?})"));
@@ -331,7 +327,7 @@ mod tests {
         assert_eq!(ods("2024-03-05T09:15:00"), "2024-03-05 09:15:00");
         assert_eq!(ods("not a date"), "not a date");
         let pinned = Form {
-            dates: Some("%d/%m/%Y"),
+            dates: Some("%d/%m/%Y".to_string()),
             ..PLAIN
         };
         assert_eq!(text(&pinned, date(45356.5)).unwrap(), "05/03/2024");
