@@ -565,6 +565,16 @@ def fmt_key(key):
 # ---- The run. ----
 
 
+def show_failure(where, problems, cmd):
+    """Prints a failed check: where, its first MAX_SHOWN problems, and how to see the SQL."""
+    print(f"FAIL  {where}: {len(problems)} difference(s)")
+    for problem in problems[:MAX_SHOWN]:
+        print(f"        {problem}")
+    if len(problems) > MAX_SHOWN:
+        print(f"        ... and {len(problems) - MAX_SHOWN} more")
+    print(f"        to see the SQL: {shlex.join(cmd)}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--xsell", required=True)
@@ -656,13 +666,8 @@ def main():
                     if problems:
                         failures += 1
                         failed = True
-                        print(f"FAIL  {where}: {len(problems)} difference(s)")
-                        for p in problems[:MAX_SHOWN]:
-                            print(f"        {p}")
-                        if len(problems) > MAX_SHOWN:
-                            print(f"        ... and {len(problems) - MAX_SHOWN} more")
-                        cmd = sql_command("xsell", e.dialect, metrics, args)
-                        print(f"        to see the SQL: {shlex.join(cmd)}")
+                        show_failure(where, problems,
+                                     sql_command("xsell", e.dialect, metrics, args))
             if timings:  # one line per file and scenario, with each statement's time
                 status = "fail" if failed else "ok"
                 print(f"{status:5} {label:8} {name}: {', '.join(timings)}")
@@ -701,12 +706,7 @@ def main():
                 if problems:
                     failures += 1
                     failed = True
-                    print(f"FAIL  {where}: {len(problems)} difference(s)")
-                    for problem in problems[:MAX_SHOWN]:
-                        print(f"        {problem}")
-                    if len(problems) > MAX_SHOWN:
-                        print(f"        ... and {len(problems) - MAX_SHOWN} more")
-                    print(f"        to see the SQL: {shlex.join(['xsell', *cmd[1:]])}")
+                    show_failure(where, problems, ["xsell", *cmd[1:]])
             if timings:
                 status = "fail" if failed else "ok"
                 rows = "" if isinstance(expected, str) else f" ({len(expected)} rows)"
