@@ -157,6 +157,14 @@ def scenarios():
         ["--by", "campaign-type", "--period", "quarter"],  # each line's campaign's type
         ["--by", "segment", *WITH_CUSTOMERS],  # the customers table's segments win
         ["--by", "loyalty", "--period", "quarter", *WITH_CUSTOMERS],  # and its flags
+        # Cross-tabs: two customer dimensions, cross-sell's categories counted over the other
+        # dimension's group, loyalty-cross-sell's non-members, the campaigns by two of theirs.
+        ["--by", "segment", "--by", "channel", "--period", "month"],
+        ["--by", "channel", "--by", "category"],
+        ["--by", "category", "--by", "loyalty", "--period", "quarter"],
+        ["--by", "loyalty", "--by", "segment", *WITH_CUSTOMERS],
+        ["--by", "campaign-type", "--by", "channel"],
+        ["--by", "campaign", "--by", "column:segment", "--period", "week"],
     ]
     return [(" ".join(args) or "(no options)", args) for args in out]
 
@@ -168,6 +176,7 @@ SPARK_SCENARIOS = {
     "--by segment --period week", "--by loyalty --period quarter",
     "--by category --period month", "--level category",
     "--from 2024-03-01 --to 2024-09-30 --by channel --period week",
+    "--by segment --by channel --period month", "--by channel --by category",
 }
 SPARK_FILES = {"fixture", "edge"}
 # `compute --engine postgres` runs the statement again: on the small files only, the 200K file's
@@ -194,6 +203,7 @@ ROWS_SCENARIOS = [
     ("cohort", ["--from", "2021-01-02", "--to", "2021-12-30", "--metric", "revenue"]),
     # The customers table's segments: on the edge file, which has one.
     ("pairs", ["--by", "segment", "--top", "0", *WITH_CUSTOMERS]),
+    ("pairs", ["--by", "loyalty", "--by", "channel", "--top", "0"]),  # a cross-tab
 ]
 # Spark: a few of them, on the small files.
 SPARK_ROWS = {"pairs (no options)", "pairs --top 0 --basket customer --level category",
@@ -433,11 +443,9 @@ def same_through_engine(xsell, path, campaigns, metrics, args, url):
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         return p.returncode, p.stdout, p.stderr.strip()
 
-    base = [xsell, "compute", "--metric", ",".join(metrics), "--format", "csv", *args]
-    files = [path] + (["--campaigns", campaigns] if metrics == CAMPAIGN_METRICS else [])
-    tables = ["--engine", "postgres", "--url", url]
-    if metrics == CAMPAIGN_METRICS:
-        tables += ["--campaigns-table", "campaigns"]
+    base = [xsell, "compute", "--metric", ",".join(metrics), "--format", "csv"]
+    files = [path, *unmapped(args, path)] + (["--campaigns", campaigns] if campaigns else [])
+    tables = ["--engine", "postgres", "--url", url, *tables_and_options(metrics, args)]
     want, got = output(base + files), output(base + tables)
     if got[0] != want[0] or got[1] != want[1]:
         diff = [line for line in difflib.unified_diff(
@@ -446,7 +454,8 @@ def same_through_engine(xsell, path, campaigns, metrics, args, url):
     return []
 
 
-def sql_command(xsell, dialect, metrics, args):
+def tables_and_options(metrics, args):
+    """The tables a scenario's statement (or `--engine`) reads, then the scenario's options."""
     # The order KPIs by campaign type read the campaigns' types from their table too.
     with_campaigns = metrics == CAMPAIGN_METRICS or "campaign-type" in args
     campaigns = ["--campaigns-table", "campaigns"] if with_campaigns else []
@@ -454,8 +463,12 @@ def sql_command(xsell, dialect, metrics, args):
     if "--orders-table" in args:  # MAPPED
         orders = []
         campaigns = MAPPED_CAMPAIGNS if campaigns else []
+    return [*orders, *campaigns, *args]
+
+
+def sql_command(xsell, dialect, metrics, args):
     return [xsell, "sql", "--metric", ",".join(metrics), "--dialect", dialect,
-            *orders, *campaigns, *args]
+            *tables_and_options(metrics, args)]
 
 
 def render(xsell, dialect, args):
@@ -654,11 +667,7 @@ def main():
                         tag = "" if metrics == ORDER_METRICS else "[campaigns]"
                         timings.append(f"{e.name}{tag} {took:.2f}s")
                         slow.append((took, where))
-                    # --engine postgres takes neither --map (a file's option for compute) nor
-                    # --clv-model formula (refused there).
-                    if (e.name == "postgres" and not problems and label in SPARK_FILES
-                            and "--orders-table" not in args and "formula" not in args
-                            and "--customers-table" not in args):
+                    if e.name == "postgres" and not problems and label in SPARK_FILES:
                         url = f"postgresql://{opts.pg_user}@{opts.pg_host}:{opts.pg_port}/xsell_{label}"
                         problems = same_through_engine(opts.xsell, path, campaigns, metrics, args,
                                                        url)

@@ -301,7 +301,7 @@ pub fn level(arg: Option<LevelArg>, slicing: &Slicing) -> Result<Level> {
 }
 
 /// The column of `--by column:NAME`, given at most once, among dimensions given once each.
-fn extra_column(slicing: &Slicing) -> Result<Option<String>> {
+pub fn extra_column(slicing: &Slicing) -> Result<Option<String>> {
     for (i, dim) in slicing.dims.iter().enumerate() {
         if slicing.dims[..i].contains(dim) {
             bail!("--by {} is given twice", dim.name());

@@ -268,6 +268,10 @@ pub struct DatabaseArgs {
     /// With --engine: the table of campaigns, for the campaign KPIs
     #[arg(long, value_name = "TABLE", requires = "engine")]
     pub campaigns_table: Option<String>,
+    /// With --engine: the table of customers (customer_id, segment, loyalty), whose segments
+    /// and flags win over the order lines'
+    #[arg(long, value_name = "TABLE", requires = "engine")]
+    pub customers_table: Option<String>,
 }
 
 /// The databases `--engine` runs in.
@@ -276,15 +280,29 @@ pub enum EngineArg {
     Postgres,
 }
 
-impl DatabaseArgs {
-    /// The database of `--engine`, if one is named.
-    pub fn database(&self) -> Option<crate::engine::database::Database> {
-        self.engine?;
-        Some(crate::engine::database::Database {
-            url: self.url.clone()?,
-            orders: self.orders_table.clone(),
-            campaigns: self.campaigns_table.clone(),
-        })
+impl MeasureArgs {
+    /// The database of `--engine`, if one is named, with its tables: their columns named as
+    /// `--map`, `--campaigns-map` and `--customers-map` say.
+    pub fn database(&self) -> Result<Option<crate::engine::database::Database>> {
+        use crate::sql::{Of, Table};
+        let db = &self.database;
+        let (Some(_), Some(url)) = (db.engine, &db.url) else {
+            return Ok(None);
+        };
+        Ok(Some(crate::engine::database::Database {
+            url: url.clone(),
+            orders: Table::mapped(&db.orders_table, &self.input.read.map, Of::Orders)?,
+            campaigns: Table::given(
+                db.campaigns_table.as_deref(),
+                &self.campaigns.read.campaigns_map,
+                Of::Campaigns,
+            )?,
+            customers: Table::given(
+                db.customers_table.as_deref(),
+                &self.customers.read.customers_map,
+                Of::Customers,
+            )?,
+        }))
     }
 }
 
@@ -700,7 +718,7 @@ fn parse_delimiter(text: &str) -> Result<u8, String> {
     }
 }
 
-pub use config::{check_window, level, selected_metrics};
+pub use config::{check_window, extra_column, level, selected_metrics};
 
 #[cfg(test)]
 mod tests {

@@ -18,7 +18,7 @@ pub fn run(args: &ComputeArgs) -> Result<ExitCode> {
             "--fail-under {v} needs exactly one --metric (a rate and an amount are not comparable); use --fail-under benchmark for several"
         );
     }
-    let (rows, summary) = match args.measure.database.database() {
+    let (rows, summary) = match args.measure.database()? {
         Some(db) => engine::database::evaluate(&config, metrics, &db)?,
         None => engine::evaluate(&config, metrics)?,
     };

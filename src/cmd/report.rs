@@ -18,7 +18,7 @@ pub fn run(args: &MeasureArgs) -> Result<ExitCode> {
             "--fail-under {v} needs one metric: use xsell compute --metric NAME, or --fail-under benchmark"
         );
     }
-    let (mut rows, summary) = match args.database.database() {
+    let (mut rows, summary) = match args.database()? {
         Some(db) => engine::database::evaluate(&config, None, &db)?,
         None => engine::evaluate(&config, None)?,
     };

@@ -4,15 +4,14 @@
 use anyhow::{Result, bail};
 
 use crate::cli::{
-    BasketArg, CohortMetricArg, SqlArgs, SqlCohortArgs, SqlPairsArgs, SqlRows, check_window, level,
-    selected_metrics,
+    BasketArg, CohortMetricArg, SqlArgs, SqlCohortArgs, SqlPairsArgs, SqlRows, check_window,
+    extra_column, level, selected_metrics,
 };
-use crate::input::Spec;
 use crate::metrics::Level;
 use crate::metrics::basket::BasketKind;
 use crate::metrics::cohort::Measure;
 use crate::metrics::slice::Slicing;
-use crate::sql::{CohortQuery, PairsQuery, Query, Table, render, render_cohort, render_pairs};
+use crate::sql::{CohortQuery, Of, PairsQuery, Query, Table, render, render_cohort, render_pairs};
 
 pub fn run(args: &SqlArgs) -> Result<()> {
     let text = match &args.rows {
@@ -29,29 +28,29 @@ fn kpis_sql(args: &SqlArgs) -> Result<String> {
     };
     let metrics = selected_metrics(&args.metric)
         .unwrap_or_else(|| crate::sql::every_kpi(args.campaigns_table.is_some()));
-    if args.by.len() > 1 {
-        bail!("xsell sql takes one --by (a cross-tab is not rendered as SQL yet)");
-    }
     let slicing = Slicing {
         dims: args.by.clone(),
         period: args.period.map(Into::into),
     };
+    extra_column(&slicing)?;
     let categories = level(args.level.level, &slicing)? == Level::Category;
     check_window(args.from, args.to)?;
-    if args.campaigns_table.is_none() && !args.campaigns_map.is_empty() {
-        bail!("--campaigns-map maps the columns of --campaigns-table: give the table too");
-    }
-    let customers = customers(&args.customers_table, &args.customers_map)?;
     let query = Query {
         metrics,
-        orders: table(&args.orders_table, &args.map, ORDERS)?,
-        campaigns: (args.campaigns_table.as_ref())
-            .map(|name| table(name, &args.campaigns_map, CAMPAIGNS))
-            .transpose()?,
-        customers,
+        orders: Table::mapped(&args.orders_table, &args.map, Of::Orders)?,
+        campaigns: Table::given(
+            args.campaigns_table.as_deref(),
+            &args.campaigns_map,
+            Of::Campaigns,
+        )?,
+        customers: Table::given(
+            args.customers_table.as_deref(),
+            &args.customers_map,
+            Of::Customers,
+        )?,
         from: args.from,
         to: args.to,
-        by: args.by.first().cloned(),
+        by: args.by.clone(),
         period: slicing.period,
         categories,
         clv: args.clv.model()?,
@@ -61,18 +60,20 @@ fn kpis_sql(args: &SqlArgs) -> Result<String> {
 
 fn pairs_sql(args: &SqlPairsArgs) -> Result<String> {
     let source = &args.source;
-    if args.by.len() > 1 {
-        bail!("xsell sql pairs takes one --by (a cross-tab is not rendered as SQL yet)");
-    }
     let slicing = Slicing {
         dims: args.by.clone(),
         period: None,
     };
+    extra_column(&slicing)?;
     let categories = level(args.level.level, &slicing)? == Level::Category;
     check_window(source.from, source.to)?;
     let query = PairsQuery {
-        orders: table(&source.orders_table, &source.map, ORDERS)?,
-        customers: customers(&args.customers_table, &args.customers_map)?,
+        orders: Table::mapped(&source.orders_table, &source.map, Of::Orders)?,
+        customers: Table::given(
+            args.customers_table.as_deref(),
+            &args.customers_map,
+            Of::Customers,
+        )?,
         from: source.from,
         to: source.to,
         basket: match args.rules.basket {
@@ -80,7 +81,7 @@ fn pairs_sql(args: &SqlPairsArgs) -> Result<String> {
             BasketArg::Customer => BasketKind::Customer,
         },
         categories,
-        by: args.by.first().cloned(),
+        by: args.by.clone(),
         min_support: args.rules.min_support,
         min_count: args.rules.min_count,
         min_confidence: args.rules.min_confidence,
@@ -96,7 +97,7 @@ fn cohort_sql(args: &SqlCohortArgs) -> Result<String> {
     let source = &args.source;
     check_window(source.from, source.to)?;
     let query = CohortQuery {
-        orders: table(&source.orders_table, &source.map, ORDERS)?,
+        orders: Table::mapped(&source.orders_table, &source.map, Of::Orders)?,
         from: source.from,
         to: source.to,
         period: args.period.into(),
@@ -106,50 +107,4 @@ fn cohort_sql(args: &SqlCohortArgs) -> Result<String> {
         },
     };
     render_cohort(&query, source.dialect)
-}
-
-/// The orders' and the campaigns' columns, by canonical name, and their option.
-const ORDERS: (&[Spec], &str) = (crate::input::orders::SPECS, "--map");
-const CAMPAIGNS: (&[Spec], &str) = (crate::input::campaigns::SPECS, "--campaigns-map");
-const CUSTOMERS: (&[Spec], &str) = (crate::input::customers::SPECS, "--customers-map");
-
-/// `--customers-table` with its `--customers-map`.
-fn customers(name: &Option<String>, map: &[String]) -> Result<Option<Table>> {
-    match name {
-        Some(name) => table(name, map, CUSTOMERS).map(Some),
-        None if !map.is_empty() => {
-            bail!("--customers-map maps the columns of --customers-table: give the table too")
-        }
-        None => Ok(None),
-    }
-}
-
-/// The table `name` whose columns `map` (`canonical=column` pairs) names otherwise.
-fn table(name: &str, map: &[String], (specs, option): (&[Spec], &str)) -> Result<Table> {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    for pair in map {
-        let Some((canonical, column)) = pair.split_once('=') else {
-            bail!("{option} {pair:?}: expected canonical=column, e.g. {option} amount=net_total");
-        };
-        let canonical = crate::input::normalize(canonical);
-        let names: Vec<&str> = specs.iter().map(|s| s.name).collect();
-        if !names.contains(&canonical.as_str()) {
-            bail!(
-                "{option} {pair:?}: {canonical:?} is not a column it maps; its columns: {}",
-                names.join(", ")
-            );
-        }
-        let column = column.trim();
-        if column.is_empty() || column.contains(['\n', '\r']) {
-            bail!("{option} {pair:?}: expected a column's name after =");
-        }
-        if pairs.iter().any(|(c, _)| *c == canonical) {
-            bail!("{option} {pair:?}: {canonical} is mapped already; give it once");
-        }
-        pairs.push((canonical, column.to_string()));
-    }
-    Ok(Table {
-        name: name.to_string(),
-        map: pairs,
-    })
 }

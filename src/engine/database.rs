@@ -9,19 +9,21 @@ use postgres::{Client, NoTls, SimpleQueryMessage};
 use super::Config;
 use crate::input::Guests;
 use crate::metrics::registry::Kind;
-use crate::metrics::row::{ALL, Row};
+use crate::metrics::row::{ALL, Row, Unit};
+use crate::metrics::value::CLV_FACTORS;
 use crate::metrics::{ClvModel, Label, Level, Metric};
 use crate::money::{Money, MoneyFormat};
 use crate::output::Summary;
 use crate::sql::{Dialect, Query, Table, render};
 
-/// A database holding the order lines, and the campaigns' table if any.
+/// A database holding the order lines, and the campaigns' and customers' tables if any.
 #[derive(Clone, Debug)]
 pub struct Database {
     /// `postgresql://user@host:port/dbname`, as the `postgres` crate reads it.
     pub url: String,
-    pub orders: String,
-    pub campaigns: Option<String>,
+    pub orders: Table,
+    pub campaigns: Option<Table>,
+    pub customers: Option<Table>,
 }
 
 /// The rows of `metrics` (`None`: every KPI the tables allow) computed in `db`, and what was
@@ -34,46 +36,42 @@ pub fn evaluate(
     refuse_file_options(config)?;
     let settings = &config.settings;
     let metrics = metrics.unwrap_or_else(|| crate::sql::every_kpi(db.campaigns.is_some()));
-    if settings.slicing.dims.len() > 1 {
-        bail!("--engine takes one --by (a cross-tab is not rendered as SQL yet)");
-    }
     let query = Query {
         metrics,
-        orders: Table {
-            name: db.orders.clone(),
-            map: Vec::new(),
-        },
-        campaigns: (db.campaigns.clone()).map(|name| Table {
-            name,
-            map: Vec::new(),
-        }),
-        customers: None,
-        // The formula is refused (refuse_file_options): its rows are not rebuilt from numerators.
-        clv: crate::metrics::ClvModel::Historic,
+        orders: db.orders.clone(),
+        campaigns: db.campaigns.clone(),
+        customers: db.customers.clone(),
+        clv: settings.clv,
         from: settings.window.from,
         to: settings.window.to,
-        by: settings.slicing.dims.first().cloned(),
+        by: settings.slicing.dims.clone(),
         period: settings.slicing.period,
         categories: settings.level == Level::Category,
     };
     let statement = render(&query, Dialect::Postgres)?;
     let mut client = Client::connect(&db.url, NoTls)
         .with_context(|| format!("cannot connect to the database of --url {}", shown(&db.url)))?;
-    let rows = (texts(&mut client, &statement)?.into_iter())
-        .map(|cells| row(&cells))
+    let formula = match settings.clv {
+        ClvModel::Formula { margin, lifespan } => Some((margin, lifespan)),
+        ClvModel::Historic => None,
+    };
+    let mut rows = (texts(&mut client, &statement)?.into_iter())
+        .map(|cells| row(&cells, formula.is_some()))
         .collect::<Result<Vec<Row>>>()?;
+    if let Some(factors) = formula {
+        formula_clv(&mut rows, factors);
+    }
     let summary = summary(&mut client, db, config)?;
     Ok((rows, summary))
 }
 
-/// Options that shape how files are read mean nothing to a table, and the CLV formula's rows
-/// (most without a numerator and denominator) are not rebuilt from the database's: refused,
-/// never ignored (`xsell sql --clv-model formula` prints its SQL).
+/// Options that shape how files are read mean nothing to a table: refused, never ignored.
+/// (`--map` and the like name the tables' columns.)
 fn refuse_file_options(config: &Config) -> Result<()> {
     let read = &config.read;
     let given: Vec<&str> = [
         (read.preset.is_some(), "--preset"),
-        (!read.map.is_empty(), "--map or --derive"),
+        (read.map.derives(), "--derive"),
         (!read.filters.is_empty(), "--where"),
         (!read.fill_down.is_empty(), "--fill-down"),
         (read.dedupe, "--dedupe"),
@@ -99,12 +97,6 @@ fn refuse_file_options(config: &Config) -> Result<()> {
         bail!(
             "--engine computes from the tables as they are: {} reads files; drop it",
             given.join(", ")
-        );
-    }
-    if matches!(config.settings.clv, ClvModel::Formula { .. }) {
-        bail!(
-            "--engine does not compute --clv-model formula yet (its rows are not rebuilt from the \
-             database's numerators): xsell sql --clv-model formula prints its SQL to run there"
         );
     }
     Ok(())
@@ -163,12 +155,12 @@ fn error_text(e: &postgres::Error) -> String {
 
 /// One row of `xsell sql` (metric, group_label, period, value, numerator, denominator,
 /// by_label) as xsell's, its value worked out from the numerator and denominator as a run over
-/// files works it out.
-fn row(cells: &[Option<String>]) -> Result<Row> {
+/// files works it out. The CLV formula's factors (`clv.frequency`, ...) keep the statement's
+/// double (a ratio of integers, or a given number: the same double), and its `clv` is worked
+/// out later ([`formula_clv`]).
+fn row(cells: &[Option<String>], formula: bool) -> Result<Row> {
     let cell = |i: usize| cells.get(i).cloned().flatten();
     let name = cell(0).unwrap_or_default();
-    let metric = Metric::from_name(&name)
-        .ok_or_else(|| anyhow!("the statement returned metric {name:?}"))?;
     let label = Label {
         period: cell(2),
         by: cell(6).unwrap_or_default(),
@@ -189,16 +181,58 @@ fn row(cells: &[Option<String>]) -> Result<Row> {
     let money = |text: &str| {
         Money::parse(text).map_err(|e| anyhow!("{name}: the database returned {text:?}: {e:?}"))
     };
-    let name = metric.name();
+    let double = |text: Option<String>| -> Result<Option<f64>> {
+        (text.map(|t| {
+            t.parse()
+                .map_err(|_| anyhow!("{name}: the database returned {t:?}"))
+        }))
+        .transpose()
+    };
+    if let Some(&(factor, unit)) = CLV_FACTORS.iter().find(|(n, _)| *n == name) {
+        return Ok(Row::plain(factor, double(cell(3))?, unit).labelled(&label));
+    }
+    let (name, kind, unit) = match Metric::from_name(&name) {
+        Some(Metric::Clv) if formula => {
+            return Ok(Row::plain("clv", None, Unit::Money).labelled(&label));
+        }
+        Some(metric) => (metric.name(), metric.info().kind, metric.unit()),
+        None if name == "clv.aov" => ("clv.aov", Kind::Money, Unit::Money),
+        None => bail!("the statement returned metric {name:?}"),
+    };
     let row = match (cell(4), cell(5)) {
-        (Some(n), Some(d)) => match metric.info().kind {
+        (Some(n), Some(d)) => match kind {
             Kind::Money => Row::money_per(name, ALL, money(&n)?, count(&d)?),
             Kind::Ratio => Row::money_rate(name, ALL, money(&n)?, money(&d)?),
             _ => Row::rate(name, ALL, count(&n)?, Some(count(&d)?)),
         },
-        _ => Row::unknown(name, ALL, metric.unit()),
+        _ => Row::unknown(name, ALL, unit),
     };
     Ok(row.labelled(&label))
+}
+
+/// The CLV formula's `clv` rows as a run over files works them out: the exact AOV of the
+/// cell's `clv.aov` row × its `clv.frequency` × lifespan × margin (the statement's own product
+/// may round its AOV differently).
+fn formula_clv(rows: &mut [Row], (margin, lifespan): (f64, f64)) {
+    for i in 0..rows.len() {
+        if rows[i].metric != "clv" {
+            continue;
+        }
+        let value = |metric: &str| {
+            let here = &rows[i];
+            (rows.iter())
+                .find(|r| {
+                    r.metric == metric
+                        && r.group == here.group
+                        && r.period == here.period
+                        && r.by == here.by
+                })
+                .and_then(|r| r.value)
+        };
+        let clv = (value("clv.aov").zip(value("clv.frequency")))
+            .map(|(aov, frequency)| aov * frequency * lifespan * margin);
+        rows[i].value = clv;
+    }
 }
 
 /// What was measured: the orders table's lines, orders with a purchase line, customers and
@@ -207,7 +241,7 @@ fn summary(client: &mut Client, db: &Database, config: &Config) -> Result<Summar
     let sql = format!(
         "SELECT COUNT(*), COUNT(DISTINCT CASE WHEN amount > 0 THEN order_id END), \
          COUNT(DISTINCT customer_id), MIN(order_date), MAX(order_date) FROM {}",
-        db.orders
+        db.orders.from(Dialect::Postgres)
     );
     let rows = texts(client, &sql)?;
     let cells = rows.first().cloned().unwrap_or_default();
@@ -229,7 +263,7 @@ fn summary(client: &mut Client, db: &Database, config: &Config) -> Result<Summar
         lines: number(0),
         orders: number(1),
         customers: number(2),
-        files: vec![format!("{} at {}", db.orders, shown(&db.url))],
+        files: vec![format!("{} at {}", db.orders.name(), shown(&db.url))],
         window,
         skipped: None,
         left_out: Vec::new(),

@@ -83,6 +83,11 @@ impl ColumnMap {
         Ok(self)
     }
 
+    /// Whether `--derive` gives a column.
+    pub fn derives(&self) -> bool {
+        !self.derived.is_empty()
+    }
+
     /// The expression `--derive` gives the column `canonical`.
     pub(super) fn derived(&self, canonical: &str) -> Option<&str> {
         (self.derived.iter())

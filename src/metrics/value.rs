@@ -13,6 +13,15 @@ use crate::money::Money;
 /// 365.25 is the convention of CLV literature and of the spec).
 pub const DAYS_PER_YEAR: f64 = 365.25;
 
+/// The factors `--clv-model formula` prints after `clv` and `clv.aov`, with their units (a
+/// database's rows under `--engine` are read by them too).
+pub const CLV_FACTORS: [(&str, Unit); 4] = [
+    ("clv.frequency", Unit::Number),
+    ("clv.window-days", Unit::Count),
+    ("clv.lifespan", Unit::Number),
+    ("clv.margin", Unit::Rate),
+];
+
 /// What the order-based metrics (aov, clv, repeat-rate, retention, loyalty-cross-sell) need from
 /// the lines: net revenue per customer and the orders with a purchase line, per scope.
 #[derive(Debug, Default)]
@@ -142,17 +151,19 @@ impl Spending {
                 .value
                 .zip(frequency)
                 .map(|(aov, f)| aov * f * lifespan * margin);
-            [
-                Row::plain("clv", clv, Unit::Money),
-                aov,
-                Row::plain("clv.frequency", frequency, Unit::Number),
-                Row::plain("clv.window-days", days.map(|d| d as f64), Unit::Count),
-                Row::plain("clv.lifespan", Some(lifespan), Unit::Number),
-                Row::plain("clv.margin", Some(margin), Unit::Rate),
-            ]
-            .into_iter()
-            .map(|r| r.labelled(label))
-            .collect()
+            let factors = [
+                frequency,
+                days.map(|d| d as f64),
+                Some(lifespan),
+                Some(margin),
+            ];
+            let factors = (CLV_FACTORS.iter().zip(factors))
+                .map(|(&(name, unit), value)| Row::plain(name, value, unit));
+            [Row::plain("clv", clv, Unit::Money), aov]
+                .into_iter()
+                .chain(factors)
+                .map(|r| r.labelled(label))
+                .collect()
         })
     }
 }

@@ -1,18 +1,26 @@
 //! The campaign KPIs' steps: sums over the campaigns of the campaigns table, grouped by
 //! campaign, channel or type.
 
-use super::{Dialect, Query, indent, steps::label};
+use super::steps::{joined, label};
+use super::{Dialect, Query, indent};
 use crate::metrics::registry::{CampaignSql, Sql};
 use crate::metrics::slice::Dim;
 
-/// The campaigns, each with its group: itself, or its channel or type under `--by`; with the
-/// columns the KPIs asked for read (the others may be missing from the table, as from a file).
+/// The campaigns, each with its group: itself, or its channel or type under `--by` (their
+/// parts joined by `/` for a cross-tab); with the columns the KPIs asked for read (the others
+/// may be missing from the table, as from a file).
 pub(super) fn camps(query: &Query, d: Dialect) -> String {
-    let (group, by) = match &query.by {
-        Some(Dim::Channel) => ("channel", "channel"),
-        Some(Dim::CampaignType) => ("campaign_type", "campaign-type"),
-        _ => ("campaign_id", "campaign"),
+    let column = |dim: &Dim| match dim {
+        Dim::Channel => "channel",
+        Dim::CampaignType => "campaign_type",
+        _ => "campaign_id",
     };
+    let dims = match query.by.is_empty() {
+        true => &[Dim::Campaign][..],
+        false => &query.by,
+    };
+    let parts: Vec<String> = dims.iter().map(|dim| label(column(dim))).collect();
+    let names: Vec<String> = dims.iter().map(Dim::name).collect();
     let mut columns: Vec<&str> = Vec::new();
     for metric in &query.metrics {
         if let Sql::PerCampaign(kpi) = metric.info().sql {
@@ -27,8 +35,9 @@ pub(super) fn camps(query: &Query, d: Dialect) -> String {
     columns.sort_unstable();
     columns.dedup();
     format!(
-        "SELECT campaign_id AS id, {} AS group_label, '{by}' AS by_label, {}\nFROM {}",
-        label(group),
+        "SELECT campaign_id AS id, {} AS group_label, {} AS by_label, {}\nFROM {}",
+        joined(&parts),
+        d.string(&names.join("/")),
         columns.join(", "),
         query
             .campaigns

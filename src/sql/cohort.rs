@@ -19,7 +19,7 @@
 use anyhow::Result;
 use chrono::NaiveDate;
 
-use super::{Dialect, Table, check_table, indent};
+use super::{Dialect, Table, indent};
 use crate::metrics::cohort::Measure;
 use crate::metrics::slice::PeriodKind;
 
@@ -36,7 +36,6 @@ pub struct CohortQuery {
 
 /// The statement that lists the cohorts of `query` in `dialect`.
 pub fn render_cohort(query: &CohortQuery, d: Dialect) -> Result<String> {
-    check_table("orders", &query.orders.name)?;
     let unit = query.period;
     let start = |date: &str| d.period_start(unit, date);
     let date = |day: NaiveDate| format!("DATE '{}'", day.format("%Y-%m-%d"));

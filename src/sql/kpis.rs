@@ -17,14 +17,15 @@ pub(super) fn measure(sql: Sql, name: &str, query: &Query, d: Dialect) -> Vec<(S
     let one = |body: String| vec![(name.to_string(), body)];
     match sql {
         // By category, a category's buyers are counted by the categories of all their lines
-        // (of the period): those of the `all` scope.
-        Sql::AtLeastTwo(Distinct::Items) if query.by == Some(Dim::Category) => one(
+        // (of the period) in the group with every category (`wide`: '' under `--by category`
+        // alone, `web` under `--by channel --by category`; `all` for the `all` row).
+        Sql::AtLeastTwo(Distinct::Items) if query.widens() => one(
             "SELECT s.group_label, s.period, COUNT(CASE WHEN w.n >= 2 THEN 1 END) AS numerator, \
-             COUNT(*) AS denominator\nFROM (\n    SELECT DISTINCT group_label, period, \
-             customer_id FROM scoped WHERE amount > 0\n) AS s\nJOIN (\n    SELECT period, \
-             customer_id, COUNT(DISTINCT item) AS n\n    FROM scoped WHERE amount > 0 AND \
-             by_label IS NULL\n    GROUP BY period, customer_id\n) AS w ON w.period = s.period \
-             AND w.customer_id = s.customer_id\nGROUP BY s.group_label, s.period"
+             COUNT(*) AS denominator\nFROM (\n    SELECT DISTINCT group_label, period, wide, \
+             customer_id FROM scoped WHERE amount > 0\n) AS s\nJOIN (\n    SELECT wide, period, \
+             customer_id, COUNT(DISTINCT item) AS n\n    FROM scoped WHERE amount > 0\n    GROUP BY wide, \
+             period, customer_id\n) AS w ON w.wide = s.wide AND w.period = s.period AND \
+             w.customer_id = s.customer_id\nGROUP BY s.group_label, s.period"
                 .into(),
         ),
         Sql::AtLeastTwo(what) => one(format!(
@@ -39,17 +40,21 @@ pub(super) fn measure(sql: Sql, name: &str, query: &Query, d: Dialect) -> Vec<(S
              amount > 0 THEN {} END) AS denominator\nFROM scoped GROUP BY group_label, period",
             distinct(what)
         )),
-        Sql::MemberCrossSell => member_cross_sell(name),
+        Sql::MemberCrossSell => member_cross_sell(name, query),
         Sql::Retention => retention(name, query, d),
         Sql::PerCampaign(kpi) => per_campaign(kpi, name),
         Sql::Not => unreachable!("refused by check"),
     }
 }
 
-/// loyalty-cross-sell: members' orders (non-members' in the non-member row of `--by loyalty`),
+/// loyalty-cross-sell: members' orders (non-members' too in the groups of `--by loyalty`),
 /// each marked when a line of it in the scope buys a category first bought that day, after an
 /// earlier first day; history is every line.
-fn member_cross_sell(name: &str) -> Vec<(String, String)> {
+fn member_cross_sell(name: &str, query: &Query) -> Vec<(String, String)> {
+    let counted = match query.by.contains(&Dim::Loyalty) {
+        true => "mem.member = 1 OR s.by_label IS NOT NULL",
+        false => "mem.member = 1",
+    };
     vec![
         // The day each customer first bought each category, and first bought anything,
         // over every line (history).
@@ -65,8 +70,7 @@ fn member_cross_sell(name: &str) -> Vec<(String, String)> {
              customer_id"
                 .into(),
         ),
-        // Members' orders (non-members' in the non-member row of --by loyalty), each
-        // marked when a line of it in the scope buys a new category after a first day.
+        // Members' orders (non-members' too in the groups of --by loyalty), each marked when a line of it in the scope buys a new category after a first day.
         (
             format!("{name}_orders"),
             format!(
@@ -74,8 +78,7 @@ fn member_cross_sell(name: &str) -> Vec<(String, String)> {
                  AND b.first_d < s.d THEN 1 ELSE 0 END) AS cross_sold\nFROM scoped s\n\
                  JOIN members mem ON mem.customer_id = s.customer_id\nJOIN {name}_firsts \
                  f ON f.customer_id = s.customer_id AND f.cat = s.cat\nJOIN {name}_buyers \
-                 b ON b.customer_id = s.customer_id\nWHERE s.amount > 0 AND (mem.member = \
-                 1 OR (s.by_label = 'loyalty' AND s.group_label = 'non-member'))\nGROUP BY \
+                 b ON b.customer_id = s.customer_id\nWHERE s.amount > 0 AND ({counted})\nGROUP BY \
                  s.group_label, s.period, s.order_id"
             ),
         ),

@@ -28,6 +28,7 @@ mod dialect;
 mod kpis;
 mod pairs;
 mod steps;
+mod table;
 
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
@@ -37,9 +38,10 @@ pub use cohort::{CohortQuery, render_cohort};
 pub use dialect::Dialect;
 use kpis::measure;
 pub use pairs::{PairsQuery, render_pairs};
-use steps::{cells, customers, groups, lines, members, scoped, window};
+use steps::{attrs, cells, groups, lines, members, scoped, window};
+pub use table::{Of, Table};
 
-use crate::metrics::registry::Sql;
+use crate::metrics::registry::{Distinct, Sql};
 use crate::metrics::slice::{Dim, PeriodKind};
 use crate::metrics::{ClvModel, Metric};
 
@@ -55,7 +57,8 @@ pub struct Query {
     pub customers: Option<Table>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
-    pub by: Option<Dim>,
+    /// The dimensions of `--by`, in their order: one, or several for a cross-tab.
+    pub by: Vec<Dim>,
     pub period: Option<PeriodKind>,
     /// Items are categories (`--level category`), not products.
     pub categories: bool,
@@ -82,48 +85,13 @@ impl Query {
     /// Items are categories: with `--level category`, and under `--by category`, where
     /// cross-sell is the share of a category's buyers who bought two categories or more.
     fn counts_categories(&self) -> bool {
-        self.categories || self.by == Some(Dim::Category)
+        self.categories || self.by.contains(&Dim::Category)
     }
-}
 
-/// A table as the engine names it (`sales.orders`), and its columns that have other names than
-/// the canonical ones (`--map amount=net_total`).
-#[derive(Clone, Debug)]
-pub struct Table {
-    pub name: String,
-    /// Canonical name, the table's column.
-    pub map: Vec<(String, String)>,
-}
-
-impl Table {
-    /// The table read in a statement's FROM: under `--map`, a query over it that adds each
-    /// mapped column under its canonical name.
-    fn from(&self, d: Dialect) -> String {
-        if self.map.is_empty() {
-            return self.name.clone();
-        }
-        let renamed: Vec<String> = (self.map.iter())
-            .map(|(canonical, column)| format!("{} AS {canonical}", column_name(d, column)))
-            .collect();
-        format!(
-            "(SELECT *, {} FROM {}) AS mapped",
-            renamed.join(", "),
-            self.name
-        )
-    }
-}
-
-/// A column's name as the engine reads it: bare when it is a plain lower-case name (which every
-/// engine reads in its own case rules, as a table created without quotes names it), quoted
-/// otherwise (`"Net Total"`, `"OrderID"`: the name as written).
-fn column_name(d: Dialect, name: &str) -> String {
-    let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    match plain {
-        true => name.to_string(),
-        false => d.ident(name),
+    /// Whether scoped lines carry their `wide` group, for cross-sell by category: the group
+    /// with every category (see [`kpis::measure`]).
+    fn widens(&self) -> bool {
+        self.by.contains(&Dim::Category) && self.needs(Sql::AtLeastTwo(Distinct::Items))
     }
 }
 
@@ -143,19 +111,16 @@ pub fn render(query: &Query, dialect: Dialect) -> Result<String> {
         ("win".into(), window(query)),
     ];
     let given = query.customers.as_ref();
-    if let Some(customers) = query.by.as_ref().and_then(|by| customers(by, d, given)) {
-        steps.push(("attrs".into(), customers));
-    }
+    steps.extend(attrs(&query.by, d, given));
     if query.needs(Sql::MemberCrossSell) {
         steps.push(("members".into(), members(d, given)));
     }
     if query.has_campaign_kpis() {
         steps.push(("camps".into(), camps(query, d)));
     }
-    // Order KPIs by the type of each line's campaign: the campaigns' types.
-    if let (Some(Dim::CampaignType), Some(campaigns)) = (&query.by, &query.campaigns)
-        && query.metrics.iter().any(|m| !m.is_campaign())
-    {
+    // Each line's campaign's type, for the order KPIs (`scoped` reads it whatever KPIs follow:
+    // PostgreSQL checks a step nothing reads).
+    if let (true, Some(campaigns)) = (query.by.contains(&Dim::CampaignType), &query.campaigns) {
         let types = format!(
             "SELECT campaign_id, CAST(campaign_type AS {}) AS campaign_type FROM {}",
             d.text(),
@@ -219,7 +184,7 @@ fn check(query: &Query) -> Result<()> {
     }
     for metric in &query.metrics {
         if !matches!(metric.info().sql, Sql::PerCampaign(_)) {
-            if query.by == Some(Dim::CampaignType) && query.campaigns.is_none() {
+            if query.by.contains(&Dim::CampaignType) && query.campaigns.is_none() {
                 bail!(
                     "{} --by campaign-type needs the campaigns table, for each line's campaign's \
                      type: name it with --campaigns-table",
@@ -235,8 +200,8 @@ fn check(query: &Query) -> Result<()> {
         if query.period.is_some() {
             bail!("{name} cannot be split by --period: campaign costs and counts are not dated");
         }
-        if let Some(by) = &query.by
-            && !matches!(by, Dim::Campaign | Dim::CampaignType | Dim::Channel)
+        if let Some(by) = (query.by.iter())
+            .find(|by| !matches!(by, Dim::Campaign | Dim::CampaignType | Dim::Channel))
         {
             bail!(
                 "{name} cannot be split by {}: it is measured per campaign (use campaign, \
@@ -245,47 +210,7 @@ fn check(query: &Query) -> Result<()> {
             );
         }
     }
-    check_table("orders", &query.orders.name)?;
-    if let Some(Table { name, .. }) = &query.campaigns {
-        check_table("campaigns", name)?;
-    }
-    if let Some(Table { name, .. }) = &query.customers {
-        check_table("customers", name)?;
-    }
     Ok(())
-}
-
-/// Refuses a `--{option}-table` that does not read as a table's name.
-fn check_table(option: &str, name: &str) -> Result<()> {
-    if !is_table_name(name) {
-        bail!(
-            "--{option}-table {name:?}: expected a table name, optionally qualified \
-             (sales.{option}) and quoted as the engine quotes"
-        );
-    }
-    Ok(())
-}
-
-/// Whether `name` reads as a table's name: parts split by dots, each a bare name (letters,
-/// digits, `_`, `$`) or one quoted whole in `"`, backticks or brackets, with no quote inside.
-fn is_table_name(name: &str) -> bool {
-    let bare = |part: &str| {
-        !part.is_empty()
-            && part
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
-    };
-    let quoted = |part: &str| {
-        [('"', '"'), ('`', '`'), ('[', ']')]
-            .iter()
-            .any(|&(open, close)| {
-                part.len() > 2
-                    && part.starts_with(open)
-                    && part.ends_with(close)
-                    && bare(&part[1..part.len() - 1].replace([' ', '-'], "_"))
-            })
-    };
-    name.split('.').all(|part| bare(part) || quoted(part))
 }
 
 /// A KPI's rows: `all` in every cell, a group where the KPI counted something (a line for

@@ -18,8 +18,8 @@
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
-use super::steps::{by_value, customers, group_of};
-use super::{Dialect, Table, bytewise, check_table, indent};
+use super::steps::{attrs, by_values, group_of};
+use super::{Dialect, Table, bytewise, indent};
 use crate::metrics::basket::BasketKind;
 use crate::metrics::slice::Dim;
 
@@ -35,7 +35,8 @@ pub struct PairsQuery {
     pub basket: BasketKind,
     /// Items are categories, not products.
     pub categories: bool,
-    pub by: Option<Dim>,
+    /// The dimensions of `--by`, in their order.
+    pub by: Vec<Dim>,
     pub min_support: f64,
     pub min_count: u64,
     pub min_confidence: f64,
@@ -50,11 +51,7 @@ pub struct PairsQuery {
 
 /// The statement that lists the rules of `query` in `dialect`.
 pub fn render_pairs(query: &PairsQuery, d: Dialect) -> Result<String> {
-    check_table("orders", &query.orders.name)?;
-    if let Some(Table { name, .. }) = &query.customers {
-        check_table("customers", name)?;
-    }
-    if query.by == Some(Dim::CampaignType) {
+    if query.by.contains(&Dim::CampaignType) {
         bail!(
             "pairs can be split by segment, loyalty, channel, category, campaign or column:NAME, \
              not by campaign-type"
@@ -66,27 +63,25 @@ pub fn render_pairs(query: &PairsQuery, d: Dialect) -> Result<String> {
         false => "product_id",
     };
     let mut steps = vec![(
-        "lines",
+        "lines".to_string(),
         format!(
             "SELECT order_id, customer_id, order_date AS d, {item} AS item, amount{}\nFROM {}",
-            by_value(query.by.as_ref(), d),
+            by_values(&query.by, d),
             query.orders.from(d)
         ),
     )];
     let given = query.customers.as_ref();
-    if let Some(customers) = query.by.as_ref().and_then(|by| customers(by, d, given)) {
-        steps.push(("attrs", customers));
-    }
-    let (group, join) = match &query.by {
-        Some(by) => group_of(by),
-        None => ("'all'".to_string(), ""),
+    steps.extend(attrs(&query.by, d, given));
+    let (group, join) = match query.by.is_empty() {
+        false => group_of(&query.by),
+        true => ("'all'".to_string(), String::new()),
     };
     let basket = match query.basket {
         BasketKind::Order => "order_id",
         BasketKind::Customer => "customer_id",
     };
     steps.push((
-        "scoped",
+        "scoped".to_string(),
         format!(
             "SELECT DISTINCT {group} AS group_label, l.{basket} AS basket, l.item\nFROM lines \
              l{join}\nWHERE l.amount > 0{}",
@@ -94,17 +89,17 @@ pub fn render_pairs(query: &PairsQuery, d: Dialect) -> Result<String> {
         ),
     ));
     steps.push((
-        "baskets",
+        "baskets".to_string(),
         "SELECT group_label, COUNT(DISTINCT basket) AS n FROM scoped GROUP BY group_label".into(),
     ));
     steps.push((
-        "items",
+        "items".to_string(),
         "SELECT group_label, item, COUNT(*) AS n FROM scoped GROUP BY group_label, item".into(),
     ));
     // A basket's size by a window, not a join: PostgreSQL, which cannot estimate the rows of
     // a step read twice, joined such steps in nested loops (minutes on 200,000 lines).
     steps.push((
-        "paired",
+        "paired".to_string(),
         format!(
             "SELECT group_label, basket, item FROM (\n    SELECT group_label, basket, item, \
              COUNT(*) OVER (PARTITION BY group_label, basket) AS k FROM scoped\n) AS s\nWHERE k \
@@ -117,15 +112,15 @@ pub fn render_pairs(query: &PairsQuery, d: Dialect) -> Result<String> {
         None => String::new(),
     };
     steps.push((
-        "together",
+        "together".to_string(),
         format!(
             "SELECT a.group_label, a.item AS antecedent, c.item AS consequent, COUNT(*) AS n\n\
              FROM paired a JOIN paired c ON c.group_label = a.group_label AND c.basket = a.basket \
              AND c.item <> a.item{only}\nGROUP BY a.group_label, a.item, c.item"
         ),
     ));
-    steps.push(("measured", measured(d)));
-    steps.push(("ranked", ranked(query, d)));
+    steps.push(("measured".to_string(), measured(d)));
+    steps.push(("ranked".to_string(), ranked(query, d)));
     let with: Vec<String> = (steps.iter())
         .map(|(name, body)| format!("{name} AS (\n{}\n)", indent(body)))
         .collect();

@@ -7,15 +7,15 @@ use super::{Dialect, Query, Table, bytewise, indent};
 use crate::metrics::registry::Sql;
 use crate::metrics::slice::Dim;
 
-/// The columns the KPIs read, named as the steps after use them: `v` is the value `--by`
-/// reads (as text, but for loyalty).
+/// The columns the KPIs read, named as the steps after use them: `v1`, `v2`, ... are the
+/// values each `--by` reads (as text, but for loyalty).
 pub(super) fn lines(query: &Query, d: Dialect) -> String {
     let item = match query.counts_categories() {
         // An empty category is the category "", as in the files.
         true => "COALESCE(category, '')",
         false => "product_id",
     };
-    let by = by_value(query.by.as_ref(), d);
+    let by = by_values(&query.by, d);
     // loyalty-cross-sell's new categories, and its members' flags; the campaign KPIs'
     // campaigns (an empty cell is organic).
     let mut member = match query.needs(Sql::MemberCrossSell) {
@@ -31,18 +31,17 @@ pub(super) fn lines(query: &Query, d: Dialect) -> String {
     )
 }
 
-/// The column `--by` reads, as `v` (text, but for loyalty), after a comma; none without `--by`.
-pub(super) fn by_value(by: Option<&Dim>, d: Dialect) -> String {
-    match by {
-        None => String::new(),
-        Some(Dim::Column(name)) => format!(", CAST({} AS {}) AS v", d.ident(name), d.text()),
-        Some(Dim::Loyalty) => ", loyalty AS v".into(),
-        Some(dim) => format!(
-            ", CAST({} AS {}) AS v",
-            dim.column().unwrap_or_default(),
-            d.text()
-        ),
-    }
+/// The columns the dimensions of `--by` read, `v1`, `v2`, ... in their order (text, but for
+/// loyalty), each after a comma; none without `--by`.
+pub(super) fn by_values(dims: &[Dim], d: Dialect) -> String {
+    let value = |dim: &Dim| match dim {
+        Dim::Column(name) => format!("CAST({} AS {})", d.ident(name), d.text()),
+        Dim::Loyalty => "loyalty".into(),
+        dim => format!("CAST({} AS {})", dim.column().unwrap_or_default(), d.text()),
+    };
+    (dims.iter().enumerate())
+        .map(|(i, dim)| format!(", {} AS v{}", value(dim), i + 1))
+        .collect()
 }
 
 /// Whether a line's loyalty cell says the customer is a member, as xsell reads a flag.
@@ -66,17 +65,30 @@ pub(super) fn window(query: &Query) -> String {
     }
 }
 
+/// The steps of the customer dimensions of `dims`, `attrs1`, `attrs2`, ... by the dimension's
+/// place (`attrs`: a name no customers table takes): each customer's segment (`v`) or
+/// membership (`member`).
+pub(super) fn attrs(dims: &[Dim], d: Dialect, given: Option<&Table>) -> Vec<(String, String)> {
+    (dims.iter().enumerate())
+        .filter_map(|(i, dim)| {
+            let step = customers(dim, &format!("v{}", i + 1), d, given)?;
+            Some((format!("attrs{}", i + 1), step))
+        })
+        .collect()
+}
+
 /// A customer's segment (that of their earliest-dated line with one; ties: the smallest) or
-/// membership (any line says so), over every line, unless the customers table `given` says
-/// otherwise (an empty or NULL cell leaves it to the lines); `None` for a dimension of lines.
-pub(super) fn customers(by: &Dim, d: Dialect, given: Option<&Table>) -> Option<String> {
+/// membership (any line says so), from the lines' column `v`, unless the customers table
+/// `given` says otherwise (an empty or NULL cell leaves it to the lines); `None` for a
+/// dimension of lines.
+fn customers(by: &Dim, v: &str, d: Dialect, given: Option<&Table>) -> Option<String> {
     match by {
         Dim::Segment => {
             let lines = format!(
-                "SELECT customer_id, v FROM (\n    SELECT customer_id, v, ROW_NUMBER() OVER \
-                 (PARTITION BY customer_id ORDER BY d, {}) AS rn\n    FROM lines WHERE v IS NOT \
-                 NULL AND v <> ''\n) AS ranked WHERE rn = 1",
-                bytewise(d, "v")
+                "SELECT customer_id, v FROM (\n    SELECT customer_id, {v} AS v, ROW_NUMBER() OVER \
+                 (PARTITION BY customer_id ORDER BY d, {}) AS rn\n    FROM lines WHERE {v} IS NOT \
+                 NULL AND {v} <> ''\n) AS ranked WHERE rn = 1",
+                bytewise(d, v)
             );
             let given = given.map(|t| {
                 format!(
@@ -88,7 +100,7 @@ pub(super) fn customers(by: &Dim, d: Dialect, given: Option<&Table>) -> Option<S
             });
             Some(winning(lines, given, "v"))
         }
-        Dim::Loyalty => Some(members_of("v", d, given)),
+        Dim::Loyalty => Some(members_of(v, d, given)),
         _ => None,
     }
 }
@@ -148,47 +160,82 @@ pub(super) fn scoped(query: &Query, d: Dialect) -> String {
     if query.needs(Sql::MemberCrossSell) {
         more += ", l.d, l.cat";
     }
-    let select = |group: &str, by: &str, join: &str| {
+    let select = |group: &str, by: &str, wide: &str, join: &str| {
+        let wide = match query.widens() {
+            true => format!(", {wide} AS wide"),
+            false => String::new(),
+        };
         format!(
-            "SELECT {group} AS group_label, {by} AS by_label, {period} AS period, l.customer_id, \
-             l.order_id, l.item, l.amount{more}\nFROM lines l{join}, win WHERE l.d BETWEEN \
-             win.lo AND win.hi"
+            "SELECT {group} AS group_label, {by} AS by_label, {period} AS period{wide}, \
+             l.customer_id, l.order_id, l.item, l.amount{more}\nFROM lines l{join}, win WHERE \
+             l.d BETWEEN win.lo AND win.hi"
         )
     };
-    let all = select("'all'", &format!("CAST(NULL AS {})", d.text()), "");
-    let Some(by) = &query.by else {
+    let all = select("'all'", &format!("CAST(NULL AS {})", d.text()), "'all'", "");
+    if query.by.is_empty() {
         return all;
+    }
+    let (parts, join) = group_parts(&query.by);
+    let names: Vec<String> = query.by.iter().map(Dim::name).collect();
+    // Cross-sell by category counts a customer's categories over the group with every
+    // category: the other dimensions' parts ('' for none).
+    let wide: Vec<String> = (query.by.iter().zip(&parts))
+        .filter(|(dim, _)| **dim != Dim::Category)
+        .map(|(_, part)| part.clone())
+        .collect();
+    let wide = match wide.is_empty() {
+        true => "''".to_string(),
+        false => joined(&wide),
     };
-    let (group, join) = group_of(by);
-    format!(
-        "{all}\nUNION ALL\n{}",
-        select(&group, &d.string(&by.name()), join)
-    )
+    let grouped = select(&joined(&parts), &d.string(&names.join("/")), &wide, &join);
+    format!("{all}\nUNION ALL\n{grouped}")
 }
 
-/// The group label of a line `l` under `--by`, and the join that brings its customer's
-/// attributes (`attrs c`: a step's name no customers table takes) where the dimension is a
-/// customer's, or its campaign's type (`ctypes k`).
-pub(super) fn group_of(by: &Dim) -> (String, &'static str) {
-    let join = " LEFT JOIN attrs c ON c.customer_id = l.customer_id";
-    match by {
-        Dim::Segment => (label("c.v"), join),
-        Dim::Loyalty => (
-            "CASE WHEN c.member = 1 THEN 'member' ELSE 'non-member' END".into(),
-            join,
-        ),
-        // The type of the line's campaign (step `ctypes`): (none) without a campaign or a
-        // type, (unknown) for a campaign the campaigns table does not list.
-        Dim::CampaignType => (
-            format!(
-                "CASE WHEN l.v IS NULL OR l.v = '' THEN '(none)' WHEN k.campaign_id IS NULL THEN \
-                 '(unknown)' ELSE {} END",
-                label("k.campaign_type")
-            ),
-            " LEFT JOIN ctypes k ON k.campaign_id = l.v",
-        ),
-        _ => (label("l.v"), ""),
-    }
+/// The group label of a line `l` under the dimensions `dims` (their parts joined by `/`, as
+/// `mainstream/email`), and the joins that bring its customer's attributes (`attrsN cN`, by the
+/// dimension's place) or its campaign's type (`ctypes k`).
+pub(super) fn group_of(dims: &[Dim]) -> (String, String) {
+    let (parts, join) = group_parts(dims);
+    (joined(&parts), join)
+}
+
+/// Each dimension's part of a line `l`'s group label, and the joins they need.
+fn group_parts(dims: &[Dim]) -> (Vec<String>, String) {
+    let mut join = String::new();
+    let parts = (dims.iter().enumerate())
+        .map(|(i, dim)| {
+            let (v, c) = (format!("l.v{}", i + 1), format!("c{}", i + 1));
+            if dim.is_customer() {
+                join += &format!(
+                    " LEFT JOIN attrs{} {c} ON {c}.customer_id = l.customer_id",
+                    i + 1
+                );
+            }
+            match dim {
+                Dim::Segment => label(&format!("{c}.v")),
+                Dim::Loyalty => {
+                    format!("CASE WHEN {c}.member = 1 THEN 'member' ELSE 'non-member' END")
+                }
+                // The type of the line's campaign (step `ctypes`): (none) without a campaign
+                // or a type, (unknown) for a campaign the campaigns table does not list.
+                Dim::CampaignType => {
+                    join += &format!(" LEFT JOIN ctypes k ON k.campaign_id = {v}");
+                    format!(
+                        "CASE WHEN {v} IS NULL OR {v} = '' THEN '(none)' WHEN k.campaign_id IS \
+                         NULL THEN '(unknown)' ELSE {} END",
+                        label("k.campaign_type")
+                    )
+                }
+                _ => label(&v),
+            }
+        })
+        .collect();
+    (parts, join)
+}
+
+/// Label parts joined by `/`.
+pub(super) fn joined(parts: &[String]) -> String {
+    parts.join(" || '/' || ")
 }
 
 /// A group's label for the text value `v`: `(none)` for none; a value holding `/` or `"`, or

@@ -107,8 +107,12 @@ fn what_is_not_rendered_is_refused_with_what_is() {
              name it with --campaigns-table",
         ),
         (
-            "sql --metric aov --dialect duckdb --by channel --by segment",
-            "one --by",
+            "sql --metric aov --dialect duckdb --by channel --by segment --by channel",
+            "--by channel is given twice",
+        ),
+        (
+            "sql --metric roi --dialect duckdb --campaigns-table c --by channel --by segment",
+            "roi cannot be split by segment: it is measured per campaign",
         ),
         (
             "sql --metric cross-sell --dialect duckdb --by category --level product",
@@ -196,6 +200,8 @@ fn the_statements_parse_in_each_engines_grammar() {
             " --by loyalty",
             " --by category",
             " --by column:variant",
+            " --by segment --by channel --by loyalty",
+            " --by channel --by category",
         ] {
             for period in ["", " --period week", " --period quarter"] {
                 let line = format!(
@@ -206,7 +212,12 @@ fn the_statements_parse_in_each_engines_grammar() {
             }
         }
         // Every KPI, the campaign ones with their table, by campaign, channel and type.
-        for by in ["", " --by channel", " --by campaign-type"] {
+        for by in [
+            "",
+            " --by channel",
+            " --by campaign-type",
+            " --by campaign-type --by channel",
+        ] {
             parses(&format!(
                 "sql --metric ctr,conversion,roi,cac,campaign-cross-sell --dialect {dialect} \
                  --campaigns-table shop.campaigns --to 2025-06-30{by}"
@@ -224,7 +235,7 @@ fn the_statements_parse_in_each_engines_grammar() {
             &*grammar,
         );
         assert!(
-            out.contains("LEFT JOIN ctypes k ON k.campaign_id = l.v"),
+            out.contains("LEFT JOIN ctypes k ON k.campaign_id = l.v1"),
             "{out}"
         );
     }
@@ -254,16 +265,22 @@ fn the_engine_refuses_files_needs_a_url_and_never_shows_a_password() {
         ),
         "{err}"
     );
+    // --map names the table's columns; --derive computes a file's column: refused.
     let (code, _, err) = run(&mut xsell(&format!(
-        "compute --metric clv --engine postgres --url {url} --clv-model formula --margin 0.3 \
-         --lifespan 3"
+        "compute --metric aov --engine postgres --url {url} --map amount=net --derive \
+         segment=upper(channel)"
     )));
     assert_eq!(code, Some(2));
     assert!(
-        err.contains(
-            "--engine does not compute --clv-model formula yet (its rows are not rebuilt from \
-             the database's numerators): xsell sql --clv-model formula prints its SQL"
-        ),
+        err.contains("--engine computes from the tables as they are: --derive reads files"),
+        "{err}"
+    );
+    let (code, _, err) = run(&mut xsell(&format!(
+        "compute --metric ctr --engine postgres --url {url} --campaigns-map cost=spend"
+    )));
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("--campaigns-map maps the columns of --campaigns-table: give the table too"),
         "{err}"
     );
     let (code, _, err) = run(&mut xsell("report --engine postgres"));
@@ -384,8 +401,8 @@ fn pairs_and_cohort_refuse_what_they_cannot_render() {
              not by campaign-type",
         ),
         (
-            "sql pairs --dialect duckdb --by channel --by segment",
-            "xsell sql pairs takes one --by",
+            "sql pairs --dialect duckdb --by column:a --by column:b",
+            "--by column:NAME can be given once",
         ),
         (
             "sql pairs --dialect duckdb --by category --level product",
@@ -547,7 +564,7 @@ fn a_customers_table_wins_over_the_lines_segments_and_flags() {
             "SELECT customer_id, CAST(segment AS TEXT) AS v FROM (SELECT *, tier AS segment FROM \
              crm.people) AS mapped",
             "COALESCE(g.v, r.v) AS v",
-            "LEFT JOIN attrs c ON c.customer_id = l.customer_id",
+            "LEFT JOIN attrs1 c1 ON c1.customer_id = l.customer_id",
         ],
     );
     let out = ok(&mut xsell(
@@ -582,4 +599,39 @@ fn a_customers_table_wins_over_the_lines_segments_and_flags() {
         "--customers-table \"a b\": expected a table name, optionally qualified \
          (sales.customers) and quoted as the engine quotes",
     );
+}
+
+#[test]
+fn a_cross_tab_joins_each_dimensions_part_of_the_label_as_compute_does() {
+    // Two customer dimensions (each its own step) and one of the lines: `budget/member/web`,
+    // by `segment/loyalty/channel`.
+    let out = ok(&mut xsell(
+        "sql --metric aov,loyalty-cross-sell --dialect postgres --by segment --by loyalty --by \
+         channel",
+    ));
+    has_all(
+        &out,
+        &[
+            "CAST(segment AS TEXT) AS v1, loyalty AS v2, CAST(channel AS TEXT) AS v3",
+            "attrs1 AS (",
+            "attrs2 AS (",
+            "LEFT JOIN attrs1 c1 ON c1.customer_id = l.customer_id LEFT JOIN attrs2 c2 ON \
+             c2.customer_id = l.customer_id",
+            "END || '/' || CASE WHEN c2.member = 1 THEN 'member' ELSE 'non-member' END || '/' || \
+             CASE WHEN l.v3 IS NULL",
+            "'segment/loyalty/channel' AS by_label",
+            // Under --by loyalty, non-members' orders count in their groups.
+            "mem.member = 1 OR s.by_label IS NOT NULL",
+        ],
+    );
+    // Cross-sell by category counts a customer's categories over the channel's group.
+    let out = ok(&mut xsell(
+        "sql --metric cross-sell --dialect duckdb --by channel --by category",
+    ));
+    has_all(&out, &[" AS wide, ", "ON w.wide = s.wide"]);
+    // The campaigns by channel and type.
+    let out = ok(&mut xsell(
+        "sql --metric ctr --dialect duckdb --campaigns-table c --by channel --by campaign-type",
+    ));
+    assert!(out.contains("'channel/campaign-type' AS by_label"), "{out}");
 }
