@@ -222,7 +222,8 @@ impl Options<'_> {
 }
 
 impl RunArgs {
-    /// `--format`, or the one `-o FILE`'s extension names (`.csv`, `.json`), else a table.
+    /// `--format`, or the one `-o FILE`'s extension names (`.csv`, `.json`, `.md`, `.html`),
+    /// else a table.
     fn format(&self, output: Option<&Path>) -> Format {
         if let Some(format) = self.format {
             return format.into();
@@ -233,6 +234,8 @@ impl RunArgs {
         match extension.as_deref() {
             Some("csv") => Format::Csv,
             Some("json") => Format::Json,
+            Some("md" | "markdown") => Format::Markdown,
+            Some("html" | "htm") => Format::Html,
             _ => Format::Table,
         }
     }

@@ -535,6 +535,10 @@ pub enum FormatArg {
     Csv,
     /// A JSON array of objects with the CSV's fields; null for n/a.
     Json,
+    /// GitHub-flavoured Markdown tables, for Slack, issues and wikis.
+    Markdown,
+    /// One self-contained HTML page with charts (report, compute, cohort, pairs, compare).
+    Html,
 }
 
 impl From<FormatArg> for Format {
@@ -543,6 +547,8 @@ impl From<FormatArg> for Format {
             FormatArg::Table => Format::Table,
             FormatArg::Csv => Format::Csv,
             FormatArg::Json => Format::Json,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Html => Format::Html,
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::report::benchmarks::Benchmarks;
 const COLUMNS: [&str; 5] = ["metric", "industry", "low", "high", "source"];
 
 pub fn run(args: &BenchmarksArgs) -> Result<()> {
+    super::no_page(args.format.into(), "benchmarks")?;
     let mut table = Benchmarks::builtin();
     if let Some(path) = &args.benchmarks {
         table.merge_file(path)?;

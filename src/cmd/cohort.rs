@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 
 use crate::metrics::slice::{PeriodKind, Slicing};
 use crate::metrics::{Unit, Window};
+use crate::output::html::{HeatRow, Page};
 use crate::output::{self, Cell, Format, Summary};
 
 pub const COLUMNS: [&str; 6] = ["cohort", "k", "period", "value", "numerator", "denominator"];
@@ -72,7 +73,10 @@ pub fn run(args: &CohortArgs) -> Result<ExitCode> {
         None => Vec::new(),
     };
     super::write_with(config.output.as_deref(), |out| match config.format {
-        Format::Table => table(out, &list, kind, measure, &summary),
+        Format::Table | Format::Markdown => {
+            table(out, &list, kind, measure, &summary, config.format)
+        }
+        Format::Html => page(out, &list, kind, measure, &summary),
         format => {
             let records: Vec<Vec<Cell>> = list.iter().flat_map(|c| tidy(c, kind)).collect();
             output::write_records(out, format, &COLUMNS, &records)
@@ -81,14 +85,15 @@ pub fn run(args: &CohortArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The matrix for people: a row per cohort, a column per period since its first order.
-fn table(
-    out: &mut dyn Write,
-    list: &[Cohort],
-    kind: PeriodKind,
-    measure: Measure,
-    summary: &Summary,
-) -> io::Result<()> {
+/// The matrix for people: the columns, a row per cohort (its label, size and the value k
+/// periods after its first order) and the note on how it reads.
+struct Matrix {
+    columns: Vec<String>,
+    rows: Vec<(String, String, Vec<Option<f64>>)>,
+    note: String,
+}
+
+fn matrix(list: &[Cohort], kind: PeriodKind, measure: Measure) -> Matrix {
     let unit = match kind {
         PeriodKind::Week => "week",
         PeriodKind::Month => "month",
@@ -98,27 +103,85 @@ fn table(
     let width = list.iter().map(|c| c.cells.len()).max().unwrap_or(1);
     let mut columns = vec!["cohort".to_string(), "size".to_string()];
     columns.extend((0..width).map(|k| format!("+{k}")));
-    let rows: Vec<Vec<String>> = list
-        .iter()
+    let rows = (list.iter())
         .map(|c| {
-            let mut row = vec![kind.label(c.period), c.size.to_string()];
-            row.extend((0..width).map(|k| match c.cells.get(k) {
-                Some(Some(count)) => output::human_value(value(*count, c.size), unit_of(measure)),
-                _ => String::new(),
-            }));
-            row
+            let cells = (0..width)
+                .map(|k| {
+                    c.cells
+                        .get(k)
+                        .copied()
+                        .flatten()
+                        .and_then(|n| value(n, c.size))
+                })
+                .collect();
+            (kind.label(c.period), c.size.to_string(), cells)
         })
         .collect();
     let what = match measure {
         Measure::Customers => "share of the cohort's customers with an order",
         Measure::Revenue => "net revenue per cohort customer",
     };
-    let mut footer = vec![format!(
-        "cohort: {unit} of the first order; +k: {what} k {unit}s later; blank: before \
-         the window or after the data"
-    )];
+    Matrix {
+        columns,
+        rows,
+        note: format!(
+            "cohort: {unit} of the first order; +k: {what} k {unit}s later; blank: before \
+             the window or after the data"
+        ),
+    }
+}
+
+/// The matrix as a table (or Markdown), the note and what was read under it.
+fn table(
+    out: &mut dyn Write,
+    list: &[Cohort],
+    kind: PeriodKind,
+    measure: Measure,
+    summary: &Summary,
+    format: Format,
+) -> io::Result<()> {
+    let m = matrix(list, kind, measure);
+    let rows: Vec<Vec<String>> = (m.rows.into_iter())
+        .map(|(label, size, cells)| {
+            let cells = cells.into_iter().map(|v| match v {
+                Some(v) => output::human_value(Some(v), unit_of(measure)),
+                None => String::new(),
+            });
+            [label, size].into_iter().chain(cells).collect()
+        })
+        .collect();
+    let mut footer = vec![m.note];
     footer.extend(summary.footer());
-    output::write_grid(out, &columns, &rows, 1, &footer)
+    output::write_grid(out, &m.columns, &rows, 1, &footer, format)
+}
+
+/// The matrix as a heatmap page: each cell coloured by its share of the largest value after
+/// the first period (whose shares are all 100%), its number written in it.
+fn page(
+    out: &mut dyn Write,
+    list: &[Cohort],
+    kind: PeriodKind,
+    measure: Measure,
+    summary: &Summary,
+) -> io::Result<()> {
+    let m = matrix(list, kind, measure);
+    let later = (m.rows.iter()).flat_map(|(_, _, cells)| cells.iter().skip(1).flatten());
+    let top = later.copied().fold(0.0_f64, f64::max);
+    let rows: Vec<HeatRow> = (m.rows.into_iter())
+        .map(|(label, size, cells)| HeatRow {
+            label,
+            size,
+            cells: (cells.into_iter())
+                .map(|v| {
+                    let v = v?;
+                    let share = if top > 0.0 { v / top } else { 0.0 };
+                    Some((share, output::human_value(Some(v), unit_of(measure))))
+                })
+                .collect(),
+        })
+        .collect();
+    let page = Page::new(Some(summary), Vec::new());
+    output::html::heatmap_page(out, &page, &m.columns, &rows, &m.note)
 }
 
 /// The first and last period measured: the whole periods of the window, up to the period where

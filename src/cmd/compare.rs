@@ -8,7 +8,8 @@ use crate::cli::CompareArgs;
 use crate::engine::{self, left_out_row};
 use crate::metrics::slice::{Dim, PeriodKind, Slicing, label_part};
 use crate::metrics::{Metric, Row};
-use crate::output::{self, Cell, Summary, number};
+use crate::output::html::{Comparison, Page, Point};
+use crate::output::{self, Cell, Format, Summary, number};
 use crate::report::{self, compare};
 
 const COLUMNS: [&str; 15] = [
@@ -75,8 +76,33 @@ pub fn run(args: &CompareArgs) -> Result<ExitCode> {
     let c = compare::compare(a, b, config.judging.z, config.judging.confidence);
     let (columns, record) = record(args, metric, (a, b), &c, &summary);
     let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
-    super::write_with(config.output.as_deref(), |out| {
-        output::write_records(out, config.format, &columns, &[record])
+    super::write_with(config.output.as_deref(), |out| match config.format {
+        Format::Html => {
+            let z = config.judging.z;
+            let rate = |label: &str, (k, n): (u64, u64), value| Point {
+                label: label.to_string(),
+                value,
+                ci: report::stats::wilson(k, n, z),
+            };
+            let comparison = Comparison {
+                metric: metric.name().to_string(),
+                a: rate(&args.a, a, c.value_a),
+                b: rate(&args.b, b, c.value_b),
+                difference: Point {
+                    label: "difference".to_string(),
+                    value: c.difference,
+                    ci: c.ci,
+                },
+                verdict: c.verdict.clone(),
+                fields: (columns.iter().zip(&record))
+                    .map(|(name, cell)| (name.to_string(), cell.for_people()))
+                    .collect(),
+            };
+            let level = format!("{:.0}%", config.judging.confidence * 100.0);
+            let page = Page::new(Some(&summary), Vec::new());
+            output::html::compare_page(out, &page, &comparison, &level)
+        }
+        format => output::write_records(out, format, &columns, &[record]),
     })?;
     Ok(ExitCode::SUCCESS)
 }

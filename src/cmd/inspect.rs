@@ -15,10 +15,10 @@ pub fn run(args: &InspectArgs) -> Result<()> {
     let config = args
         .options()
         .config(Slicing::default(), Judging::default())?;
-    if config.format != Format::Table {
+    if !matches!(config.format, Format::Table | Format::Markdown) {
         bail!(
-            "xsell inspect prints a table for people to read, not CSV or JSON; give -o a name \
-             that does not end in .csv or .json"
+            "xsell inspect prints a table for people to read (or Markdown), not CSV, JSON or \
+             HTML; give -o a name that does not end in .csv, .json or .html"
         );
     }
     let (found, metrics) = engine::inspect(&config)?;
@@ -51,7 +51,7 @@ pub fn run(args: &InspectArgs) -> Result<()> {
             .collect();
         let mut footer = vec!["* required".to_string()];
         footer.extend(summary(&found, &metrics));
-        write_grid(out, &columns, &rows, 4, &footer)
+        write_grid(out, &columns, &rows, 4, &footer, config.format)
     })
 }
 

@@ -35,20 +35,38 @@ pub fn tell(summary: &Summary) {
     }
 }
 
+/// Refuses `--format html` for a command whose output is a list (there is no page of it).
+fn no_page(format: Format, command: &str) -> Result<()> {
+    if format == Format::Html {
+        anyhow::bail!(
+            "xsell {command} has no HTML page (report, compute, cohort, pairs and compare have \
+             one): use --format table, markdown, csv or json"
+        );
+    }
+    Ok(())
+}
+
 /// Adds intervals and benchmarks, orders the groups, writes the rows and checks
 /// `--fail-under`: exit 1 when a value falls short, after the full result is written.
 pub fn finish(config: &Config, rows: Vec<Row>, summary: &Summary) -> Result<ExitCode> {
     tell(summary);
     let rows = engine::judge(config, rows, summary);
     let judging = &config.judging;
-    write(
-        config.output.as_deref(),
-        config.format,
-        &rows,
-        Some(summary),
-        judging.color,
-        judging.industry.is_some(),
-    )?;
+    if config.format == Format::Html {
+        let page = output::html::Page::new(Some(summary), Vec::new());
+        write_with(config.output.as_deref(), |out| {
+            output::html::rows_page(out, &page, &rows, judging.confidence)
+        })?;
+    } else {
+        write(
+            config.output.as_deref(),
+            config.format,
+            &rows,
+            Some(summary),
+            judging.color,
+            judging.industry.is_some(),
+        )?;
+    }
     let Some(threshold) = &judging.fail_under else {
         return Ok(ExitCode::SUCCESS);
     };

@@ -13,6 +13,7 @@ use crate::metrics::Level;
 use crate::metrics::basket::{BasketGroups, BasketKind};
 use crate::metrics::pairs::{Counts, Filter, Rule};
 use crate::metrics::slice::{Dim, Slicing};
+use crate::output::html::Page;
 use crate::output::{self, Cell, Format, Summary};
 
 pub const COLUMNS: [&str; 9] = [
@@ -78,16 +79,24 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
         .notes
         .extend(notes(args, rows.is_empty(), (total, oversized)));
     super::tell(&summary);
+    let footer = || {
+        let slicing = &config.settings.slicing;
+        footer(args, slicing, kind, (total, oversized), &summary)
+    };
+    let sliced = !args.by.is_empty();
     super::write_with(config.output.as_deref(), |out| match config.format {
-        Format::Table => {
-            let footer = footer(
-                args,
-                &config.settings.slicing,
-                kind,
-                (total, oversized),
-                &summary,
-            );
-            table(out, names, &rows, !args.by.is_empty(), &footer)
+        Format::Table | Format::Markdown => {
+            table(out, names, &rows, sliced, &footer(), config.format)
+        }
+        Format::Html => {
+            let page = Page {
+                footer: footer(),
+                ..Page::new(Some(&summary), Vec::new())
+            };
+            let (columns, cells) = grid(names, &rows, sliced);
+            let lifts: Vec<f64> = rows.iter().map(|(_, r)| r.lift()).collect();
+            let numbers_from = 3 - usize::from(!sliced);
+            output::html::rules_page(out, &page, &columns, &cells, &lifts, numbers_from)
         }
         format => {
             let records: Vec<Vec<Cell>> = rows
@@ -221,14 +230,26 @@ fn table(
     rows: &[(String, Rule)],
     sliced: bool,
     footer: &[String],
+    format: Format,
 ) -> io::Result<()> {
+    let skip = usize::from(!sliced);
+    let (columns, cells) = grid(names, rows, sliced);
+    output::write_grid(out, &columns, &cells, 3 - skip, footer, format)
+}
+
+/// The rules' columns and cells for people, without the group column when nothing is sliced.
+fn grid(
+    names: &Interner,
+    rows: &[(String, Rule)],
+    sliced: bool,
+) -> (Vec<String>, Vec<Vec<String>>) {
     let skip = usize::from(!sliced);
     let columns: Vec<String> = COLUMNS[skip..].iter().map(|c| c.to_string()).collect();
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|(group, r)| human(names, group, r)[skip..].to_vec())
         .collect();
-    output::write_grid(out, &columns, &cells, 3 - skip, footer)
+    (columns, cells)
 }
 
 /// A rule for people: shares as percentages.

@@ -9,6 +9,7 @@ use crate::output::{self, Cell};
 const COLUMNS: [&str; 2] = ["preset", "reads"];
 
 pub fn run(args: &PresetsArgs) -> Result<()> {
+    super::no_page(args.format.into(), "presets")?;
     if let Some(PresetsAction::Show { name }) = &args.action {
         let Some(preset) = PRESETS.iter().find(|p| p.name == *name) else {
             let names: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();

@@ -9,6 +9,7 @@ use crate::cli::MeasureArgs;
 use crate::engine;
 use crate::metrics::Metric;
 use crate::metrics::row::ALL;
+use crate::output::Format;
 use crate::report::Threshold;
 
 pub fn run(args: &MeasureArgs) -> Result<ExitCode> {
@@ -23,11 +24,12 @@ pub fn run(args: &MeasureArgs) -> Result<ExitCode> {
         None => engine::evaluate(&config, None)?,
     };
     let slicing = &config.settings.slicing;
-    // Headline rows: no per-campaign or per-month detail the slicing did not ask for, and no
-    // formula factors (`clv.aov`, ...).
+    // Headline rows: no per-campaign or per-month detail the slicing did not ask for (but the
+    // page's table of campaigns), and no formula factors (`clv.aov`, ...).
+    let page = config.format == Format::Html;
     rows.retain(|r| {
         Metric::from_name(r.metric).is_some()
-            && (r.group == ALL || !slicing.dims.is_empty())
+            && (r.group == ALL || !slicing.dims.is_empty() || (page && r.by == "campaign"))
             && (r.period.is_none() || slicing.period.is_some())
     });
     super::finish(&config, rows, &summary)

@@ -1,5 +1,5 @@
-//! A GitHub-flavoured Markdown table of records, for documentation (`xsell metrics --format
-//! markdown` is the README's metric table).
+//! GitHub-flavoured Markdown tables, for documentation, Slack, issues and wikis (`--format
+//! markdown`; `xsell metrics --format markdown` is the README's metric table).
 
 use std::io::{self, Write};
 
@@ -20,6 +20,39 @@ pub fn write_cells(out: &mut dyn Write, columns: &[&str], records: &[Vec<Cell>])
             "{}",
             row(&mut record.iter().map(|c| escape(&c.shown())))
         )?;
+    }
+    Ok(())
+}
+
+/// Rows of text as a Markdown table, the columns whose `right` is true aligned right (numbers);
+/// then each `footer` line as a paragraph line (a line break at its end).
+pub fn write_grid(
+    out: &mut dyn Write,
+    columns: &[String],
+    rows: &[Vec<String>],
+    right: &[bool],
+    footer: &[String],
+) -> io::Result<()> {
+    let line = |cells: &[String]| {
+        let cells: Vec<String> = cells.iter().map(|c| escape(c)).collect();
+        format!("| {} |", cells.join(" | "))
+    };
+    writeln!(out, "{}", line(columns))?;
+    let align: Vec<&str> = (0..columns.len())
+        .map(|i| match right.get(i) {
+            Some(true) => "--:",
+            _ => "---",
+        })
+        .collect();
+    writeln!(out, "|{}|", align.join("|"))?;
+    for row in rows {
+        writeln!(out, "{}", line(row))?;
+    }
+    if !footer.is_empty() {
+        writeln!(out)?;
+        for text in footer {
+            writeln!(out, "{}  ", escape(text))?;
+        }
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! value, numerator, denominator`.
 
 mod csv;
+pub mod html;
 mod json;
 mod markdown;
 mod shortest;
@@ -29,6 +30,17 @@ pub enum Format {
     Csv,
     /// A JSON array of objects with the CSV's fields; null for n/a.
     Json,
+    /// GitHub-flavoured Markdown: the table's cells, for Slack, issues and wikis.
+    Markdown,
+    /// One self-contained HTML page with charts (report, compute, cohort, pairs, compare).
+    Html,
+}
+
+impl Format {
+    /// A format for people (a table, Markdown or a page), whose values are rounded.
+    pub fn is_human(self) -> bool {
+        matches!(self, Format::Table | Format::Markdown | Format::Html)
+    }
 }
 
 /// The stable column names, in order: the core six, then the slicing and statistics columns.
@@ -90,6 +102,14 @@ impl Cell {
         }
     }
 
+    /// The text a table shows: a computed number rounded, `n/a` for no value.
+    pub fn for_people(&self) -> String {
+        match self {
+            Cell::Null => "n/a".to_string(),
+            cell => cell.shown().into_owned(),
+        }
+    }
+
     /// The form for people: a computed number rounded as `shown`; n/a is an empty cell.
     fn shown(&self) -> Cow<'_, str> {
         match self {
@@ -116,6 +136,10 @@ pub fn write_records(
         Format::Csv => csv::write_cells(out, columns, records),
         Format::Json => json::write_cells(out, columns, records),
         Format::Table => table::write_cells(out, columns, records),
+        Format::Markdown => markdown::write_cells(out, columns, records),
+        Format::Html => Err(io::Error::other(
+            "this command has no HTML page: use --format markdown, csv or json",
+        )),
     }
 }
 
@@ -172,9 +196,10 @@ pub fn write_rows(
     let columns = columns(style.benchmarks);
     let records = rows.iter().map(|row| cells(row, style.benchmarks));
     match format {
-        Format::Table => table::write(out, rows, summary, style),
+        Format::Table | Format::Markdown => table::write(out, rows, summary, style, format),
         Format::Csv => csv::write_cells(out, &columns, records),
         Format::Json => json::write_cells(out, &columns, records),
+        Format::Html => Err(io::Error::other("the HTML page is written by output::html")),
     }
 }
 

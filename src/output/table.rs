@@ -56,14 +56,19 @@ impl Summary {
 }
 
 /// Rows of text as a table: the first `left` columns aligned left, the others (numbers) right;
-/// then the `footer` lines.
+/// then the `footer` lines. In Markdown (`format`), a Markdown table and the footer as lines.
 pub fn write_grid(
     out: &mut dyn Write,
     columns: &[String],
     rows: &[Vec<String>],
     left: usize,
     footer: &[String],
+    format: super::Format,
 ) -> io::Result<()> {
+    if format == super::Format::Markdown {
+        let right: Vec<bool> = (0..columns.len()).map(|i| i >= left).collect();
+        return super::markdown::write_grid(out, columns, rows, &right, footer);
+    }
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
@@ -159,12 +164,14 @@ pub fn write(
     rows: &[Row],
     summary: Option<&Summary>,
     style: Style,
+    format: super::Format,
 ) -> io::Result<()> {
-    let always = ["metric", "group", "value", "numerator", "denominator"];
-    let shown: Vec<&Column> = TABLE_COLUMNS
-        .iter()
-        .filter(|c| always.contains(&c.header) || rows.iter().any(|r| !(c.cell)(r).is_empty()))
-        .collect();
+    let shown = shown_columns(rows);
+    let footer = summary.map(Summary::footer).unwrap_or_default();
+    if format == super::Format::Markdown {
+        let grid = grid(rows);
+        return super::markdown::write_grid(out, &grid.columns, &grid.cells, &grid.right, &footer);
+    }
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
@@ -191,10 +198,38 @@ pub fn write(
         }
     }
     writeln!(out, "{table}")?;
-    for line in summary.map(Summary::footer).unwrap_or_default() {
+    for line in footer {
         writeln!(out, "{line}")?;
     }
     Ok(())
+}
+
+/// The table's columns with something in them (and the core ones).
+fn shown_columns(rows: &[Row]) -> Vec<&'static Column> {
+    let always = ["metric", "group", "value", "numerator", "denominator"];
+    (TABLE_COLUMNS.iter())
+        .filter(|c| always.contains(&c.header) || rows.iter().any(|r| !(c.cell)(r).is_empty()))
+        .collect()
+}
+
+/// Rows as the table shows them: its column names, which are numbers (aligned right), and
+/// each row's texts.
+pub struct Grid {
+    pub columns: Vec<String>,
+    pub right: Vec<bool>,
+    pub cells: Vec<Vec<String>>,
+}
+
+/// The table's cells of `rows`, for Markdown and the HTML page.
+pub fn grid(rows: &[Row]) -> Grid {
+    let shown = shown_columns(rows);
+    Grid {
+        columns: shown.iter().map(|c| c.header.to_string()).collect(),
+        right: shown.iter().map(|c| c.right).collect(),
+        cells: (rows.iter())
+            .map(|row| shown.iter().map(|c| (c.cell)(row)).collect())
+            .collect(),
+    }
 }
 
 /// Records as a table; a single record is shown one field per line.
@@ -203,10 +238,7 @@ pub fn write_cells(
     columns: &[&str],
     records: &[Vec<super::Cell>],
 ) -> io::Result<()> {
-    let text = |c: &super::Cell| match c {
-        super::Cell::Null => "n/a".to_string(),
-        cell => cell.shown().into_owned(),
-    };
+    let text = super::Cell::for_people;
     let mut table = Table::new();
     table.load_style(presets::UTF8_FULL_CONDENSED);
     if let [record] = records {

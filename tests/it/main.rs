@@ -17,6 +17,7 @@ mod faults;
 mod folds;
 mod fuzz_regressions;
 mod hostile;
+mod html;
 mod messages;
 mod options;
 mod parquet;

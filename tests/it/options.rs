@@ -176,8 +176,8 @@ fn inspect_writes_no_csv() {
     let err = fails(&mut w.cmd(&line));
     assert_eq!(
         err,
-        "xsell: error: xsell inspect prints a table for people to read, not CSV or JSON; give -o \
-         a name that does not end in .csv or .json\n"
+        "xsell: error: xsell inspect prints a table for people to read (or Markdown), not CSV, \
+         JSON or HTML; give -o a name that does not end in .csv, .json or .html\n"
     );
     assert!(!w.path("inspect.csv").exists());
 }
