@@ -11,7 +11,7 @@ use crate::input::book::Interner;
 use crate::input::{Customers, OrderColumns};
 use crate::metrics::Level;
 use crate::metrics::basket::{BasketGroups, BasketKind};
-use crate::metrics::pairs::{Counts, Filter, Rule};
+use crate::metrics::pairs::{Counts, Filter, Largest, Rule};
 use crate::metrics::slice::{Dim, Slicing};
 use crate::output::html::Page;
 use crate::output::{self, Cell, Format, Summary};
@@ -75,9 +75,21 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
         let rules = counts.rules(&filter, args.rules.top, |i| names.name(i));
         rows.extend(rules.into_iter().map(|r| (group.clone(), r)));
     }
+    // With no rule to show, the largest measures there were: what the thresholds left out.
+    let largest = match rows.is_empty() {
+        true => (groups.iter())
+            .filter_map(|(_, counts)| counts.largest(filter.antecedent))
+            .reduce(|a, b| Largest {
+                count: a.count.max(b.count),
+                support: a.support.max(b.support),
+                confidence: a.confidence.max(b.confidence),
+                lift: a.lift.max(b.lift),
+            }),
+        false => None,
+    };
     summary
         .notes
-        .extend(notes(args, rows.is_empty(), (total, oversized)));
+        .extend(notes(args, rows.is_empty(), largest, (total, oversized)));
     super::tell(&summary);
     let footer = || {
         let slicing = &config.settings.slicing;
@@ -126,7 +138,12 @@ fn check_pair_work(args: &PairsArgs, groups: &[(String, Counts)]) -> Result<()> 
 }
 
 /// The notes of counting: baskets too large for pairs, and why there is no rule.
-fn notes(args: &PairsArgs, no_rule: bool, (total, oversized): (u64, u64)) -> Vec<String> {
+fn notes(
+    args: &PairsArgs,
+    no_rule: bool,
+    largest: Option<Largest>,
+    (total, oversized): (u64, u64),
+) -> Vec<String> {
     let mut notes = Vec::new();
     let max = args.rules.max_basket;
     if oversized > 0 {
@@ -135,16 +152,29 @@ fn notes(args: &PairsArgs, no_rule: bool, (total, oversized): (u64, u64)) -> Vec
              they count in support's denominator but add no pairs"
         ));
     }
-    if no_rule {
-        notes.push(match &args.rules.for_item {
-            Some(item) => format!(
-                "note: no rule has {item:?} as its antecedent (it shares no basket with another \
-                 item in the window, or the thresholds leave none)"
-            ),
-            None => "note: no rule: no two items share a basket in the window, or the thresholds \
-                     leave none"
-                .to_string(),
-        });
+    let rules = &args.rules;
+    match (no_rule, largest, &rules.for_item) {
+        (false, _, _) => {}
+        (true, None, Some(item)) => notes.push(format!(
+            "note: no rule has {item:?} as its antecedent: it shares no basket with another item \
+             in the window"
+        )),
+        (true, None, None) => {
+            notes.push("note: no rule: no two items share a basket in the window".to_string())
+        }
+        (true, Some(l), _) => notes.push(format!(
+            "note: no rule passes the thresholds (--min-count {}, --min-support {}, \
+             --min-confidence {}, --min-lift {}); the largest seen: count {}, support {}, \
+             confidence {}, lift {:.2}: lower the thresholds to see rules",
+            rules.min_count,
+            rules.min_support,
+            rules.min_confidence,
+            rules.min_lift,
+            l.count,
+            percent(l.support),
+            percent(l.confidence),
+            l.lift
+        )),
     }
     notes
 }
@@ -215,10 +245,20 @@ fn footer(
         format!(", split by their lines' {}", line_dims.join("/"))
     };
     let max = args.rules.max_basket;
+    let few = match args.rules.min_count {
+        0 | 1 => String::new(),
+        n => format!("; rules seen in fewer than {n} baskets left out (--min-count)"),
+    };
     let mut footer = vec![format!(
         "{total} baskets ({basket_kind} with a purchase line in the window{split}); \
-         {oversized} with more than {max} items added no pairs (--max-basket)"
+         {oversized} with more than {max} items added no pairs (--max-basket){few}"
     )];
+    // Why the table is empty, under it too.
+    let why = summary
+        .notes
+        .iter()
+        .filter(|n| n.starts_with("note: no rule"));
+    footer.extend(why.map(|n| n.trim_start_matches("note: ").to_string()));
     footer.extend(summary.footer());
     footer
 }

@@ -94,14 +94,52 @@ impl Counts {
     }
 
     /// The rules `filter` keeps, best first (see [`compare`]), at most `top` of them (0: all).
-    /// For each antecedent, the baskets holding it are walked with one counter per item: no
-    /// table of every pair is ever built, and only the best `top` rules are held.
+    /// Only the best `top` rules are held while the rules are walked ([`Counts::each_rule`]).
     pub fn rules<'a>(
         &self,
         filter: &Filter,
         top: usize,
         name: impl Fn(u32) -> &'a str,
     ) -> Vec<Rule> {
+        let mut kept: Vec<Rule> = Vec::new();
+        let mut worst: Option<Rule> = None;
+        self.each_rule(filter.antecedent, |rule| {
+            let better = worst.is_none_or(|w| compare(&rule, &w, &name) == Ordering::Less);
+            if filter.keeps(&rule) && better {
+                kept.push(rule);
+            }
+            if top > 0 && kept.len() >= 2 * top.max(512) {
+                rank(&mut kept, &name);
+                kept.truncate(top);
+                worst = kept.last().copied();
+            }
+        });
+        rank(&mut kept, &name);
+        if top > 0 {
+            kept.truncate(top);
+        }
+        kept
+    }
+
+    /// The largest count, support, confidence and lift of any rule (with `antecedent`, if
+    /// given), each on its own, whatever the thresholds: what a user needs to hear when they
+    /// leave no rule. `None` when no two items share a basket.
+    pub fn largest(&self, antecedent: Option<u32>) -> Option<Largest> {
+        let mut largest: Option<Largest> = None;
+        self.each_rule(antecedent, |rule| {
+            let l = largest.get_or_insert(Largest::default());
+            l.count = l.count.max(rule.count);
+            l.support = l.support.max(rule.support());
+            l.confidence = l.confidence.max(rule.confidence());
+            l.lift = l.lift.max(rule.lift());
+        });
+        largest
+    }
+
+    /// Calls `each` with every rule (with `antecedent`, if given). For each antecedent, the
+    /// baskets holding it are walked with one counter per item: no table of every pair is ever
+    /// built.
+    fn each_rule(&self, antecedent: Option<u32>, mut each: impl FnMut(Rule)) {
         let n = self.items.len();
         // Baskets by item (the inverse of `basket_items`), by counting sort.
         let mut start = vec![0usize; n + 1];
@@ -121,9 +159,7 @@ impl Counts {
         }
         let mut together = vec![0u64; n];
         let mut touched: Vec<u32> = Vec::new();
-        let mut kept: Vec<Rule> = Vec::new();
-        let mut worst: Option<Rule> = None;
-        let antecedents = match filter.antecedent {
+        let antecedents = match antecedent {
             Some(a) => a..a.saturating_add(1),
             None => 0..n as u32,
         };
@@ -139,32 +175,27 @@ impl Counts {
                 }
             }
             for &c in &touched {
-                let rule = Rule {
+                each(Rule {
                     antecedent: a,
                     consequent: c,
                     count: std::mem::take(&mut together[c as usize]),
                     antecedent_count: self.item(a),
                     consequent_count: self.item(c),
                     baskets: self.baskets,
-                };
-                let better = worst.is_none_or(|w| compare(&rule, &w, &name) == Ordering::Less);
-                if filter.keeps(&rule) && better {
-                    kept.push(rule);
-                }
+                });
             }
             touched.clear();
-            if top > 0 && kept.len() >= 2 * top.max(512) {
-                rank(&mut kept, &name);
-                kept.truncate(top);
-                worst = kept.last().copied();
-            }
         }
-        rank(&mut kept, &name);
-        if top > 0 {
-            kept.truncate(top);
-        }
-        kept
     }
+}
+
+/// The largest measures of any rule, each on its own.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Largest {
+    pub count: u64,
+    pub support: f64,
+    pub confidence: f64,
+    pub lift: f64,
 }
 
 /// antecedent → consequent: baskets holding the antecedent also hold the consequent.

@@ -48,12 +48,12 @@ all,butter,milk,1,0.2,0.3333333333333333,0.5555555555555556,-0.16,0.6
 all,milk,butter,1,0.2,0.3333333333333333,0.5555555555555556,-0.16,0.6
 "
     );
-    assert_eq!(run("pairs orders.csv --format csv"), expected);
+    assert_eq!(run("pairs --min-count 1 orders.csv --format csv"), expected);
 }
 
 #[test]
 fn pairs_for_one_product_and_thresholds() {
-    let got = run("pairs orders.csv --for bread --format csv");
+    let got = run("pairs --min-count 1 orders.csv --for bread --format csv");
     assert_eq!(
         got,
         format!(
@@ -76,13 +76,13 @@ all,bread,milk,2,0.4,0.6666666666666666,1.1111111111111112,0.04,1.2
     );
     // Lift >= 1.5 keeps the butter/jam pair; support >= 0.3 keeps the four of count 2.
     assert_eq!(
-        run("pairs orders.csv --min-lift 1.5 --format csv")
+        run("pairs --min-count 1 orders.csv --min-lift 1.5 --format csv")
             .lines()
             .count(),
         3
     );
     assert_eq!(
-        run("pairs orders.csv --min-support 0.3 --format csv")
+        run("pairs --min-count 1 orders.csv --min-support 0.3 --format csv")
             .lines()
             .count(),
         5
@@ -94,7 +94,7 @@ all,bread,milk,2,0.4,0.6666666666666666,1.1111111111111112,0.04,1.2
 // confidence 1, lift 3*4/(3*3) = 4/3, leverage 0.75 - 0.75*0.75 = 0.1875, no conviction.
 #[test]
 fn pairs_of_customer_baskets() {
-    let got = run("pairs orders.csv --basket customer --for bread --format csv");
+    let got = run("pairs --min-count 1 orders.csv --basket customer --for bread --format csv");
     assert_eq!(
         got,
         format!(
@@ -113,7 +113,7 @@ all,bread,butter,2,0.5,0.6666666666666666,0.8888888888888888,-0.0625,0.75
 fn an_oversized_basket_counts_in_support_but_adds_no_pairs() {
     let out = xsell_in(
         &fixtures(),
-        "pairs orders.csv --max-basket 2 --for bread --format csv",
+        "pairs --min-count 1 orders.csv --max-basket 2 --for bread --format csv",
     )
     .output()
     .unwrap();
@@ -132,7 +132,7 @@ all,bread,milk,1,0.2,0.3333333333333333,0.5555555555555556,-0.16,0.6
         stderr.contains("1 of 5 baskets have more than 2 items (--max-basket)"),
         "{stderr}"
     );
-    let table = run("pairs orders.csv --max-basket 2");
+    let table = run("pairs --min-count 1 orders.csv --max-basket 2");
     assert!(
         table.contains("5 baskets (orders with a purchase line in the window); 1 with more than 2 items added no pairs"),
         "{table}"
@@ -145,7 +145,7 @@ all,bread,milk,1,0.2,0.3333333333333333,0.5555555555555556,-0.16,0.6
 // dairy->pantry: confidence 0.2, lift 1*5/(5*1) = 1, conviction (1 - 0.2)/(1 - 0.2) = 1.
 #[test]
 fn pairs_of_categories() {
-    let got = run("pairs orders.csv --level category --format csv");
+    let got = run("pairs --min-count 1 orders.csv --level category --format csv");
     assert_eq!(
         got,
         format!(
@@ -165,7 +165,7 @@ all,pantry,dairy,1,0.2,1,1,0,
 // bread+milk 1, butter+milk 1 -> lift 1*3/4 = 0.75.
 #[test]
 fn pairs_by_segment() {
-    let got = run("pairs orders.csv --by segment --min-lift 1.5 --format csv");
+    let got = run("pairs --min-count 1 orders.csv --by segment --min-lift 1.5 --format csv");
     assert_eq!(
         got,
         format!(
@@ -190,7 +190,7 @@ retail,butter,bread,2,0.6666666666666666,1,1.5,0.2222222222222222,
 // bread->milk: confidence 1, lift 1*2/(1*2) = 1, leverage 0.5 - 0.5*1 = 0.
 #[test]
 fn pairs_by_channel_split_baskets_by_the_lines_channel() {
-    let got = run("pairs orders.csv --by channel --format csv");
+    let got = run("pairs --min-count 1 orders.csv --by channel --format csv");
     assert_eq!(
         got,
         format!(
@@ -210,16 +210,19 @@ web,jam,butter,1,0.25,1,1.3333333333333333,0.0625,
 fn pairs_refuse_what_they_cannot_do() {
     for (line, says) in [
         (
-            "pairs orders.csv --for bagel",
+            "pairs --min-count 1 orders.csv --for bagel",
             "--for \"bagel\": no product of that name",
         ),
         (
-            "pairs orders.csv --by campaign-type",
+            "pairs --min-count 1 orders.csv --by campaign-type",
             "not by campaign-type",
         ),
-        ("pairs cohorts.csv --by channel", "needs a channel column"),
         (
-            "pairs cohorts.csv --level category",
+            "pairs --min-count 1 cohorts.csv --by channel",
+            "needs a channel column",
+        ),
+        (
+            "pairs --min-count 1 cohorts.csv --level category",
             "needs the column category",
         ),
     ] {
@@ -317,7 +320,7 @@ fn pairs_count_only_baskets_in_the_window() {
          O3,U2,2025-01-06,a,1\n",
     )]);
     let out = w
-        .cmd("pairs o.csv --from 2025-01-02 --format csv")
+        .cmd("pairs --min-count 1 o.csv --from 2025-01-02 --format csv")
         .output()
         .unwrap();
     assert_eq!(
@@ -354,7 +357,7 @@ fn the_sample_matches_an_independent_sqlite_computation() {
             .collect()
     };
     assert_eq!(
-        top("pairs", 3)[1..],
+        top("pairs --min-count 1", 3)[1..],
         [
             "all,P178,P197,1,0.0006134969325153375,0.2,108.66666666666667,\
              0.0006078512552222515,1.2476993865030674",
@@ -365,7 +368,7 @@ fn the_sample_matches_an_independent_sqlite_computation() {
         ]
     );
     assert_eq!(
-        top("pairs --level category", 3)[1..],
+        top("pairs --min-count 1 --level category", 3)[1..],
         [
             "all,books,garden,28,0.01717791411042945,0.14432989690721648,1.131046788263283,\
              0.001990289435055892,1.019543203488802",
@@ -376,7 +379,7 @@ fn the_sample_matches_an_independent_sqlite_computation() {
         ]
     );
     assert_eq!(
-        top("pairs --basket customer", 2)[1..],
+        top("pairs --min-count 1 --basket customer", 2)[1..],
         [
             "all,P146,P148,1,0.0028089887640449437,0.25,29.666666666666668,\
              0.002714303749526575,1.3220973782771535",
@@ -486,7 +489,7 @@ fn pairs_name_empty_items_and_say_what_they_counted() {
          A,U1,2025-01-01,x,c1,1\nA,U1,2025-01-01,y,,1\nB,U2,2025-01-02,z,c2,1\n",
     )]);
     let out = w
-        .cmd("pairs o.csv --level category --for c1 --format csv")
+        .cmd("pairs --min-count 1 o.csv --level category --for c1 --format csv")
         .output()
         .unwrap();
     // Baskets A {(none), c1} and B {c2}: N = 2; c1 -> (none): count 1, support 0.5,
@@ -495,14 +498,14 @@ fn pairs_name_empty_items_and_say_what_they_counted() {
         String::from_utf8(out.stdout).unwrap(),
         format!("{PAIRS_HEADER}\nall,c1,(none),1,0.5,1,2,0.25,\n")
     );
-    let table = run("pairs orders.csv --by channel");
+    let table = run("pairs --min-count 1 orders.csv --by channel");
     assert!(
         table.contains(
             "6 baskets (orders with a purchase line in the window, split by their lines' channel)"
         ),
         "{table}"
     );
-    let out = xsell_in(&fixtures(), "pairs orders.csv --min-lift 3")
+    let out = xsell_in(&fixtures(), "pairs --min-count 1 orders.csv --min-lift 3")
         .output()
         .unwrap();
     assert!(out.status.success());

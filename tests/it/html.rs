@@ -175,7 +175,7 @@ fn bars_follow_the_sort_order_and_the_data_is_escaped() {
         .map(|t| text(t).split(": ").next().unwrap().to_string())
         .collect();
     assert_eq!(labels, groups);
-    let pairs = ok(&mut w.cmd("pairs orders.csv --basket customer --format html"));
+    let pairs = ok(&mut w.cmd("pairs --min-count 1 orders.csv --basket customer --format html"));
     let doc = Html::parse_document(&pairs);
     assert_self_contained(&doc);
     assert!(

@@ -18,6 +18,7 @@ mod folds;
 mod fuzz_regressions;
 mod hostile;
 mod html;
+mod judgements;
 mod messages;
 mod options;
 mod parquet;

@@ -140,7 +140,9 @@ fn an_option_a_command_would_ignore_is_refused_naming_who_takes_it() {
 // The issue's case: accepted and ignored before.
 #[test]
 fn pairs_refuses_confidence() {
-    let err = fails_usage(&mut xsell("pairs fixtures/orders.csv --confidence 0.9"));
+    let err = fails_usage(&mut xsell(
+        "pairs --min-count 1 fixtures/orders.csv --confidence 0.9",
+    ));
     assert_eq!(
         err,
         "error: unexpected argument '--confidence' found\n\n  \
@@ -160,7 +162,9 @@ fn pairs_refuses_confidence() {
 
 #[test]
 fn an_option_no_command_takes_keeps_clap_s_suggestion() {
-    let err = fails_usage(&mut xsell("pairs fixtures/orders.csv --min-confidenc 0.5"));
+    let err = fails_usage(&mut xsell(
+        "pairs --min-count 1 fixtures/orders.csv --min-confidenc 0.5",
+    ));
     assert!(
         err.contains("a similar argument exists: '--min-confidence'"),
         "{err}"
@@ -196,7 +200,8 @@ const BASKETS: &str = "order_id,customer_id,order_date,product_id,amount\n\
 fn pairs_for_is_trimmed_as_cells_are() {
     let w = Workdir::with(&[("o.csv", BASKETS)]);
     let rules = |item: &str| {
-        let out = ok(xsell_in(w.dir(), "pairs o.csv --format csv").args(["--for", item]));
+        let out =
+            ok(xsell_in(w.dir(), "pairs --min-count 1 o.csv --format csv").args(["--for", item]));
         csv_rows(&out)
     };
     let plain = rules("a");
@@ -229,7 +234,7 @@ fn pairs_for_is_trimmed_as_cells_are() {
 fn pairs_for_nothing_is_refused() {
     let w = Workdir::with(&[("o.csv", BASKETS)]);
     for item in ["  ", "", "\u{3000}"] {
-        let err = fails_usage(xsell_in(w.dir(), "pairs o.csv").args(["--for", item]));
+        let err = fails_usage(xsell_in(w.dir(), "pairs --min-count 1 o.csv").args(["--for", item]));
         assert_eq!(
             err,
             format!(

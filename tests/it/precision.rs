@@ -117,7 +117,7 @@ fn pairs_write_a_support_of_one_third_in_full() {
     ];
     let orders = format!("{ORDERS}{}\nO3,Z,2025-01-01,c,1\n", lines.join("\n"));
     let w = Workdir::with(&[("o.csv", &orders)]);
-    let csv = ok(&mut w.cmd("pairs o.csv --format csv"));
+    let csv = ok(&mut w.cmd("pairs --min-count 1 o.csv --format csv"));
     let want = [
         (
             "a",
@@ -142,7 +142,7 @@ fn pairs_write_a_support_of_one_third_in_full() {
     ] {
         reads_back(&row[text], fraction);
     }
-    let json = ok(&mut w.cmd("pairs o.csv --format json"));
+    let json = ok(&mut w.cmd("pairs --min-count 1 o.csv --format json"));
     assert_eq!(json_raw(&json, "support"), ["0.3333333333333333"; 2]);
     assert_eq!(
         json_raw(&json, "conviction"),
@@ -162,7 +162,7 @@ fn baskets(orders: &mut String, n: usize, items: &[&str]) {
 
 /// The measures of A -> C in `pairs` CSV output.
 fn a_to_c(w: &Workdir) -> Vec<String> {
-    let csv = ok(&mut w.cmd("pairs o.csv --format csv"));
+    let csv = ok(&mut w.cmd("pairs --min-count 1 o.csv --format csv"));
     let row = csv_rows(&csv)
         .into_iter()
         .find(|r| r[1] == "A" && r[2] == "C");
