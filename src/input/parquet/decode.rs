@@ -1,9 +1,11 @@
-//! A Parquet file's rows decoded a slice of [`SLICE`] rows at a time: each column read into its
-//! typed values, then each row's cells written as text in the column's form.
+//! A Parquet file's rows decoded a slice of [`SLICE`] rows at a time, column by column: each
+//! read column's cells written as text into a [`Cells`] of the slice. A column chunk is read
+//! page by page ([`Pages`]) in the encodings it knows, and from the first page in another on by
+//! the parquet crate's typed column reader ([`Values`]); both write values through one
+//! [`Writer`].
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
 use parquet::column::reader::{ColumnReader, ColumnReaderImpl};
 use parquet::data_type::{
     BoolType, ByteArray, ByteArrayType, DataType, DoubleType, FixedLenByteArray,
@@ -12,6 +14,8 @@ use parquet::data_type::{
 use parquet::file::reader::{FileReader, RowGroupReader};
 use parquet::file::serialized_reader::SerializedFileReader;
 
+use super::pages::{Pages, Read};
+use super::write::{Value, Writer};
 use super::{Chunks, DELIMITER, Kind};
 use crate::input::typed;
 
@@ -21,7 +25,8 @@ const SLICE: usize = 8192;
 
 /// A slice of rows, written as lines of cells joined by [`DELIMITER`] (without quotes, and
 /// without line ends): row `r` is `text[starts[r]..starts[r + 1]]`, and its cell `c` ends at
-/// `ends[r * width + c]`, counted from the row's start.
+/// `ends[r * width + c]`, counted from the row's start. A row is one copy for the record that
+/// takes it, on the thread that checks it, when the slices are decoded on another.
 #[derive(Default)]
 pub(super) struct Slice {
     pub text: Vec<u8>,
@@ -30,6 +35,86 @@ pub(super) struct Slice {
     /// Whether no cell of the row holds the delimiter.
     pub plain: Vec<bool>,
     pub rows: usize,
+    /// The cells as decoded, column by column: the top-level column `c`'s are `columns[c]`
+    /// (none for a column not read: its cells are empty).
+    columns: Vec<Cells>,
+}
+
+impl Slice {
+    /// Row `r`'s text and its cells' ends.
+    pub fn row(&self, r: usize) -> (&[u8], &[u32]) {
+        let width = self.columns.len();
+        let text = &self.text[self.starts[r]..self.starts[r + 1]];
+        (text, &self.ends[r * width..(r + 1) * width])
+    }
+
+    /// Joins the decoded cells of each row, by rows.
+    fn join(&mut self, rows: usize) -> Result<(), String> {
+        let bytes: usize = self.columns.iter().map(|c| c.text.len()).sum();
+        self.text.clear();
+        self.text.reserve(bytes + rows * self.columns.len() + 16);
+        self.starts.clear();
+        self.ends.clear();
+        for r in 0..rows {
+            let start = self.text.len();
+            self.starts.push(start);
+            for (c, cells) in self.columns.iter().enumerate() {
+                if c > 0 {
+                    self.text.push(DELIMITER);
+                }
+                if let Some(&end) = cells.ends.get(r) {
+                    let from = match r {
+                        0 => 0,
+                        _ => cells.ends[r - 1],
+                    };
+                    append(&mut self.text, &cells.text, from as usize, end as usize);
+                }
+                let end = u32::try_from(self.text.len() - start).map_err(|_| "a row over 4 GiB")?;
+                self.ends.push(end);
+            }
+        }
+        self.starts.push(self.text.len());
+        Ok(())
+    }
+}
+
+/// Appends `src[start..end]` to `out`. Cells are short: one 16-byte copy, then a cut, costs
+/// less than a call to `memcpy` for each.
+#[inline(always)]
+pub(super) fn append(out: &mut Vec<u8>, src: &[u8], start: usize, end: usize) {
+    let sixteen = src.get(start..start + 16);
+    match sixteen.and_then(|s| <&[u8; 16]>::try_from(s).ok()) {
+        Some(sixteen) if end - start <= 16 => {
+            let len = out.len() + (end - start);
+            out.extend_from_slice(sixteen);
+            out.truncate(len);
+        }
+        _ => out.extend_from_slice(&src[start..end]),
+    }
+}
+
+/// One column's cells in a slice, their text end to end: row `r`'s cell ends at `ends[r]`, and
+/// starts where the row before's ends.
+#[derive(Default)]
+pub(super) struct Cells {
+    pub text: Vec<u8>,
+    pub ends: Vec<u32>,
+}
+
+impl Cells {
+    /// Ends the current row's cell at the end of the text.
+    #[inline]
+    pub fn end(&mut self) -> Result<(), String> {
+        let end = u32::try_from(self.text.len())
+            .map_err(|_| format!("a column of over 4 GiB of text in {SLICE} rows"))?;
+        self.ends.push(end);
+        Ok(())
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
 }
 
 /// Decodes the rows of a Parquet file into slices.
@@ -43,6 +128,9 @@ pub(super) struct Decoder {
     left: usize,
     /// The open row group's readers of the columns read, in `leaves`' order.
     columns: Vec<Option<Column>>,
+    /// Whether column chunks are read page by page ([`Pages`]) where they can be: always, but
+    /// in the tests that compare it with the crate's readers.
+    paged: bool,
 }
 
 impl Decoder {
@@ -58,6 +146,17 @@ impl Decoder {
             group: 0,
             left: 0,
             columns: Vec::new(),
+            paged: true,
+        }
+    }
+
+    /// This decoder, reading every column with the crate's readers: the reference the tests
+    /// compare the page reader with.
+    #[cfg(test)]
+    pub fn with_crate_readers(self) -> Decoder {
+        Decoder {
+            paged: false,
+            ..self
         }
     }
 
@@ -71,40 +170,28 @@ impl Decoder {
             self.open_group()?;
         }
         let rows = self.left.min(SLICE);
-        for column in self.columns.iter_mut().flatten() {
-            column.read(rows)?;
-        }
-        self.left -= rows;
-        let form = &self.form;
-        slice.text.clear();
-        slice.starts.clear();
-        slice.ends.clear();
+        slice.columns.resize_with(self.leaves.len(), Cells::default);
+        slice.columns.iter_mut().for_each(Cells::clear);
         slice.plain.clear();
+        slice.plain.resize(rows, true);
         slice.rows = 0;
-        // Text may hold the delimiter; so may numbers with a decimal comma and dates in a pattern.
-        let any = form.decimal_comma || form.dates.is_some();
-        for _ in 0..rows {
-            let start = slice.text.len();
-            slice.starts.push(start);
-            let mut plain = true;
-            for (i, column) in self.columns.iter_mut().enumerate() {
-                if i > 0 {
-                    slice.text.push(DELIMITER);
-                }
-                if let Some(column) = column {
-                    let cell = slice.text.len();
-                    column.write_next(form, &mut slice.text)?;
-                    if any || column.kind == Kind::Text {
-                        plain &= !slice.text[cell..].contains(&DELIMITER);
-                    }
-                }
-                let end =
-                    u32::try_from(slice.text.len() - start).map_err(|_| "a row over 4 GiB")?;
-                slice.ends.push(end);
+        let group = self.group - 1;
+        for (column, cells) in self.columns.iter_mut().zip(&mut slice.columns) {
+            if let Some(column) = column {
+                (column.read(rows, cells, &mut slice.plain, &self.form))
+                    .and_then(|read| match read {
+                        Read::All => Ok(()),
+                        Read::Unhandled(done) => {
+                            column.fall_back(&self.reader, group)?;
+                            column.read(rows - done, cells, &mut slice.plain, &self.form)?;
+                            Ok(())
+                        }
+                    })
+                    .map_err(|e| format!("column {:?}: {e}", column.name))?;
             }
-            slice.plain.push(plain);
         }
-        slice.starts.push(slice.text.len());
+        slice.join(rows)?;
+        self.left -= rows;
         slice.rows = rows;
         Ok(true)
     }
@@ -116,7 +203,7 @@ impl Decoder {
             .map_err(|e| format!("cannot read row group {}: {e}", k + 1))?;
         self.columns = (self.leaves.iter())
             .map(|leaf| {
-                leaf.map(|(leaf, kind)| Column::new(&*group, leaf, kind))
+                leaf.map(|(leaf, kind)| Column::new(&*group, leaf, kind, self.paged))
                     .transpose()
             })
             .collect::<Result<_, _>>()?;
@@ -129,16 +216,89 @@ impl Decoder {
 /// One column of the open row group, read a slice at a time.
 struct Column {
     name: String,
-    kind: Kind,
+    leaf: usize,
+    writer: Writer,
+    source: Source,
+}
+
+/// Where a column's values come from.
+enum Source {
+    Pages(Box<Pages>),
+    Values(Box<Values>),
+}
+
+impl Column {
+    fn new(
+        group: &dyn RowGroupReader,
+        leaf: usize,
+        kind: Kind,
+        paged: bool,
+    ) -> Result<Column, String> {
+        let descr = group.metadata().column(leaf).column_descr_ptr();
+        let name = descr.path().string();
+        let cannot = |e: parquet::errors::ParquetError| format!("cannot read column {name:?}: {e}");
+        let source = match paged {
+            true => {
+                let pages = group.get_column_page_reader(leaf).map_err(cannot)?;
+                let fixed = usize::try_from(descr.type_length()).unwrap_or(0);
+                let (physical, max_def) = (descr.physical_type(), descr.max_def_level());
+                Source::Pages(Box::new(Pages::new(pages, physical, fixed, max_def)))
+            }
+            false => Source::Values(Box::new(Values::new(group, leaf).map_err(cannot)?)),
+        };
+        Ok(Column {
+            name,
+            leaf,
+            writer: Writer::new(kind),
+            source,
+        })
+    }
+
+    /// Writes the cells of the next `rows` rows to `cells`, marking in `plain` the rows whose
+    /// cell holds the delimiter.
+    fn read(
+        &mut self,
+        rows: usize,
+        cells: &mut Cells,
+        plain: &mut [bool],
+        form: &typed::Form,
+    ) -> Result<Read, String> {
+        match &mut self.source {
+            Source::Pages(pages) => pages.read(rows, cells, plain, &mut self.writer, form),
+            Source::Values(values) => {
+                values.read(rows, cells, plain, &mut self.writer, form)?;
+                Ok(Read::All)
+            }
+        }
+    }
+
+    /// Goes on with the crate's reader of the column's chunk in row group `group`, past the
+    /// rows read page by page.
+    fn fall_back(
+        &mut self,
+        reader: &SerializedFileReader<Chunks>,
+        group: usize,
+    ) -> Result<(), String> {
+        let Source::Pages(pages) = &self.source else {
+            return Ok(());
+        };
+        let read = pages.rows();
+        let group = (reader.get_row_group(group))
+            .map_err(|e| format!("cannot read row group {}: {e}", group + 1))?;
+        let mut values =
+            Values::new(&*group, self.leaf).map_err(|e| format!("cannot read it: {e}"))?;
+        values.skip(read)?;
+        self.source = Source::Values(Box::new(values));
+        Ok(())
+    }
+}
+
+/// A column's values as the parquet crate's typed reader decodes them, a slice at a time: the
+/// definition levels (when the column may hold nulls) and the values.
+struct Values {
     max_def: i16,
     reader: Reader,
-    /// The slice's definition levels (when the column may hold nulls), and the row and the
-    /// value to write next.
     defs: Vec<i16>,
-    row: usize,
-    value: usize,
-    /// A column of dates': the dates written ([`integer`]).
-    dates: Vec<(i32, [u8; 10])>,
 }
 
 /// A column's typed reader, with the slice's values.
@@ -156,14 +316,26 @@ enum Reader {
     ),
 }
 
-impl Column {
-    fn new(group: &dyn RowGroupReader, leaf: usize, kind: Kind) -> Result<Column, String> {
-        let descr = group.metadata().column(leaf).column_descr_ptr();
-        let name = descr.path().string();
-        let reader = group
-            .get_column_reader(leaf)
-            .map_err(|e| format!("cannot read column {name:?}: {e}"))?;
-        let reader = match reader {
+/// Calls `$body` with the typed reader and values of `$reader`, whatever their type.
+macro_rules! typed {
+    ($reader:expr, |$r:ident, $v:ident| $body:expr) => {
+        match $reader {
+            Reader::Bool($r, $v) => $body,
+            Reader::Int32($r, $v) => $body,
+            Reader::Int64($r, $v) => $body,
+            Reader::Int96($r, $v) => $body,
+            Reader::Float($r, $v) => $body,
+            Reader::Double($r, $v) => $body,
+            Reader::Bytes($r, $v) => $body,
+            Reader::Fixed($r, $v) => $body,
+        }
+    };
+}
+
+impl Values {
+    fn new(group: &dyn RowGroupReader, leaf: usize) -> parquet::errors::Result<Values> {
+        let max_def = group.metadata().column(leaf).column_descr().max_def_level();
+        let reader = match group.get_column_reader(leaf)? {
             ColumnReader::BoolColumnReader(r) => Reader::Bool(r, Vec::new()),
             ColumnReader::Int32ColumnReader(r) => Reader::Int32(r, Vec::new()),
             ColumnReader::Int64ColumnReader(r) => Reader::Int64(r, Vec::new()),
@@ -173,77 +345,67 @@ impl Column {
             ColumnReader::ByteArrayColumnReader(r) => Reader::Bytes(r, Vec::new()),
             ColumnReader::FixedLenByteArrayColumnReader(r) => Reader::Fixed(r, Vec::new()),
         };
-        Ok(Column {
-            name,
-            kind,
-            max_def: descr.max_def_level(),
+        Ok(Values {
+            max_def,
             reader,
             defs: Vec::new(),
-            row: 0,
-            value: 0,
-            dates: match kind {
-                Kind::Date => vec![(0, [0; 10]); DATES],
-                _ => Vec::new(),
-            },
         })
     }
 
-    /// Reads the values of the next `rows` rows.
-    fn read(&mut self, rows: usize) -> Result<(), String> {
-        let levels = (&mut self.defs, self.max_def);
-        match &mut self.reader {
-            Reader::Bool(r, v) => fill(r, v, levels, rows),
-            Reader::Int32(r, v) => fill(r, v, levels, rows),
-            Reader::Int64(r, v) => fill(r, v, levels, rows),
-            Reader::Int96(r, v) => fill(r, v, levels, rows),
-            Reader::Float(r, v) => fill(r, v, levels, rows),
-            Reader::Double(r, v) => fill(r, v, levels, rows),
-            Reader::Bytes(r, v) => fill(r, v, levels, rows),
-            Reader::Fixed(r, v) => fill(r, v, levels, rows),
+    /// Skips the first `rows` rows.
+    fn skip(&mut self, rows: usize) -> Result<(), String> {
+        let skipped = typed!(&mut self.reader, |r, _v| r.skip_records(rows))
+            .map_err(|e| format!("cannot decode its values ({e})"))?;
+        match skipped == rows {
+            true => Ok(()),
+            false => Err(format!(
+                "it ends {} rows before its row group does: the file is damaged",
+                rows - skipped
+            )),
         }
-        .map_err(|e| format!("column {:?}: {e}", self.name))?;
-        (self.row, self.value) = (0, 0);
-        Ok(())
     }
 
-    /// Writes the next row's cell to `out`: nothing for a null.
-    #[inline]
-    fn write_next(&mut self, form: &typed::Form, out: &mut Vec<u8>) -> Result<(), String> {
-        let row = self.row;
-        self.row += 1;
-        if self.max_def > 0 && self.defs[row] < self.max_def {
-            return Ok(());
+    /// [`Pages::read`] through the crate's reader.
+    fn read(
+        &mut self,
+        rows: usize,
+        cells: &mut Cells,
+        plain: &mut [bool],
+        writer: &mut Writer,
+        form: &typed::Form,
+    ) -> Result<(), String> {
+        let levels = (&mut self.defs, self.max_def);
+        typed!(&mut self.reader, |r, v| fill(r, v, levels, rows))?;
+        let check = writer.kind() == Kind::Text || form.decimal_comma || form.dates.is_some();
+        let first = cells.ends.len();
+        let mut i = 0;
+        for row in 0..rows {
+            if self.max_def > 0 && self.defs[row] < self.max_def {
+                cells.end()?;
+                continue;
+            }
+            let value = match &self.reader {
+                Reader::Bool(_, v) => Value::Bool(v[i]),
+                Reader::Int32(_, v) => Value::Int32(v[i]),
+                Reader::Int64(_, v) => Value::Int64(v[i]),
+                Reader::Int96(_, v) => {
+                    let [low, high, day] = <[u32; 3]>::try_from(v[i].data()).unwrap_or_default();
+                    Value::Int96([low, high, day])
+                }
+                Reader::Float(_, v) => Value::Float(v[i]),
+                Reader::Double(_, v) => Value::Double(v[i]),
+                Reader::Bytes(_, v) => Value::Bytes(v[i].data()),
+                Reader::Fixed(_, v) => Value::Bytes(v[i].data()),
+            };
+            i += 1;
+            let start = cells.text.len();
+            writer.write(value, form, &mut cells.text)?;
+            if check && cells.text[start..].contains(&DELIMITER) {
+                plain[first + row] = false;
+            }
+            cells.end()?;
         }
-        let (i, kind) = (self.value, self.kind);
-        self.value += 1;
-        let dates = &mut self.dates;
-        match &self.reader {
-            Reader::Bool(_, v) => {
-                out.extend_from_slice(if v[i] { b"true" } else { b"false" });
-                Ok(())
-            }
-            Reader::Int32(_, v) => match kind {
-                Kind::Unsigned => integer(kind, (v[i] as u32).into(), form, out, dates),
-                _ => integer(kind, v[i].into(), form, out, dates),
-            },
-            Reader::Int64(_, v) => match kind {
-                Kind::Unsigned => integer(kind, (v[i] as u64).into(), form, out, dates),
-                _ => integer(kind, v[i].into(), form, out, dates),
-            },
-            Reader::Int96(_, v) => int96(&v[i], form, out),
-            Reader::Float(_, v) => {
-                let x = if v[i] == 0.0 { 0.0 } else { v[i] };
-                written(out, |s| form.decimal(&x.to_string(), s));
-                Ok(())
-            }
-            Reader::Double(_, v) => {
-                written(out, |s| form.number(v[i], s));
-                Ok(())
-            }
-            Reader::Bytes(_, v) => bytes(kind, v[i].data(), form, out),
-            Reader::Fixed(_, v) => bytes(kind, v[i].data(), form, out),
-        }
-        .map_err(|e| format!("column {:?}: {e}", self.name))
+        Ok(())
     }
 }
 
@@ -277,306 +439,5 @@ fn fill<T: DataType>(
     match values.len() + nulls == rows {
         true => Ok(()),
         false => Err("its values and rows do not match: the file is damaged".to_string()),
-    }
-}
-
-/// A legacy INT96 timestamp: nanoseconds of the day, then the Julian day.
-fn int96(x: &Int96, form: &typed::Form, out: &mut Vec<u8>) -> Result<(), String> {
-    let [low, high, day] = <[u32; 3]>::try_from(x.data()).unwrap_or_default();
-    let nanos = i64::from(high) << 32 | i64::from(low);
-    // Julian day 2,440,588 is 1970-01-01.
-    let seconds = (i64::from(day) - 2_440_588) * 86_400 + nanos.div_euclid(1_000_000_000);
-    let t = DateTime::from_timestamp(seconds, nanos.rem_euclid(1_000_000_000) as u32)
-        .ok_or_else(|| format!("the INT96 timestamp {x:?} is out of range"))?;
-    stamp(t.naive_utc(), form, out);
-    Ok(())
-}
-
-/// Dates kept written, in a column of dates: days since 1970-01-01 modulo this.
-const DATES: usize = 4096;
-
-/// An integer column's value `x` written as its kind says; the dates of a column of dates are
-/// kept written in `dates` (of [`DATES`], or none), since dates repeat.
-fn integer(
-    kind: Kind,
-    x: i128,
-    form: &typed::Form,
-    out: &mut Vec<u8>,
-    dates: &mut [(i32, [u8; 10])],
-) -> Result<(), String> {
-    match kind {
-        Kind::Decimal(scale) => decimal(x, scale, form, out)?,
-        Kind::Date if form.dates.is_none() && !dates.is_empty() => {
-            let day = i32::try_from(x).map_err(|_| format!("the date {x} is out of range"))?;
-            let (at, text) = &mut dates[day.rem_euclid(DATES as i32) as usize];
-            if *at != day || text[0] == 0 {
-                let mut written = Vec::with_capacity(10);
-                integer(kind, x, form, &mut written, &mut [])?;
-                match <[u8; 10]>::try_from(written.as_slice()) {
-                    Ok(bytes) => (*at, *text) = (day, bytes),
-                    // A year past 9999 or before 0 is written, not kept.
-                    Err(_) => {
-                        out.extend_from_slice(&written);
-                        return Ok(());
-                    }
-                }
-            }
-            out.extend_from_slice(text);
-        }
-        Kind::Date => {
-            let day = i32::try_from(x)
-                .ok()
-                .and_then(|d| d.checked_add(719_163))
-                .and_then(NaiveDate::from_num_days_from_ce_opt)
-                .ok_or_else(|| format!("the date {x} days after 1970-01-01 is out of range"))?;
-            stamp(day.into(), form, out);
-        }
-        Kind::Stamp(per_second) => {
-            let x = i64::try_from(x).unwrap_or_default();
-            let nanos = x.rem_euclid(per_second) * (1_000_000_000 / per_second);
-            let t = DateTime::from_timestamp(x.div_euclid(per_second), nanos as u32)
-                .ok_or_else(|| format!("the timestamp {x} is out of range"))?;
-            stamp(t.naive_utc(), form, out);
-        }
-        _ => digits(x, out),
-    }
-    Ok(())
-}
-
-/// A byte array column's value `x` written as its kind says.
-fn bytes(kind: Kind, x: &[u8], form: &typed::Form, out: &mut Vec<u8>) -> Result<(), String> {
-    match kind {
-        Kind::Decimal(scale) => {
-            if x.len() > 16 {
-                return Err(format!(
-                    "a decimal of {} bytes is wider than xsell reads (16)",
-                    x.len()
-                ));
-            }
-            // Big-endian two's complement: the first byte's sign fills the rest.
-            let fill = if x.first().is_some_and(|&b| b >= 0x80) {
-                0xFF
-            } else {
-                0
-            };
-            let mut be = [fill; 16];
-            be[16 - x.len()..].copy_from_slice(x);
-            decimal(i128::from_be_bytes(be), scale, form, out)
-        }
-        Kind::Uuid => {
-            for (i, b) in x.iter().enumerate() {
-                if matches!(i, 4 | 6 | 8 | 10) {
-                    out.push(b'-');
-                }
-                out.extend_from_slice(format!("{b:02x}").as_bytes());
-            }
-            Ok(())
-        }
-        _ => {
-            out.extend_from_slice(x);
-            Ok(())
-        }
-    }
-}
-
-/// The unscaled decimal `x` of scale `scale`, written exactly: `1250` of scale 2 is `12.50`.
-fn decimal(x: i128, scale: i32, form: &typed::Form, out: &mut Vec<u8>) -> Result<(), String> {
-    // The scale is 0 to 38 (super::kind).
-    let scale = usize::try_from(scale).unwrap_or_default();
-    if x < 0 {
-        out.push(b'-');
-    }
-    let start = out.len();
-    unsigned(x.unsigned_abs(), out);
-    if scale == 0 {
-        return Ok(());
-    }
-    // At least one digit before the point: 5 of scale 2 is 0.05.
-    let written = out.len() - start;
-    if written <= scale {
-        let zeros = scale + 1 - written;
-        out.splice(start..start, std::iter::repeat_n(b'0', zeros));
-    }
-    let point = out.len() - scale;
-    out.insert(point, if form.decimal_comma { b',' } else { b'.' });
-    Ok(())
-}
-
-/// The integer `x` in decimal digits.
-fn digits(x: i128, out: &mut Vec<u8>) {
-    if x < 0 {
-        out.push(b'-');
-    }
-    unsigned(x.unsigned_abs(), out);
-}
-
-/// The integer `n` in decimal digits: in 64-bit steps, since 128-bit division is slow.
-fn unsigned(n: u128, out: &mut Vec<u8>) {
-    const E19: u128 = 10_000_000_000_000_000_000;
-    match u64::try_from(n) {
-        Ok(n) => digits64(n, 1, out),
-        // A decimal of 16 bytes: the digits above the last 19, then those 19.
-        Err(_) => {
-            unsigned(n / E19, out);
-            digits64((n % E19) as u64, 19, out);
-        }
-    }
-}
-
-/// The integer `n` in decimal digits, at least `width` of them (zeros before).
-fn digits64(mut n: u64, width: usize, out: &mut Vec<u8>) {
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 && buf.len() - at >= width {
-            break;
-        }
-    }
-    out.extend_from_slice(&buf[at..]);
-}
-
-/// A date and time written as the reader takes it: `YYYY-MM-DD` at midnight, fast, unless
-/// `--date-format` pins a pattern.
-fn stamp(t: NaiveDateTime, form: &typed::Form, out: &mut Vec<u8>) {
-    if form.dates.is_none() && t.time() == chrono::NaiveTime::MIN && (0..=9999).contains(&t.year())
-    {
-        let (y, m, d) = (t.year() as u32, t.month(), t.day());
-        let digits = [
-            y / 1000,
-            y / 100 % 10,
-            y / 10 % 10,
-            y % 10,
-            10,
-            m / 10,
-            m % 10,
-            10,
-            d / 10,
-            d % 10,
-        ];
-        out.extend(digits.map(|n| if n == 10 { b'-' } else { b'0' + n as u8 }));
-        return;
-    }
-    // A fraction finer than the millisecond is written in full, as a CSV export writes it: two
-    // stamps that differ there are two rows, not repeats.
-    if form.dates.is_none()
-        && !t
-            .and_utc()
-            .timestamp_subsec_nanos()
-            .is_multiple_of(1_000_000)
-    {
-        let text = t.format("%Y-%m-%d %H:%M:%S%.f").to_string();
-        out.extend_from_slice(text.as_bytes());
-        return;
-    }
-    written(out, |s| form.datetime(t, s));
-}
-
-/// Appends to `out` what `write` writes into a string.
-fn written(out: &mut Vec<u8>, write: impl FnOnce(&mut String)) {
-    let mut s = String::new();
-    write(&mut s);
-    out.extend_from_slice(s.as_bytes());
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const ISO: typed::Form = typed::Form {
-        delimiter: DELIMITER,
-        dates: None,
-        decimal_comma: false,
-    };
-
-    fn text(write: impl FnOnce(&mut Vec<u8>) -> Result<(), String>) -> String {
-        let mut out = Vec::new();
-        write(&mut out).unwrap();
-        String::from_utf8(out).unwrap()
-    }
-
-    #[test]
-    fn decimals_are_written_exactly_with_their_scales_digits() {
-        let d = |x: i128, scale: i32| text(|out| decimal(x, scale, &ISO, out));
-        assert_eq!(d(1250, 2), "12.50");
-        assert_eq!(d(-5, 2), "-0.05");
-        assert_eq!(d(0, 2), "0.00");
-        assert_eq!(d(7, 0), "7");
-        assert_eq!(d(i128::MAX, 0), "170141183460469231731687303715884105727");
-        assert_eq!(d(10_i128.pow(19), 0), "10000000000000000000");
-        assert_eq!(d(-(10_i128.pow(25)) - 7, 2), "-100000000000000000000000.07");
-        let comma = typed::Form {
-            decimal_comma: true,
-            ..ISO
-        };
-        assert_eq!(text(|out| decimal(-1250, 2, &comma, out)), "-12,50");
-        // Big-endian two's complement bytes: 0xFF85 is -123, so -1.23 at scale 2.
-        assert_eq!(
-            text(|out| bytes(Kind::Decimal(2), &[0xFF, 0x85], &ISO, out)),
-            "-1.23"
-        );
-        assert_eq!(
-            text(|out| bytes(Kind::Decimal(2), &[0x00, 0x85], &ISO, out)),
-            "1.33"
-        );
-    }
-
-    #[test]
-    fn dates_and_timestamps_are_written_as_the_reader_takes_them() {
-        // 2024-03-05 is day 19,787 after 1970-01-01; day -1 is 1969-12-31.
-        let mut dates = vec![(0, [0; 10]); DATES];
-        let date = |x: i128, dates: &mut [(i32, [u8; 10])]| {
-            text(|out| integer(Kind::Date, x, &ISO, out, dates))
-        };
-        assert_eq!(date(19_787, &mut dates), "2024-03-05");
-        assert_eq!(date(19_787, &mut dates), "2024-03-05"); // kept
-        // A date in the same place of the kept ones: 4,096 days later is 2035-05-23.
-        assert_eq!(date(19_787 + DATES as i128, &mut dates), "2035-05-23");
-        assert_eq!(date(-1, &mut []), "1969-12-31");
-        // Timestamps: one millisecond before 1970 is 23:59:59.999 of the day before.
-        let stamp =
-            |x: i128, per: i64| text(|out| integer(Kind::Stamp(per), x, &ISO, out, &mut []));
-        assert_eq!(stamp(-1, 1_000), "1969-12-31 23:59:59.999");
-        // Finer than the millisecond: the fraction in full (chrono's %.f: 3, 6 or 9 digits).
-        assert_eq!(stamp(250, 1_000_000), "1970-01-01 00:00:00.000250");
-        assert_eq!(stamp(-1, 1_000_000_000), "1969-12-31 23:59:59.999999999");
-        assert_eq!(stamp(19_787 * 86_400 * 1_000_000, 1_000_000), "2024-03-05");
-        assert_eq!(
-            stamp(36_000_000_000_000, 1_000_000_000),
-            "1970-01-01 10:00:00"
-        );
-        // INT96: the nanoseconds of the day (low word first), then the Julian day: 2,440,588 is
-        // 1970-01-01, and 3,600 s are 3,600,000,000,000 ns = 0x346_30B8_A000.
-        let mut x = Int96::new();
-        x.set_data(0x30B8_A000, 0x346, 2_440_588);
-        assert_eq!(text(|out| int96(&x, &ISO, out)), "1970-01-01 01:00:00");
-        let pinned = typed::Form {
-            dates: Some("%d/%m/%Y".to_string()),
-            ..ISO
-        };
-        let mut none: [(i32, [u8; 10]); 0] = [];
-        assert_eq!(
-            text(|out| integer(Kind::Date, 19_787, &pinned, out, &mut none)),
-            "05/03/2024"
-        );
-    }
-
-    #[test]
-    fn integers_uuids_and_text_are_written_as_they_are() {
-        let int = |x: i128| text(|out| integer(Kind::Int, x, &ISO, out, &mut []));
-        assert_eq!(int(0), "0");
-        assert_eq!(int(-42), "-42");
-        assert_eq!(int(u64::MAX.into()), "18446744073709551615");
-        let uuid: Vec<u8> = (0..16).collect();
-        assert_eq!(
-            text(|out| bytes(Kind::Uuid, &uuid, &ISO, out)),
-            "00010203-0405-0607-0809-0a0b0c0d0e0f"
-        );
-        assert_eq!(
-            text(|out| bytes(Kind::Text, b"Mug, large", &ISO, out)),
-            "Mug, large"
-        );
     }
 }

@@ -1,10 +1,12 @@
-//! Parquet files read directly, through the arrow-rs `parquet` crate's column readers (without
-//! Arrow): a file that starts with `PAR1` is one, whatever its name. Its top-level columns are
-//! the header. The columns xsell reads, and only those, are decoded a row group at a time, a
-//! slice of rows at a time ([`Rows`]), into the records a CSV file's rows are read into: each
-//! typed value as the text a CSV export holds ([`crate::input::typed`]'s forms). So every
-//! option, check and message of the CSV path holds for Parquet too, and memory stays bounded
-//! by a slice.
+//! Parquet files read directly, with the arrow-rs `parquet` crate (without Arrow): a file that
+//! starts with `PAR1` is one, whatever its name. Its top-level columns are the header. The
+//! columns xsell reads, and only those, are decoded a row group at a time, a slice of rows at a
+//! time ([`Rows`]), into the records a CSV file's rows are read into: each typed value as the
+//! text a CSV export holds ([`crate::input::typed`]'s forms). So every option, check and
+//! message of the CSV path holds for Parquet too, and memory stays bounded by a slice (and a
+//! page of each column read). The crate reads the footer and the pages (decompressed); the
+//! values of the common encodings are decoded here ([`pages`]), a dictionary's entries written
+//! as text once; the crate's column readers decode the others.
 //!
 //! Types, as [`kind`] reads them: strings (String, Enum, JSON) as they are; integers of every
 //! width, signed or not; DECIMAL (on INT32, INT64 or bytes) exactly, with its scale's digits;
@@ -35,7 +37,12 @@ use parquet::schema::types::ColumnDescriptor;
 pub(crate) use rows::Rows;
 
 mod decode;
+mod pages;
+mod rle;
 mod rows;
+#[cfg(test)]
+mod tests;
+mod write;
 
 /// The magic bytes a Parquet file starts (and ends) with.
 pub(crate) const MAGIC: &[u8; 4] = b"PAR1";
@@ -119,9 +126,8 @@ impl Parquet {
                 ));
             }
         }
-        let width = leaves.len();
         let decoder = decode::Decoder::new(Arc::clone(&self.reader), leaves, form);
-        Ok(Rows::new(decoder, width, ahead))
+        Ok(Rows::new(decoder, ahead))
     }
 }
 

@@ -16,8 +16,6 @@ pub(crate) struct Rows {
     /// The slice whose rows are handed on, and the next of them.
     slice: Slice,
     row: usize,
-    /// Top-level columns: the cells of a row.
-    width: usize,
     /// The line of the next row: the header is line 1.
     line: u64,
     /// The error that ended the rows.
@@ -33,7 +31,7 @@ enum From {
 }
 
 impl Rows {
-    pub(super) fn new(decoder: Decoder, width: usize, ahead: bool) -> Rows {
+    pub(super) fn new(decoder: Decoder, ahead: bool) -> Rows {
         let from = match ahead {
             false => From::Here(Box::new(decoder)),
             true => {
@@ -61,7 +59,6 @@ impl Rows {
             from,
             slice: Slice::default(),
             row: 0,
-            width,
             line: 2,
             failed: None,
         }
@@ -79,8 +76,7 @@ impl Rows {
             return Ok(false);
         }
         let (r, slice) = (self.row, &self.slice);
-        let text = &slice.text[slice.starts[r]..slice.starts[r + 1]];
-        let ends = &slice.ends[r * self.width..(r + 1) * self.width];
+        let (text, ends) = slice.row(r);
         record.set(self.line, text, ends, slice.plain[r]);
         self.row += 1;
         self.line += 1;

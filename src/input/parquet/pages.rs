@@ -1,0 +1,448 @@
+//! A column chunk read page by page, in the encodings that writers use most: PLAIN values and
+//! dictionary indices (PLAIN_DICTIONARY, RLE_DICTIONARY), in data pages of either version, with
+//! RLE definition levels. A dictionary page's values are written as text once ([`Dictionary`])
+//! and each row copies its value's text; plain values are written as they are read from the
+//! page. This spares what the parquet crate's typed readers cost for each value (a
+//! reference-counted `Bytes` for every string, typed vectors in between), which with writing
+//! each value as text was most of what a Parquet row cost over a CSV row.
+//!
+//! A page in another encoding (DELTA_*, BYTE_STREAM_SPLIT, RLE booleans, BIT_PACKED levels) is
+//! left unread: [`Pages::read`] says so, and the caller reads the rest of the chunk with the
+//! crate's reader ([`super::decode`]), which writes the same text.
+
+use bytes::Bytes;
+use parquet::basic::{Encoding, Type as Physical};
+use parquet::column::page::{Page, PageReader};
+
+use super::decode::{Cells, append};
+use super::rle::Hybrid;
+use super::write::{Value, Writer};
+use super::{DELIMITER, Kind};
+use crate::input::typed;
+
+/// One column chunk's pages, and the rows read of them.
+pub(super) struct Pages {
+    pages: Box<dyn PageReader>,
+    physical: Physical,
+    /// A FIXED_LEN_BYTE_ARRAY's width in bytes.
+    fixed: usize,
+    /// The definition level of a value (0: the column is required); below it, a null.
+    max_def: i16,
+    dictionary: Option<Dictionary>,
+    /// The data page being read.
+    page: Option<Data>,
+    /// Rows of the chunk read.
+    rows: usize,
+    /// Room for a run of rows' definition levels and dictionary indices.
+    defs: Vec<u32>,
+    indices: Vec<u32>,
+}
+
+/// How far [`Pages::read`] got.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Read {
+    All,
+    /// The next page is in an encoding left to the crate: so many of the rows asked for were
+    /// read (and [`Pages::rows`] of the chunk).
+    Unhandled(usize),
+}
+
+/// A data page: its bytes, the rows left in it, and where its levels and values go on.
+struct Data {
+    buf: Bytes,
+    left: usize,
+    defs: Option<Hybrid>,
+    values: Values,
+}
+
+enum Values {
+    /// Plain values from byte `at` on (booleans: from bit `bit` of the bytes from `at` on).
+    Plain { at: usize, bit: usize },
+    /// Indices into the dictionary.
+    Dictionary(Hybrid),
+}
+
+/// What comes next in the chunk.
+enum Next {
+    Page(Data),
+    Unhandled,
+    End,
+}
+
+impl Pages {
+    pub fn new(
+        pages: Box<dyn PageReader>,
+        physical: Physical,
+        fixed: usize,
+        max_def: i16,
+    ) -> Pages {
+        Pages {
+            pages,
+            physical,
+            fixed,
+            max_def,
+            dictionary: None,
+            page: None,
+            rows: 0,
+            defs: Vec::new(),
+            indices: Vec::new(),
+        }
+    }
+
+    /// Rows of the chunk read so far.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Writes the cells of the next `rows` rows to `cells` (a null as an empty cell), marking
+    /// in `plain` (one flag per row of `cells`) the rows whose cell holds the delimiter.
+    pub fn read(
+        &mut self,
+        rows: usize,
+        cells: &mut Cells,
+        plain: &mut [bool],
+        writer: &mut Writer,
+        form: &typed::Form,
+    ) -> Result<Read, String> {
+        // Text may hold the delimiter; so may numbers with a decimal comma and dates in a pattern.
+        let check = writer.kind() == Kind::Text || form.decimal_comma || form.dates.is_some();
+        let mut done = 0;
+        while done < rows {
+            if self.page.as_ref().is_none_or(|page| page.left == 0) {
+                match self.next_page(writer, form)? {
+                    Next::Page(data) => self.page = Some(data),
+                    Next::Unhandled => return Ok(Read::Unhandled(done)),
+                    Next::End => {
+                        return Err(format!(
+                            "it ends {} rows before its row group does: the file is damaged",
+                            rows - done
+                        ));
+                    }
+                }
+            }
+            let Pages {
+                page: Some(page),
+                defs,
+                indices,
+                dictionary,
+                physical,
+                fixed,
+                max_def,
+                rows: chunk_rows,
+                ..
+            } = self
+            else {
+                continue;
+            };
+            let n = (rows - done).min(page.left);
+            let max = u32::try_from(*max_def).unwrap_or_default();
+            defs.clear();
+            let present = match &mut page.defs {
+                Some(levels) => {
+                    levels.fill(n, defs)?;
+                    defs.iter().filter(|&&d| d >= max).count()
+                }
+                None => n,
+            };
+            let levels = page.defs.as_ref().map(|_| (defs.as_slice(), max));
+            let row = cells.ends.len();
+            let plain = plain
+                .get_mut(row..row + n)
+                .ok_or("more rows than the slice")?;
+            match &mut page.values {
+                Values::Dictionary(of_rows) => {
+                    indices.clear();
+                    of_rows.fill(present, indices)?;
+                    let dictionary = dictionary.as_ref().ok_or(NO_DICTIONARY)?;
+                    dictionary.copy(indices, levels, cells, plain)?;
+                }
+                // Strings as they are: copied from the page without a call for each.
+                Values::Plain { at, .. }
+                    if *physical == Physical::BYTE_ARRAY && writer.kind() == Kind::Text =>
+                {
+                    let buf = &page.buf;
+                    for (r, plain) in plain.iter_mut().enumerate() {
+                        if levels.is_some_and(|(defs, max)| defs[r] < max) {
+                            cells.end()?;
+                            continue;
+                        }
+                        let len = buf.get(*at..*at + 4).ok_or_else(ended)?;
+                        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+                        let (from, to) = (*at + 4, *at + 4 + len);
+                        if to > buf.len() {
+                            return Err(ended());
+                        }
+                        let start = cells.text.len();
+                        append(&mut cells.text, buf, from, to);
+                        if cells.text[start..].contains(&DELIMITER) {
+                            *plain = false;
+                        }
+                        *at = to;
+                        cells.end()?;
+                    }
+                }
+                Values::Plain { at, bit } => {
+                    for (r, plain) in plain.iter_mut().enumerate() {
+                        if levels.is_some_and(|(defs, max)| defs[r] < max) {
+                            cells.end()?;
+                            continue;
+                        }
+                        let value = plain_value(*physical, *fixed, &page.buf, at, bit)?;
+                        let start = cells.text.len();
+                        writer.write(value, form, &mut cells.text)?;
+                        if check && cells.text[start..].contains(&DELIMITER) {
+                            *plain = false;
+                        }
+                        cells.end()?;
+                    }
+                }
+            }
+            page.left -= n;
+            *chunk_rows += n;
+            done += n;
+        }
+        Ok(Read::All)
+    }
+
+    /// Takes the chunk's next data page, reading a dictionary page on the way.
+    fn next_page(&mut self, writer: &mut Writer, form: &typed::Form) -> Result<Next, String> {
+        loop {
+            let page = (self.pages.get_next_page())
+                .map_err(|e| format!("cannot decode its values ({e})"))?;
+            let width = bit_width(self.max_def);
+            let (buf, rows, encoding, defs, start) = match page {
+                None => return Ok(Next::End),
+                Some(Page::DictionaryPage {
+                    buf,
+                    num_values,
+                    encoding,
+                    ..
+                }) => {
+                    if !matches!(encoding, Encoding::PLAIN | Encoding::PLAIN_DICTIONARY) {
+                        return Ok(Next::Unhandled);
+                    }
+                    let (count, physical) = (num_values as usize, self.physical);
+                    let dictionary =
+                        Dictionary::read(&buf, count, physical, self.fixed, writer, form)?;
+                    self.dictionary = Some(dictionary);
+                    continue;
+                }
+                // Version 1: the levels first, each kind after its length (4 bytes,
+                // little-endian); a top-level column has no repetition levels.
+                Some(Page::DataPage {
+                    buf,
+                    num_values,
+                    encoding,
+                    def_level_encoding,
+                    ..
+                }) => match self.max_def {
+                    0 => (buf, num_values, encoding, None, 0),
+                    _ if def_level_encoding != Encoding::RLE => return Ok(Next::Unhandled),
+                    _ => {
+                        let len = buf.get(..4).ok_or_else(ended)?;
+                        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+                        let levels = buf.get(4..4 + len).ok_or_else(ended)?;
+                        let defs = Hybrid::new(buf.slice_ref(levels), width)?;
+                        (buf, num_values, encoding, Some(defs), 4 + len)
+                    }
+                },
+                // Version 2: the levels' lengths are in the header, and the levels are never
+                // compressed (the crate decompressed the values after them).
+                Some(Page::DataPageV2 {
+                    buf,
+                    num_values,
+                    encoding,
+                    def_levels_byte_len,
+                    rep_levels_byte_len,
+                    ..
+                }) => {
+                    let (rep, def) = (rep_levels_byte_len as usize, def_levels_byte_len as usize);
+                    let levels = buf.get(rep..rep + def).ok_or_else(ended)?;
+                    let defs = (self.max_def > 0)
+                        .then(|| Hybrid::new(buf.slice_ref(levels), width))
+                        .transpose()?;
+                    (buf, num_values, encoding, defs, rep + def)
+                }
+            };
+            let values = match encoding {
+                Encoding::PLAIN => Values::Plain { at: start, bit: 0 },
+                Encoding::PLAIN_DICTIONARY | Encoding::RLE_DICTIONARY => {
+                    if self.dictionary.is_none() {
+                        return Err(NO_DICTIONARY.to_string());
+                    }
+                    // The indices' bit width, then the indices (a page of nulls may have none).
+                    let width = buf.get(start).copied().unwrap_or(0);
+                    let from = (start + 1).min(buf.len());
+                    Values::Dictionary(Hybrid::new(buf.slice(from..), width)?)
+                }
+                _ => return Ok(Next::Unhandled),
+            };
+            if rows > 0 {
+                return Ok(Next::Page(Data {
+                    buf,
+                    left: rows as usize,
+                    defs,
+                    values,
+                }));
+            }
+        }
+    }
+}
+
+const NO_DICTIONARY: &str =
+    "a page of dictionary indices comes without its dictionary: the file is damaged";
+
+/// The bits a definition level up to `max` takes.
+fn bit_width(max: i16) -> u8 {
+    (16 - (max.max(0) as u16).leading_zeros()) as u8
+}
+
+/// A dictionary page's values written as text, one entry each.
+struct Dictionary {
+    text: Vec<u8>,
+    entries: Vec<Entry>,
+    /// Why an entry could not be written (a date out of range): said when a row holds it.
+    errors: Vec<(usize, String)>,
+}
+
+#[derive(Clone, Copy)]
+struct Entry {
+    start: u32,
+    end: u32,
+    /// [`DELIMITED`], [`FAILED`].
+    flags: u8,
+}
+
+/// The entry's text holds the delimiter.
+const DELIMITED: u8 = 1;
+/// The entry could not be written.
+const FAILED: u8 = 2;
+
+impl Dictionary {
+    /// The `count` plain values of `physical` in `buf`, written as `writer` writes them.
+    fn read(
+        buf: &[u8],
+        count: usize,
+        physical: Physical,
+        fixed: usize,
+        writer: &mut Writer,
+        form: &typed::Form,
+    ) -> Result<Dictionary, String> {
+        let mut dictionary = Dictionary {
+            text: Vec::new(),
+            entries: Vec::with_capacity(count.min(buf.len())),
+            errors: Vec::new(),
+        };
+        let (mut at, mut bit) = (0, 0);
+        let offset = |n: usize| u32::try_from(n).map_err(|_| "a dictionary of over 4 GiB of text");
+        for i in 0..count {
+            let value = plain_value(physical, fixed, buf, &mut at, &mut bit)?;
+            let text = &mut dictionary.text;
+            let start = text.len();
+            let flags = match writer.write(value, form, text) {
+                Ok(()) if text[start..].contains(&DELIMITER) => DELIMITED,
+                Ok(()) => 0,
+                Err(e) => {
+                    text.truncate(start);
+                    dictionary.errors.push((i, e));
+                    FAILED
+                }
+            };
+            dictionary.entries.push(Entry {
+                start: offset(start)?,
+                end: offset(text.len())?,
+                flags,
+            });
+        }
+        Ok(dictionary)
+    }
+
+    /// Writes to `cells` the entries of `indices`, one for each row but the nulls, the rows'
+    /// levels (and the level of a value) given for a column that may hold nulls.
+    fn copy(
+        &self,
+        indices: &[u32],
+        levels: Option<(&[u32], u32)>,
+        cells: &mut Cells,
+        plain: &mut [bool],
+    ) -> Result<(), String> {
+        let mut indices = indices.iter();
+        for (r, plain) in plain.iter_mut().enumerate() {
+            if levels.is_some_and(|(defs, max)| defs[r] < max) {
+                cells.end()?;
+                continue;
+            }
+            let &i = indices.next().ok_or_else(ended)?;
+            let entry = (self.entries.get(i as usize)).ok_or_else(past_the_end)?;
+            if entry.flags != 0 {
+                if entry.flags & FAILED != 0 {
+                    let (_, e) =
+                        (self.errors.iter().find(|(at, _)| *at == i as usize)).ok_or_else(ended)?;
+                    return Err(e.clone());
+                }
+                *plain = false;
+            }
+            append(
+                &mut cells.text,
+                &self.text,
+                entry.start as usize,
+                entry.end as usize,
+            );
+            cells.end()?;
+        }
+        Ok(())
+    }
+}
+
+/// The next PLAIN value of `physical` in `buf`, from byte `at` on (booleans, one bit each:
+/// from bit `bit` of the bytes from `at` on), which it moves past the value.
+#[inline]
+fn plain_value<'a>(
+    physical: Physical,
+    fixed: usize,
+    buf: &'a [u8],
+    at: &mut usize,
+    bit: &mut usize,
+) -> Result<Value<'a>, String> {
+    let mut take = |n: usize| {
+        let bytes = buf.get(*at..*at + n).ok_or_else(ended)?;
+        *at += n;
+        Ok::<_, String>(bytes)
+    };
+    let word = |bytes: &[u8]| u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+    Ok(match physical {
+        Physical::BOOLEAN => {
+            let byte = buf.get(*at + *bit / 8).ok_or_else(ended)?;
+            let value = byte >> (*bit % 8) & 1 == 1;
+            *bit += 1;
+            Value::Bool(value)
+        }
+        Physical::INT32 => Value::Int32(word(take(4)?) as i32),
+        Physical::FLOAT => Value::Float(f32::from_bits(word(take(4)?))),
+        Physical::INT64 | Physical::DOUBLE => {
+            let bytes = take(8)?;
+            let x = u64::from(word(bytes)) | u64::from(word(&bytes[4..])) << 32;
+            match physical {
+                Physical::INT64 => Value::Int64(x as i64),
+                _ => Value::Double(f64::from_bits(x)),
+            }
+        }
+        Physical::INT96 => {
+            let bytes = take(12)?;
+            Value::Int96([word(bytes), word(&bytes[4..]), word(&bytes[8..])])
+        }
+        Physical::BYTE_ARRAY => {
+            let len = word(take(4)?) as usize;
+            Value::Bytes(take(len)?)
+        }
+        Physical::FIXED_LEN_BYTE_ARRAY => Value::Bytes(take(fixed)?),
+    })
+}
+
+fn past_the_end() -> String {
+    "a dictionary index past the dictionary's end: the file is damaged".to_string()
+}
+
+fn ended() -> String {
+    "its values end before its rows do: the file is damaged".to_string()
+}
