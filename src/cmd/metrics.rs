@@ -2,10 +2,10 @@
 //! `xsell pairs` and `xsell cohort`. All of it comes from the declarations of
 //! [`crate::metrics::registry`].
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 
 use anyhow::Result;
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::ContentArrangement;
 
 use crate::cli::{MetricsArgs, MetricsFormat};
 use crate::input::orders;
@@ -101,12 +101,16 @@ pub fn run(args: &MetricsArgs) -> Result<()> {
     let docs: Vec<Doc> = declarations().map(doc).collect();
     match args.format {
         MetricsFormat::Table => {
-            let mut table = Table::new();
-            table
-                .load_style(presets::UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Dynamic)
-                .set_width(120)
-                .set_header(["metric", "formula", "needs"]);
+            // On a terminal, the terminal's width; elsewhere 120 columns.
+            let terminal = io::stdout().is_terminal();
+            crate::output::fit_to_terminal(terminal);
+            let mut table = crate::output::new_table();
+            table.set_header(["metric", "formula", "needs"]);
+            if !terminal {
+                table
+                    .set_content_arrangement(ContentArrangement::Dynamic)
+                    .set_width(120);
+            }
             for d in &docs {
                 let mut needs = format!("orders: {}", d.order_columns.join(", "));
                 if !d.campaign_columns.is_empty() {

@@ -49,8 +49,10 @@ fn no_page(format: Format, command: &str) -> Result<()> {
 /// Adds intervals and benchmarks, orders the groups, writes the rows and checks
 /// `--fail-under`: exit 1 when a value falls short, after the full result is written.
 pub fn finish(config: &Config, rows: Vec<Row>, summary: &Summary) -> Result<ExitCode> {
+    let mut summary = summary.clone();
+    let rows = engine::judge(config, rows, &mut summary);
+    let summary = &summary;
     tell(summary);
-    let rows = engine::judge(config, rows, summary);
     let judging = &config.judging;
     if config.format == Format::Html {
         let page = output::html::Page::new(Some(summary), Vec::new());
@@ -113,21 +115,19 @@ pub fn write(
     color: bool,
     benchmarks: bool,
 ) -> Result<()> {
-    let style = Style {
-        terminal: output.is_none() && io::stdout().is_terminal(),
-        color,
-        benchmarks,
-    };
+    let style = Style { color, benchmarks };
     write_with(output, |out| {
         output::write_rows(out, format, rows, summary, style)
     })
 }
 
-/// Runs `write` on `-o FILE` or standard output, buffered and flushed once (see [`sink`]).
+/// Runs `write` on `-o FILE` or standard output, buffered and flushed once (see [`sink`]); a
+/// table fits the terminal's width only on a terminal.
 pub fn write_with(
     output: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
+    output::fit_to_terminal(output.is_none() && io::stdout().is_terminal());
     match output {
         Some(path) => sink::to_file(path, write),
         None => sink::to_stdout(write),

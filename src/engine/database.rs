@@ -268,6 +268,7 @@ fn summary(client: &mut Client, db: &Database, config: &Config) -> Result<Summar
         skipped: None,
         left_out: Vec::new(),
         notes: Vec::new(),
+        remarks: Vec::new(),
     })
 }
 

@@ -133,11 +133,18 @@ fn choose(
 /// adds a `skipped-rows` row, and a row per reason rows were left out for (`filtered-rows`,
 /// `guest-rows`, `repeated-rows`, ...): the KPIs were computed without them, and every format
 /// says so.
-pub fn judge(config: &Config, mut rows: Vec<Row>, summary: &Summary) -> Vec<Row> {
+pub fn judge(config: &Config, mut rows: Vec<Row>, summary: &mut Summary) -> Vec<Row> {
     let judging = &config.judging;
     report::add_intervals(&mut rows, judging.z);
     if let Some(industry) = &judging.industry {
-        report::judge(&mut rows, &judging.benchmarks, industry);
+        let period = config.settings.slicing.period;
+        let notes = report::judge(&mut rows, &judging.benchmarks, industry, period);
+        (summary.remarks).extend(
+            notes
+                .iter()
+                .map(|n| n.trim_start_matches("note: ").to_string()),
+        );
+        summary.notes.extend(notes);
     }
     let mut rows = report::order(rows, judging.sort, judging.top);
     if let Some(skipped) = summary.skipped {

@@ -196,6 +196,7 @@ pub(super) fn summary(book: &Book, config: &Config, report: &ReadReport) -> Summ
         skipped: config.read.invalid.skip.then_some(report.skipped),
         left_out: left_out(report),
         notes: Vec::new(),
+        remarks: Vec::new(),
     }
 }
 

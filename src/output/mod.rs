@@ -17,7 +17,7 @@ use crate::metrics::{Quantity, Row, Unit};
 pub use self::csv::into_io;
 pub use markdown::write_cells as write_markdown;
 pub use shortest::shortest;
-pub use table::{Style, Summary, human_value, write_grid};
+pub use table::{Style, Summary, fit_to_terminal, human_value, new_table, write_grid};
 
 /// How rows are written (`--format`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

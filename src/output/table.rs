@@ -1,8 +1,9 @@
 //! The human view: a comfy-table with rates as percentages and a footer on what was read.
 
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
+use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets};
 
 use super::quantity;
 use crate::metrics::{Row, Unit};
@@ -23,6 +24,9 @@ pub struct Summary {
     pub left_out: Vec<(String, u64)>,
     /// Warnings and notes about the input, for stderr (`warning: ...`, `note: ...`).
     pub notes: Vec<String>,
+    /// Notes on how the values were judged (a benchmark left out, and why): on stderr and
+    /// under the table.
+    pub remarks: Vec<String>,
 }
 
 impl Summary {
@@ -51,7 +55,83 @@ impl Summary {
                 counts.join(", ")
             ));
         }
+        lines.extend(self.remarks.iter().cloned());
         lines
+    }
+}
+
+/// Whether tables fit themselves to the terminal's width, wrapping long cells: set by the
+/// command when the output goes to standard output and that is a terminal (never for `-o
+/// FILE` or a pipe, where lines are as wide as they need).
+static FIT: AtomicBool = AtomicBool::new(false);
+
+/// Tables fit the terminal's width from now on, or not.
+pub fn fit_to_terminal(on: bool) {
+    FIT.store(on, Ordering::Relaxed);
+}
+
+/// A table in xsell's style, fitting the terminal when [`fit_to_terminal`] says so.
+pub fn new_table() -> Table {
+    let mut table = Table::new();
+    table.load_style(presets::UTF8_FULL_CONDENSED);
+    if FIT.load(Ordering::Relaxed) {
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+    }
+    table
+}
+
+/// Numbers are never broken across lines when a table fits the terminal: each column whose
+/// `right` is true (numbers) is at least as wide as its widest cell (its header may wrap);
+/// the text columns take the wrapping, at spaces where they can. A table wider than the
+/// terminal drops the spaces that pad its cells first (one column of separator between cells
+/// instead of three). A table that cannot fit even so (a cohort matrix of 24 months) is
+/// printed whole, as wide as it is: `less -S` pages it.
+fn keep_numbers_whole(table: &mut Table, rows: &[Vec<String>], right: impl Fn(usize) -> bool) {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let Some(width) = table.width().filter(|_| FIT.load(Ordering::Relaxed)) else {
+        return;
+    };
+    let width = usize::from(width);
+    let natural: usize = (table.column_max_content_widths().iter())
+        .map(|&w| usize::from(w) + 3)
+        .sum::<usize>()
+        + 1;
+    if natural <= width {
+        return;
+    }
+    // The narrowest the table can be: numbers whole, text at its longest word (a longer one
+    // is cut, at TEXT_CUT), no padding.
+    const TEXT_CUT: usize = 10;
+    let narrowest = |index: usize| {
+        let cells = rows.iter().filter_map(|row| row.get(index));
+        match right(index) {
+            true => cells.map(|c| c.chars().count()).max().unwrap_or(0),
+            false => (cells.flat_map(|c| c.split_whitespace()))
+                .map(|word| word.chars().count().min(TEXT_CUT))
+                .max()
+                .unwrap_or(0),
+        }
+    };
+    let least: usize = (0..columns).map(|i| narrowest(i) + 1).sum::<usize>() + 1;
+    if least > width {
+        table.set_content_arrangement(ContentArrangement::Disabled);
+        return;
+    }
+    for index in 0..columns {
+        if let Some(column) = table.column_mut(index) {
+            column.set_padding((0, 0));
+        }
+    }
+    for index in (0..columns).filter(|&i| right(i)) {
+        let widest = (rows.iter())
+            .filter_map(|row| row.get(index))
+            .map(|cell| cell.chars().count())
+            .max()
+            .unwrap_or(0);
+        if let Some(column) = table.column_mut(index) {
+            let width = u16::try_from(widest).unwrap_or(u16::MAX);
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(width)));
+        }
     }
 }
 
@@ -69,13 +149,12 @@ pub fn write_grid(
         let right: Vec<bool> = (0..columns.len()).map(|i| i >= left).collect();
         return super::markdown::write_grid(out, columns, rows, &right, footer);
     }
-    let mut table = Table::new();
-    table
-        .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_header(columns);
+    let mut table = new_table();
+    table.set_header(columns);
     for row in rows {
         table.add_row(row);
     }
+    keep_numbers_whole(&mut table, rows, |i| i >= left);
     for index in left..columns.len() {
         if let Some(c) = table.column_mut(index) {
             c.set_cell_alignment(CellAlignment::Right);
@@ -91,8 +170,6 @@ pub fn write_grid(
 /// How the output looks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Style {
-    /// The table may fit itself to the terminal's width.
-    pub terminal: bool,
     /// The table colours the benchmark status.
     pub color: bool,
     /// CSV and JSON carry the benchmark columns (`--industry`).
@@ -172,13 +249,8 @@ pub fn write(
         let grid = grid(rows);
         return super::markdown::write_grid(out, &grid.columns, &grid.cells, &grid.right, &footer);
     }
-    let mut table = Table::new();
-    table
-        .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_header(shown.iter().map(|c| c.header));
-    if style.terminal {
-        table.set_content_arrangement(ContentArrangement::Dynamic);
-    }
+    let mut table = new_table();
+    table.set_header(shown.iter().map(|c| c.header));
     if style.color {
         table.enforce_styling();
     }
@@ -197,6 +269,10 @@ pub fn write(
             c.set_cell_alignment(CellAlignment::Right);
         }
     }
+    let texts: Vec<Vec<String>> = (rows.iter())
+        .map(|row| shown.iter().map(|c| (c.cell)(row)).collect())
+        .collect();
+    keep_numbers_whole(&mut table, &texts, |i| shown[i].right);
     writeln!(out, "{table}")?;
     for line in footer {
         writeln!(out, "{line}")?;
@@ -239,8 +315,7 @@ pub fn write_cells(
     records: &[Vec<super::Cell>],
 ) -> io::Result<()> {
     let text = super::Cell::for_people;
-    let mut table = Table::new();
-    table.load_style(presets::UTF8_FULL_CONDENSED);
+    let mut table = new_table();
     if let [record] = records {
         for (name, cell) in columns.iter().zip(record) {
             table.add_row([name.to_string(), text(cell)]);
@@ -313,6 +388,55 @@ pub fn human_value(value: Option<f64>, unit: Unit) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The table of `rows` (the first column text, the others numbers) on a terminal of
+    /// `width` columns, as printed.
+    fn on_terminal(rows: &[Vec<String>], width: u16) -> String {
+        fit_to_terminal(true);
+        let mut table = new_table();
+        table.set_width(width);
+        for row in rows {
+            table.add_row(row);
+        }
+        keep_numbers_whole(&mut table, rows, |i| i > 0);
+        fit_to_terminal(false);
+        table.to_string()
+    }
+
+    #[test]
+    fn a_table_fits_the_terminal_without_breaking_a_number() {
+        let row = |name: &str| {
+            let mut row = vec![name.to_string()];
+            row.extend(
+                [
+                    "131254.76",
+                    "88.9%–94.5%",
+                    "12592.28",
+                    "1042.3%",
+                    "15.0%–30.0%",
+                ]
+                .map(String::from),
+            );
+            row
+        };
+        let rows = vec![row("campaign-cross-sell rate of the window"), row("aov")];
+        let text = on_terminal(&rows, 70);
+        assert!(text.lines().all(|l| l.chars().count() <= 70), "{text}");
+        for number in [
+            "131254.76",
+            "88.9%–94.5%",
+            "12592.28",
+            "1042.3%",
+            "15.0%–30.0%",
+        ] {
+            assert_eq!(text.matches(number).count(), 2, "{number} whole: {text}");
+        }
+        // Thirty numbers cannot fit 60 columns whole: the table is printed as wide as it is.
+        let wide = vec![(0..30).map(|i| format!("{i:>6}")).collect::<Vec<_>>()];
+        let text = on_terminal(&wide, 60);
+        assert!(text.lines().any(|l| l.chars().count() > 60), "{text}");
+        assert!(text.contains("    29"), "{text}");
+    }
 
     #[test]
     fn humans_see_percentages_and_n_a() {

@@ -6,6 +6,7 @@ pub mod compare;
 pub mod stats;
 
 use crate::metrics::row::{ALL, Judgement};
+use crate::metrics::slice::PeriodKind;
 use crate::metrics::{Metric, Quantity, Row};
 use benchmarks::Benchmarks;
 
@@ -29,12 +30,39 @@ pub fn add_intervals(rows: &mut [Row], z: f64) {
     }
 }
 
-/// Holds every row that has a value and a benchmark for `industry` against it.
-pub fn judge(rows: &mut [Row], table: &Benchmarks, industry: &str) {
+/// Holds every row that has a value and a benchmark for `industry` against it, when it is
+/// measured over a period the range applies to (`measured`: the `--period`, or `None` for the
+/// whole window). Returns a note for each metric whose range does not apply, saying why and
+/// how to get a comparable figure.
+pub fn judge(
+    rows: &mut [Row],
+    table: &Benchmarks,
+    industry: &str,
+    measured: Option<PeriodKind>,
+) -> Vec<String> {
+    let mut notes: Vec<String> = Vec::new();
     for row in rows {
         let (Some(value), Some(b)) = (row.value, table.find(row.metric, industry)) else {
             continue;
         };
+        if !b.applies_to(measured) {
+            let note = format!(
+                "note: {}'s benchmark and rating are left empty: the {} range is for a rate \
+                 measured per {} (a month's rate in the published example), and this one is \
+                 measured over {}; --period month gives rates to hold to it",
+                row.metric,
+                b.industry,
+                b.period_text(),
+                match measured {
+                    Some(kind) => format!("each {}", kind.name()),
+                    None => "the whole window".to_string(),
+                }
+            );
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+            continue;
+        }
         row.benchmark = Some(Judgement {
             low: b.low,
             high: b.high,
@@ -43,6 +71,7 @@ pub fn judge(rows: &mut [Row], table: &Benchmarks, industry: &str) {
                 .then(|| benchmarks::rating(value).label().to_string()),
         });
     }
+    notes
 }
 
 /// How groups are ordered under each `all` row.

@@ -80,3 +80,66 @@ fn when_no_rule_passes_the_largest_measures_seen_are_named() {
     assert!(err.contains(note), "{err}");
     assert!(out.contains(note), "{out}");
 }
+
+#[test]
+fn the_customer_rate_is_held_to_the_industry_range_only_per_month_week_or_quarter() {
+    let line =
+        "report fixtures/orders.csv --campaigns fixtures/campaigns.csv --industry e-commerce";
+    let (code, out, err) = run(&mut crate::workdir::xsell(&format!("{line} --format csv")));
+    assert_eq!(code, Some(0));
+    let rows = records(&out, "metric");
+    let row = |m: &str| {
+        rows.iter()
+            .find(|r| r["metric"] == m && r["group"] == "all")
+            .unwrap()
+    };
+    // Over the two years: no benchmark, no rating, and a note saying why and what to do.
+    let customer = row("cross-sell");
+    for column in ["benchmark_low", "benchmark_high", "status", "rating"] {
+        assert_eq!(customer[column], "", "{column}");
+    }
+    let note = "note: cross-sell's benchmark and rating are left empty: the e-commerce range is \
+                for a rate measured per week, month or quarter (a month's rate in the published \
+                example), and this one is measured over the whole window; --period month gives \
+                rates to hold to it";
+    assert!(err.contains(note), "{err}");
+    // The campaign rate keeps its range (12.3%: below 15-30%, fair), the loyalty rate its target.
+    let campaign = row("campaign-cross-sell");
+    fn judged(r: &crate::workdir::Rec) -> [&str; 4] {
+        [
+            &r["benchmark_low"],
+            &r["benchmark_high"],
+            &r["status"],
+            &r["rating"],
+        ]
+        .map(String::as_str)
+    }
+    assert_eq!(judged(campaign), ["0.15", "0.3", "below", "fair"]);
+    assert_eq!(
+        judged(row("loyalty-cross-sell")),
+        ["0.2", "", "within", "excellent"]
+    );
+    // The table says it under the table too.
+    let table = ok(&mut crate::workdir::xsell(line));
+    assert!(table.contains(&note["note: ".len()..]), "{table}");
+    // Per month, each month's rate is held to the range: 2024-01 is 28 / 46 = 60.9%, above.
+    let monthly = ok(&mut crate::workdir::xsell(
+        "report fixtures/orders.csv --industry e-commerce --period month --format csv",
+    ));
+    let monthly = records(&monthly, "metric");
+    let january = (monthly.iter())
+        .find(|r| r["metric"] == "cross-sell" && r["period"] == "2024-01")
+        .unwrap();
+    assert_eq!(
+        (
+            january["numerator"].as_str(),
+            january["denominator"].as_str()
+        ),
+        ("28", "46")
+    );
+    assert_eq!(judged(january), ["0.15", "0.3", "above", "excellent"]);
+    let judged_months = (monthly.iter())
+        .filter(|r| r["metric"] == "cross-sell" && !r["status"].is_empty())
+        .count();
+    assert_eq!(judged_months, 24);
+}

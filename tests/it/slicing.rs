@@ -576,7 +576,10 @@ fn benchmark_status_and_rating() {
     let g = ["g05", "g10", "g15", "g20", "g25", "g30", "g35"];
     let groups: Vec<_> = g.iter().zip(1..).map(|(g, k)| (*g, 20, k)).collect();
     let w = Workdir::with(&[("o.csv", &groups_file("g", &groups, true))]);
-    let rows = w.csv("compute o.csv -m cross-sell --by column:g --industry e-commerce");
+    // The customer rate is held to the range per week, month or quarter: every line is in
+    // January 2025.
+    let rows =
+        w.csv("compute o.csv -m cross-sell --by column:g --industry e-commerce --period month");
     // e-commerce 15%..30%, ends inclusive; rating: below 10% needs improvement, 10% up to 20%
     // fair, 20% to 25% good, above 25% excellent.
     let want = "g05 below needs-improvement; g10 below fair; g15 within fair; g20 within good;
@@ -584,7 +587,7 @@ fn benchmark_status_and_rating() {
     for w in want.split(';') {
         let f: Vec<&str> = w.split_whitespace().collect();
         let by = if f[0] == "all" { "" } else { "column:g" };
-        let r = find(&rows, "cross-sell", by, f[0], "");
+        let r = find(&rows, "cross-sell", by, f[0], "2025-01");
         assert_eq!(span(r, "benchmark"), "0.15..0.3");
         let (status, rating) = (&r["status"], &r["rating"]);
         assert_eq!([status, rating], [f[1], &f[2].replace('-', " ")], "{w}");
@@ -643,7 +646,9 @@ fn benchmarks_command_lists_six_industries() {
 
 #[test]
 fn colour_only_in_tables_when_asked_and_allowed() {
-    let base = format!("compute {ORDERS} -m cross-sell --by segment --industry e-commerce");
+    let base = format!(
+        "compute {ORDERS} -m cross-sell --by segment --industry e-commerce --period quarter"
+    );
     let esc = |mut cmd: Command| ok(&mut cmd).contains("\x1b[");
     let always = format!("{base} --color always");
     assert!(esc(xsell(&always)), "--color always");
@@ -689,13 +694,15 @@ fn fail_under_value() {
 fn fail_under_benchmark() {
     let line = format!("compute {ORDERS} -m cross-sell --fail-under benchmark");
     fails(&mut xsell(&line));
-    // Oracle: every segment is above 30%.
-    let line = format!("compute {ORDERS} -m cross-sell --by segment --industry e-commerce");
+    // Oracle: every segment is above 30%, every quarter.
+    let line = format!(
+        "compute {ORDERS} -m cross-sell --by segment --industry e-commerce --period quarter"
+    );
     sh(&format!("{line} --fail-under benchmark"));
     // 1/20 and 2/20 are below 15%; 3/20 is on the inclusive lower end.
     let o = groups_file("g", &[("a", 20, 1), ("b", 20, 2), ("c", 20, 3)], true);
     let w = Workdir::with(&[("o.csv", &o)]);
-    let line = "compute o.csv -m cross-sell --by column:g --industry e-commerce \
+    let line = "compute o.csv -m cross-sell --by column:g --industry e-commerce --period month \
                 --fail-under benchmark --format csv";
     let (code, out, _) = run(&mut w.cmd(line));
     assert_eq!(code, Some(1));

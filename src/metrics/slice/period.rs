@@ -2,8 +2,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
-/// The unit of `--period`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The unit of `--period`, shortest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum PeriodKind {
     Week,
     Month,
@@ -12,6 +12,28 @@ pub enum PeriodKind {
 }
 
 impl PeriodKind {
+    /// `week`, `month`, `quarter` or `year`, as `--period` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            PeriodKind::Week => "week",
+            PeriodKind::Month => "month",
+            PeriodKind::Quarter => "quarter",
+            PeriodKind::Year => "year",
+        }
+    }
+
+    /// The unit `--period` names.
+    pub fn parse(name: &str) -> Option<PeriodKind> {
+        [
+            PeriodKind::Week,
+            PeriodKind::Month,
+            PeriodKind::Quarter,
+            PeriodKind::Year,
+        ]
+        .into_iter()
+        .find(|k| k.name() == name)
+    }
+
     /// The period holding `date`, as a number that grows by one from one period to the next.
     pub fn key(self, date: NaiveDate) -> i32 {
         match self {

@@ -9,6 +9,7 @@ use csv::{ReaderBuilder, StringRecord, Trim};
 
 use super::{Benchmark, industry_key};
 use crate::metrics::Metric;
+use crate::metrics::slice::PeriodKind;
 
 /// The columns a benchmarks file must have, in the order its header should list them.
 const REQUIRED_COLUMNS: [&str; 4] = ["metric", "industry", "low", "high"];
@@ -19,6 +20,7 @@ struct Columns {
     industry: usize,
     low: usize,
     high: usize,
+    period: Option<usize>,
     source: Option<usize>,
 }
 
@@ -67,6 +69,7 @@ fn columns(name: &str, header: &StringRecord) -> Result<Columns> {
         industry: require("industry")?,
         low: require("low")?,
         high: require("high")?,
+        period: find("period")?,
         source: find("source")?,
     })
 }
@@ -137,11 +140,29 @@ pub(super) fn parse<R: Read>(mut input: R, name: &str) -> Result<Vec<Benchmark>>
             .map(cell)
             .filter(|s| !s.is_empty())
             .map_or_else(|| format!("{name}, line {line}"), str::to_string);
+        // The longest period a value may be measured over: any unless the file says.
+        let period = match at
+            .period
+            .map(cell)
+            .unwrap_or("")
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "" | "any" => None,
+            text => Some(PeriodKind::parse(text).ok_or_else(|| {
+                anyhow!(
+                    "{name}:{line}: column period: {text:?} is not a period; expected week, \
+                     month, quarter or year (the longest --period a value may be measured over \
+                     to be held to the range), or any"
+                )
+            })?),
+        };
         rows.push(Benchmark {
             metric: metric.name().to_string(),
             industry: industry.to_string(),
             low,
             high,
+            period,
             source,
         });
     }

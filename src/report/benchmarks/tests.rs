@@ -9,6 +9,7 @@ fn bench(low: f64, high: Option<f64>) -> Benchmark {
         industry: "e-commerce".to_string(),
         low,
         high,
+        period: None,
         source: String::new(),
     }
 }
@@ -220,6 +221,7 @@ fn a_file_replaces_adds_and_opens_ranges() {
             industry: "e-commerce".to_string(),
             low: 0.18,
             high: Some(0.35),
+            period: None,
             source: format!("{file}, line 2"),
         }
     );
@@ -406,4 +408,46 @@ fn a_missing_file_is_named() {
     let path = dir.path().join("absent.csv");
     let message = format!("{:#}", Benchmarks::builtin().merge_file(&path).unwrap_err());
     assert!(message.contains("absent.csv"), "{message}");
+}
+
+#[test]
+fn the_customer_rate_is_held_to_the_ranges_per_week_month_or_quarter_only() {
+    let table = Benchmarks::builtin();
+    let customer = table.find("cross-sell", "e-commerce").unwrap();
+    assert_eq!(customer.period_text(), "week, month or quarter");
+    assert!(!customer.applies_to(None)); // the whole window
+    assert!(!customer.applies_to(Some(PeriodKind::Year)));
+    for kind in [PeriodKind::Week, PeriodKind::Month, PeriodKind::Quarter] {
+        assert!(customer.applies_to(Some(kind)));
+    }
+    // The campaign rate's own ranges, and the loyalty target, apply to any span.
+    for metric in ["campaign-cross-sell", "loyalty-cross-sell"] {
+        let b = table.find(metric, "e-commerce").unwrap();
+        assert!(b.applies_to(None) && b.applies_to(Some(PeriodKind::Year)));
+        assert_eq!(b.period_text(), "any");
+    }
+}
+
+#[test]
+fn a_users_range_may_name_the_longest_period_it_applies_to() {
+    let (table, file) = merged(
+        "b.csv",
+        "metric,industry,low,high,period\n\
+         cross-sell,e-commerce,0.2,0.4,month\n\
+         aov,e-commerce,50,,\n",
+    );
+    let table = table.unwrap();
+    let b = table.find("cross-sell", "e-commerce").unwrap();
+    assert_eq!(b.period, Some(PeriodKind::Month));
+    assert!(!b.applies_to(Some(PeriodKind::Quarter)));
+    assert_eq!(table.find("aov", "e-commerce").unwrap().period, None);
+    let (err, _) = merged(
+        "c.csv",
+        "metric,industry,low,high,period\ncross-sell,x,0.1,0.2,fortnight\n",
+    );
+    let err = format!("{:#}", err.unwrap_err());
+    assert!(err.ends_with(
+        "c.csv:2: column period: \"fortnight\" is not a period; expected week, month, quarter or \
+         year (the longest --period a value may be measured over to be held to the range), or any"
+    ), "{err} ({file})");
 }
