@@ -33,11 +33,20 @@ pub struct Page {
 
 impl Page {
     /// The page of this run's command (`xsell report`), with `summary`'s footer lines after
-    /// the extra `notes`.
+    /// the extra `notes`, then the warnings and notes of reading (those of stderr).
     pub fn new(summary: Option<&Summary>, notes: Vec<String>) -> Page {
         let read = summary.map(Summary::footer).unwrap_or_default();
         let mut footer = notes;
         footer.extend(read.iter().cloned());
+        for note in summary.iter().flat_map(|s| &s.notes) {
+            // A remark is in the footer already, without its `note: `.
+            if !footer
+                .iter()
+                .any(|line| line == note.trim_start_matches("note: "))
+            {
+                footer.push(note.clone());
+            }
+        }
         let command = std::env::args().nth(1).unwrap_or_default();
         Page {
             title: format!("xsell {command}").trim_end().to_string(),
