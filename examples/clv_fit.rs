@@ -2,18 +2,24 @@
 //! `tests/clv/`, then on a synthetic population drawn from the models, in whole days.
 //!
 //! ```text
-//! cargo run --release --example clv_fit                      # CDNOW + 1,000,000 synthetic customers
-//! cargo run --release --example clv_fit -- 1250000 7         # customers, seed
+//! cargo run --release --example clv_fit                  # CDNOW + 1,000,000 synthetic customers
+//! cargo run --release --example clv_fit -- 1250000 7 2   # customers, seed, threads
 //! ```
 //!
 //! The synthetic customers first bought on a day spread evenly over the 730 days before the end
 //! and follow BG/NBD r 0.25, α 30 days, a 0.8, b 2.5 and Gamma-Gamma p 6, q 3.5, v 15. Timings are
-//! wall-clock, on however many cores `std::thread::available_parallelism` reports.
+//! wall-clock; threads default to `std::thread::available_parallelism`. Last, it times the
+//! streaming RFM summary of 8 order lines per customer (dates and amounts from a hash, in no
+//! particular order).
 
 use std::time::Instant;
 
+use chrono::{Days, NaiveDate};
 use xsell::clv::simulate::{Rng, customer};
-use xsell::clv::{BgNbd, ClvOptions, Fit, GammaGamma, Rfm, TimeUnit, customer_lifetime_value};
+use xsell::clv::{
+    BgNbd, ClvOptions, Fit, GammaGamma, Rfm, RfmAccumulator, TimeUnit, customer_lifetime_value,
+};
+use xsell::money::Money;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -21,12 +27,17 @@ fn main() {
         .next()
         .map_or(1_000_000, |a| a.parse().expect("customers"));
     let seed: u64 = args.next().map_or(7, |a| a.parse().expect("seed"));
+    let threads: usize = args.next().map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |a| a.parse().expect("threads"),
+    );
+    println!("threads: {threads}");
 
     let cdnow = cdnow();
     println!("CDNOW sample, {} customers (weeks):", cdnow.len());
     let started = Instant::now();
-    let bg = BgNbd::fit(&cdnow).expect("BG/NBD");
-    let gg = GammaGamma::fit(&cdnow).expect("Gamma-Gamma");
+    let bg = BgNbd::fit(&cdnow, threads).expect("BG/NBD");
+    let gg = GammaGamma::fit(&cdnow, threads).expect("Gamma-Gamma");
     let elapsed = started.elapsed();
     show("BG/NBD", &bg.fit);
     show("Gamma-Gamma", &gg.fit);
@@ -63,12 +74,12 @@ fn main() {
     println!("  truth: BG/NBD {truth:?}, Gamma-Gamma {value:?}");
 
     let started = Instant::now();
-    let bg = BgNbd::fit(&customers).expect("BG/NBD");
+    let bg = BgNbd::fit(&customers, threads).expect("BG/NBD");
     let bg_time = started.elapsed();
     show("BG/NBD", &bg.fit);
     println!("  BG/NBD fit: {bg_time:.2?}");
     let started = Instant::now();
-    let gg = GammaGamma::fit(&customers).expect("Gamma-Gamma");
+    let gg = GammaGamma::fit(&customers, threads).expect("Gamma-Gamma");
     let gg_time = started.elapsed();
     show("Gamma-Gamma", &gg.fit);
     println!("  Gamma-Gamma fit: {gg_time:.2?}");
@@ -82,7 +93,27 @@ fn main() {
         total += customer_lifetime_value(&bg.model, &gg.model, c, &options).unwrap_or(0.0);
     }
     println!(
-        "  per-customer P(alive), E[Y(365)], 12-month CLV: {:.2?} (checksum {total:.6e})",
+        "  per-customer P(alive), E[Y(365)], 12-month CLV (one thread): {:.2?} (checksum {total:.6e})",
+        started.elapsed()
+    );
+
+    let lines = 8 * u64::from(n);
+    let end = NaiveDate::from_ymd_opt(2025, 12, 31).expect("a date");
+    let started = Instant::now();
+    let mut acc = RfmAccumulator::new(end);
+    let mut rng = Rng::new(seed);
+    let mut purchases = 0_u64;
+    for k in 0..lines {
+        let customer = (k % u64::from(n)) as u32;
+        let back = (rng.uniform() * 730.0) as u64;
+        let date = end - Days::new(back);
+        let cents = (rng.uniform() * 20_000.0) as i128 - 200; // about 1% returns
+        purchases += u64::from(acc.add(customer, date, Money::from_minor(cents * 100)));
+    }
+    let added = started.elapsed();
+    let summaries = acc.summaries(TimeUnit::Day).count();
+    println!(
+        "RFM: {lines} lines ({purchases} purchases) added in {added:.2?}, {summaries} summaries after {:.2?}",
         started.elapsed()
     );
 }

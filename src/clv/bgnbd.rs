@@ -76,12 +76,13 @@ impl BgNbd {
     /// The parameter names, in [`Fit::estimates`] order.
     pub const NAMES: [&'static str; 4] = ["r", "alpha", "a", "b"];
 
-    /// Fits the model by maximum likelihood (see the module doc and [`super::mle`]).
+    /// Fits the model by maximum likelihood (see the module doc and [`super::mle`]), summing the
+    /// likelihood on up to `threads` threads.
     ///
     /// Refused when a customer's summary is invalid ([`Rfm::problem`]), when fewer than
     /// [`MIN_REPEAT_BUYERS`] customers have a repeat purchase, or when every age is 0.
-    pub fn fit(customers: &[Rfm]) -> Result<BgNbdFit, ClvError> {
-        let data = Grouped::new(customers)?;
+    pub fn fit(customers: &[Rfm], threads: usize) -> Result<BgNbdFit, ClvError> {
+        let data = Grouped::new(customers, threads)?;
         let optimum = mle::maximise(&data, START)?;
         let scale = data.longest;
         // ln L in the data's unit: the fit's value minus Σ x ln s, s = 1/longest.
@@ -156,6 +157,7 @@ struct Grouped {
     purchases: f64,
     /// The longest age T, the unit of the rescaled time.
     longest: f64,
+    threads: usize,
 }
 
 #[derive(Clone, Copy)]
@@ -168,7 +170,7 @@ struct Group {
 }
 
 impl Grouped {
-    fn new(customers: &[Rfm]) -> Result<Grouped, ClvError> {
+    fn new(customers: &[Rfm], threads: usize) -> Result<Grouped, ClvError> {
         let mut repeat_buyers = 0;
         let mut longest = 0.0_f64;
         let mut purchases = 0.0;
@@ -217,6 +219,7 @@ impl Grouped {
             customers: customers.len() as f64,
             purchases,
             longest,
+            threads,
         })
     }
 }
@@ -301,7 +304,7 @@ impl LogLikelihood<4> for Grouped {
         let [r, alpha, a, b] = *theta;
         let p = BgNbd { r, alpha, a, b };
         let terms: Vec<XTerms> = self.xs.iter().map(|&x| XTerms::new(&p, x)).collect();
-        mle::parallel_sum(&self.groups, |g| {
+        mle::parallel_sum(&self.groups, self.threads, |g| {
             term(&p, &terms[g.x as usize], g.recency, g.age, g.weight)
         })
     }
@@ -457,7 +460,7 @@ mod tests {
         let mut few = one_timers.clone();
         few.extend(vec![Rfm::new(1, 2.0, 10.0, 5.0); MIN_REPEAT_BUYERS - 1]);
         assert_eq!(
-            BgNbd::fit(&few).unwrap_err(),
+            BgNbd::fit(&few, 1).unwrap_err(),
             ClvError::TooFewRepeatBuyers {
                 model: "BG/NBD",
                 needed: MIN_REPEAT_BUYERS,
@@ -466,7 +469,7 @@ mod tests {
         );
         let mut bad = one_timers;
         bad.push(Rfm::new(1, 12.0, 10.0, 5.0));
-        let err = BgNbd::fit(&bad).unwrap_err();
+        let err = BgNbd::fit(&bad, 1).unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("customer 100: recency 12 is larger than age 10"),
@@ -474,7 +477,7 @@ mod tests {
         );
         let no_time = vec![Rfm::new(0, 0.0, 0.0, 0.0); 20];
         assert!(matches!(
-            BgNbd::fit(&no_time).unwrap_err(),
+            BgNbd::fit(&no_time, 1).unwrap_err(),
             ClvError::TooFewRepeatBuyers { .. }
         ));
     }

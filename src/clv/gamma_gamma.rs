@@ -66,14 +66,15 @@ impl GammaGamma {
     /// The parameter names, in [`Fit::estimates`] order.
     pub const NAMES: [&'static str; 3] = ["p", "q", "v"];
 
-    /// Fits the model on the customers with `frequency > 0` (others are skipped).
+    /// Fits the model on the customers with `frequency > 0` (others are skipped), summing the
+    /// likelihood on up to `threads` threads.
     ///
     /// Refused when a returning customer's summary is invalid or its monetary value is not
     /// positive (lifetimes refuses it too), when fewer than [`MIN_RETURNING`] customers return,
     /// or when all their mean values are equal (the likelihood then grows without bound as q
     /// and v do).
-    pub fn fit(customers: &[Rfm]) -> Result<GammaGammaFit, ClvError> {
-        let data = Grouped::new(customers)?;
+    pub fn fit(customers: &[Rfm], threads: usize) -> Result<GammaGammaFit, ClvError> {
+        let data = Grouped::new(customers, threads)?;
         let optimum = mle::maximise(&data, START)?;
         let log_likelihood = optimum.log_likelihood - data.customers * data.mean.ln();
         let fit = mle::fit_summary(
@@ -90,15 +91,15 @@ impl GammaGamma {
         })
     }
 
-    /// ln L of one returning customer (the module doc's formula); NaN when x = 0 or m ≤ 0.
-    pub fn log_likelihood(&self, c: &Rfm) -> f64 {
-        let x = f64::from(c.frequency);
+    /// ln L of one returning customer (the module doc's formula); None when x = 0 or m ≤ 0
+    /// (the customer is not in the model).
+    pub fn log_likelihood(&self, c: &Rfm) -> Option<f64> {
         let m = c.monetary_value;
-        if !(x > 0.0 && m > 0.0) {
-            return f64::NAN;
+        if c.frequency == 0 || m.is_nan() || m <= 0.0 {
+            return None;
         }
         let terms = XTerms::new(self, c.frequency);
-        term(self, &terms, m, m.ln(), 1.0).0
+        Some(term(self, &terms, m, m.ln(), 1.0).0)
     }
 
     /// The population mean value of a purchase, `pv/(q−1)`; None unless q > 1.
@@ -123,6 +124,7 @@ struct Grouped {
     customers: f64,
     /// The mean of the returning customers' m: the unit of the rescaled values.
     mean: f64,
+    threads: usize,
 }
 
 #[derive(Clone, Copy)]
@@ -135,7 +137,7 @@ struct Group {
 }
 
 impl Grouped {
-    fn new(customers: &[Rfm]) -> Result<Grouped, ClvError> {
+    fn new(customers: &[Rfm], threads: usize) -> Result<Grouped, ClvError> {
         let mut returning = 0_usize;
         let mut sum = 0.0;
         let mut first_value = None;
@@ -202,6 +204,7 @@ impl Grouped {
             groups,
             customers: returning as f64,
             mean,
+            threads,
         })
     }
 }
@@ -250,7 +253,7 @@ impl LogLikelihood<3> for Grouped {
         let [p, q, v] = *theta;
         let g = GammaGamma { p, q, v };
         let terms: Vec<XTerms> = self.xs.iter().map(|&x| XTerms::new(&g, x)).collect();
-        mle::parallel_sum(&self.groups, |grp| {
+        mle::parallel_sum(&self.groups, self.threads, |grp| {
             term(&g, &terms[grp.x as usize], grp.m, grp.ln_m, grp.weight)
         })
     }
@@ -288,8 +291,14 @@ mod tests {
             (ln_gamma(p + q) - ln_gamma(p) - ln_gamma(q)).exp() * v.powf(q) * m.powf(p - 1.0)
                 / (m + v).powf(p + q);
         let c = Rfm::new(1, 5.0, 10.0, m);
-        assert_rel(CDNOW.log_likelihood(&c), density.ln(), 1e-13, "ln L, x = 1");
-        assert!(CDNOW.log_likelihood(&Rfm::new(0, 0.0, 10.0, 0.0)).is_nan());
+        assert_rel(
+            CDNOW.log_likelihood(&c).unwrap(),
+            density.ln(),
+            1e-13,
+            "ln L, x = 1",
+        );
+        assert_eq!(CDNOW.log_likelihood(&Rfm::new(0, 0.0, 10.0, 0.0)), None);
+        assert_eq!(CDNOW.log_likelihood(&Rfm::new(2, 1.0, 10.0, 0.0)), None);
     }
 
     #[test]
@@ -311,7 +320,7 @@ mod tests {
                         q: t[1],
                         v: t[2],
                     };
-                    m.log_likelihood(&c)
+                    m.log_likelihood(&c).unwrap()
                 };
                 let mut up = theta;
                 let mut down = theta;
@@ -367,14 +376,14 @@ mod tests {
         let mut same = vec![Rfm::new(0, 0.0, 5.0, 0.0); 5];
         same.extend(vec![Rfm::new(2, 1.0, 5.0, 12.5); MIN_RETURNING]);
         assert_eq!(
-            GammaGamma::fit(&same).unwrap_err(),
+            GammaGamma::fit(&same, 1).unwrap_err(),
             ClvError::NoValueSpread {
                 count: MIN_RETURNING,
                 value: 12.5
             }
         );
         assert_eq!(
-            GammaGamma::fit(&same[..MIN_RETURNING]).unwrap_err(),
+            GammaGamma::fit(&same[..MIN_RETURNING], 1).unwrap_err(),
             ClvError::TooFewRepeatBuyers {
                 model: "Gamma-Gamma",
                 needed: MIN_RETURNING,
@@ -382,7 +391,7 @@ mod tests {
             }
         );
         same.push(Rfm::new(1, 1.0, 5.0, 0.0));
-        let err = GammaGamma::fit(&same).unwrap_err().to_string();
+        let err = GammaGamma::fit(&same, 1).unwrap_err().to_string();
         assert_eq!(
             err,
             "customer 15: monetary value 0 with 1 repeat purchases (it must be positive)"

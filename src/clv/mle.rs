@@ -10,8 +10,9 @@
 //! ```
 //!
 //! with argmin's BFGS and a Moré-Thuente line search, stopping when ‖∇f‖ < [`GRADIENT_TOLERANCE`]
-//! or after [`MAX_ITERATIONS`]. Working in φ keeps every parameter positive without bounds, and
-//! dividing by n makes the tolerance independent of the number of customers.
+//! or after [`MAX_ITERATIONS`]; a few Newton steps with the observed information then take the
+//! gradient down to its rounding (see [`maximise`]). Working in φ keeps every parameter positive
+//! without bounds, and dividing by n makes the tolerances independent of the number of customers.
 //!
 //! Uncertainty: the observed information is the Hessian of −Σ ln L at the optimum in the natural
 //! parameters, `I(θ̂)`, taken by central differences of the analytic gradient (step
@@ -21,8 +22,9 @@
 //! stationary point this equals the delta method applied to the log-scale Hessian,
 //! `SE(θⱼ) = θⱼ √[H_φ⁻¹]ⱼⱼ`, which is how lifetimes computes it.
 //!
-//! `converged` is true when the final gradient norm is below [`ACCEPT_GRADIENT`] and the
-//! information matrix is positive definite.
+//! `converged` is true when the final gradient norm (of f, in φ) is below [`ACCEPT_GRADIENT`]
+//! and the information matrix is positive definite. Parallelism: the models' likelihoods are sums
+//! over customers, which [`parallel_sum`] splits over scoped threads.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -38,8 +40,17 @@ use super::ClvError;
 use crate::report::stats::Z95;
 
 /// BFGS stops when the gradient of the mean negative log-likelihood in log-parameters is this
-/// small (lifetimes passes 1e-7 to scipy).
-pub const GRADIENT_TOLERANCE: f64 = 1e-9;
+/// small (lifetimes passes 1e-7 to scipy). Smaller is no better: with a million customers the
+/// mean log-likelihood stops resolving steps near 1e-8, and the line search then wanders.
+pub const GRADIENT_TOLERANCE: f64 = 1e-7;
+/// BFGS also stops when an iteration changes the mean negative log-likelihood by less than
+/// this (its rounding, about 1e-16 relative, and summation noise).
+pub const COST_TOLERANCE: f64 = 1e-14;
+/// Newton steps, at most, that polish the BFGS optimum (see [`maximise`]).
+pub const NEWTON_STEPS: usize = 3;
+/// No Newton step once the gradient (as for [`GRADIENT_TOLERANCE`]) is this small: it is then
+/// near its own rounding.
+pub const NEWTON_ENOUGH: f64 = 1e-11;
 /// A fit whose final gradient norm is above this is reported as not converged.
 pub const ACCEPT_GRADIENT: f64 = 1e-6;
 /// BFGS iterations of one run before giving up.
@@ -109,6 +120,12 @@ pub(crate) struct Optimum<const N: usize> {
 /// at the best point evaluated. A run that ends with the gradient above [`ACCEPT_GRADIENT`] is
 /// followed by a fresh one from its best point (BFGS's inverse-Hessian estimate restarted), up to
 /// [`MAX_RUNS`] runs or until a run improves nothing.
+///
+/// Then up to [`NEWTON_STEPS`] Newton steps in the natural parameters, θ ← θ + I(θ)⁻¹ ∇ln L
+/// with the observed information of [`fit_summary`], each kept only if it does not lower ln L
+/// (beyond rounding) and shrinks the gradient: from BFGS's 1e-7 they reach the gradient's own
+/// rounding in a step or two, which the line search cannot (it compares values, and the values no
+/// longer differ).
 pub(crate) fn maximise<M: LogLikelihood<N>, const N: usize>(
     model: &M,
     start: [f64; N],
@@ -125,7 +142,7 @@ pub(crate) fn maximise<M: LogLikelihood<N>, const N: usize>(
         best: RefCell::new(None),
     };
     let mut phi = start.map(f64::ln).to_vec();
-    let (mut cost, mut gradient) = problem.evaluate(&phi);
+    let (mut cost, _) = problem.evaluate(&phi);
     if !cost.is_finite() {
         return Err(ClvError::Optimizer(
             "the log-likelihood is not finite at the starting point".to_string(),
@@ -138,16 +155,48 @@ pub(crate) fn maximise<M: LogLikelihood<N>, const N: usize>(
         let Some((best, best_cost)) = best else { break };
         let improved = best_cost < cost;
         phi = best;
+        let gradient;
         (cost, gradient) = problem.evaluate(&phi);
         if norm(&gradient) < ACCEPT_GRADIENT || !improved {
             break;
         }
     }
+    let mut theta: [f64; N] = std::array::from_fn(|j| phi[j].exp());
+    let (mut log_likelihood, mut gradient) = model.value_and_gradient(&theta);
+    let n = model.customers();
+    let scaled = |theta: &[f64; N], g: &[f64; N]| -> f64 {
+        (0..N)
+            .map(|j| (theta[j] * g[j] / n).powi(2))
+            .sum::<f64>()
+            .sqrt()
+    };
+    for _ in 0..NEWTON_STEPS {
+        if scaled(&theta, &gradient) < NEWTON_ENOUGH {
+            break;
+        }
+        let Some(covariance) = information(model, &theta).and_then(|i| cholesky_inverse(&i)) else {
+            break;
+        };
+        let next: [f64; N] = std::array::from_fn(|j| {
+            theta[j] + (0..N).map(|k| covariance[j][k] * gradient[k]).sum::<f64>()
+        });
+        if next.iter().any(|&t| t.is_nan() || t <= 0.0) {
+            break;
+        }
+        let (next_ll, next_gradient) = model.value_and_gradient(&next);
+        let before = scaled(&theta, &gradient);
+        if !(next_ll.is_finite() && next_ll >= log_likelihood - 1e-12 * log_likelihood.abs())
+            || scaled(&next, &next_gradient) >= before
+        {
+            break;
+        }
+        (theta, log_likelihood, gradient) = (next, next_ll, next_gradient);
+    }
     Ok(Optimum {
-        theta: std::array::from_fn(|j| phi[j].exp()),
-        log_likelihood: -cost * model.customers(),
+        theta,
+        log_likelihood,
         iterations,
-        converged: norm(&gradient) < ACCEPT_GRADIENT,
+        converged: scaled(&theta, &gradient) < ACCEPT_GRADIENT,
     })
 }
 
@@ -159,7 +208,7 @@ fn bfgs(problem: &Problem<'_>, phi: Vec<f64>) -> Result<u64, ClvError> {
     let solver = BFGS::new(MoreThuenteLineSearch::new())
         .with_tolerance_grad(GRADIENT_TOLERANCE)
         .map_err(fail)?
-        .with_tolerance_cost(0.0)
+        .with_tolerance_cost(COST_TOLERANCE)
         .map_err(fail)?;
     let identity: Vec<Vec<f64>> = (0..dimension)
         .map(|i| {
@@ -315,10 +364,12 @@ fn norm(v: &[f64]) -> f64 {
     v.iter().map(|x| x * x).sum::<f64>().sqrt()
 }
 
-/// Σ over `items` of `term(item) = (value, gradient)`, on all cores for long slices (chunks on
-/// scoped threads, added in chunk order, so the result is the same from run to run).
+/// Σ over `items` of `term(item) = (value, gradient)`, on up to `threads` threads for long
+/// slices (chunks on scoped threads, added in chunk order, so the result is the same from run to
+/// run for a given thread count).
 pub(crate) fn parallel_sum<T: Sync, const N: usize>(
     items: &[T],
+    threads: usize,
     term: impl Fn(&T) -> (f64, [f64; N]) + Sync,
 ) -> (f64, [f64; N]) {
     let add = |mut acc: (f64, [f64; N]), item: &T| {
@@ -329,8 +380,7 @@ pub(crate) fn parallel_sum<T: Sync, const N: usize>(
         }
         acc
     };
-    let threads = thread::available_parallelism().map_or(1, |n| n.get());
-    if items.len() < PARALLEL_FROM || threads == 1 {
+    if items.len() < PARALLEL_FROM || threads <= 1 {
         return items.iter().fold((0.0, [0.0; N]), add);
     }
     let chunk = items.len().div_ceil(threads);
@@ -421,7 +471,7 @@ mod tests {
     impl LogLikelihood<2> for Normal {
         fn value_and_gradient(&self, theta: &[f64; 2]) -> (f64, [f64; 2]) {
             let [mu, sigma] = *theta;
-            parallel_sum(&self.0, |&y| {
+            parallel_sum(&self.0, 2, |&y| {
                 let z = (y - mu) / sigma;
                 (
                     -z * z / 2.0 - sigma.ln(),
@@ -469,7 +519,7 @@ mod tests {
     #[test]
     fn parallel_sum_equals_the_plain_sum() {
         let items: Vec<f64> = (0..(3 * PARALLEL_FROM)).map(|i| i as f64).collect();
-        let (v, [g]) = parallel_sum(&items, |&x| (x, [1.0]));
+        let (v, [g]) = parallel_sum(&items, 3, |&x| (x, [1.0]));
         let n = items.len() as f64;
         assert_eq!(v, n * (n - 1.0) / 2.0);
         assert_eq!(g, n);
