@@ -25,7 +25,8 @@
 //! order is not the date order; a customer has few purchase days, so the set is small (4 bytes a
 //! day). Requiring date-sorted lines instead would save that set but break chunked reading and
 //! the merge. Accumulators of disjoint chunks [`merge`](RfmAccumulator::merge) into the one of the
-//! whole.
+//! whole. Memory: 64 bytes a customer and 4 a purchase day (plus the allocator's overhead of each
+//! customer's day list), roughly 140 MB for 1.25 million customers with 8 purchase days each.
 
 use chrono::{Datelike as _, NaiveDate};
 
@@ -239,6 +240,15 @@ impl RfmAccumulator {
         }
     }
 
+    /// The customer's distinct purchase days so far (0 for an unknown customer). For a holdout
+    /// period, lifetimes' `frequency_holdout` is this count in an accumulator ending at the
+    /// holdout's end minus the count in one ending at the calibration's end.
+    pub fn purchase_days(&self, customer: u32) -> usize {
+        self.customers
+            .get(customer as usize)
+            .map_or(0, |d| d.days.len())
+    }
+
     /// The summary of every customer with a purchase, in customer order: `(customer, Rfm)`.
     pub fn summaries(&self, unit: TimeUnit) -> impl Iterator<Item = (u32, Rfm)> + '_ {
         let end = self.end.num_days_from_ce();
@@ -320,6 +330,9 @@ mod tests {
             all(&acc, TimeUnit::Day),
             vec![(3, Rfm::new(0, 0.0, 0.0, 0.0))]
         );
+        assert_eq!(acc.purchase_days(3), 1);
+        assert_eq!(acc.purchase_days(0), 0);
+        assert_eq!(acc.purchase_days(99), 0);
     }
 
     #[test]
