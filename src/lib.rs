@@ -4,9 +4,11 @@
 //! [`engine`] (one call: read the inputs, fold the metrics, return rows) → [`input`] (CSV →
 //! typed records) and [`metrics`] (one module per KPI family, pure) → [`report`] (intervals,
 //! benchmarks, order) → [`output`] (table, CSV, JSON). [`cmd`] is the CLI's side of each
-//! subcommand: it resolves the arguments, calls the engine and writes the result.
+//! subcommand: it resolves the arguments, calls the engine and writes the result. [`clv`] holds
+//! the predictive CLV models (BG/NBD, Gamma-Gamma) as a library, before any subcommand uses them.
 
 pub mod cli;
+pub mod clv;
 pub mod cmd;
 pub mod engine;
 pub mod input;

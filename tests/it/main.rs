@@ -11,6 +11,7 @@
 mod affinity;
 mod cells;
 mod cli;
+mod clv;
 mod dates;
 mod exports;
 mod faults;
