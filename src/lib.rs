@@ -35,6 +35,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Compare(args) => cmd::compare::run(args),
         Command::Pairs(args) => cmd::pairs::run(args),
         Command::Cohort(args) => cmd::cohort::run(args),
+        Command::Clv(args) => cmd::clv::run(args),
         Command::Sql(args) => cmd::sql::run(args).map(|()| ExitCode::SUCCESS),
         Command::Benchmarks(args) => cmd::benchmarks::run(args).map(|()| ExitCode::SUCCESS),
         Command::Metrics(args) => cmd::metrics::run(args).map(|()| ExitCode::SUCCESS),

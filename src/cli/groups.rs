@@ -178,6 +178,20 @@ impl PairsArgs {
     }
 }
 
+impl super::PredictArgs {
+    pub fn options(&self) -> Options<'_> {
+        Options {
+            tables: false,
+            input: &self.input,
+            run: Some(&self.run),
+            campaigns: None,
+            customers: None,
+            level: None,
+            clv: None,
+        }
+    }
+}
+
 impl CohortArgs {
     pub fn options(&self) -> Options<'_> {
         Options {

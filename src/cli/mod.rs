@@ -2,6 +2,7 @@
 //! the commands share (each command takes only those it uses), hint.rs parses, config.rs
 //! resolves and validates them into the engine's plain [`Config`](crate::engine::Config).
 
+mod clv;
 mod config;
 pub mod groups;
 mod hint;
@@ -21,6 +22,7 @@ use crate::metrics::Metric;
 use crate::metrics::slice::{Dim, PeriodKind};
 use crate::output::Format;
 use crate::report::Threshold;
+pub use clv::{PredictArgs, TimeUnitArg};
 pub use config::Options;
 pub use groups::{
     CampaignsArgs, ClvArgs, ConfidenceArgs, CustomersArgs, InputArgs, LevelArgs, RunArgs,
@@ -120,6 +122,10 @@ pub enum Command {
     /// customer) in each later period
     #[command(after_help = COHORT_EXAMPLES)]
     Cohort(CohortArgs),
+    /// Predict customer lifetime value: BG/NBD and Gamma-Gamma fitted to each customer's
+    /// purchase days (frequency, recency, T) and spend, as the lifetimes package defines them
+    #[command(after_help = clv::CLV_EXAMPLES)]
+    Clv(PredictArgs),
     /// Print SQL that computes KPIs where the order lines live (DuckDB, PostgreSQL, Spark;
     /// BigQuery and Snowflake experimental): the rows `compute` prints for the same lines, or
     /// with `pairs` or `cohort` those of these commands

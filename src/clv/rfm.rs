@@ -211,6 +211,12 @@ impl RfmAccumulator {
         self.end
     }
 
+    /// Moves the observation end, after the lines were added, to `end`: the data's last date
+    /// when no end was given (every line added lies on or before it).
+    pub fn end_at(&mut self, end: NaiveDate) {
+        self.end = end;
+    }
+
     /// Adds one order line; returns whether it counted: a purchase (amount > 0) on or before the
     /// end date. Other lines (returns, zero lines, later dates) change nothing.
     pub fn add(&mut self, customer: u32, date: NaiveDate, amount: Money) -> bool {

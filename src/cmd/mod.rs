@@ -2,6 +2,7 @@
 //! and writing the result.
 
 pub mod benchmarks;
+pub mod clv;
 pub mod cohort;
 pub mod compare;
 pub mod compute;

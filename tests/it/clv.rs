@@ -289,3 +289,77 @@ fn a_simulated_population_gives_back_its_parameters() {
         );
     }
 }
+
+/// The raw CDNOW transactions as an orders CSV: one order per customer and day (lines of a day
+/// are one order), the product unknown to the model.
+fn cdnow_orders() -> String {
+    let text = std::fs::read_to_string(data("CDNOW_sample.txt")).unwrap();
+    let mut csv = String::from("order_id,customer_id,order_date,product_id,amount\n");
+    for (i, line) in text.lines().enumerate() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let date = NaiveDate::parse_from_str(f[2], "%Y%m%d").unwrap();
+        csv += &format!("O{i},{},{date},P,{}\n", f[0], f[4]);
+    }
+    csv
+}
+
+#[test]
+fn xsell_clv_fits_the_raw_cdnow_lines_as_lifetimes_does() {
+    // lifetimes 0.11.3 on the same purchase lines (amount > 0; tests/clv/purchases.py): the
+    // summary of summary_data_from_transaction_data (days / 7, end 1997-09-30), both fitters.
+    let want: Vec<(String, String, f64)> = rows("reference_purchases.csv")
+        .iter()
+        .map(|r| (r[0].to_string(), r[1].to_string(), num(r, 2)))
+        .collect();
+    let w = crate::workdir::Workdir::with(&[("cdnow.csv", &cdnow_orders())]);
+    let out = crate::workdir::ok(
+        &mut w.cmd("clv cdnow.csv --observation-end 1997-09-30 --time-unit week --format csv"),
+    );
+    let got = crate::workdir::records(&out, "model,parameter,estimate");
+    for (model, param, value) in &want {
+        let row = (got.iter())
+            .find(|r| r["model"] == *model && r["parameter"] == *param)
+            .unwrap_or_else(|| panic!("{model} {param}: {out}"));
+        let estimate: f64 = row["estimate"].parse().unwrap();
+        assert!(
+            (estimate - value).abs() <= 1e-5 * value.abs(),
+            "{model} {param}: {estimate} against lifetimes' {value}"
+        );
+    }
+    let customers = |model: &str| {
+        let r = got
+            .iter()
+            .find(|r| r["model"] == model && r["parameter"] == "customers");
+        r.unwrap()["estimate"].clone()
+    };
+    // 2,357 customers less the 8 whose only line is $0.00; 946 of them returning.
+    assert_eq!(
+        (customers("bgnbd"), customers("gamma-gamma")),
+        ("2349".into(), "946".into())
+    );
+    let converged = got.iter().filter(|r| r["parameter"] == "converged");
+    assert!(converged.clone().count() == 2 && converged.clone().all(|r| r["estimate"] == "yes"));
+}
+
+#[test]
+fn xsell_clv_refuses_data_that_cannot_identify_the_model() {
+    // One repeat buyer (C1: two purchase days) of the 10 the fit needs.
+    let w = crate::workdir::Workdir::with(&[(
+        "o.csv",
+        "order_id,customer_id,order_date,product_id,amount\n\
+         O1,C1,2025-01-01,P,5\nO2,C1,2025-02-01,P,6\nO3,C2,2025-01-03,P,7\n",
+    )]);
+    let err = crate::workdir::fails(&mut w.cmd("clv o.csv"));
+    assert_eq!(
+        err,
+        "xsell: error: the BG/NBD model needs at least 10 customers with a repeat purchase to \
+         identify its parameters, and the data has 1; use a longer observation period (an \
+         earlier first date or a later end date), or report CLV from history instead of a model\n"
+    );
+    // The summary needs no fit: C1 bought on 2 days 31 days apart, C2 once; T to 2025-02-01.
+    let out = crate::workdir::ok(&mut w.cmd("clv o.csv --rfm --time-unit day --format csv"));
+    assert_eq!(
+        out,
+        "customer_id,frequency,recency,T,monetary_value\nC1,1,31,31,6\nC2,0,0,29,0\n"
+    );
+}

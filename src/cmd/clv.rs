@@ -1,0 +1,379 @@
+//! `xsell clv`: each customer's RFM summary from one pass over the order lines, then BG/NBD and
+//! Gamma-Gamma fitted by maximum likelihood and each customer's predictions ([`crate::clv`]).
+//!
+//! Outputs, each a table for people and tidy columns for programs:
+//! - the fit (default): `model, parameter, estimate, std_error, ci_low, ci_high`, then each
+//!   model's log-likelihood, iterations and convergence, and the predicted CLV's customers,
+//!   total and mean (model `clv`);
+//! - `--rfm`: `customer_id, frequency, recency, T, monetary_value`;
+//! - `--per-customer`: the summary with `p_alive, expected_purchases, expected_average_value,
+//!   clv` (`--top N`: the N most valuable);
+//! - `--holdout-from`: `frequency, customers, actual, predicted, error`: the mean repeat
+//!   purchases in the holdout of the customers of each calibration frequency (6 and more
+//!   together), as lifetimes' `plot_calibration_purchases_vs_holdout_purchases`.
+
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use chrono::{Days, NaiveDate};
+
+use crate::cli::{PredictArgs, TimeUnitArg};
+use crate::clv::bgnbd::{BgNbd, BgNbdFit};
+use crate::clv::gamma_gamma::{GammaGamma, GammaGammaFit};
+use crate::clv::mle::Estimate;
+use crate::clv::rfm::{Rfm, RfmAccumulator, TimeUnit};
+use crate::clv::value::{ClvOptions, customer_lifetime_value};
+use crate::engine::{self, Judging};
+use crate::input::OrderColumns;
+use crate::metrics::slice::Slicing;
+use crate::output::{self, Cell, number};
+
+const FIT_COLUMNS: [&str; 6] = [
+    "model",
+    "parameter",
+    "estimate",
+    "std_error",
+    "ci_low",
+    "ci_high",
+];
+const RFM_COLUMNS: [&str; 5] = ["customer_id", "frequency", "recency", "T", "monetary_value"];
+const PREDICTION_COLUMNS: [&str; 4] = [
+    "p_alive",
+    "expected_purchases",
+    "expected_average_value",
+    "clv",
+];
+const HOLDOUT_COLUMNS: [&str; 5] = ["frequency", "customers", "actual", "predicted", "error"];
+
+pub fn run(args: &PredictArgs) -> Result<ExitCode> {
+    let config = args
+        .options()
+        .config(Slicing::default(), Judging::default())?;
+    check(args)?;
+    let window = config.settings.window;
+    if let Some(from) = window.from {
+        bail!(
+            "xsell clv reads every purchase up to the observation end (a customer's first \
+             purchase starts their history): drop --from {from}; --observation-end (or --to) \
+             ends the observation"
+        );
+    }
+    let given_end = args.observation_end.or(window.to);
+    let unit = match args.time_unit {
+        TimeUnitArg::Day => TimeUnit::Day,
+        TimeUnitArg::Week => TimeUnit::Week,
+        TimeUnitArg::Month => TimeUnit::Month,
+    };
+    // The calibration period ends the day before the holdout.
+    let calibration_end = args
+        .holdout_from
+        .and_then(|d| d.checked_sub_days(Days::new(1)));
+    let mut all = RfmAccumulator::new(given_end.unwrap_or(NaiveDate::MAX));
+    let mut calibration = calibration_end.map(RfmAccumulator::new);
+    let (book, summary) = engine::read_orders(
+        &config,
+        |_, _| Ok(OrderColumns::default()),
+        |line| {
+            all.add(line.customer, line.date, line.amount);
+            if let Some(c) = &mut calibration {
+                c.add(line.customer, line.date, line.amount);
+            }
+        },
+    )?;
+    super::tell(&summary);
+    let Some((first, last)) = book.span else {
+        bail!("no order line to summarise: the input is empty");
+    };
+    let end = given_end.unwrap_or(last);
+    all.end_at(end);
+    if let Some(holdout) = args.holdout_from
+        && (holdout <= first || holdout > end)
+    {
+        bail!(
+            "--holdout-from {holdout}: expected a date after the data's first day {first} and on \
+             or before the observation end {end}, so that both periods have days"
+        );
+    }
+    let name = |c: u32| book.customers.name(c);
+    let threads = config.threads;
+    let records: (Vec<&str>, Vec<Vec<Cell>>) = if args.rfm {
+        let rows = (all.summaries(unit))
+            .map(|(c, rfm)| summary_cells(name(c), &rfm))
+            .collect();
+        (RFM_COLUMNS.to_vec(), rows)
+    } else if let Some(calibration) = &calibration {
+        let customers: Vec<(u32, Rfm)> = calibration.summaries(unit).collect();
+        let (purchases, _) = fit(&customers, threads, false)?;
+        let days = (end - calibration.end()).num_days() as f64;
+        let rows = holdout(
+            &customers,
+            &purchases.model,
+            &all,
+            calibration,
+            days / unit.days(),
+        );
+        (HOLDOUT_COLUMNS.to_vec(), rows)
+    } else {
+        let customers: Vec<(u32, Rfm)> = all.summaries(unit).collect();
+        let (purchases, value) = fit(&customers, threads, true)?;
+        let value = value.expect("fitted when asked");
+        let options = ClvOptions {
+            months: args.horizon,
+            discount_rate: args.discount_rate,
+            margin: args.margin,
+            ..ClvOptions::new(unit)
+        };
+        let models = (&purchases.model, &value.model);
+        let predictions = predict(
+            &customers,
+            models,
+            args.purchases_horizon,
+            &options,
+            threads,
+        );
+        if args.per_customer {
+            let mut rows: Vec<(f64, Vec<Cell>)> = (customers.iter().zip(&predictions))
+                .map(|((c, rfm), p)| {
+                    let mut cells = summary_cells(name(*c), rfm);
+                    cells.extend(p.iter().map(|v| number(*v)));
+                    (p[3].unwrap_or(f64::NEG_INFINITY), cells)
+                })
+                .collect();
+            if let Some(top) = args.top {
+                // The most valuable first; n/a last; ties in customer order.
+                rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+                rows.truncate(top);
+            }
+            let columns = [&RFM_COLUMNS[..], &PREDICTION_COLUMNS[..]].concat();
+            (columns, rows.into_iter().map(|(_, cells)| cells).collect())
+        } else {
+            let rows = fit_rows(&purchases, &value, &predictions);
+            (FIT_COLUMNS.to_vec(), rows)
+        }
+    };
+    let (columns, rows) = records;
+    super::write_with(config.output.as_deref(), |out| {
+        output::write_records(out, config.format, &columns, &rows)
+    })?;
+    let _ = first;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses options that make no sense together or out of range.
+fn check(args: &PredictArgs) -> Result<()> {
+    if !(args.purchases_horizon > 0.0 && args.purchases_horizon.is_finite()) {
+        bail!(
+            "--purchases-horizon {}: expected a positive number of time units, e.g. 52",
+            args.purchases_horizon
+        );
+    }
+    if !(0.0..=1.0).contains(&args.discount_rate) {
+        bail!(
+            "--discount-rate {}: expected a monthly rate from 0 to 1, e.g. 0.01",
+            args.discount_rate
+        );
+    }
+    if !(args.margin > 0.0 && args.margin <= 1.0) {
+        bail!(
+            "--margin {}: expected the share of a purchase kept as profit, above 0 and at most 1",
+            args.margin
+        );
+    }
+    if args.horizon == 0 {
+        bail!("--horizon 0: expected at least one month, e.g. 12");
+    }
+    if args.per_customer && args.holdout_from.is_some() {
+        bail!("--per-customer and --holdout-from are two outputs: give one");
+    }
+    Ok(())
+}
+
+/// The models fitted to `customers`: BG/NBD, and Gamma-Gamma when `value`.
+fn fit(
+    customers: &[(u32, Rfm)],
+    threads: usize,
+    value: bool,
+) -> Result<(BgNbdFit, Option<GammaGammaFit>)> {
+    let rfms: Vec<Rfm> = customers.iter().map(|(_, r)| *r).collect();
+    let purchases = BgNbd::fit(&rfms, threads).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let value = match value {
+        true => Some(GammaGamma::fit(&rfms, threads).map_err(|e| anyhow::anyhow!("{e}"))?),
+        false => None,
+    };
+    let unconverged = [
+        ("BG/NBD", purchases.fit.converged),
+        (
+            "Gamma-Gamma",
+            value.as_ref().is_none_or(|v| v.fit.converged),
+        ),
+    ];
+    for (model, _) in unconverged.iter().filter(|(_, converged)| !converged) {
+        super::sink::to_stderr(format_args!(
+            "xsell: warning: the {model} fit did not converge (see its iterations): its \
+             estimates, and the predictions made from them, are not a maximum of the likelihood; \
+             the data may not identify the model (for Gamma-Gamma: spend that does not vary \
+             between customers as the model assumes)"
+        ));
+    }
+    Ok((purchases, value))
+}
+
+/// A customer's summary cells: customer_id, frequency, recency, T, monetary_value.
+fn summary_cells(name: String, rfm: &Rfm) -> Vec<Cell> {
+    vec![
+        Cell::Text(name),
+        Cell::Number(rfm.frequency.to_string()),
+        number(Some(rfm.recency)),
+        number(Some(rfm.age)),
+        number(Some(rfm.monetary_value)),
+    ]
+}
+
+/// Each customer's P(alive), expected purchases over `horizon`, expected average value and
+/// CLV, on `threads` threads (the CLV's monthly steps are the costly part).
+fn predict(
+    customers: &[(u32, Rfm)],
+    (purchases, value): (&BgNbd, &GammaGamma),
+    horizon: f64,
+    options: &ClvOptions,
+    threads: usize,
+) -> Vec<[Option<f64>; 4]> {
+    let one = |rfm: &Rfm| {
+        [
+            Some(purchases.p_alive(rfm)),
+            purchases.expected_purchases(horizon, rfm),
+            value.expected_average_value(rfm),
+            customer_lifetime_value(purchases, value, rfm, options),
+        ]
+    };
+    let chunk = customers.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = (customers.chunks(chunk))
+            .map(|part| s.spawn(move || part.iter().map(|(_, r)| one(r)).collect::<Vec<_>>()))
+            .collect();
+        (parts.into_iter())
+            .flat_map(|p| p.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// The parameter table, each fit's log-likelihood, iterations and convergence, and the
+/// predicted CLV's customers, total and mean.
+fn fit_rows(
+    purchases: &BgNbdFit,
+    value: &GammaGammaFit,
+    predictions: &[[Option<f64>; 4]],
+) -> Vec<Vec<Cell>> {
+    let estimate = |model: &str, e: &Estimate| {
+        vec![
+            Cell::text(model),
+            Cell::text(e.name),
+            number(Some(e.value)),
+            number(e.se),
+            number(e.lower),
+            number(e.upper),
+        ]
+    };
+    let plain = |model: &str, parameter: &str, value: Cell| {
+        let mut row = vec![Cell::text(model), Cell::text(parameter), value];
+        row.extend([Cell::Null, Cell::Null, Cell::Null]);
+        row
+    };
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let fits = [
+        (
+            "bgnbd",
+            &purchases.fit.estimates[..],
+            &purchases.fit.log_likelihood,
+        ),
+        (
+            "gamma-gamma",
+            &value.fit.estimates[..],
+            &value.fit.log_likelihood,
+        ),
+    ];
+    let info = [
+        (
+            purchases.fit.iterations,
+            purchases.fit.converged,
+            purchases.fit.customers,
+        ),
+        (
+            value.fit.iterations,
+            value.fit.converged,
+            value.fit.customers,
+        ),
+    ];
+    for ((model, estimates, ll), (iterations, converged, customers)) in fits.into_iter().zip(info) {
+        rows.extend(estimates.iter().map(|e| estimate(model, e)));
+        rows.push(plain(model, "log_likelihood", number(Some(*ll))));
+        rows.push(plain(
+            model,
+            "customers",
+            Cell::Number(customers.to_string()),
+        ));
+        rows.push(plain(
+            model,
+            "iterations",
+            Cell::Number(iterations.to_string()),
+        ));
+        rows.push(plain(
+            model,
+            "converged",
+            Cell::text(if converged { "yes" } else { "no" }),
+        ));
+    }
+    let clvs: Vec<f64> = predictions.iter().filter_map(|p| p[3]).collect();
+    let total: f64 = clvs.iter().sum();
+    let mean = (!clvs.is_empty()).then(|| total / clvs.len() as f64);
+    rows.push(plain(
+        "clv",
+        "customers",
+        Cell::Number(clvs.len().to_string()),
+    ));
+    rows.push(plain("clv", "total", number(Some(total))));
+    rows.push(plain("clv", "mean", number(mean)));
+    rows
+}
+
+/// Mean repeat purchases in the holdout, actual and predicted, per calibration frequency (0 to
+/// 5, then 6 and more), for the customers with a purchase in the calibration period.
+fn holdout(
+    customers: &[(u32, Rfm)],
+    purchases: &BgNbd,
+    all: &RfmAccumulator,
+    calibration: &RfmAccumulator,
+    duration: f64,
+) -> Vec<Vec<Cell>> {
+    const LAST: u32 = 6;
+    // Per bucket: customers, actual purchases, predicted purchases.
+    let mut buckets = [(0u64, 0u64, 0.0f64); LAST as usize + 1];
+    for (c, rfm) in customers {
+        let actual = all.purchase_days(*c) - calibration.purchase_days(*c);
+        let predicted = purchases
+            .expected_purchases(duration, rfm)
+            .unwrap_or(f64::NAN);
+        let b = &mut buckets[rfm.frequency.min(LAST) as usize];
+        b.0 += 1;
+        b.1 += actual as u64;
+        b.2 += predicted;
+    }
+    (buckets.iter().enumerate())
+        .filter(|(_, b)| b.0 > 0)
+        .map(|(i, &(n, actual, predicted))| {
+            let label = match i as u32 {
+                LAST => format!("{LAST}+"),
+                i => i.to_string(),
+            };
+            let actual = actual as f64 / n as f64;
+            let predicted = predicted / n as f64;
+            vec![
+                Cell::Text(label),
+                Cell::Number(n.to_string()),
+                number(Some(actual)),
+                number(Some(predicted)),
+                number(Some(predicted - actual)),
+            ]
+        })
+        .collect()
+}
