@@ -176,7 +176,7 @@ SPARK_SCENARIOS = {
     "--by segment --period week", "--by loyalty --period quarter",
     "--by category --period month", "--level category",
     "--from 2024-03-01 --to 2024-09-30 --by channel --period week",
-    "--by segment --by channel --period month", "--by channel --by category",
+    "--by channel --by category",  # a cross-tab, cross-sell's categories over the channel
 }
 SPARK_FILES = {"fixture", "edge"}
 # `compute --engine postgres` runs the statement again: on the small files only, the 200K file's
