@@ -24,14 +24,18 @@ use crate::input::typed;
 const SLICE: usize = 8192;
 
 /// A slice of rows, written as lines of cells joined by [`DELIMITER`] (without quotes, and
-/// without line ends): row `r` is `text[starts[r]..starts[r + 1]]`, and its cell `c` ends at
-/// `ends[r * width + c]`, counted from the row's start. A row is one copy for the record that
-/// takes it, on the thread that checks it, when the slices are decoded on another.
+/// without line ends), end to end: row `r` is `starts[r]..starts[r + 1]` of the text, and its
+/// cell `c` is `cells[r * width + c]` (its start and end in the text). When the text is UTF-8
+/// as a whole (as good as always) it is in `text`, and the record that takes the rows holds it
+/// with the cells ([`Record::hold`](crate::input::records::Record::hold)): its rows are handed
+/// on without a copy. Otherwise it is in `bytes`, and each row is copied.
 #[derive(Default)]
 pub(super) struct Slice {
-    pub text: Vec<u8>,
+    pub text: String,
+    pub bytes: Vec<u8>,
+    pub utf8: bool,
     pub starts: Vec<usize>,
-    pub ends: Vec<u32>,
+    pub cells: Vec<(usize, usize)>,
     /// Whether no cell of the row holds the delimiter.
     pub plain: Vec<bool>,
     pub rows: usize,
@@ -41,40 +45,65 @@ pub(super) struct Slice {
 }
 
 impl Slice {
-    /// Row `r`'s text and its cells' ends.
-    pub fn row(&self, r: usize) -> (&[u8], &[u32]) {
-        let width = self.columns.len();
-        let text = &self.text[self.starts[r]..self.starts[r + 1]];
-        (text, &self.ends[r * width..(r + 1) * width])
+    /// The cells of a row.
+    pub fn width(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// The rows' text, UTF-8 or not.
+    pub fn all(&self) -> &[u8] {
+        match self.utf8 {
+            true => self.text.as_bytes(),
+            false => &self.bytes,
+        }
+    }
+
+    /// Row `r`'s text.
+    #[cfg(test)]
+    pub fn row(&self, r: usize) -> &[u8] {
+        &self.all()[self.starts[r]..self.starts[r + 1]]
     }
 
     /// Joins the decoded cells of each row, by rows.
-    fn join(&mut self, rows: usize) -> Result<(), String> {
+    fn join(&mut self, rows: usize) {
+        let mut text = match self.utf8 {
+            true => std::mem::take(&mut self.text).into_bytes(),
+            false => std::mem::take(&mut self.bytes),
+        };
         let bytes: usize = self.columns.iter().map(|c| c.text.len()).sum();
-        self.text.clear();
-        self.text.reserve(bytes + rows * self.columns.len() + 16);
+        text.clear();
+        text.reserve(bytes + rows * self.columns.len() + 16);
         self.starts.clear();
-        self.ends.clear();
+        self.cells.clear();
+        self.cells.reserve(rows * self.columns.len());
         for r in 0..rows {
-            let start = self.text.len();
-            self.starts.push(start);
+            self.starts.push(text.len());
             for (c, cells) in self.columns.iter().enumerate() {
                 if c > 0 {
-                    self.text.push(DELIMITER);
+                    text.push(DELIMITER);
                 }
+                let start = text.len();
                 if let Some(&end) = cells.ends.get(r) {
                     let from = match r {
                         0 => 0,
                         _ => cells.ends[r - 1],
                     };
-                    append(&mut self.text, &cells.text, from as usize, end as usize);
+                    append(&mut text, &cells.text, from as usize, end as usize);
                 }
-                let end = u32::try_from(self.text.len() - start).map_err(|_| "a row over 4 GiB")?;
-                self.ends.push(end);
+                self.cells.push((start, text.len()));
             }
         }
-        self.starts.push(self.text.len());
-        Ok(())
+        self.starts.push(text.len());
+        match String::from_utf8(text) {
+            Ok(text) => {
+                self.text = text;
+                self.utf8 = true;
+            }
+            Err(e) => {
+                self.bytes = e.into_bytes();
+                self.utf8 = false;
+            }
+        }
     }
 }
 
@@ -190,7 +219,7 @@ impl Decoder {
                     .map_err(|e| format!("column {:?}: {e}", column.name))?;
             }
         }
-        slice.join(rows)?;
+        slice.join(rows);
         self.left -= rows;
         slice.rows = rows;
         Ok(true)

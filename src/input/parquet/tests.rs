@@ -381,7 +381,7 @@ fn decoded(bytes: &[u8], form: &typed::Form, paged: bool) -> Result<Vec<(String,
     let (mut slice, mut rows) = (Slice::default(), Vec::new());
     while decoder.slice(&mut slice)? {
         for r in 0..slice.rows {
-            let (text, _) = slice.row(r);
+            let text = slice.row(r);
             rows.push((String::from_utf8(text.to_vec()).unwrap(), slice.plain[r]));
         }
     }
