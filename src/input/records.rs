@@ -567,6 +567,41 @@ mod tests {
     }
 
     #[test]
+    fn a_held_slice_hands_on_its_rows_and_a_copied_row_reads_as_one() {
+        // Two rows of a Parquet slice, "a,bc" and "x,", end to end.
+        let (mut text, mut cells) = ("a,bcx,".to_string(), vec![(0, 1), (2, 4), (4, 5), (6, 6)]);
+        let mut rec = Record::default();
+        rec.hold(&mut text, &mut cells);
+        assert!(
+            text.is_empty() && cells.is_empty(),
+            "the record's own buffers swapped out"
+        );
+        rec.row(2, (0, 4), (0, 2), true);
+        assert_eq!((rec.line(), rec.len()), (2, 2));
+        assert_eq!(
+            (rec.text(0), rec.text(1), rec.text(2)),
+            (Some("a"), Some("bc"), None)
+        );
+        assert_eq!(rec.as_written(), Some(&b"a,bc"[..]));
+        rec.row(3, (4, 6), (2, 4), false);
+        assert_eq!(rec.iter().collect::<Vec<_>>(), [&b"x"[..], b""]);
+        assert_eq!((rec.raw(), rec.as_written()), (&b"x,"[..], None));
+        // A row of a slice that is not UTF-8 is copied, and checked as a CSV row is.
+        rec.set(4, b"zz\xFF,q", (2, 5), &[(2, 3), (4, 5)], true);
+        assert_eq!((rec.text(0), rec.text(1)), (None, None));
+        assert_eq!(
+            (rec.get(0), rec.get(1)),
+            (Some(&b"\xFF"[..]), Some(&b"q"[..]))
+        );
+        assert_eq!(rec.as_written(), Some(&b"\xFF,q"[..]));
+        rec.set(5, b"e,f", (0, 3), &[(0, 1), (2, 3)], true);
+        assert_eq!(
+            (rec.text(0), rec.text(1), rec.len()),
+            (Some("e"), Some("f"), 2)
+        );
+    }
+
+    #[test]
     fn plain_lines_split_on_the_delimiter() {
         assert_eq!(
             both(b"a,b,c\n1,,3\n,\nx").unwrap(),
