@@ -43,6 +43,10 @@ pub(super) struct Record {
     plain: bool,
     /// Each field's start and end in `bytes`.
     bounds: Vec<(usize, usize)>,
+    /// The record's bytes are `span` of `bytes` and its fields `fields` of `bounds`: all of
+    /// them, but in a record that holds the rows of a Parquet file's slice ([`Record::hold`]).
+    span: (usize, usize),
+    fields: (usize, usize),
     line: u64,
     /// Whether text follows a closing quote in the record (as in `"1"0`, read as `10`).
     stray: bool,
@@ -50,11 +54,11 @@ pub(super) struct Record {
 
 impl Record {
     pub fn len(&self) -> usize {
-        self.bounds.len()
+        self.fields.1 - self.fields.0
     }
 
-    /// The record's bytes: its fields' end to end (or the line as written, when plain).
-    pub fn raw(&self) -> &[u8] {
+    /// The bytes `bounds` and `span` point into.
+    fn all(&self) -> &[u8] {
         if self.utf8 {
             self.text.as_bytes()
         } else {
@@ -62,9 +66,18 @@ impl Record {
         }
     }
 
+    /// The record's bytes: its fields' end to end (or the line as written, when plain).
+    pub fn raw(&self) -> &[u8] {
+        &self.all()[self.span.0..self.span.1]
+    }
+
+    fn bounds(&self) -> &[(usize, usize)] {
+        &self.bounds[self.fields.0..self.fields.1]
+    }
+
     pub fn get(&self, i: usize) -> Option<&[u8]> {
-        let &(start, end) = self.bounds.get(i)?;
-        self.raw().get(start..end)
+        let &(start, end) = self.bounds().get(i)?;
+        self.all().get(start..end)
     }
 
     /// The record's line as written, when it has no quotes: its fields joined by the delimiter.
@@ -74,13 +87,13 @@ impl Record {
 
     /// Field `i` as text, when the whole record is UTF-8.
     pub fn text(&self, i: usize) -> Option<&str> {
-        let &(start, end) = self.bounds.get(i)?;
+        let &(start, end) = self.bounds().get(i)?;
         self.text.get(start..end).filter(|_| self.utf8)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
-        let raw = self.raw();
-        self.bounds.iter().map(move |&(s, e)| &raw[s..e])
+        let all = self.all();
+        self.bounds().iter().map(move |&(s, e)| &all[s..e])
     }
 
     /// The line (1-based) the record starts on.
@@ -92,20 +105,48 @@ impl Record {
         self.stray
     }
 
-    /// Makes this the record of a row built elsewhere (a Parquet file's), on line `line`:
-    /// `text` is its cells joined by a one-byte delimiter, `ends` each cell's end in it, and it
-    /// is `plain` when no cell holds the delimiter (then `text` is the line as written).
-    pub fn set(&mut self, line: u64, text: &[u8], ends: &[u32], plain: bool) {
+    /// Makes this the record of a row built elsewhere (a Parquet file's), on line `line`: its
+    /// bytes are `span` of `all`, its cells `cells` of it (each a start and an end in `all`),
+    /// joined by a one-byte delimiter; it is `plain` when no cell holds the delimiter (then its
+    /// bytes are the line as written).
+    pub fn set(
+        &mut self,
+        line: u64,
+        all: &[u8],
+        span: (usize, usize),
+        cells: &[(usize, usize)],
+        plain: bool,
+    ) {
         self.clear();
         self.line = line;
-        self.bytes.extend_from_slice(text);
-        let mut start = 0;
-        for &end in ends {
-            self.bounds.push((start, end as usize));
-            start = end as usize + 1;
-        }
+        self.bytes.extend_from_slice(&all[span.0..span.1]);
+        let at = span.0;
+        (self.bounds).extend(cells.iter().map(|&(start, end)| (start - at, end - at)));
         self.plain = plain;
         self.check_utf8();
+        self.whole();
+    }
+
+    /// Swaps the rows of a Parquet file's slice in: `text`, all of them, and `cells`, each
+    /// cell's start and end in it, by rows. The record holds them until they are swapped out
+    /// again (back to the slice); each row is then taken by [`Record::row`], without a copy.
+    pub fn hold(&mut self, text: &mut String, cells: &mut Vec<(usize, usize)>) {
+        std::mem::swap(&mut self.text, text);
+        std::mem::swap(&mut self.bounds, cells);
+        self.utf8 = true;
+        self.span = (0, 0);
+        self.fields = (0, 0);
+    }
+
+    /// Makes this the record of a row of the slice it holds ([`Record::hold`]), on line `line`:
+    /// its bytes `span` of the slice's text, its cells `fields` of the slice's cells; `plain`
+    /// as in [`Record::set`].
+    pub fn row(&mut self, line: u64, span: (usize, usize), fields: (usize, usize), plain: bool) {
+        self.line = line;
+        self.span = span;
+        self.fields = fields;
+        self.plain = plain;
+        self.stray = false;
     }
 
     fn clear(&mut self) {
@@ -115,8 +156,16 @@ impl Record {
         }
         self.bytes.clear();
         self.bounds.clear();
+        self.span = (0, 0);
+        self.fields = (0, 0);
         self.plain = false;
         self.stray = false;
+    }
+
+    /// Makes the record all of its bytes and fields.
+    fn whole(&mut self) {
+        self.span = (0, self.all().len());
+        self.fields = (0, self.bounds.len());
     }
 
     /// Moves the bytes to `text` if they are UTF-8.
@@ -233,11 +282,12 @@ impl Records {
     /// Reads the next record into `rec`; `false` at the end of the input.
     pub fn read(&mut self, rec: &mut Record) -> Result<bool, Fault> {
         rec.clear();
-        let found = self.split(rec)?;
-        if found {
+        let found = self.split(rec);
+        if let Ok(true) = found {
             rec.check_utf8();
         }
-        Ok(found)
+        rec.whole();
+        found
     }
 
     fn split(&mut self, rec: &mut Record) -> Result<bool, Fault> {
@@ -514,6 +564,41 @@ mod tests {
             (Some(&b"\xFF"[..]), Some(&b"c"[..]))
         );
         assert!(!reader.read(&mut rec).unwrap());
+    }
+
+    #[test]
+    fn a_held_slice_hands_on_its_rows_and_a_copied_row_reads_as_one() {
+        // Two rows of a Parquet slice, "a,bc" and "x,", end to end.
+        let (mut text, mut cells) = ("a,bcx,".to_string(), vec![(0, 1), (2, 4), (4, 5), (6, 6)]);
+        let mut rec = Record::default();
+        rec.hold(&mut text, &mut cells);
+        assert!(
+            text.is_empty() && cells.is_empty(),
+            "the record's own buffers swapped out"
+        );
+        rec.row(2, (0, 4), (0, 2), true);
+        assert_eq!((rec.line(), rec.len()), (2, 2));
+        assert_eq!(
+            (rec.text(0), rec.text(1), rec.text(2)),
+            (Some("a"), Some("bc"), None)
+        );
+        assert_eq!(rec.as_written(), Some(&b"a,bc"[..]));
+        rec.row(3, (4, 6), (2, 4), false);
+        assert_eq!(rec.iter().collect::<Vec<_>>(), [&b"x"[..], b""]);
+        assert_eq!((rec.raw(), rec.as_written()), (&b"x,"[..], None));
+        // A row of a slice that is not UTF-8 is copied, and checked as a CSV row is.
+        rec.set(4, b"zz\xFF,q", (2, 5), &[(2, 3), (4, 5)], true);
+        assert_eq!((rec.text(0), rec.text(1)), (None, None));
+        assert_eq!(
+            (rec.get(0), rec.get(1)),
+            (Some(&b"\xFF"[..]), Some(&b"q"[..]))
+        );
+        assert_eq!(rec.as_written(), Some(&b"\xFF,q"[..]));
+        rec.set(5, b"e,f", (0, 3), &[(0, 1), (2, 3)], true);
+        assert_eq!(
+            (rec.text(0), rec.text(1), rec.len()),
+            (Some("e"), Some("f"), 2)
+        );
     }
 
     #[test]

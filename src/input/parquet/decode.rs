@@ -1,5 +1,7 @@
 //! A Parquet file's rows decoded a slice of [`SLICE`] rows at a time, column by column: each
-//! read column's cells written as text into a [`Cells`] of the slice. A column chunk is read
+//! read column's cells written as text into a [`Cells`] of the slice (or, for dictionary
+//! indices, pointed at in the dictionary's text), then joined by rows, the one copy of each
+//! cell's text on its way to the records. A column chunk is read
 //! page by page ([`Pages`]) in the encodings it knows, and from the first page in another on by
 //! the parquet crate's typed column reader ([`Values`]); both write values through one
 //! [`Writer`].
@@ -24,14 +26,18 @@ use crate::input::typed;
 const SLICE: usize = 8192;
 
 /// A slice of rows, written as lines of cells joined by [`DELIMITER`] (without quotes, and
-/// without line ends): row `r` is `text[starts[r]..starts[r + 1]]`, and its cell `c` ends at
-/// `ends[r * width + c]`, counted from the row's start. A row is one copy for the record that
-/// takes it, on the thread that checks it, when the slices are decoded on another.
+/// without line ends), end to end: row `r` is `starts[r]..starts[r + 1]` of the text, and its
+/// cell `c` is `cells[r * width + c]` (its start and end in the text). When the text is UTF-8
+/// as a whole (as good as always) it is in `text`, and the record that takes the rows holds it
+/// with the cells ([`Record::hold`](crate::input::records::Record::hold)): its rows are handed
+/// on without a copy. Otherwise it is in `bytes`, and each row is copied.
 #[derive(Default)]
 pub(super) struct Slice {
-    pub text: Vec<u8>,
+    pub text: String,
+    pub bytes: Vec<u8>,
+    pub utf8: bool,
     pub starts: Vec<usize>,
-    pub ends: Vec<u32>,
+    pub cells: Vec<(usize, usize)>,
     /// Whether no cell of the row holds the delimiter.
     pub plain: Vec<bool>,
     pub rows: usize,
@@ -41,40 +47,60 @@ pub(super) struct Slice {
 }
 
 impl Slice {
-    /// Row `r`'s text and its cells' ends.
-    pub fn row(&self, r: usize) -> (&[u8], &[u32]) {
-        let width = self.columns.len();
-        let text = &self.text[self.starts[r]..self.starts[r + 1]];
-        (text, &self.ends[r * width..(r + 1) * width])
+    /// The cells of a row.
+    pub fn width(&self) -> usize {
+        self.columns.len()
     }
 
-    /// Joins the decoded cells of each row, by rows.
-    fn join(&mut self, rows: usize) -> Result<(), String> {
-        let bytes: usize = self.columns.iter().map(|c| c.text.len()).sum();
-        self.text.clear();
-        self.text.reserve(bytes + rows * self.columns.len() + 16);
+    /// The rows' text, UTF-8 or not.
+    pub fn all(&self) -> &[u8] {
+        match self.utf8 {
+            true => self.text.as_bytes(),
+            false => &self.bytes,
+        }
+    }
+
+    /// Row `r`'s text.
+    #[cfg(test)]
+    pub fn row(&self, r: usize) -> &[u8] {
+        &self.all()[self.starts[r]..self.starts[r + 1]]
+    }
+
+    /// Joins the decoded cells of each row, by rows: the cells of `columns[c]` are in
+    /// `sources[c]`.
+    fn join(&mut self, rows: usize, columns: &[Cells], sources: &[&[u8]]) {
+        let mut text = match self.utf8 {
+            true => std::mem::take(&mut self.text).into_bytes(),
+            false => std::mem::take(&mut self.bytes),
+        };
+        text.clear();
         self.starts.clear();
-        self.ends.clear();
+        self.cells.clear();
+        self.cells.reserve(rows * columns.len());
         for r in 0..rows {
-            let start = self.text.len();
-            self.starts.push(start);
-            for (c, cells) in self.columns.iter().enumerate() {
+            self.starts.push(text.len());
+            for (c, (cells, source)) in columns.iter().zip(sources).enumerate() {
                 if c > 0 {
-                    self.text.push(DELIMITER);
+                    text.push(DELIMITER);
                 }
-                if let Some(&end) = cells.ends.get(r) {
-                    let from = match r {
-                        0 => 0,
-                        _ => cells.ends[r - 1],
-                    };
-                    append(&mut self.text, &cells.text, from as usize, end as usize);
+                let start = text.len();
+                if let Some(&(from, to)) = cells.spans.get(r) {
+                    append(&mut text, source, from as usize, to as usize);
                 }
-                let end = u32::try_from(self.text.len() - start).map_err(|_| "a row over 4 GiB")?;
-                self.ends.push(end);
+                self.cells.push((start, text.len()));
             }
         }
-        self.starts.push(self.text.len());
-        Ok(())
+        self.starts.push(text.len());
+        match String::from_utf8(text) {
+            Ok(text) => {
+                self.text = text;
+                self.utf8 = true;
+            }
+            Err(e) => {
+                self.bytes = e.into_bytes();
+                self.utf8 = false;
+            }
+        }
     }
 }
 
@@ -93,28 +119,74 @@ pub(super) fn append(out: &mut Vec<u8>, src: &[u8], start: usize, end: usize) {
     }
 }
 
-/// One column's cells in a slice, their text end to end: row `r`'s cell ends at `ends[r]`, and
-/// starts where the row before's ends.
+/// One column's cells in a slice: row `r`'s is `spans[r]`, its start and end in `text`, or,
+/// when `dictionary`, in the text of the column's dictionary ([`Pages::source`]): a
+/// dictionary's entries are copied once, into the rows, when the slice is joined.
 #[derive(Default)]
 pub(super) struct Cells {
     pub text: Vec<u8>,
-    pub ends: Vec<u32>,
+    pub spans: Vec<(u32, u32)>,
+    pub dictionary: bool,
 }
 
 impl Cells {
-    /// Ends the current row's cell at the end of the text.
+    /// The rows whose cells are here.
+    pub fn rows(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Ends the current row's cell, written to the text, at the end of the text: it starts
+    /// where the row before's ends.
     #[inline]
     pub fn end(&mut self) -> Result<(), String> {
-        let end = u32::try_from(self.text.len())
-            .map_err(|_| format!("a column of over 4 GiB of text in {SLICE} rows"))?;
-        self.ends.push(end);
+        debug_assert!(!self.dictionary, "a cell written after dictionary entries");
+        let start = self.spans.last().map_or(0, |span| span.1);
+        let end = u32::try_from(self.text.len()).map_err(|_| too_long())?;
+        self.spans.push((start, end));
         Ok(())
+    }
+
+    /// Copies the dictionary entries the cells point to (in `source`, the dictionary's text)
+    /// into the text, before the cells go on in another page's values or dictionary.
+    pub fn write_out(&mut self, source: &[u8]) -> Result<(), String> {
+        if !self.dictionary {
+            return Ok(());
+        }
+        self.dictionary = false;
+        self.text.clear();
+        for span in &mut self.spans {
+            let start = self.text.len();
+            self.text
+                .extend_from_slice(&source[span.0 as usize..span.1 as usize]);
+            let end = u32::try_from(self.text.len()).map_err(|_| too_long())?;
+            *span = (start as u32, end);
+        }
+        Ok(())
+    }
+
+    /// Marks in `plain` (a flag for each cell from row `first` on) the cells that hold the
+    /// delimiter, of those written to the text from byte `from` on: one search over them all,
+    /// and one for each cell only when it finds one.
+    pub fn mark_delimited(&self, first: usize, from: usize, plain: &mut [bool]) {
+        if memchr::memchr(DELIMITER, &self.text[from..]).is_none() {
+            return;
+        }
+        for (&(start, end), plain) in self.spans[first..].iter().zip(plain) {
+            if self.text[start as usize..end as usize].contains(&DELIMITER) {
+                *plain = false;
+            }
+        }
     }
 
     fn clear(&mut self) {
         self.text.clear();
-        self.ends.clear();
+        self.spans.clear();
+        self.dictionary = false;
     }
+}
+
+fn too_long() -> String {
+    format!("a column of over 4 GiB of text in {SLICE} rows")
 }
 
 /// Decodes the rows of a Parquet file into slices.
@@ -190,7 +262,16 @@ impl Decoder {
                     .map_err(|e| format!("column {:?}: {e}", column.name))?;
             }
         }
-        slice.join(rows)?;
+        let columns = std::mem::take(&mut slice.columns);
+        let sources: Vec<&[u8]> = (columns.iter().zip(&self.columns))
+            .map(|(cells, column)| match (column, cells.dictionary) {
+                (Some(column), true) => column.source(cells),
+                _ => &cells.text,
+            })
+            .collect();
+        slice.join(rows, &columns, &sources);
+        drop(sources);
+        slice.columns = columns;
         self.left -= rows;
         slice.rows = rows;
         Ok(true)
@@ -269,6 +350,14 @@ impl Column {
                 values.read(rows, cells, plain, &mut self.writer, form)?;
                 Ok(Read::All)
             }
+        }
+    }
+
+    /// The text `cells`' spans point into ([`Pages::source`]).
+    fn source<'a>(&'a self, cells: &'a Cells) -> &'a [u8] {
+        match &self.source {
+            Source::Pages(pages) => pages.source(cells),
+            Source::Values(_) => &cells.text,
         }
     }
 
@@ -377,7 +466,7 @@ impl Values {
         let levels = (&mut self.defs, self.max_def);
         typed!(&mut self.reader, |r, v| fill(r, v, levels, rows))?;
         let check = writer.kind() == Kind::Text || form.decimal_comma || form.dates.is_some();
-        let first = cells.ends.len();
+        let first = cells.rows();
         let mut i = 0;
         for row in 0..rows {
             if self.max_def > 0 && self.defs[row] < self.max_def {

@@ -109,9 +109,18 @@ impl Pages {
         let mut done = 0;
         while done < rows {
             if self.page.as_ref().is_none_or(|page| page.left == 0) {
-                match self.next_page(writer, form)? {
-                    Next::Page(data) => self.page = Some(data),
-                    Next::Unhandled => return Ok(Read::Unhandled(done)),
+                match self.next_page(cells, writer, form)? {
+                    Next::Page(data) => {
+                        // Values written as text follow the dictionary's entries.
+                        if matches!(data.values, Values::Plain { .. }) {
+                            self.write_out(cells)?;
+                        }
+                        self.page = Some(data);
+                    }
+                    Next::Unhandled => {
+                        self.write_out(cells)?;
+                        return Ok(Read::Unhandled(done));
+                    }
                     Next::End => {
                         return Err(format!(
                             "it ends {} rows before its row group does: the file is damaged",
@@ -145,7 +154,7 @@ impl Pages {
                 None => n,
             };
             let levels = page.defs.as_ref().map(|_| (defs.as_slice(), max));
-            let row = cells.ends.len();
+            let row = cells.rows();
             let plain = plain
                 .get_mut(row..row + n)
                 .ok_or("more rows than the slice")?;
@@ -161,7 +170,8 @@ impl Pages {
                     if *physical == Physical::BYTE_ARRAY && writer.kind() == Kind::Text =>
                 {
                     let buf = &page.buf;
-                    for (r, plain) in plain.iter_mut().enumerate() {
+                    let (first, from) = (cells.rows(), cells.text.len());
+                    for r in 0..n {
                         if levels.is_some_and(|(defs, max)| defs[r] < max) {
                             cells.end()?;
                             continue;
@@ -172,28 +182,25 @@ impl Pages {
                         if to > buf.len() {
                             return Err(ended());
                         }
-                        let start = cells.text.len();
                         append(&mut cells.text, buf, from, to);
-                        if cells.text[start..].contains(&DELIMITER) {
-                            *plain = false;
-                        }
                         *at = to;
                         cells.end()?;
                     }
+                    cells.mark_delimited(first, from, plain);
                 }
                 Values::Plain { at, bit } => {
-                    for (r, plain) in plain.iter_mut().enumerate() {
+                    let (first, from) = (cells.rows(), cells.text.len());
+                    for r in 0..n {
                         if levels.is_some_and(|(defs, max)| defs[r] < max) {
                             cells.end()?;
                             continue;
                         }
                         let value = plain_value(*physical, *fixed, &page.buf, at, bit)?;
-                        let start = cells.text.len();
                         writer.write(value, form, &mut cells.text)?;
-                        if check && cells.text[start..].contains(&DELIMITER) {
-                            *plain = false;
-                        }
                         cells.end()?;
+                    }
+                    if check {
+                        cells.mark_delimited(first, from, plain);
                     }
                 }
             }
@@ -204,8 +211,29 @@ impl Pages {
         Ok(Read::All)
     }
 
-    /// Takes the chunk's next data page, reading a dictionary page on the way.
-    fn next_page(&mut self, writer: &mut Writer, form: &typed::Form) -> Result<Next, String> {
+    /// The text the spans of `cells`, read from these pages, point into: the dictionary's, or
+    /// their own.
+    pub fn source<'a>(&'a self, cells: &'a Cells) -> &'a [u8] {
+        match (&self.dictionary, cells.dictionary) {
+            (Some(dictionary), true) => &dictionary.text,
+            _ => &cells.text,
+        }
+    }
+
+    /// Copies to `cells` the dictionary entries they point to ([`Cells::write_out`]).
+    fn write_out(&self, cells: &mut Cells) -> Result<(), String> {
+        let source = self.dictionary.as_ref().map_or(&[][..], |d| &d.text);
+        cells.write_out(source)
+    }
+
+    /// Takes the chunk's next data page, reading a dictionary page on the way (the entries of
+    /// the one before that `cells` point to copied out first).
+    fn next_page(
+        &mut self,
+        cells: &mut Cells,
+        writer: &mut Writer,
+        form: &typed::Form,
+    ) -> Result<Next, String> {
         loop {
             let page = (self.pages.get_next_page())
                 .map_err(|e| format!("cannot decode its values ({e})"))?;
@@ -221,6 +249,7 @@ impl Pages {
                     if !matches!(encoding, Encoding::PLAIN | Encoding::PLAIN_DICTIONARY) {
                         return Ok(Next::Unhandled);
                     }
+                    self.write_out(cells)?;
                     let (count, physical) = (num_values as usize, self.physical);
                     let dictionary =
                         Dictionary::read(&buf, count, physical, self.fixed, writer, form)?;
@@ -357,8 +386,9 @@ impl Dictionary {
         Ok(dictionary)
     }
 
-    /// Writes to `cells` the entries of `indices`, one for each row but the nulls, the rows'
-    /// levels (and the level of a value) given for a column that may hold nulls.
+    /// Gives `cells` the entries of `indices`, one for each row but the nulls, the rows'
+    /// levels (and the level of a value) given for a column that may hold nulls: as spans of
+    /// the dictionary's text, or copied when the cells hold text already.
     fn copy(
         &self,
         indices: &[u32],
@@ -366,10 +396,15 @@ impl Dictionary {
         cells: &mut Cells,
         plain: &mut [bool],
     ) -> Result<(), String> {
+        let spans = cells.dictionary || cells.rows() == 0;
+        cells.dictionary = spans;
         let mut indices = indices.iter();
         for (r, plain) in plain.iter_mut().enumerate() {
             if levels.is_some_and(|(defs, max)| defs[r] < max) {
-                cells.end()?;
+                match spans {
+                    true => cells.spans.push((0, 0)),
+                    false => cells.end()?,
+                }
                 continue;
             }
             let &i = indices.next().ok_or_else(ended)?;
@@ -381,6 +416,10 @@ impl Dictionary {
                     return Err(e.clone());
                 }
                 *plain = false;
+            }
+            if spans {
+                cells.spans.push((entry.start, entry.end));
+                continue;
             }
             append(
                 &mut cells.text,
@@ -396,7 +435,7 @@ impl Dictionary {
 
 /// The next PLAIN value of `physical` in `buf`, from byte `at` on (booleans, one bit each:
 /// from bit `bit` of the bytes from `at` on), which it moves past the value.
-#[inline]
+#[inline(always)]
 fn plain_value<'a>(
     physical: Physical,
     fixed: usize,

@@ -16,6 +16,9 @@ pub(crate) struct Rows {
     /// The slice whose rows are handed on, and the next of them.
     slice: Slice,
     row: usize,
+    /// Whether the record the rows are read into holds the slice's text and cells
+    /// ([`Record::hold`]): then they go back to the slice before it is decoded again.
+    held: bool,
     /// The line of the next row: the header is line 1.
     line: u64,
     /// The error that ended the rows.
@@ -59,6 +62,7 @@ impl Rows {
             from,
             slice: Slice::default(),
             row: 0,
+            held: false,
             line: 2,
             failed: None,
         }
@@ -72,22 +76,33 @@ impl Rows {
     /// Reads the next row into `record`; `false` after the last. An error is the message to show
     /// after the file's name.
     pub fn read(&mut self, record: &mut Record) -> Result<bool, String> {
-        if self.row == self.slice.rows && !self.next_slice()? {
+        if self.row == self.slice.rows && !self.next_slice(record)? {
             return Ok(false);
         }
         let (r, slice) = (self.row, &self.slice);
-        let (text, ends) = slice.row(r);
-        record.set(self.line, text, ends, slice.plain[r]);
+        let span = (slice.starts[r], slice.starts[r + 1]);
+        let fields = (r * slice.width(), (r + 1) * slice.width());
+        match self.held {
+            true => record.row(self.line, span, fields, slice.plain[r]),
+            false => {
+                let cells = &slice.cells[fields.0..fields.1];
+                record.set(self.line, slice.all(), span, cells, slice.plain[r]);
+            }
+        }
         self.row += 1;
         self.line += 1;
         Ok(true)
     }
 
-    /// Takes the next slice; `false` after the last. An error ends the rows: it is given again
-    /// if they are asked for again.
-    fn next_slice(&mut self) -> Result<bool, String> {
+    /// Takes the next slice, and when its text is UTF-8 has `record` hold it; `false` after the
+    /// last. An error ends the rows: it is given again if they are asked for again.
+    fn next_slice(&mut self, record: &mut Record) -> Result<bool, String> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
+        }
+        if self.held {
+            record.hold(&mut self.slice.text, &mut self.slice.cells);
+            self.held = false;
         }
         self.row = 0;
         self.slice.rows = 0;
@@ -104,8 +119,13 @@ impl Rows {
                 Err(_) => Err("the thread that decodes it stopped".to_string()),
             },
         };
-        if let Err(e) = &next {
-            self.failed = Some(e.clone());
+        match &next {
+            Ok(true) if self.slice.utf8 => {
+                record.hold(&mut self.slice.text, &mut self.slice.cells);
+                self.held = true;
+            }
+            Ok(_) => {}
+            Err(e) => self.failed = Some(e.clone()),
         }
         next
     }

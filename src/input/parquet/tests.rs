@@ -78,14 +78,12 @@ fn strings(values: &[&str]) -> Vec<u8> {
     out
 }
 
-/// The cells of `cells`, as text.
-fn texts(cells: &Cells) -> Vec<String> {
-    let mut start = 0;
-    (cells.ends.iter())
-        .map(|&end| {
-            let cell = String::from_utf8(cells.text[start..end as usize].to_vec()).unwrap();
-            start = end as usize;
-            cell
+/// The cells of `cells`, read from `pages`, as text.
+fn texts(cells: &Cells, pages: &Pages) -> Vec<String> {
+    let source = pages.source(cells);
+    (cells.spans.iter())
+        .map(|&(start, end)| {
+            String::from_utf8(source[start as usize..end as usize].to_vec()).unwrap()
         })
         .collect()
 }
@@ -139,7 +137,7 @@ fn dictionary_pages_are_written_once_and_copied_for_each_row() {
         "Mug, large",
         "P1",
     ];
-    assert_eq!(texts(&cells), want);
+    assert_eq!(texts(&cells, &pages), want);
     let delimited: Vec<bool> = want.iter().map(|c| !c.contains(',')).collect();
     assert_eq!(plain, delimited);
     assert_eq!(pages.rows(), 11);
@@ -180,7 +178,10 @@ fn plain_pages_of_both_versions_and_other_encodings_left_to_the_crate() {
     let mut writer = Writer::new(Kind::Date);
     let read = pages.read(7, &mut cells, &mut plain, &mut writer, &ISO);
     assert_eq!(read, Ok(Read::Unhandled(3)));
-    assert_eq!(texts(&cells), ["2024-03-05", "1970-01-01", "1969-12-31"]);
+    assert_eq!(
+        texts(&cells, &pages),
+        ["2024-03-05", "1970-01-01", "1969-12-31"]
+    );
     assert_eq!(pages.rows(), 3);
 
     // Optional booleans in a v2 page: levels (RLE: 0 × 2, then 1 × 3) before the values, bit
@@ -204,7 +205,7 @@ fn plain_pages_of_both_versions_and_other_encodings_left_to_the_crate() {
     let mut writer = Writer::new(Kind::Bool);
     let read = pages.read(5, &mut cells, &mut plain, &mut writer, &ISO);
     assert_eq!(read, Ok(Read::All));
-    assert_eq!(texts(&cells), ["", "", "true", "false", "true"]);
+    assert_eq!(texts(&cells, &pages), ["", "", "true", "false", "true"]);
 }
 
 #[test]
@@ -381,7 +382,7 @@ fn decoded(bytes: &[u8], form: &typed::Form, paged: bool) -> Result<Vec<(String,
     let (mut slice, mut rows) = (Slice::default(), Vec::new());
     while decoder.slice(&mut slice)? {
         for r in 0..slice.rows {
-            let (text, _) = slice.row(r);
+            let text = slice.row(r);
             rows.push((String::from_utf8(text.to_vec()).unwrap(), slice.plain[r]));
         }
     }
