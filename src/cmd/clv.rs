@@ -44,13 +44,21 @@ const PREDICTION_COLUMNS: [&str; 4] = [
     "clv",
 ];
 const HOLDOUT_COLUMNS: [&str; 5] = ["frequency", "customers", "actual", "predicted", "error"];
+/// The longest `--horizon`: 100 years of monthly steps (each step sums the months before it).
+const MAX_HORIZON: u32 = 1200;
 
 pub fn run(args: &PredictArgs) -> Result<ExitCode> {
     let config = args
         .options()
         .config(Slicing::default(), Judging::default())?;
+    super::no_page(config.format, "clv")?;
     check(args)?;
     let window = config.settings.window;
+    if let (Some(end), Some(to)) = (args.observation_end, window.to)
+        && end != to
+    {
+        bail!("--observation-end {end} and --to {to} both end the observation: give one");
+    }
     if let Some(from) = window.from {
         bail!(
             "xsell clv reads every purchase up to the observation end (a customer's first \
@@ -70,21 +78,40 @@ pub fn run(args: &PredictArgs) -> Result<ExitCode> {
         .and_then(|d| d.checked_sub_days(Days::new(1)));
     let mut all = RfmAccumulator::new(given_end.unwrap_or(NaiveDate::MAX));
     let mut calibration = calibration_end.map(RfmAccumulator::new);
-    let (book, summary) = engine::read_orders(
+    // Lines that are no purchase (amount <= 0) or after the observation end: left out, counted.
+    let (mut returns, mut later) = (0u64, 0u64);
+    let (book, mut summary) = engine::read_orders(
         &config,
         |_, _| Ok(OrderColumns::default()),
         |line| {
-            all.add(line.customer, line.date, line.amount);
+            if !all.add(line.customer, line.date, line.amount) {
+                match line.is_purchase() {
+                    false => returns += 1,
+                    true => later += 1,
+                }
+            }
             if let Some(c) = &mut calibration {
                 c.add(line.customer, line.date, line.amount);
             }
         },
     )?;
-    super::tell(&summary);
     let Some((first, last)) = book.span else {
         bail!("no order line to summarise: the input is empty");
     };
     let end = given_end.unwrap_or(last);
+    if returns + later > 0 {
+        summary.notes.push(format!(
+            "note: {returns} lines with an amount of 0 or less (no purchase) and {later} dated \
+             after the observation end {end} are not in the summary"
+        ));
+    }
+    super::tell(&summary);
+    if all.summaries(TimeUnit::Day).next().is_none() {
+        bail!(
+            "no purchase (a line with an amount above 0) on or before the observation end {end}: \
+             nothing to summarise; check the amounts' sign and --observation-end"
+        );
+    }
     all.end_at(end);
     if let Some(holdout) = args.holdout_from
         && (holdout <= first || holdout > end)
@@ -155,7 +182,6 @@ pub fn run(args: &PredictArgs) -> Result<ExitCode> {
     super::write_with(config.output.as_deref(), |out| {
         output::write_records(out, config.format, &columns, &rows)
     })?;
-    let _ = first;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -179,8 +205,15 @@ fn check(args: &PredictArgs) -> Result<()> {
             args.margin
         );
     }
-    if args.horizon == 0 {
-        bail!("--horizon 0: expected at least one month, e.g. 12");
+    if !(1..=MAX_HORIZON).contains(&args.horizon) {
+        bail!(
+            "--horizon {}: expected 1 to {MAX_HORIZON} months (100 years; discounted, CLV no \
+             longer changes long before), e.g. 12",
+            args.horizon
+        );
+    }
+    if args.top == Some(0) {
+        bail!("--top 0: expected at least one customer, e.g. --top 20 (without --top: all)");
     }
     if args.per_customer && args.holdout_from.is_some() {
         bail!("--per-customer and --holdout-from are two outputs: give one");

@@ -22,5 +22,5 @@ pub fn run(args: &ComputeArgs) -> Result<ExitCode> {
         Some(db) => engine::database::evaluate(&config, metrics, &db)?,
         None => engine::evaluate(&config, metrics)?,
     };
-    super::finish(&config, rows, &summary)
+    super::finish(&config, rows, Vec::new(), &summary)
 }

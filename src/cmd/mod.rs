@@ -49,16 +49,29 @@ fn no_page(format: Format, command: &str) -> Result<()> {
 
 /// Adds intervals and benchmarks, orders the groups, writes the rows and checks
 /// `--fail-under`: exit 1 when a value falls short, after the full result is written.
-pub fn finish(config: &Config, rows: Vec<Row>, summary: &Summary) -> Result<ExitCode> {
+/// `detail`: rows the HTML page shows besides (the report's campaigns), judged alike but never
+/// held to `--fail-under`, so that the exit code does not depend on the format.
+pub fn finish(
+    config: &Config,
+    rows: Vec<Row>,
+    mut detail: Vec<Row>,
+    summary: &Summary,
+) -> Result<ExitCode> {
     let mut summary = summary.clone();
     let rows = engine::judge(config, rows, &mut summary);
     let summary = &summary;
     tell(summary);
     let judging = &config.judging;
     if config.format == Format::Html {
+        crate::report::add_intervals(&mut detail, judging.z);
+        if let Some(industry) = &judging.industry {
+            let period = config.settings.slicing.period;
+            crate::report::judge(&mut detail, &judging.benchmarks, industry, period);
+        }
         let page = output::html::Page::new(Some(summary), Vec::new());
+        let shown: Vec<Row> = rows.iter().chain(&detail).cloned().collect();
         write_with(config.output.as_deref(), |out| {
-            output::html::rows_page(out, &page, &rows, judging.confidence)
+            output::html::rows_page(out, &page, &shown, judging.confidence)
         })?;
     } else {
         write(

@@ -101,8 +101,15 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
             table(out, names, &rows, sliced, &footer(), config.format)
         }
         Format::Html => {
+            // What was counted, then the warnings of reading, as on stderr.
+            let mut lines = footer();
+            let told = summary
+                .notes
+                .iter()
+                .filter(|n| !n.starts_with("note: no rule"));
+            lines.extend(told.cloned());
             let page = Page {
-                footer: footer(),
+                footer: lines,
                 ..Page::new(Some(&summary), Vec::new())
             };
             let (columns, cells) = grid(names, &rows, sliced);

@@ -7,8 +7,8 @@ use anyhow::{Result, bail};
 
 use crate::cli::MeasureArgs;
 use crate::engine;
-use crate::metrics::Metric;
 use crate::metrics::row::ALL;
+use crate::metrics::{Metric, Row};
 use crate::output::Format;
 use crate::report::Threshold;
 
@@ -24,13 +24,16 @@ pub fn run(args: &MeasureArgs) -> Result<ExitCode> {
         None => engine::evaluate(&config, None)?,
     };
     let slicing = &config.settings.slicing;
-    // Headline rows: no per-campaign or per-month detail the slicing did not ask for (but the
-    // page's table of campaigns), and no formula factors (`clv.aov`, ...).
-    let page = config.format == Format::Html;
-    rows.retain(|r| {
-        Metric::from_name(r.metric).is_some()
-            && (r.group == ALL || !slicing.dims.is_empty() || (page && r.by == "campaign"))
+    // Headline rows: no per-campaign or per-month detail the slicing did not ask for, and no
+    // formula factors (`clv.aov`, ...). The page shows the campaigns besides.
+    rows.retain(|r| Metric::from_name(r.metric).is_some());
+    let (headline, detail): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(|r| {
+        (r.group == ALL || !slicing.dims.is_empty())
             && (r.period.is_none() || slicing.period.is_some())
     });
-    super::finish(&config, rows, &summary)
+    let detail = match config.format {
+        Format::Html => detail.into_iter().filter(|r| r.by == "campaign").collect(),
+        _ => Vec::new(),
+    };
+    super::finish(&config, headline, detail, &summary)
 }

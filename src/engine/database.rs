@@ -104,7 +104,7 @@ fn refuse_file_options(config: &Config) -> Result<()> {
 
 /// The connection text without its password, in whatever place it is given: `user:password@`
 /// in a URL, a `password=` parameter of a URL or a `key=value` string.
-fn shown(url: &str) -> String {
+pub(crate) fn shown(url: &str) -> String {
     let mut text = match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let user = &url[scheme + 3..at];

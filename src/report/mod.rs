@@ -45,6 +45,9 @@ pub fn judge(
         let (Some(value), Some(b)) = (row.value, table.find(row.metric, industry)) else {
             continue;
         };
+        // Under --period, a row of the whole window (retention's pooled row) is measured over
+        // the window.
+        let measured = measured.filter(|_| row.period.is_some());
         if !b.applies_to(measured) {
             let note = format!(
                 "note: {}'s benchmark and rating are left empty: the {} range is for a rate \

@@ -272,3 +272,21 @@ fn markdown_is_the_tables_cells_and_html_is_refused_where_there_is_no_page() {
     assert_eq!((code, out.as_str()), (Some(2), ""));
     assert!(err.contains("xsell benchmarks has no HTML page"), "{err}");
 }
+
+#[test]
+fn the_page_exits_as_the_csv_does_under_fail_under() {
+    // The page shows each campaign too; --fail-under holds the report's rows alone, whatever
+    // the format (campaign-cross-sell's `all` is below 15-30%: exit 1 in both, one value).
+    let line = "report fixtures/orders.csv --campaigns fixtures/campaigns.csv --industry \
+                e-commerce --fail-under benchmark";
+    let csv = crate::workdir::run(&mut xsell(&format!("{line} --format csv")));
+    let html = crate::workdir::run(&mut xsell(&format!("{line} --format html")));
+    assert_eq!(csv.0, html.0);
+    let said = |err: &str| err.lines().last().unwrap_or_default().to_string();
+    assert_eq!(said(&csv.2), said(&html.2));
+    assert!(
+        said(&csv.2).contains("1 value below the benchmark"),
+        "{}",
+        csv.2
+    );
+}

@@ -88,15 +88,22 @@ impl Page {
     }
 }
 
-/// The command line of this run, each argument quoted as a POSIX shell would need it.
+/// The command line of this run, each argument quoted as a POSIX shell would need it; the
+/// password of `--url` never shown (a page is mailed around).
 fn command_line() -> String {
-    let quoted: Vec<String> = std::env::args()
-        .enumerate()
+    quoted(&std::env::args().collect::<Vec<_>>())
+}
+
+/// `args` (the program first) as a shell command line; see [`command_line`].
+fn quoted(args: &[String]) -> String {
+    let quoted: Vec<String> = (args.iter().enumerate())
         .map(|(i, arg)| {
-            let arg = match i {
+            let arg = match (i, arg.strip_prefix("--url=")) {
                 // The program as people call it.
-                0 => "xsell".to_string(),
-                _ => arg,
+                (0, _) => "xsell".to_string(),
+                (_, Some(url)) => format!("--url={}", crate::engine::database::shown(url)),
+                _ if args[i - 1] == "--url" => crate::engine::database::shown(arg),
+                _ => arg.clone(),
             };
             let plain = !arg.is_empty()
                 && arg
@@ -429,7 +436,7 @@ pub fn rules_page(
         section {
             h2 { "Rules" }
             @if rows.is_empty() {
-                p.note { "No rule passes the thresholds." }
+                p.note { "No rule: the note at the foot of the page says why." }
             }
             p.note { "Lift as a bar from 0 (1 is independence)." }
             div.scroll {
@@ -500,4 +507,41 @@ pub fn compare_page(
         }
     };
     page.write(out, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted;
+
+    #[test]
+    fn the_command_line_is_quoted_and_hides_the_password() {
+        let args = |line: &[&str]| line.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            quoted(&args(&[
+                "/usr/bin/xsell",
+                "report",
+                "my orders.csv",
+                "--by",
+                "it's"
+            ])),
+            "xsell report 'my orders.csv' --by 'it'\\''s'"
+        );
+        assert_eq!(
+            quoted(&args(&[
+                "xsell",
+                "report",
+                "--url",
+                "postgresql://ana:s3cret@db/shop"
+            ])),
+            "xsell report --url postgresql://ana@db/shop"
+        );
+        assert_eq!(
+            quoted(&args(&[
+                "xsell",
+                "report",
+                "--url=postgresql://ana:s3cret@db/shop"
+            ])),
+            "xsell report --url=postgresql://ana@db/shop"
+        );
+    }
 }
