@@ -23,7 +23,9 @@ use crate::clv::gamma_gamma::{GammaGamma, GammaGammaFit};
 use crate::clv::mle::Estimate;
 use crate::clv::rfm::{Rfm, RfmAccumulator, TimeUnit};
 use crate::clv::value::{ClvOptions, customer_lifetime_value};
+use crate::engine::Config;
 use crate::engine::{self, Judging};
+use crate::input::Book;
 use crate::input::OrderColumns;
 use crate::metrics::slice::Slicing;
 use crate::output::{self, Cell, number};
@@ -52,36 +54,69 @@ pub fn run(args: &PredictArgs) -> Result<ExitCode> {
         .options()
         .config(Slicing::default(), Judging::default())?;
     super::no_page(config.format, "clv")?;
-    check(args)?;
-    let window = config.settings.window;
-    if let (Some(end), Some(to)) = (args.observation_end, window.to)
-        && end != to
-    {
-        bail!("--observation-end {end} and --to {to} both end the observation: give one");
-    }
-    if let Some(from) = window.from {
-        bail!(
-            "xsell clv reads every purchase up to the observation end (a customer's first \
-             purchase starts their history): drop --from {from}; --observation-end (or --to) \
-             ends the observation"
-        );
-    }
-    let given_end = args.observation_end.or(window.to);
+    check(args, &config)?;
     let unit = match args.time_unit {
         TimeUnitArg::Day => TimeUnit::Day,
         TimeUnitArg::Week => TimeUnit::Week,
         TimeUnitArg::Month => TimeUnit::Month,
     };
+    let read = read(args, &config)?;
+    let name = |c: u32| read.book.customers.name(c);
+    let (columns, rows): (Vec<&str>, Vec<Vec<Cell>>) = match &read.calibration {
+        _ if args.rfm => {
+            let rows = (read.all.summaries(unit))
+                .map(|(c, rfm)| summary_cells(name(c), &rfm))
+                .collect();
+            (RFM_COLUMNS.to_vec(), rows)
+        }
+        Some(calibration) => {
+            let customers: Vec<(u32, Rfm)> = calibration.summaries(unit).collect();
+            let purchases = fit_purchases(&customers, config.threads)?;
+            let days = (read.end - calibration.end()).num_days() as f64;
+            let duration = days / unit.days();
+            let rows = holdout(
+                &customers,
+                &purchases.model,
+                &read.all,
+                calibration,
+                duration,
+            );
+            (HOLDOUT_COLUMNS.to_vec(), rows)
+        }
+        None => predicted(
+            args,
+            &read.all.summaries(unit).collect::<Vec<_>>(),
+            unit,
+            config.threads,
+            name,
+        )?,
+    };
+    super::write_with(config.output.as_deref(), |out| {
+        output::write_records(out, config.format, &columns, &rows)
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What one pass over the lines gave: every customer's purchase days up to the observation
+/// end, and up to the day before `--holdout-from`.
+struct Read {
+    book: Book,
+    all: RfmAccumulator,
+    calibration: Option<RfmAccumulator>,
+    end: NaiveDate,
+}
+
+/// Reads the order lines into the accumulators; the lines left out (no purchase, after the
+/// observation end) are counted in a note, and a summary without a purchase is refused.
+fn read(args: &PredictArgs, config: &Config) -> Result<Read> {
+    let given_end = args.observation_end.or(config.settings.window.to);
     // The calibration period ends the day before the holdout.
-    let calibration_end = args
-        .holdout_from
-        .and_then(|d| d.checked_sub_days(Days::new(1)));
+    let calibration_end = (args.holdout_from).and_then(|d| d.checked_sub_days(Days::new(1)));
     let mut all = RfmAccumulator::new(given_end.unwrap_or(NaiveDate::MAX));
     let mut calibration = calibration_end.map(RfmAccumulator::new);
-    // Lines that are no purchase (amount <= 0) or after the observation end: left out, counted.
     let (mut returns, mut later) = (0u64, 0u64);
     let (book, mut summary) = engine::read_orders(
-        &config,
+        config,
         |_, _| Ok(OrderColumns::default()),
         |line| {
             if !all.add(line.customer, line.date, line.amount) {
@@ -121,72 +156,72 @@ pub fn run(args: &PredictArgs) -> Result<ExitCode> {
              or before the observation end {end}, so that both periods have days"
         );
     }
-    let name = |c: u32| book.customers.name(c);
-    let threads = config.threads;
-    let records: (Vec<&str>, Vec<Vec<Cell>>) = if args.rfm {
-        let rows = (all.summaries(unit))
-            .map(|(c, rfm)| summary_cells(name(c), &rfm))
-            .collect();
-        (RFM_COLUMNS.to_vec(), rows)
-    } else if let Some(calibration) = &calibration {
-        let customers: Vec<(u32, Rfm)> = calibration.summaries(unit).collect();
-        let (purchases, _) = fit(&customers, threads, false)?;
-        let days = (end - calibration.end()).num_days() as f64;
-        let rows = holdout(
-            &customers,
-            &purchases.model,
-            &all,
-            calibration,
-            days / unit.days(),
-        );
-        (HOLDOUT_COLUMNS.to_vec(), rows)
-    } else {
-        let customers: Vec<(u32, Rfm)> = all.summaries(unit).collect();
-        let (purchases, value) = fit(&customers, threads, true)?;
-        let value = value.expect("fitted when asked");
-        let options = ClvOptions {
-            months: args.horizon,
-            discount_rate: args.discount_rate,
-            margin: args.margin,
-            ..ClvOptions::new(unit)
-        };
-        let models = (&purchases.model, &value.model);
-        let predictions = predict(
-            &customers,
-            models,
-            args.purchases_horizon,
-            &options,
-            threads,
-        );
-        if args.per_customer {
-            let mut rows: Vec<(f64, Vec<Cell>)> = (customers.iter().zip(&predictions))
-                .map(|((c, rfm), p)| {
-                    let mut cells = summary_cells(name(*c), rfm);
-                    cells.extend(p.iter().map(|v| number(*v)));
-                    (p[3].unwrap_or(f64::NEG_INFINITY), cells)
-                })
-                .collect();
-            if let Some(top) = args.top {
-                // The most valuable first; n/a last; ties in customer order.
-                rows.sort_by(|a, b| b.0.total_cmp(&a.0));
-                rows.truncate(top);
-            }
-            let columns = [&RFM_COLUMNS[..], &PREDICTION_COLUMNS[..]].concat();
-            (columns, rows.into_iter().map(|(_, cells)| cells).collect())
-        } else {
-            let rows = fit_rows(&purchases, &value, &predictions);
-            (FIT_COLUMNS.to_vec(), rows)
-        }
+    Ok(Read {
+        book,
+        all,
+        calibration,
+        end,
+    })
+}
+
+/// Both models fitted to `customers`, and each customer's predictions: one row per customer
+/// (`--per-customer`, `--top`), or the fit table.
+fn predicted(
+    args: &PredictArgs,
+    customers: &[(u32, Rfm)],
+    unit: TimeUnit,
+    threads: usize,
+    name: impl Fn(u32) -> String,
+) -> Result<(Vec<&'static str>, Vec<Vec<Cell>>)> {
+    let purchases = fit_purchases(customers, threads)?;
+    let rfms: Vec<Rfm> = customers.iter().map(|(_, r)| *r).collect();
+    let value = GammaGamma::fit(&rfms, threads).map_err(|e| anyhow::anyhow!("{e}"))?;
+    warn_unless_converged("Gamma-Gamma", value.fit.converged);
+    let options = ClvOptions {
+        months: args.horizon,
+        discount_rate: args.discount_rate,
+        margin: args.margin,
+        ..ClvOptions::new(unit)
     };
-    let (columns, rows) = records;
-    super::write_with(config.output.as_deref(), |out| {
-        output::write_records(out, config.format, &columns, &rows)
-    })?;
-    Ok(ExitCode::SUCCESS)
+    let models = (&purchases.model, &value.model);
+    let predictions = predict(customers, models, args.purchases_horizon, &options, threads);
+    if !args.per_customer {
+        return Ok((
+            FIT_COLUMNS.to_vec(),
+            fit_rows(&purchases, &value, &predictions),
+        ));
+    }
+    let mut rows: Vec<(f64, Vec<Cell>)> = (customers.iter().zip(&predictions))
+        .map(|((c, rfm), p)| {
+            let mut cells = summary_cells(name(*c), rfm);
+            cells.extend(p.iter().map(|v| number(*v)));
+            (p[3].unwrap_or(f64::NEG_INFINITY), cells)
+        })
+        .collect();
+    if let Some(top) = args.top {
+        // The most valuable first; n/a last; ties in customer order.
+        rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+        rows.truncate(top);
+    }
+    let columns = [&RFM_COLUMNS[..], &PREDICTION_COLUMNS[..]].concat();
+    Ok((columns, rows.into_iter().map(|(_, cells)| cells).collect()))
 }
 
 /// Refuses options that make no sense together or out of range.
-fn check(args: &PredictArgs) -> Result<()> {
+fn check(args: &PredictArgs, config: &Config) -> Result<()> {
+    let window = config.settings.window;
+    if let (Some(end), Some(to)) = (args.observation_end, window.to)
+        && end != to
+    {
+        bail!("--observation-end {end} and --to {to} both end the observation: give one");
+    }
+    if let Some(from) = window.from {
+        bail!(
+            "xsell clv reads every purchase up to the observation end (a customer's first \
+             purchase starts their history): drop --from {from}; --observation-end (or --to) \
+             ends the observation"
+        );
+    }
     if !(args.purchases_horizon > 0.0 && args.purchases_horizon.is_finite()) {
         bail!(
             "--purchases-horizon {}: expected a positive number of time units, e.g. 52",
@@ -221,26 +256,17 @@ fn check(args: &PredictArgs) -> Result<()> {
     Ok(())
 }
 
-/// The models fitted to `customers`: BG/NBD, and Gamma-Gamma when `value`.
-fn fit(
-    customers: &[(u32, Rfm)],
-    threads: usize,
-    value: bool,
-) -> Result<(BgNbdFit, Option<GammaGammaFit>)> {
+/// BG/NBD fitted to `customers`.
+fn fit_purchases(customers: &[(u32, Rfm)], threads: usize) -> Result<BgNbdFit> {
     let rfms: Vec<Rfm> = customers.iter().map(|(_, r)| *r).collect();
     let purchases = BgNbd::fit(&rfms, threads).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let value = match value {
-        true => Some(GammaGamma::fit(&rfms, threads).map_err(|e| anyhow::anyhow!("{e}"))?),
-        false => None,
-    };
-    let unconverged = [
-        ("BG/NBD", purchases.fit.converged),
-        (
-            "Gamma-Gamma",
-            value.as_ref().is_none_or(|v| v.fit.converged),
-        ),
-    ];
-    for (model, _) in unconverged.iter().filter(|(_, converged)| !converged) {
+    warn_unless_converged("BG/NBD", purchases.fit.converged);
+    Ok(purchases)
+}
+
+/// A warning on stderr when a fit stopped short of a maximum.
+fn warn_unless_converged(model: &str, converged: bool) {
+    if !converged {
         super::sink::to_stderr(format_args!(
             "xsell: warning: the {model} fit did not converge (see its iterations): its \
              estimates, and the predictions made from them, are not a maximum of the likelihood; \
@@ -248,7 +274,6 @@ fn fit(
              between customers as the model assumes)"
         ));
     }
-    Ok((purchases, value))
 }
 
 /// A customer's summary cells: customer_id, frequency, recency, T, monetary_value.
