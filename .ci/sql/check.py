@@ -113,12 +113,15 @@ def mapped_views(quote, campaigns):
     renamed = {"order_id": q("Order ID"), "customer_id": "cust", "product_id": q("SKU"),
                "amount": "net_total"}
     cols = ", ".join(f"{n} AS {renamed[n]}" if n in renamed else n for n, *_ in ORDER_COLUMNS)
-    out = [f"CREATE VIEW orders_mapped AS SELECT {cols} FROM orders"]
+    # Each view also has a column under the canonical name of a mapped one, holding something
+    # else (a gross amount, a budget): the statement must read the mapped column, and not
+    # find the name ambiguous.
+    out = [f"CREATE VIEW orders_mapped AS SELECT {cols}, 0 AS amount FROM orders"]
     if campaigns:
         renamed = {"cost": "spend", "campaign_type": q("Kind")}
         cols = ", ".join(f"{n} AS {renamed[n]}" if n in renamed else n
                          for n, *_ in CAMPAIGN_COLUMNS)
-        out.append(f"CREATE VIEW campaigns_mapped AS SELECT {cols} FROM campaigns")
+        out.append(f"CREATE VIEW campaigns_mapped AS SELECT {cols}, 0 AS cost FROM campaigns")
     return out
 
 

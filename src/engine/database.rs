@@ -214,24 +214,22 @@ fn row(cells: &[Option<String>], formula: bool) -> Result<Row> {
 /// cell's `clv.aov` row × its `clv.frequency` × lifespan × margin (the statement's own product
 /// may round its AOV differently).
 fn formula_clv(rows: &mut [Row], (margin, lifespan): (f64, f64)) {
-    for i in 0..rows.len() {
-        if rows[i].metric != "clv" {
-            continue;
+    use std::collections::HashMap;
+    let cell = |r: &Row| (r.group.clone(), r.period.clone(), r.by.clone());
+    // Each cell's (AOV, frequency), looked up by its group, period and by: one pass over the
+    // rows, whatever the number of groups.
+    let mut factors: HashMap<_, (Option<f64>, Option<f64>)> = HashMap::new();
+    for r in rows.iter() {
+        match r.metric {
+            "clv.aov" => factors.entry(cell(r)).or_default().0 = r.value,
+            "clv.frequency" => factors.entry(cell(r)).or_default().1 = r.value,
+            _ => {}
         }
-        let value = |metric: &str| {
-            let here = &rows[i];
-            (rows.iter())
-                .find(|r| {
-                    r.metric == metric
-                        && r.group == here.group
-                        && r.period == here.period
-                        && r.by == here.by
-                })
-                .and_then(|r| r.value)
-        };
-        let clv = (value("clv.aov").zip(value("clv.frequency")))
+    }
+    for row in rows.iter_mut().filter(|r| r.metric == "clv") {
+        row.value = (factors.get(&cell(row)).copied())
+            .and_then(|(aov, frequency)| aov.zip(frequency))
             .map(|(aov, frequency)| aov * frequency * lifespan * margin);
-        rows[i].value = clv;
     }
 }
 
@@ -241,7 +239,10 @@ fn summary(client: &mut Client, db: &Database, config: &Config) -> Result<Summar
     let sql = format!(
         "SELECT COUNT(*), COUNT(DISTINCT CASE WHEN amount > 0 THEN order_id END), \
          COUNT(DISTINCT customer_id), MIN(order_date), MAX(order_date) FROM {}",
-        db.orders.from(Dialect::Postgres)
+        (db.orders).from(
+            Dialect::Postgres,
+            &["order_id", "customer_id", "order_date", "amount"]
+        )
     );
     let rows = texts(client, &sql)?;
     let cells = rows.first().cloned().unwrap_or_default();
@@ -274,7 +275,34 @@ fn summary(client: &mut Client, db: &Database, config: &Config) -> Result<Summar
 
 #[cfg(test)]
 mod tests {
-    use super::shown;
+    use super::{formula_clv, shown};
+    use crate::metrics::{Label, Row, Unit};
+
+    #[test]
+    fn each_cells_clv_is_its_own_aov_times_its_frequency_times_lifespan_and_margin() {
+        let row = |metric, group: &str, period: Option<&str>, value| {
+            let label = Label {
+                period: period.map(String::from),
+                by: "segment".into(),
+                group: group.into(),
+            };
+            Row::plain(metric, value, Unit::Money).labelled(&label)
+        };
+        let mut rows = vec![
+            row("clv", "a", None, None),
+            row("clv", "b", None, None),
+            row("clv", "a", Some("2025-01"), None),
+            row("clv.frequency", "b", None, Some(2.0)),
+            row("clv.aov", "a", None, Some(10.0)),
+            row("clv.aov", "b", None, Some(4.0)),
+            row("clv.frequency", "a", None, Some(3.0)),
+            row("clv.aov", "a", Some("2025-01"), Some(8.0)),
+        ];
+        formula_clv(&mut rows, (0.5, 2.0));
+        // a: 10 x 3 x 2 x 0.5 = 30; b: 4 x 2 x 2 x 0.5 = 8; a in 2025-01 has no frequency.
+        let values: Vec<Option<f64>> = rows[..3].iter().map(|r| r.value).collect();
+        assert_eq!(values, [Some(30.0), Some(8.0), None]);
+    }
 
     #[test]
     fn a_url_is_shown_without_its_password() {

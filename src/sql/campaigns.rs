@@ -34,6 +34,9 @@ pub(super) fn camps(query: &Query, d: Dialect) -> String {
     }
     columns.sort_unstable();
     columns.dedup();
+    let mut reads = vec!["campaign_id"];
+    reads.extend(dims.iter().map(column));
+    reads.extend(&columns);
     format!(
         "SELECT campaign_id AS id, {} AS group_label, {} AS by_label, {}\nFROM {}",
         joined(&parts),
@@ -42,7 +45,7 @@ pub(super) fn camps(query: &Query, d: Dialect) -> String {
         query
             .campaigns
             .as_ref()
-            .map(|t| t.from(d))
+            .map(|t| t.from(d, &reads))
             .unwrap_or_default()
     )
 }

@@ -83,7 +83,9 @@ pub fn render_cohort(query: &CohortQuery, d: Dialect) -> Result<String> {
             "lines",
             format!(
                 "SELECT customer_id, order_date AS d, amount\nFROM {}",
-                query.orders.from(d)
+                query
+                    .orders
+                    .from(d, &["customer_id", "order_date", "amount"])
             ),
         ),
         (

@@ -124,7 +124,7 @@ pub fn render(query: &Query, dialect: Dialect) -> Result<String> {
         let types = format!(
             "SELECT campaign_id, CAST(campaign_type AS {}) AS campaign_type FROM {}",
             d.text(),
-            campaigns.from(d)
+            campaigns.from(d, &["campaign_id", "campaign_type"])
         );
         steps.push(("ctypes".into(), types));
     }

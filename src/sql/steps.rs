@@ -10,25 +10,48 @@ use crate::metrics::slice::Dim;
 /// The columns the KPIs read, named as the steps after use them: `v1`, `v2`, ... are the
 /// values each `--by` reads (as text, but for loyalty).
 pub(super) fn lines(query: &Query, d: Dialect) -> String {
-    let item = match query.counts_categories() {
+    let (item, item_column) = match query.counts_categories() {
         // An empty category is the category "", as in the files.
-        true => "COALESCE(category, '')",
-        false => "product_id",
+        true => ("COALESCE(category, '')", "category"),
+        false => ("product_id", "product_id"),
     };
     let by = by_values(&query.by, d);
+    let by_columns = by_columns(&query.by, d);
+    let mut reads = vec![
+        "order_id",
+        "customer_id",
+        "order_date",
+        item_column,
+        "amount",
+    ];
+    reads.extend(by_columns.iter().map(String::as_str));
     // loyalty-cross-sell's new categories, and its members' flags; the campaign KPIs'
     // campaigns (an empty cell is organic).
     let mut member = match query.needs(Sql::MemberCrossSell) {
-        true => ", COALESCE(category, '') AS cat, loyalty AS flag".to_string(),
+        true => {
+            reads.extend(["category", "loyalty"]);
+            ", COALESCE(category, '') AS cat, loyalty AS flag".to_string()
+        }
         false => String::new(),
     };
     if query.has_campaign_kpis() {
+        reads.push("campaign_id");
         member += ", NULLIF(campaign_id, '') AS cid";
     }
     format!(
         "SELECT order_id, customer_id, order_date AS d, {item} AS item, amount{by}{member}\nFROM {}",
-        query.orders.from(d)
+        query.orders.from(d, &reads)
     )
+}
+
+/// The orders columns the dimensions of `dims` read, as [`by_values`] writes them.
+pub(super) fn by_columns(dims: &[Dim], d: Dialect) -> Vec<String> {
+    (dims.iter())
+        .map(|dim| match dim {
+            Dim::Column(name) => d.ident(name),
+            dim => dim.column().unwrap_or_default().to_string(),
+        })
+        .collect()
 }
 
 /// The columns the dimensions of `--by` read, `v1`, `v2`, ... in their order (text, but for
@@ -94,7 +117,7 @@ fn customers(by: &Dim, v: &str, d: Dialect, given: Option<&Table>) -> Option<Str
                 format!(
                     "SELECT customer_id, CAST(segment AS {text}) AS v FROM {}\nWHERE segment IS \
                      NOT NULL AND CAST(segment AS {text}) <> ''",
-                    t.from(d),
+                    t.from(d, &["customer_id", "segment"]),
                     text = d.text()
                 )
             });
@@ -123,7 +146,7 @@ fn members_of(cell: &str, d: Dialect, given: Option<&Table>) -> String {
             "SELECT customer_id, CASE WHEN {} THEN 1 ELSE 0 END AS member FROM {}\nWHERE \
              loyalty IS NOT NULL AND CAST(loyalty AS {}) <> ''",
             is_member(d, "loyalty"),
-            t.from(d),
+            t.from(d, &["customer_id", "loyalty"]),
             d.text()
         )
     });

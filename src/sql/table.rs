@@ -106,18 +106,29 @@ impl Table {
         }
     }
 
-    /// The table read in a statement's FROM: under `--map`, a query over it that adds each
-    /// mapped column under its canonical name.
-    pub fn from(&self, d: Dialect) -> String {
+    /// The table read in a statement's FROM, which reads the columns `reads` of it (canonical
+    /// names, or a `column:NAME` dimension's column as the statement writes it). Under `--map`,
+    /// a query over the table that selects those columns, each mapped one under its canonical
+    /// name: never `SELECT *` beside them, which would make a mapped name ambiguous in a table
+    /// that also has a column of that name (`--map amount=net_total` over a table with its
+    /// own `amount`).
+    pub fn from(&self, d: Dialect, reads: &[&str]) -> String {
         if self.map.is_empty() {
             return self.name.clone();
         }
-        let renamed: Vec<String> = (self.map.iter())
-            .map(|(canonical, column)| format!("{} AS {canonical}", column_name(d, column)))
-            .collect();
+        let mut selected: Vec<String> = Vec::new();
+        for &read in reads {
+            let column = match self.map.iter().find(|(canonical, _)| canonical == read) {
+                Some((canonical, column)) => format!("{} AS {canonical}", column_name(d, column)),
+                None => read.to_string(),
+            };
+            if !selected.contains(&column) {
+                selected.push(column);
+            }
+        }
         format!(
-            "(SELECT *, {} FROM {}) AS mapped",
-            renamed.join(", "),
+            "(SELECT {} FROM {}) AS mapped",
+            selected.join(", "),
             self.name
         )
     }

@@ -443,7 +443,7 @@ fn mapped_columns_are_read_under_their_canonical_names_in_each_dialect() {
         vec![
             "sql",
             "--metric",
-            "aov,ctr",
+            "aov,ctr,roi",
             "--dialect",
             dialect,
             "--orders-table",
@@ -462,7 +462,8 @@ fn mapped_columns_are_read_under_their_canonical_names_in_each_dialect() {
         .collect::<Vec<_>>()
     };
     // A plain lower-case name is left bare (each engine's case rules read it as a table created
-    // without quotes names it); any other is quoted as written.
+    // without quotes names it); any other is quoted as written. The columns read are selected
+    // one by one (never `*` beside a mapped name: the table may have its own `amount`).
     for (dialect, customer, spend) in [
         ("postgres", "\"Customer ID\"", "\"Spend\""),
         ("duckdb", "\"Customer ID\"", "\"Spend\""),
@@ -472,14 +473,15 @@ fn mapped_columns_are_read_under_their_canonical_names_in_each_dialect() {
         let out = ok(&mut xsell_args(manifest(), args(dialect)));
         assert!(
             out.contains(&format!(
-                "FROM (SELECT *, net_total AS amount, {customer} AS customer_id FROM sales.o) \
-                 AS mapped\n"
+                "FROM (SELECT order_id, {customer} AS customer_id, order_date, product_id, \
+                 net_total AS amount, campaign_id FROM sales.o) AS mapped\n"
             )),
             "{dialect}: {out}"
         );
         assert!(
             out.contains(&format!(
-                "FROM (SELECT *, {spend} AS cost FROM c) AS mapped\n"
+                "FROM (SELECT campaign_id, clicks, {spend} AS cost, impressions FROM c) AS \
+                 mapped\n"
             )),
             "{dialect}: {out}"
         );
@@ -561,8 +563,8 @@ fn a_customers_table_wins_over_the_lines_segments_and_flags() {
         &out,
         &[
             "FULL OUTER JOIN (",
-            "SELECT customer_id, CAST(segment AS TEXT) AS v FROM (SELECT *, tier AS segment FROM \
-             crm.people) AS mapped",
+            "SELECT customer_id, CAST(segment AS TEXT) AS v FROM (SELECT customer_id, tier AS \
+             segment FROM crm.people) AS mapped",
             "COALESCE(g.v, r.v) AS v",
             "LEFT JOIN attrs1 c1 ON c1.customer_id = l.customer_id",
         ],
