@@ -351,7 +351,7 @@ fn customers(records: &Records, top: Option<usize>, a: &Assumptions) -> Markup {
                 }
             }
             p.note {
-                "P(alive) today; expected purchases over the next " (given(a.purchases_horizon)) " "
+                "P(alive) at the observation end; expected purchases over the next " (given(a.purchases_horizon)) " "
                 (a.unit) "s; CLV over " (a.months) " months (discount rate " (given(a.discount_rate))
                 " a month, margin " (given(a.margin)) ") drawn as a bar from 0. Recency and T in "
                 (a.unit) "s; amounts in the data's currency."
@@ -403,5 +403,57 @@ fn table<'a>(
                 } } } }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bucket(label: &str, actual: Option<f64>, predicted: Option<f64>) -> Bucket {
+        let text = |v: Option<f64>| v.map_or("n/a".to_string(), |v| format!("{v:.6}"));
+        Bucket {
+            label: label.into(),
+            customers: "3".into(),
+            actual,
+            predicted,
+            actual_text: text(actual),
+            predicted_text: text(predicted),
+        }
+    }
+
+    #[test]
+    fn a_prediction_without_a_value_breaks_its_line_and_has_no_marker() {
+        let chart = calibration_chart(&[
+            bucket("0", Some(0.5), Some(0.25)),
+            bucket("1", Some(1.0), None),
+            bucket("2", Some(2.0), Some(1.5)),
+        ])
+        .into_string();
+        // Actual: one line through three points; predicted: two runs of one point each.
+        let path = |class: &str| {
+            let from = chart
+                .find(&format!("<path class=\"{class}\" d=\""))
+                .unwrap();
+            let d = &chart[from..];
+            d[d.find("d=\"").unwrap() + 3..]
+                .split('"')
+                .next()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(path("actual").matches('M').count(), 1);
+        assert_eq!(path("actual").matches('L').count(), 2);
+        assert_eq!(path("predicted").matches('M').count(), 2);
+        assert_eq!(path("predicted").matches('L').count(), 0);
+        // Three round markers and two squares, each titled, and one of each in the legend.
+        assert_eq!(chart.matches("<circle class=\"actual\"").count(), 4);
+        assert_eq!(chart.matches("<rect class=\"predicted\"").count(), 3);
+        assert!(chart.contains("1: actual 1.000000, predicted n/a (3 customers)"));
+        // The scale holds 0 and the largest value: 0 to 2.
+        assert!(
+            chart.contains(">0.00</text>") && chart.contains(">2.00</text>"),
+            "{chart}"
+        );
     }
 }
