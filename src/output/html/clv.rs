@@ -132,7 +132,7 @@ fn fit(records: &Records, a: &Assumptions) -> Markup {
                     " (" (statistic(model, "iterations")) " iterations): its estimates, and the CLV predicted from them, are not a maximum of the likelihood."
                 }
             }
-            div.cards {
+            div.cards.wide {
                 article.card {
                     h3 { "clv" }
                     p.muted { "Mean predicted CLV per customer over " (a.months) " months" }
@@ -149,7 +149,7 @@ fn fit(records: &Records, a: &Assumptions) -> Markup {
         section {
             h2 { "Models" }
             p.note { "Each parameter's estimate with its 95% interval (Wald, estimate ± 1.96 standard errors; n/a where the standard error is not known)." }
-            div.cards {
+            div.cards.wide {
                 @for model in &models {
                     (model_card(model, &rows_of(model), records, unconverged.contains(model)))
                 }
