@@ -544,7 +544,7 @@ pub enum FormatArg {
     Json,
     /// GitHub-flavoured Markdown tables, for Slack, issues and wikis.
     Markdown,
-    /// One self-contained HTML page with charts (report, compute, cohort, pairs, compare).
+    /// One self-contained HTML page with charts (report, compute, cohort, pairs, compare, clv).
     Html,
 }
 

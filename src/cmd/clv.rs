@@ -11,7 +11,10 @@
 //! - `--holdout-from`: `frequency, customers, actual, predicted, error`: the mean repeat
 //!   purchases in the holdout of the customers of each calibration frequency (6 and more
 //!   together), as lifetimes' `plot_calibration_purchases_vs_holdout_purchases`.
+//!
+//! `--format html` writes a page of each but `--rfm` ([`crate::output::html::clv_page`]).
 
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
@@ -28,7 +31,8 @@ use crate::engine::{self, Judging};
 use crate::input::Book;
 use crate::input::OrderColumns;
 use crate::metrics::slice::Slicing;
-use crate::output::{self, Cell, number};
+use crate::output::html::{Assumptions, ClvOutput, Page};
+use crate::output::{self, Cell, Format, Summary, number};
 
 const FIT_COLUMNS: [&str; 6] = [
     "model",
@@ -53,7 +57,6 @@ pub fn run(args: &PredictArgs) -> Result<ExitCode> {
     let config = args
         .options()
         .config(Slicing::default(), Judging::default())?;
-    super::no_page(config.format, "clv")?;
     check(args, &config)?;
     let unit = match args.time_unit {
         TimeUnitArg::Day => TimeUnit::Day,
@@ -91,8 +94,9 @@ pub fn run(args: &PredictArgs) -> Result<ExitCode> {
             name,
         )?,
     };
-    super::write_with(config.output.as_deref(), |out| {
-        output::write_records(out, config.format, &columns, &rows)
+    super::write_with(config.output.as_deref(), |out| match config.format {
+        Format::Html => page(out, args, unit, &read, (&columns, &rows)),
+        format => output::write_records(out, format, &columns, &rows),
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -104,6 +108,8 @@ struct Read {
     all: RfmAccumulator,
     calibration: Option<RfmAccumulator>,
     end: NaiveDate,
+    /// What was read, for the page's footer.
+    summary: Summary,
 }
 
 /// Reads the order lines into the accumulators; the lines left out (no purchase, after the
@@ -161,7 +167,33 @@ fn read(args: &PredictArgs, config: &Config) -> Result<Read> {
         all,
         calibration,
         end,
+        summary,
     })
+}
+
+/// The page of the output (`--format html`): its rows, and what the predictions were made
+/// under.
+fn page(
+    out: &mut dyn Write,
+    args: &PredictArgs,
+    unit: TimeUnit,
+    read: &Read,
+    (columns, rows): (&[&str], &[Vec<Cell>]),
+) -> io::Result<()> {
+    let output = match args.holdout_from {
+        Some(from) => ClvOutput::Holdout { from, to: read.end },
+        None if args.per_customer => ClvOutput::Customers { top: args.top },
+        None => ClvOutput::Fit,
+    };
+    let assumptions = Assumptions {
+        months: args.horizon,
+        discount_rate: args.discount_rate,
+        margin: args.margin,
+        unit: unit.name(),
+        purchases_horizon: args.purchases_horizon,
+    };
+    let page = Page::new(Some(&read.summary), Vec::new());
+    output::html::clv_page(out, &page, &output, &assumptions, columns, rows)
 }
 
 /// Both models fitted to `customers`, and each customer's predictions: one row per customer
@@ -249,6 +281,14 @@ fn check(args: &PredictArgs, config: &Config) -> Result<()> {
     }
     if args.top == Some(0) {
         bail!("--top 0: expected at least one customer, e.g. --top 20 (without --top: all)");
+    }
+    if args.rfm && config.format == Format::Html {
+        // A page adds nothing to a list of millions of rows that another program reads.
+        bail!(
+            "xsell clv --rfm has no HTML page: the summary is data for another program (one row \
+             per customer); write it with --format csv -o rfm.csv, or see each customer's \
+             summary with its predictions on the page of --per-customer --format html"
+        );
     }
     if args.per_customer && args.holdout_from.is_some() {
         bail!("--per-customer and --holdout-from are two outputs: give one");

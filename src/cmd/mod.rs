@@ -40,8 +40,8 @@ pub fn tell(summary: &Summary) {
 fn no_page(format: Format, command: &str) -> Result<()> {
     if format == Format::Html {
         anyhow::bail!(
-            "xsell {command} has no HTML page (report, compute, cohort, pairs and compare have \
-             one): use --format table, markdown, csv or json"
+            "xsell {command} has no HTML page (report, compute, cohort, pairs, compare and clv \
+             have one): use --format table, markdown, csv or json"
         );
     }
     Ok(())

@@ -32,7 +32,7 @@ pub enum Format {
     Json,
     /// GitHub-flavoured Markdown: the table's cells, for Slack, issues and wikis.
     Markdown,
-    /// One self-contained HTML page with charts (report, compute, cohort, pairs, compare).
+    /// One self-contained HTML page with charts (report, compute, cohort, pairs, compare, clv).
     Html,
 }
 

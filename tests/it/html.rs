@@ -7,11 +7,11 @@ use scraper::{ElementRef, Html, Selector};
 
 use crate::workdir::{Workdir, ok, records, xsell};
 
-fn select<'a>(doc: &'a Html, css: &str) -> Vec<ElementRef<'a>> {
+pub(crate) fn select<'a>(doc: &'a Html, css: &str) -> Vec<ElementRef<'a>> {
     doc.select(&Selector::parse(css).unwrap()).collect()
 }
 
-fn text(el: &ElementRef) -> String {
+pub(crate) fn text(el: &ElementRef) -> String {
     el.text().collect::<String>()
 }
 
@@ -28,7 +28,7 @@ fn shown(metric: &str, value: &str) -> String {
 
 /// Nothing on the page is fetched: no script, no external element, no attribute naming a
 /// resource, no `url(` or `@import` in its style.
-fn assert_self_contained(doc: &Html) {
+pub(crate) fn assert_self_contained(doc: &Html) {
     for tag in [
         "script", "link", "img", "iframe", "object", "embed", "image", "use",
     ] {
@@ -109,7 +109,7 @@ fn the_report_page_shows_each_headline_value_of_the_csv_with_its_benchmark() {
     }
 }
 
-fn select_in<'a>(el: &ElementRef<'a>, css: &str) -> Vec<ElementRef<'a>> {
+pub(crate) fn select_in<'a>(el: &ElementRef<'a>, css: &str) -> Vec<ElementRef<'a>> {
     el.select(&Selector::parse(css).unwrap()).collect()
 }
 

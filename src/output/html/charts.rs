@@ -40,16 +40,16 @@ impl Point {
 
 /// A linear scale from values `lo..hi` (0 among them) to positions `from..to`.
 #[derive(Clone, Copy)]
-struct Scale {
-    lo: f64,
-    hi: f64,
+pub(super) struct Scale {
+    pub(super) lo: f64,
+    pub(super) hi: f64,
     from: f64,
     to: f64,
 }
 
 impl Scale {
     /// A scale holding 0 and every value, its ends rounded out to [`ticks`].
-    fn over(values: impl Iterator<Item = f64>, from: f64, to: f64) -> Scale {
+    pub(super) fn over(values: impl Iterator<Item = f64>, from: f64, to: f64) -> Scale {
         let (mut lo, mut hi) = (0.0_f64, 0.0_f64);
         for v in values.filter(|v| v.is_finite()) {
             lo = lo.min(v);
@@ -67,12 +67,12 @@ impl Scale {
         }
     }
 
-    fn at(&self, v: f64) -> f64 {
+    pub(super) fn at(&self, v: f64) -> f64 {
         self.from + (v - self.lo) / (self.hi - self.lo) * (self.to - self.from)
     }
 
     /// Round values from `lo` to `hi`, about five.
-    fn ticks(&self) -> Vec<f64> {
+    pub(super) fn ticks(&self) -> Vec<f64> {
         let step = step(self.hi - self.lo);
         let n = ((self.hi - self.lo) / step).round() as i64;
         (0..=n).map(|i| self.lo + i as f64 * step).collect()
@@ -80,7 +80,7 @@ impl Scale {
 }
 
 /// A round step (1, 2 or 5 × 10^k) that cuts `span` into about five.
-fn step(span: f64) -> f64 {
+pub(super) fn step(span: f64) -> f64 {
     let raw = span / 5.0;
     let power = 10f64.powf(raw.log10().floor());
     let m = raw / power;
@@ -97,7 +97,7 @@ fn step(span: f64) -> f64 {
 }
 
 /// A tick's label in the value's unit: `25%`, `1,200`, `0.5`.
-fn tick(v: f64, unit: Unit, step: f64) -> String {
+pub(super) fn tick(v: f64, unit: Unit, step: f64) -> String {
     let v = if v.abs() < step * 1e-9 { 0.0 } else { v };
     match unit {
         Unit::Rate if step * 100.0 >= 1.0 => format!("{:.0}%", v * 100.0),
@@ -299,7 +299,7 @@ pub fn bars(name: &str, points: &[Point], unit: Unit) -> Markup {
 }
 
 /// A coordinate with at most one decimal (the page stays small).
-fn f(v: f64) -> String {
+pub(super) fn f(v: f64) -> String {
     let text = format!("{v:.1}");
     match text.strip_suffix(".0") {
         Some(whole) => whole.to_string(),

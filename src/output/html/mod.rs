@@ -4,15 +4,18 @@
 //! The page is written with maud, which escapes every value it splices in (a product named
 //! `<script>` shows as text). Its numbers are the table's (rounded as `--format table` rounds
 //! them), from the same rows as the CSV; the charts are in [`charts`], and every chart has its
-//! numbers in a `<title>` and in the table of all rows.
+//! numbers in a `<title>` and in the table of all rows. The pages of `xsell clv` are in
+//! [`clv`].
 
 mod charts;
+mod clv;
 
 use std::io::{self, Write};
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 pub use charts::Point;
+pub use clv::{Assumptions, ClvOutput, MAX_CUSTOMERS, clv_page};
 
 use super::table::{Summary, grid, human_value};
 use crate::metrics::{Row, Unit};
