@@ -317,6 +317,7 @@ impl LogLikelihood<4> for Grouped {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clv::assert_rel;
 
     /// The published CDNOW estimates (Fader, Hardie & Lee 2005a, in weeks).
     const CDNOW: BgNbd = BgNbd {
@@ -325,13 +326,6 @@ mod tests {
         a: 0.7929,
         b: 2.4258,
     };
-
-    fn assert_rel(actual: f64, expected: f64, rel: f64, what: &str) {
-        assert!(
-            ((actual - expected) / expected).abs() <= rel,
-            "{what}: got {actual:e}, expected {expected:e} (relative tolerance {rel:e})"
-        );
-    }
 
     #[test]
     fn likelihood_of_a_one_time_buyer_by_hand() {

@@ -266,6 +266,7 @@ impl LogLikelihood<3> for Grouped {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clv::assert_rel;
 
     /// The published CDNOW estimates (Fader, Hardie & Lee 2005b).
     const CDNOW: GammaGamma = GammaGamma {
@@ -273,13 +274,6 @@ mod tests {
         q: 3.74,
         v: 15.44,
     };
-
-    fn assert_rel(actual: f64, expected: f64, rel: f64, what: &str) {
-        assert!(
-            ((actual - expected) / expected).abs() <= rel,
-            "{what}: got {actual:e}, expected {expected:e} (relative tolerance {rel:e})"
-        );
-    }
 
     #[test]
     fn likelihood_of_one_purchase_is_a_gamma_gamma_density() {

@@ -77,3 +77,12 @@ pub enum ClvError {
     #[error("the optimiser failed: {0}")]
     Optimizer(String),
 }
+
+/// Asserts `actual` is within `rel` of `expected`, relative to it (the models' tests).
+#[cfg(test)]
+pub(crate) fn assert_rel(actual: f64, expected: f64, rel: f64, what: &str) {
+    assert!(
+        ((actual - expected) / expected).abs() <= rel,
+        "{what}: got {actual:e}, expected {expected:e} (relative tolerance {rel:e})"
+    );
+}

@@ -87,13 +87,7 @@ pub fn hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn assert_rel(actual: f64, expected: f64, rel: f64, what: &str) {
-        assert!(
-            ((actual - expected) / expected).abs() <= rel,
-            "{what}: got {actual:e}, expected {expected:e} (relative tolerance {rel:e})"
-        );
-    }
+    use crate::clv::assert_rel;
 
     // Euler-Mascheroni γ; ψ(1) = -γ, ψ(1/2) = -γ - 2 ln 2 (A&S 6.3.2, 6.3.3).
     const EULER_GAMMA: f64 = 0.577_215_664_901_532_9;
