@@ -28,9 +28,7 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::cli::{PredictArgs, TimeUnitArg};
 use crate::clv::acquisition::Acquisition;
 use crate::clv::bgnbd::{BgNbd, BgNbdFit};
-use crate::clv::gamma_gamma::GammaGammaFit;
-use crate::clv::mle::Estimate;
-use crate::clv::predict::{Aggregate, Models, predict};
+use crate::clv::predict::{Models, predict};
 use crate::clv::rfm::{Rfm, RfmAccumulator, TimeUnit};
 use crate::clv::value::ClvOptions;
 use crate::engine::Config;
@@ -40,6 +38,8 @@ use crate::metrics::predicted::grouped;
 use crate::metrics::slice::{CustomerGroups, Dim, Router, ScopeId, Slicing};
 use crate::metrics::{Context, Label, Settings, Window};
 use crate::output::{self, Cell, number};
+
+use super::clv_rows::{clv_rows, fit_rows, holdout, labelled, summary_cells};
 
 const FIT_COLUMNS: [&str; 6] = [
     "model",
@@ -294,13 +294,6 @@ fn predicted(
     Ok((columns, rows.into_iter().map(|(_, cells)| cells).collect()))
 }
 
-/// A fit table row with compute's `group` (after `model`) and `by` (before `ci_low`).
-fn labelled(mut row: Vec<Cell>, label: &Label) -> Vec<Cell> {
-    row.insert(1, Cell::Text(label.group.clone()));
-    row.insert(5, Cell::text(&label.by));
-    row
-}
-
 /// Refuses options that make no sense together or out of range.
 fn check(args: &PredictArgs, config: &Config) -> Result<()> {
     let window = config.settings.window;
@@ -386,135 +379,4 @@ fn warn_unless_converged(model: &str, converged: bool) {
              between customers as the model assumes)"
         ));
     }
-}
-
-/// A customer's summary cells: customer_id, frequency, recency, T, monetary_value.
-fn summary_cells(name: String, rfm: &Rfm) -> Vec<Cell> {
-    vec![
-        Cell::Text(name),
-        Cell::Number(rfm.frequency.to_string()),
-        number(Some(rfm.recency)),
-        number(Some(rfm.age)),
-        number(Some(rfm.monetary_value)),
-    ]
-}
-
-/// The parameter table, each fit's log-likelihood, iterations and convergence.
-fn fit_rows(purchases: &BgNbdFit, value: &GammaGammaFit) -> Vec<Vec<Cell>> {
-    let estimate = |model: &str, e: &Estimate| {
-        vec![
-            Cell::text(model),
-            Cell::text(e.name),
-            number(Some(e.value)),
-            number(e.se),
-            number(e.lower),
-            number(e.upper),
-        ]
-    };
-    let plain = |model: &str, parameter: &str, value: Cell| {
-        let mut row = vec![Cell::text(model), Cell::text(parameter), value];
-        row.extend([Cell::Null, Cell::Null, Cell::Null]);
-        row
-    };
-    let mut rows: Vec<Vec<Cell>> = Vec::new();
-    let fits = [
-        (
-            "bgnbd",
-            &purchases.fit.estimates[..],
-            &purchases.fit.log_likelihood,
-        ),
-        (
-            "gamma-gamma",
-            &value.fit.estimates[..],
-            &value.fit.log_likelihood,
-        ),
-    ];
-    let info = [
-        (
-            purchases.fit.iterations,
-            purchases.fit.converged,
-            purchases.fit.customers,
-        ),
-        (
-            value.fit.iterations,
-            value.fit.converged,
-            value.fit.customers,
-        ),
-    ];
-    for ((model, estimates, ll), (iterations, converged, customers)) in fits.into_iter().zip(info) {
-        rows.extend(estimates.iter().map(|e| estimate(model, e)));
-        rows.push(plain(model, "log_likelihood", number(Some(*ll))));
-        rows.push(plain(
-            model,
-            "customers",
-            Cell::Number(customers.to_string()),
-        ));
-        rows.push(plain(
-            model,
-            "iterations",
-            Cell::Number(iterations.to_string()),
-        ));
-        rows.push(plain(
-            model,
-            "converged",
-            Cell::text(if converged { "yes" } else { "no" }),
-        ));
-    }
-    rows
-}
-
-/// The predicted CLV's customers, total and mean (model `clv`).
-fn clv_rows(a: &Aggregate) -> Vec<Vec<Cell>> {
-    let row = |parameter: &str, value: Cell| {
-        let mut row = vec![Cell::text("clv"), Cell::text(parameter), value];
-        row.extend([Cell::Null, Cell::Null, Cell::Null]);
-        row
-    };
-    vec![
-        row("customers", Cell::Number(a.customers.to_string())),
-        row("total", number(Some(a.total))),
-        row("mean", number(a.mean())),
-    ]
-}
-
-/// Mean repeat purchases in the holdout, actual and predicted, per calibration frequency (0 to
-/// 5, then 6 and more), for the customers with a purchase in the calibration period.
-fn holdout(
-    customers: &[(u32, Rfm)],
-    purchases: &BgNbd,
-    all: &RfmAccumulator,
-    calibration: &RfmAccumulator,
-    duration: f64,
-) -> Vec<Vec<Cell>> {
-    const LAST: u32 = 6;
-    // Per bucket: customers, actual purchases, predicted purchases.
-    let mut buckets = [(0u64, 0u64, 0.0f64); LAST as usize + 1];
-    for (c, rfm) in customers {
-        let actual = all.purchase_days(*c) - calibration.purchase_days(*c);
-        let predicted = purchases
-            .expected_purchases(duration, rfm)
-            .unwrap_or(f64::NAN);
-        let b = &mut buckets[rfm.frequency.min(LAST) as usize];
-        b.0 += 1;
-        b.1 += actual as u64;
-        b.2 += predicted;
-    }
-    (buckets.iter().enumerate())
-        .filter(|(_, b)| b.0 > 0)
-        .map(|(i, &(n, actual, predicted))| {
-            let label = match i as u32 {
-                LAST => format!("{LAST}+"),
-                i => i.to_string(),
-            };
-            let actual = actual as f64 / n as f64;
-            let predicted = predicted / n as f64;
-            vec![
-                Cell::Text(label),
-                Cell::Number(n.to_string()),
-                number(Some(actual)),
-                number(Some(predicted)),
-                number(Some(predicted - actual)),
-            ]
-        })
-        .collect()
 }
