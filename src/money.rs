@@ -180,6 +180,13 @@ impl Money {
         self.0 == 0
     }
 
+    /// The amount nearest `value` (to a ten-thousandth), for an estimate such as a predicted
+    /// CLV; `None` when it is not finite or beyond an `i128` of ten-thousandths.
+    pub fn from_f64(value: f64) -> Option<Money> {
+        let minor = (value * SCALE as f64).round();
+        (minor.is_finite() && minor.abs() < 1e36).then_some(Money(minor as i128))
+    }
+
     /// `self / count` (an amount per order, per customer), or None when `count` is 0: the
     /// float nearest the exact quotient of ten-thousandths, not a rounded amount rounded again
     /// (one division while the amount and the count stay below 900 billion).

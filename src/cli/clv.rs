@@ -3,8 +3,9 @@
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
-use super::groups::{InputArgs, RunArgs};
-use super::parse_date;
+use super::groups::{CustomersArgs, InputArgs, RunArgs};
+use super::{parse_date, parse_dim};
+use crate::metrics::slice::Dim;
 
 pub const CLV_EXAMPLES: &str = "\
 Examples:
@@ -16,6 +17,9 @@ Examples:
 
   Each customer's RFM summary, as lifetimes' summary_data_from_transaction_data:
     xsell clv orders.csv --rfm --format csv -o rfm.csv
+
+  The predicted CLV per acquisition channel (the channel of each customer's first purchase):
+    xsell clv orders.csv --by channel
 
   Fit on the lines before 2025-07-01, then predicted against actual repeat purchases after it:
     xsell clv orders.csv --holdout-from 2025-07-01";
@@ -54,12 +58,22 @@ pub struct PredictArgs {
     /// Share of a purchase's value kept as profit (1: revenue)
     #[arg(long, value_name = "F", default_value_t = 1.0)]
     pub margin: f64,
+    /// Group the predicted CLV's customers, total and mean by segment, loyalty, channel,
+    /// category, campaign or column:NAME (repeat for a cross-tab); the models are fitted once on
+    /// every customer. Segment and loyalty are the customer's, as compute gives them (--customers
+    /// first, else their lines); the other dimensions are read on the customer's first purchase
+    /// line (earliest date; of several that day, the first read): acquisition channel, category,
+    /// campaign
+    #[arg(long, value_name = "DIM", value_parser = parse_dim)]
+    pub by: Vec<Dim>,
     /// Fit on the purchases before DATE, and print predicted against actual repeat purchases
     /// from DATE to the observation end, per calibration frequency (0, 1, ..., 6+)
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub holdout_from: Option<NaiveDate>,
     #[command(flatten)]
     pub run: RunArgs,
+    #[command(flatten)]
+    pub customers: CustomersArgs,
     #[command(flatten)]
     pub input: InputArgs,
 }

@@ -115,6 +115,7 @@ impl Options<'_> {
         check_window(run.from, run.to)?;
         // In the order the checks were always made, so that the first error stays the same.
         let clv = self.clv.map_or(Ok(ClvModel::Historic), ClvArgs::model)?;
+        check_predicted(clv, &slicing, run.from)?;
         let (read, preset) = self.reading()?;
         let money = read.orders.money()?;
         let level = level(self.level.and_then(|l| l.level), &slicing)?;
@@ -252,6 +253,19 @@ impl RunArgs {
 impl ClvArgs {
     /// `--clv-model` with its `--margin` and `--lifespan`.
     pub fn model(&self) -> Result<ClvModel> {
+        if self.clv_model == ClvArg::Bgnbd {
+            if let Some(lifespan) = self.lifespan {
+                bail!(
+                    "--lifespan {lifespan} goes with --clv-model formula: --clv-model bgnbd \
+                     predicts each customer's purchases over 12 months; drop --lifespan"
+                );
+            }
+            let margin = self.margin.unwrap_or(1.0);
+            if !(margin > 0.0 && margin <= 1.0) {
+                bail!("--margin {margin}: expected a fraction above 0 and at most 1, e.g. 0.3");
+            }
+            return Ok(ClvModel::BgNbd { margin });
+        }
         if self.clv_model == ClvArg::Historic {
             if self.margin.is_some() || self.lifespan.is_some() {
                 bail!("--margin and --lifespan go with --clv-model formula");
@@ -273,6 +287,27 @@ impl ClvArgs {
         }
         Ok(ClvModel::Formula { margin, lifespan })
     }
+}
+
+/// Refuses `--period` and `--from` with `--clv-model bgnbd`: the models predict from the end
+/// of the observation, which starts at each customer's first purchase.
+fn check_predicted(clv: ClvModel, slicing: &Slicing, from: Option<NaiveDate>) -> Result<()> {
+    if !matches!(clv, ClvModel::BgNbd { .. }) {
+        return Ok(());
+    }
+    if slicing.period.is_some() {
+        bail!(
+            "--clv-model bgnbd cannot be split by --period: a prediction is made once, at the \
+             end of the observation (--to); drop --period, or use --clv-model historic"
+        );
+    }
+    if let Some(from) = from {
+        bail!(
+            "--clv-model bgnbd reads every purchase up to --to (a customer's first purchase \
+             starts their history): drop --from {from}"
+        );
+    }
+    Ok(())
 }
 
 /// `--level`: cross-sell by category is the share buying in two categories or more, so

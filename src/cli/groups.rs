@@ -2,15 +2,15 @@
 //! that its `--help` lists just those and clap refuses the others (hint.rs names who takes them);
 //! `config.rs` resolves them into the engine's [`Config`](crate::engine::Config).
 //!
-//! | group | compute, report | compare | pairs | cohort | inspect |
-//! |---|---|---|---|---|---|
-//! | [`InputArgs`]: the orders, `-o`, presets, how the orders read | ✓ | ✓ | ✓ | ✓ | ✓ |
-//! | [`RunArgs`]: the window, the format, bad rows, threads, progress | ✓ | ✓ | ✓ | ✓ | |
-//! | [`CampaignsArgs`] | ✓ | ✓ | | | ✓ |
-//! | [`CustomersArgs`] | ✓ | ✓ | ✓ | | ✓ |
-//! | [`LevelArgs`] | ✓ | ✓ | ✓ | | ✓ |
-//! | [`ClvArgs`] | ✓ | | | | |
-//! | [`ConfidenceArgs`] | ✓ | ✓ | | | |
+//! | group | compute, report | compare | pairs | cohort | inspect | clv |
+//! |---|---|---|---|---|---|---|
+//! | [`InputArgs`]: the orders, `-o`, presets, how the orders read | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
+//! | [`RunArgs`]: the window, the format, bad rows, threads, progress | ✓ | ✓ | ✓ | ✓ | | ✓ |
+//! | [`CampaignsArgs`] | ✓ | ✓ | | | ✓ | |
+//! | [`CustomersArgs`] | ✓ | ✓ | ✓ | | ✓ | ✓ |
+//! | [`LevelArgs`] | ✓ | ✓ | ✓ | | ✓ | |
+//! | [`ClvArgs`] | ✓ | | | | | |
+//! | [`ConfidenceArgs`] | ✓ | ✓ | | | | |
 //!
 //! `inspect` reads every row once as it is, for people: no window, no skipping, one thread, a
 //! table. `compare` takes proportions only, which CLV is not; `pairs` and `cohort` give no
@@ -118,7 +118,8 @@ pub struct ClvArgs {
     /// How to compute customer lifetime value
     #[arg(long, value_enum, default_value_t = ClvArg::Historic)]
     pub clv_model: ClvArg,
-    /// Gross margin as a fraction, e.g. 0.3 (with --clv-model formula)
+    /// Gross margin as a fraction, e.g. 0.3 (with --clv-model formula; with bgnbd optional,
+    /// default 1: revenue)
     #[arg(long, value_name = "FRACTION", allow_negative_numbers = true)]
     pub margin: Option<f64>,
     /// Customer lifespan in years, e.g. 3 (with --clv-model formula)
@@ -185,7 +186,7 @@ impl super::PredictArgs {
             input: &self.input,
             run: Some(&self.run),
             campaigns: None,
-            customers: None,
+            customers: Some(&self.customers),
             level: None,
             clv: None,
         }

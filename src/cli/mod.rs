@@ -628,6 +628,9 @@ pub enum ClvArg {
     Historic,
     /// AOV x purchase frequency x lifespan x margin (needs --margin and --lifespan)
     Formula,
+    /// The mean CLV over 12 months the BG/NBD and Gamma-Gamma models predict, as xsell clv's
+    /// `clv mean` (--margin optional)
+    Bgnbd,
 }
 
 fn metric_names() -> Vec<&'static str> {

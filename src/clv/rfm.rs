@@ -255,6 +255,11 @@ impl RfmAccumulator {
             .map_or(0, |d| d.days.len())
     }
 
+    /// The customer's first purchase day so far (days from the common era); `None` before any.
+    pub fn first_day(&self, customer: u32) -> Option<i32> {
+        self.customers.get(customer as usize)?.days.first().copied()
+    }
+
     /// The summary of every customer with a purchase, in customer order: `(customer, Rfm)`.
     pub fn summaries(&self, unit: TimeUnit) -> impl Iterator<Item = (u32, Rfm)> + '_ {
         let end = self.end.num_days_from_ce();

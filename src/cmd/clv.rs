@@ -12,6 +12,13 @@
 //!   purchases in the holdout of the customers of each calibration frequency (6 and more
 //!   together), as lifetimes' `plot_calibration_purchases_vs_holdout_purchases`.
 //!
+//! `--by DIM`: the models are fitted once, on every customer; the `clv` rows come for `all`,
+//! then per group (sorted by label, as compute sorts its groups), with compute's `group` (after
+//! `model`) and `by` (before `ci_low`) columns; `--per-customer` adds `group` after
+//! `customer_id`. A customer's group: segment and loyalty as compute gives them (customers.csv
+//! first, else their lines); channel, category, campaign and column:NAME as their first purchase
+//! line has them (earliest date; of several that day, the first read): where they were acquired.
+//!
 //! `--format html` writes a page of each but `--rfm` ([`crate::output::html::clv_page`]).
 
 use std::io::{self, Write};
@@ -19,20 +26,24 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use chrono::{Days, NaiveDate};
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::cli::{PredictArgs, TimeUnitArg};
+use crate::clv::acquisition::Acquisition;
 use crate::clv::bgnbd::{BgNbd, BgNbdFit};
-use crate::clv::gamma_gamma::{GammaGamma, GammaGammaFit};
-use crate::clv::mle::Estimate;
+use crate::clv::predict::{Models, predict};
 use crate::clv::rfm::{Rfm, RfmAccumulator, TimeUnit};
-use crate::clv::value::{ClvOptions, customer_lifetime_value};
+use crate::clv::value::ClvOptions;
 use crate::engine::Config;
 use crate::engine::{self, Judging};
-use crate::input::Book;
-use crate::input::OrderColumns;
-use crate::metrics::slice::Slicing;
+use crate::input::{Book, Customers, OrderColumns};
+use crate::metrics::predicted::grouped;
+use crate::metrics::slice::{CustomerGroups, Dim, Router, ScopeId, Slicing};
+use crate::metrics::{Context, Label, Settings, Window};
 use crate::output::html::{Assumptions, ClvOutput, Page};
 use crate::output::{self, Cell, Format, Summary, number};
+
+use super::clv_rows::{clv_rows, fit_rows, holdout, labelled, summary_cells};
 
 const FIT_COLUMNS: [&str; 6] = [
     "model",
@@ -54,9 +65,11 @@ const HOLDOUT_COLUMNS: [&str; 5] = ["frequency", "customers", "actual", "predict
 const MAX_HORIZON: u32 = 1200;
 
 pub fn run(args: &PredictArgs) -> Result<ExitCode> {
-    let config = args
-        .options()
-        .config(Slicing::default(), Judging::default())?;
+    let slicing = Slicing {
+        dims: args.by.clone(),
+        period: None,
+    };
+    let config = args.options().config(slicing, Judging::default())?;
     check(args, &config)?;
     let unit = match args.time_unit {
         TimeUnitArg::Day => TimeUnit::Day,
@@ -67,7 +80,7 @@ pub fn run(args: &PredictArgs) -> Result<ExitCode> {
     let name = |c: u32| read.book.customers.name(c);
     let (columns, rows): (Vec<&str>, Vec<Vec<Cell>>) = match &read.calibration {
         _ if args.rfm => {
-            let rows = (read.all.summaries(unit))
+            let rows = (read.all.summaries.summaries(unit))
                 .map(|(c, rfm)| summary_cells(name(c), &rfm))
                 .collect();
             (RFM_COLUMNS.to_vec(), rows)
@@ -77,22 +90,11 @@ pub fn run(args: &PredictArgs) -> Result<ExitCode> {
             let purchases = fit_purchases(&customers, config.threads)?;
             let days = (read.end - calibration.end()).num_days() as f64;
             let duration = days / unit.days();
-            let rows = holdout(
-                &customers,
-                &purchases.model,
-                &read.all,
-                calibration,
-                duration,
-            );
+            let all = &read.all.summaries;
+            let rows = holdout(&customers, &purchases.model, all, calibration, duration);
             (HOLDOUT_COLUMNS.to_vec(), rows)
         }
-        None => predicted(
-            args,
-            &read.all.summaries(unit).collect::<Vec<_>>(),
-            unit,
-            config.threads,
-            name,
-        )?,
+        None => predicted(args, &read, unit, config.threads)?,
     };
     super::write_with(config.output.as_deref(), |out| match config.format {
         Format::Html => page(out, args, unit, &read, (&columns, &rows)),
@@ -102,14 +104,26 @@ pub fn run(args: &PredictArgs) -> Result<ExitCode> {
 }
 
 /// What one pass over the lines gave: every customer's purchase days up to the observation
-/// end, and up to the day before `--holdout-from`.
+/// end (with their first purchase line's scope under `--by`), and up to the day before
+/// `--holdout-from`; the scopes and the customers' groups of `--by`.
 struct Read {
     book: Book,
-    all: RfmAccumulator,
+    all: Acquisition,
     calibration: Option<RfmAccumulator>,
     end: NaiveDate,
     /// What was read, for the page's footer.
     summary: Summary,
+    settings: Settings,
+    router: Router,
+    groups: CustomerGroups,
+}
+
+impl Read {
+    /// What labels the groups of `--by`.
+    fn context(&self) -> Context<'_> {
+        let (book, settings) = (&self.book, &self.settings);
+        Context::new(book, None, settings, &self.router, &self.groups)
+    }
 }
 
 /// Reads the order lines into the accumulators; the lines left out (no purchase, after the
@@ -118,14 +132,22 @@ fn read(args: &PredictArgs, config: &Config) -> Result<Read> {
     let given_end = args.observation_end.or(config.settings.window.to);
     // The calibration period ends the day before the holdout.
     let calibration_end = (args.holdout_from).and_then(|d| d.checked_sub_days(Days::new(1)));
-    let mut all = RfmAccumulator::new(given_end.unwrap_or(NaiveDate::MAX));
+    let mut all = Acquisition::new(given_end.unwrap_or(NaiveDate::MAX));
     let mut calibration = calibration_end.map(RfmAccumulator::new);
     let (mut returns, mut later) = (0u64, 0u64);
+    let slicing = &config.settings.slicing;
+    // The scope of a line's values of the line dimensions (0 without any).
+    let mut router = Router::new(Window::default(), slicing, false, &[]);
+    let by_line = slicing.line_dims().next().is_some();
     let (book, mut summary) = engine::read_orders(
         config,
-        |_, _| Ok(OrderColumns::default()),
+        |present, customers| columns(slicing, present, customers),
         |line| {
-            if !all.add(line.customer, line.date, line.amount) {
+            let tag = match by_line {
+                true => router.route(line).get(1).map_or(0, |r| r.scope.0),
+                false => 0,
+            };
+            if !all.add(line.customer, line.date, line.amount, tag) {
                 match line.is_purchase() {
                     false => returns += 1,
                     true => later += 1,
@@ -147,13 +169,13 @@ fn read(args: &PredictArgs, config: &Config) -> Result<Read> {
         ));
     }
     super::tell(&summary);
-    if all.summaries(TimeUnit::Day).next().is_none() {
+    if all.summaries.summaries(TimeUnit::Day).next().is_none() {
         bail!(
             "no purchase (a line with an amount above 0) on or before the observation end {end}: \
              nothing to summarise; check the amounts' sign and --observation-end"
         );
     }
-    all.end_at(end);
+    all.summaries.end_at(end);
     if let Some(holdout) = args.holdout_from
         && (holdout <= first || holdout > end)
     {
@@ -162,12 +184,21 @@ fn read(args: &PredictArgs, config: &Config) -> Result<Read> {
              or before the observation end {end}, so that both periods have days"
         );
     }
+    let customer_dims: Vec<Dim> = slicing.customer_dims().cloned().collect();
+    let groups = CustomerGroups::new(&book, &customer_dims);
+    let settings = Settings {
+        slicing: slicing.clone(),
+        ..Settings::default()
+    };
     Ok(Read {
         book,
         all,
         calibration,
         end,
         summary,
+        settings,
+        router,
+        groups,
     })
 }
 
@@ -196,36 +227,89 @@ fn page(
     output::html::clv_page(out, &page, &output, &assumptions, columns, rows)
 }
 
-/// Both models fitted to `customers`, and each customer's predictions: one row per customer
-/// (`--per-customer`, `--top`), or the fit table.
+/// The order columns `--by` reads; refuses a dimension the inputs lack.
+fn columns(
+    slicing: &Slicing,
+    present: OrderColumns,
+    customers: Option<&Customers>,
+) -> Result<OrderColumns> {
+    for dim in &slicing.dims {
+        if let (Some(column), false) = (dim.column(), dim.has_column(&present, customers)) {
+            let place = match dim.is_customer() {
+                true => format!("a {column} column in the orders or in --customers FILE"),
+                false => format!("the column {column} in every orders file"),
+            };
+            bail!("xsell clv --by {} needs {place}", dim.name());
+        }
+    }
+    let dim = |d: Dim| slicing.dims.contains(&d);
+    Ok(OrderColumns {
+        category: dim(Dim::Category),
+        channel: dim(Dim::Channel),
+        campaign: dim(Dim::Campaign),
+        segment: dim(Dim::Segment) && present.segment,
+        loyalty: dim(Dim::Loyalty) && present.loyalty,
+    })
+}
+
+/// Both models fitted to every customer, and each customer's predictions: one row per
+/// customer (`--per-customer`, `--top`), or the fit table.
 fn predicted(
     args: &PredictArgs,
-    customers: &[(u32, Rfm)],
+    read: &Read,
     unit: TimeUnit,
     threads: usize,
-    name: impl Fn(u32) -> String,
 ) -> Result<(Vec<&'static str>, Vec<Vec<Cell>>)> {
-    let purchases = fit_purchases(customers, threads)?;
-    let rfms: Vec<Rfm> = customers.iter().map(|(_, r)| *r).collect();
-    let value = GammaGamma::fit(&rfms, threads).map_err(|e| anyhow::anyhow!("{e}"))?;
-    warn_unless_converged("Gamma-Gamma", value.fit.converged);
+    let customers: Vec<(u32, Rfm)> = read.all.summaries.summaries(unit).collect();
+    let models = Models::fit(&customers, threads)?;
+    for model in models.unconverged() {
+        warn_unless_converged(model, false);
+    }
     let options = ClvOptions {
         months: args.horizon,
         discount_rate: args.discount_rate,
         margin: args.margin,
         ..ClvOptions::new(unit)
     };
-    let models = (&purchases.model, &value.model);
-    let predictions = predict(customers, models, args.purchases_horizon, &options, threads);
+    let ctx = read.context();
     if !args.per_customer {
-        return Ok((
-            FIT_COLUMNS.to_vec(),
-            fit_rows(&purchases, &value, &predictions),
-        ));
+        let clvs = models.clvs(&customers, &options, threads);
+        let each = customers.iter().map(|c| c.0).zip(clvs);
+        let (all, groups) = grouped(&ctx, &read.all, each);
+        let mut rows = fit_rows(&models.purchases, &models.value);
+        rows.extend(clv_rows(&all));
+        if args.by.is_empty() {
+            return Ok((FIT_COLUMNS.to_vec(), rows));
+        }
+        let all = Label::all(None);
+        let mut rows: Vec<Vec<Cell>> = rows.into_iter().map(|r| labelled(r, &all)).collect();
+        for (label, a) in &groups {
+            rows.extend(clv_rows(a).into_iter().map(|r| labelled(r, label)));
+        }
+        let mut columns = FIT_COLUMNS.to_vec();
+        columns.insert(1, "group");
+        columns.insert(5, "by");
+        return Ok((columns, rows));
     }
+    let models = (&models.purchases.model, &models.value.model);
+    let predictions = predict(
+        &customers,
+        models,
+        args.purchases_horizon,
+        &options,
+        threads,
+    );
+    let mut labels: HashMap<_, String> = HashMap::default();
+    let name = |c: u32| read.book.customers.name(c);
     let mut rows: Vec<(f64, Vec<Cell>)> = (customers.iter().zip(&predictions))
         .map(|((c, rfm), p)| {
             let mut cells = summary_cells(name(*c), rfm);
+            if !args.by.is_empty() {
+                let key = (read.all.tag(*c), read.groups.of(*c));
+                let label =
+                    (labels.entry(key)).or_insert_with(|| ctx.label(ScopeId(key.0), key.1).group);
+                cells.insert(1, Cell::Text(label.clone()));
+            }
             cells.extend(p.iter().map(|v| number(*v)));
             (p[3].unwrap_or(f64::NEG_INFINITY), cells)
         })
@@ -235,7 +319,10 @@ fn predicted(
         rows.sort_by(|a, b| b.0.total_cmp(&a.0));
         rows.truncate(top);
     }
-    let columns = [&RFM_COLUMNS[..], &PREDICTION_COLUMNS[..]].concat();
+    let mut columns = [&RFM_COLUMNS[..], &PREDICTION_COLUMNS[..]].concat();
+    if !args.by.is_empty() {
+        columns.insert(1, "group");
+    }
     Ok((columns, rows.into_iter().map(|(_, cells)| cells).collect()))
 }
 
@@ -293,6 +380,24 @@ fn check(args: &PredictArgs, config: &Config) -> Result<()> {
     if args.per_customer && args.holdout_from.is_some() {
         bail!("--per-customer and --holdout-from are two outputs: give one");
     }
+    if let Some(dim) = args.by.first() {
+        let dim = dim.name();
+        if args.rfm {
+            bail!("--by {dim} groups the predicted CLV, which --rfm does not fit: give one");
+        }
+        if args.holdout_from.is_some() {
+            bail!(
+                "--by {dim} groups the predicted CLV, which --holdout-from does not print: \
+                 give one"
+            );
+        }
+    }
+    if args.by.contains(&Dim::CampaignType) {
+        bail!(
+            "xsell clv --by campaign-type needs campaigns.csv, which xsell clv does not read: use \
+             xsell compute --metric clv --clv-model bgnbd --campaigns FILE --by campaign-type"
+        );
+    }
     Ok(())
 }
 
@@ -314,164 +419,4 @@ fn warn_unless_converged(model: &str, converged: bool) {
              between customers as the model assumes)"
         ));
     }
-}
-
-/// A customer's summary cells: customer_id, frequency, recency, T, monetary_value.
-fn summary_cells(name: String, rfm: &Rfm) -> Vec<Cell> {
-    vec![
-        Cell::Text(name),
-        Cell::Number(rfm.frequency.to_string()),
-        number(Some(rfm.recency)),
-        number(Some(rfm.age)),
-        number(Some(rfm.monetary_value)),
-    ]
-}
-
-/// Each customer's P(alive), expected purchases over `horizon`, expected average value and
-/// CLV, on `threads` threads (the CLV's monthly steps are the costly part).
-fn predict(
-    customers: &[(u32, Rfm)],
-    (purchases, value): (&BgNbd, &GammaGamma),
-    horizon: f64,
-    options: &ClvOptions,
-    threads: usize,
-) -> Vec<[Option<f64>; 4]> {
-    let one = |rfm: &Rfm| {
-        [
-            Some(purchases.p_alive(rfm)),
-            purchases.expected_purchases(horizon, rfm),
-            value.expected_average_value(rfm),
-            customer_lifetime_value(purchases, value, rfm, options),
-        ]
-    };
-    let chunk = customers.len().div_ceil(threads.max(1)).max(1);
-    std::thread::scope(|s| {
-        let parts: Vec<_> = (customers.chunks(chunk))
-            .map(|part| s.spawn(move || part.iter().map(|(_, r)| one(r)).collect::<Vec<_>>()))
-            .collect();
-        (parts.into_iter())
-            .flat_map(|p| p.join().unwrap_or_default())
-            .collect()
-    })
-}
-
-/// The parameter table, each fit's log-likelihood, iterations and convergence, and the
-/// predicted CLV's customers, total and mean.
-fn fit_rows(
-    purchases: &BgNbdFit,
-    value: &GammaGammaFit,
-    predictions: &[[Option<f64>; 4]],
-) -> Vec<Vec<Cell>> {
-    let estimate = |model: &str, e: &Estimate| {
-        vec![
-            Cell::text(model),
-            Cell::text(e.name),
-            number(Some(e.value)),
-            number(e.se),
-            number(e.lower),
-            number(e.upper),
-        ]
-    };
-    let plain = |model: &str, parameter: &str, value: Cell| {
-        let mut row = vec![Cell::text(model), Cell::text(parameter), value];
-        row.extend([Cell::Null, Cell::Null, Cell::Null]);
-        row
-    };
-    let mut rows: Vec<Vec<Cell>> = Vec::new();
-    let fits = [
-        (
-            "bgnbd",
-            &purchases.fit.estimates[..],
-            &purchases.fit.log_likelihood,
-        ),
-        (
-            "gamma-gamma",
-            &value.fit.estimates[..],
-            &value.fit.log_likelihood,
-        ),
-    ];
-    let info = [
-        (
-            purchases.fit.iterations,
-            purchases.fit.converged,
-            purchases.fit.customers,
-        ),
-        (
-            value.fit.iterations,
-            value.fit.converged,
-            value.fit.customers,
-        ),
-    ];
-    for ((model, estimates, ll), (iterations, converged, customers)) in fits.into_iter().zip(info) {
-        rows.extend(estimates.iter().map(|e| estimate(model, e)));
-        rows.push(plain(model, "log_likelihood", number(Some(*ll))));
-        rows.push(plain(
-            model,
-            "customers",
-            Cell::Number(customers.to_string()),
-        ));
-        rows.push(plain(
-            model,
-            "iterations",
-            Cell::Number(iterations.to_string()),
-        ));
-        rows.push(plain(
-            model,
-            "converged",
-            Cell::text(if converged { "yes" } else { "no" }),
-        ));
-    }
-    let clvs: Vec<f64> = predictions.iter().filter_map(|p| p[3]).collect();
-    let total: f64 = clvs.iter().sum();
-    let mean = (!clvs.is_empty()).then(|| total / clvs.len() as f64);
-    rows.push(plain(
-        "clv",
-        "customers",
-        Cell::Number(clvs.len().to_string()),
-    ));
-    rows.push(plain("clv", "total", number(Some(total))));
-    rows.push(plain("clv", "mean", number(mean)));
-    rows
-}
-
-/// Mean repeat purchases in the holdout, actual and predicted, per calibration frequency (0 to
-/// 5, then 6 and more), for the customers with a purchase in the calibration period.
-fn holdout(
-    customers: &[(u32, Rfm)],
-    purchases: &BgNbd,
-    all: &RfmAccumulator,
-    calibration: &RfmAccumulator,
-    duration: f64,
-) -> Vec<Vec<Cell>> {
-    const LAST: u32 = 6;
-    // Per bucket: customers, actual purchases, predicted purchases.
-    let mut buckets = [(0u64, 0u64, 0.0f64); LAST as usize + 1];
-    for (c, rfm) in customers {
-        let actual = all.purchase_days(*c) - calibration.purchase_days(*c);
-        let predicted = purchases
-            .expected_purchases(duration, rfm)
-            .unwrap_or(f64::NAN);
-        let b = &mut buckets[rfm.frequency.min(LAST) as usize];
-        b.0 += 1;
-        b.1 += actual as u64;
-        b.2 += predicted;
-    }
-    (buckets.iter().enumerate())
-        .filter(|(_, b)| b.0 > 0)
-        .map(|(i, &(n, actual, predicted))| {
-            let label = match i as u32 {
-                LAST => format!("{LAST}+"),
-                i => i.to_string(),
-            };
-            let actual = actual as f64 / n as f64;
-            let predicted = predicted / n as f64;
-            vec![
-                Cell::Text(label),
-                Cell::Number(n.to_string()),
-                number(Some(actual)),
-                number(Some(predicted)),
-                number(Some(predicted - actual)),
-            ]
-        })
-        .collect()
 }

@@ -3,6 +3,7 @@
 
 pub mod benchmarks;
 pub mod clv;
+mod clv_rows;
 pub mod cohort;
 pub mod compare;
 pub mod compute;

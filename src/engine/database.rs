@@ -53,7 +53,8 @@ pub fn evaluate(
         .with_context(|| format!("cannot connect to the database of --url {}", shown(&db.url)))?;
     let formula = match settings.clv {
         ClvModel::Formula { margin, lifespan } => Some((margin, lifespan)),
-        ClvModel::Historic => None,
+        // Refused by `render` above: no SQL fits a model.
+        ClvModel::Historic | ClvModel::BgNbd { .. } => None,
     };
     let mut rows = (texts(&mut client, &statement)?.into_iter())
         .map(|cells| row(&cells, formula.is_some()))

@@ -88,7 +88,12 @@ pub fn evaluate(config: &Config, wanted: Option<Vec<Metric>>) -> Result<(Vec<Row
     }
     let groups = CustomerGroups::new(&book, &customer_dims);
     let rows = fold.rows(&book, campaigns.as_ref(), &router, &groups, threads)?;
+    notes.extend(fold.notes().iter().cloned());
     let mut summary = notes::summary(&book, config, &report);
+    // Why a row is n/a shows under the table too.
+    summary.remarks = (fold.notes().iter())
+        .map(|n| n.trim_start_matches("note: ").to_string())
+        .collect();
     summary.notes = notes;
     Ok((rows, summary))
 }

@@ -20,7 +20,7 @@ pub struct Label {
 }
 
 impl Label {
-    fn all(period: Option<String>) -> Label {
+    pub fn all(period: Option<String>) -> Label {
         Label {
             period,
             by: String::new(),
@@ -197,6 +197,22 @@ impl<'a> Context<'a> {
             }
         }
         rows
+    }
+
+    /// The label of the whole window's cell of `scope` and `group` (`--period` aside).
+    pub fn label(&self, scope: ScopeId, group: Option<GroupId>) -> Label {
+        let values = self.router.key(scope).and_then(|k| k.values.clone());
+        Label {
+            period: None,
+            by: self.settings.slicing.by(),
+            group: self.group_label(
+                &ScopeKey {
+                    period: None,
+                    values,
+                },
+                group,
+            ),
+        }
     }
 
     /// `mainstream/email`: the values of the dimensions, in the order given.

@@ -10,6 +10,7 @@ mod cross_sell;
 mod first_dates;
 mod pair_map;
 pub mod pairs;
+pub mod predicted;
 pub mod registry;
 mod retention;
 pub mod row;
@@ -55,6 +56,9 @@ pub enum ClvModel {
     Historic,
     /// AOV × purchase frequency × lifespan (years) × margin (a fraction).
     Formula { margin: f64, lifespan: f64 },
+    /// The mean CLV the BG/NBD and Gamma-Gamma models predict over 12 months, times the margin
+    /// (a fraction; 1 for revenue): see `predicted`.
+    BgNbd { margin: f64 },
 }
 
 /// How to measure.
@@ -75,6 +79,10 @@ pub struct Fold {
     loyalty: Option<cross_sell::LoyaltyCrossSell>,
     campaign: Option<campaign::CampaignFold>,
     spending: Option<value::Spending>,
+    /// `clv` under `--clv-model bgnbd`.
+    predicted: Option<predicted::PredictedClv>,
+    /// Notes on the rows made (a model that could not be fitted).
+    notes: Vec<String>,
 }
 
 impl Fold {
@@ -91,6 +99,13 @@ impl Fold {
             campaign: wants(FoldPart::Campaign)
                 .then(|| campaign::CampaignFold::new(settings.window)),
             spending: wants(FoldPart::Spending).then(value::Spending::default),
+            predicted: match settings.clv {
+                ClvModel::BgNbd { margin } if metrics.contains(&Metric::Clv) => {
+                    Some(predicted::PredictedClv::new(settings.window, margin))
+                }
+                _ => None,
+            },
+            notes: Vec::new(),
             settings,
         }
     }
@@ -118,6 +133,9 @@ impl Fold {
         if let Some(f) = &mut self.spending {
             f.add(line, routes);
         }
+        if let Some(f) = &mut self.predicted {
+            f.add(line, routes);
+        }
     }
 
     /// The state of this fold's lines and `other`'s (a fold of the same metrics and settings
@@ -141,6 +159,12 @@ impl Fold {
         both(&mut self.loyalty, other.loyalty, |m, t| m.merge(t));
         both(&mut self.campaign, other.campaign, |m, t| m.merge(t));
         both(&mut self.spending, other.spending, |m, t| m.merge(t));
+        both(&mut self.predicted, other.predicted, |m, t| m.merge(t));
+    }
+
+    /// Notes on the rows made by [`Fold::rows`]: why a row is n/a.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
 
     /// The rows of every metric, in the order they were asked for, worked out on up to
@@ -168,8 +192,17 @@ impl Fold {
         if let Some(f) = &mut self.campaign {
             f.settle();
         }
+        if let Some(f) = &mut self.predicted {
+            f.settle(self.settings.window.bounds(book.span).map(|b| b.1));
+        }
         let ctx = Context::new(book, campaigns, &self.settings, router, groups);
         let spending = self.spending.as_ref();
+        // The models fit on every thread before the other metrics start.
+        let predicted = self.predicted.as_ref().map(|f| f.rows(&ctx, threads));
+        if let Some((_, notes)) = &predicted {
+            self.notes.clone_from(notes);
+        }
+        let predicted = predicted.map(|p| p.0);
         let one = |metric: &Metric| -> anyhow::Result<Vec<Row>> {
             Ok(match metric {
                 Metric::CrossSell => self.cross_sell.as_ref().map(|f| f.rows(&ctx)),
@@ -192,7 +225,7 @@ impl Fold {
                 Metric::Roi => self.campaign.as_ref().map(|f| f.roi(&ctx)).transpose()?,
                 Metric::Cac => self.campaign.as_ref().map(|f| f.cac(&ctx)).transpose()?,
                 Metric::Aov => spending.map(|a| a.aov(&ctx)),
-                Metric::Clv => spending.map(|a| a.clv(&ctx)),
+                Metric::Clv => predicted.clone().or_else(|| spending.map(|a| a.clv(&ctx))),
                 Metric::Retention => spending.map(|a| retention::retention(&ctx, a)),
                 Metric::RepeatRate => spending.map(|a| retention::repeat_rate(&ctx, a)),
             }

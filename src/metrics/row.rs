@@ -99,6 +99,21 @@ impl Row {
         }
     }
 
+    /// An estimated amount per counted thing (a predicted CLV per customer): `mean` as the
+    /// estimate computed it, the total to a ten-thousandth.
+    pub fn estimate_per(
+        metric: &'static str,
+        mean: Option<f64>,
+        total: Option<Money>,
+        denominator: u64,
+    ) -> Row {
+        Row {
+            numerator: total.map(Quantity::Money),
+            denominator: Some(Quantity::Count(denominator)),
+            ..Row::new(metric, ALL, mean, Unit::Money)
+        }
+    }
+
     /// Money over money, as a rate (ROI); n/a when the denominator is zero.
     pub fn money_rate(
         metric: &'static str,

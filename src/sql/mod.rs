@@ -173,6 +173,13 @@ fn check(query: &Query) -> Result<()> {
         .filter(|m| m.info().sql != Sql::Not)
         .map(|m| m.name())
         .collect();
+    if let (true, ClvModel::BgNbd { .. }) = (query.metrics.contains(&Metric::Clv), query.clv) {
+        bail!(
+            "clv --clv-model bgnbd is not rendered as SQL (its models are fitted by maximum \
+             likelihood, which a query does not do): compute it from the order files, or use \
+             --clv-model historic or formula"
+        );
+    }
     for metric in &query.metrics {
         if metric.info().sql == Sql::Not {
             bail!(

@@ -12,6 +12,7 @@ mod affinity;
 mod cells;
 mod cli;
 mod clv;
+mod clv_groups;
 mod clv_html;
 mod dates;
 mod exports;

@@ -170,7 +170,13 @@ pub const METRICS: [Info; 11] = [
                      purchase frequency x Y x M, purchase frequency = orders / customers / \
                      (window days / 365.25), window days = last - first date of the window (of \
                      the period, under `--period`) + 1; the factors get rows `clv.aov`, \
-                     `clv.frequency`, `clv.window-days`, `clv.lifespan`, `clv.margin`.",
+                     `clv.frequency`, `clv.window-days`, `clv.lifespan`, `clv.margin`. \
+                     `--clv-model bgnbd [--margin M]`: the mean CLV over 12 months (1% discount \
+                     a month, weeks) that BG/NBD and Gamma-Gamma, fitted once on every customer \
+                     with a purchase up to `--to`, predict, times M (default 1), as `xsell clv`'s \
+                     `clv mean`: numerator the total, denominator the customers; under `--by`, a \
+                     customer's line dimensions are those of their first purchase line; no \
+                     `--period` or `--from`; n/a with a note when the data cannot identify a model.",
         needs: &[],
         computed: Computed::Kpi(Metric::Clv, &[Spending]),
         sql: Sql::RevenuePer(Distinct::Customers),
