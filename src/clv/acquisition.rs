@@ -8,17 +8,16 @@
 //! order: a line on an earlier day than the customer's first so far replaces the tag. Memory:
 //! 4 bytes a customer besides the summary.
 
-use chrono::{Datelike as _, NaiveDate};
+use chrono::NaiveDate;
 
 use super::rfm::RfmAccumulator;
 use crate::money::Money;
 
-/// Purchase days per customer, and the tag of each customer's first purchase line.
+/// Purchase days per customer, and the tag of each customer's first purchase line (held in
+/// the summary's entry: [`RfmAccumulator::add_tagged`]).
 #[derive(Clone, Debug)]
 pub struct Acquisition {
     pub summaries: RfmAccumulator,
-    /// Per customer, the tag of their first purchase line (0 before any).
-    tags: Vec<u32>,
 }
 
 impl Acquisition {
@@ -26,7 +25,6 @@ impl Acquisition {
     pub fn new(end: NaiveDate) -> Acquisition {
         Acquisition {
             summaries: RfmAccumulator::new(end),
-            tags: Vec::new(),
         }
     }
 
@@ -34,39 +32,24 @@ impl Acquisition {
     /// [`RfmAccumulator::add`]). The tag becomes the customer's when the line is on a day
     /// before their first purchase day so far.
     pub fn add(&mut self, customer: u32, date: NaiveDate, amount: Money, tag: u32) -> bool {
-        let before = self.summaries.first_day(customer);
-        if !self.summaries.add(customer, date, amount) {
-            return false;
-        }
-        if before.is_none_or(|first| date.num_days_from_ce() < first) {
-            let at = customer as usize;
-            if at >= self.tags.len() {
-                self.tags.resize(at + 1, 0);
-            }
-            self.tags[at] = tag;
-        }
-        true
+        self.summaries.add_tagged(customer, date, amount, tag)
+    }
+
+    /// Applies the lines added (needed before [`tag`](Acquisition::tag) and the summaries).
+    pub fn settle(&mut self) {
+        self.summaries.settle();
     }
 
     /// Adds the lines `other` has seen, read after this one's: on the same first day this
     /// one's tag stays (the engine gives each customer's lines to one part, so the tie does not
     /// arise there).
     pub fn merge(&mut self, other: Acquisition) {
-        let customers = self.tags.len().max(other.tags.len());
-        self.tags.resize(customers, 0);
-        for (c, tag) in self.tags.iter_mut().enumerate() {
-            let c = c as u32;
-            let (mine, theirs) = (self.summaries.first_day(c), other.summaries.first_day(c));
-            if theirs.is_some_and(|t| mine.is_none_or(|m| t < m)) {
-                *tag = other.tags[c as usize];
-            }
-        }
         self.summaries.merge(other.summaries);
     }
 
     /// The tag of the customer's first purchase line (0 for a customer without one).
     pub fn tag(&self, customer: u32) -> u32 {
-        self.tags.get(customer as usize).copied().unwrap_or(0)
+        self.summaries.tag(customer)
     }
 }
 
@@ -93,6 +76,7 @@ mod tests {
         for &(c, d, amount, tag) in lines {
             a.add(c, date(d), Money::units(amount), tag);
         }
+        a.settle();
         a
     }
 

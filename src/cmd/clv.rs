@@ -158,6 +158,10 @@ fn read(args: &PredictArgs, config: &Config) -> Result<Read> {
             }
         },
     )?;
+    all.settle();
+    if let Some(c) = &mut calibration {
+        c.settle();
+    }
     let Some((first, last)) = book.span else {
         bail!("no order line to summarise: the input is empty");
     };

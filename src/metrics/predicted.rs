@@ -59,6 +59,7 @@ impl PredictedClv {
 
     /// Ends the observation at `end` (the data's last date when `--to` is not given).
     pub fn settle(&mut self, end: Option<NaiveDate>) {
+        self.acquisition.settle();
         if let Some(end) = end {
             self.acquisition.summaries.end_at(end);
         }
