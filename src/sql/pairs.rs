@@ -18,7 +18,7 @@
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
-use super::steps::{attrs, by_columns, by_values, group_of};
+use super::steps::{attrs, by_values, group_of, line_columns};
 use super::{Dialect, Table, bytewise, indent};
 use crate::metrics::basket::BasketKind;
 use crate::metrics::slice::Dim;
@@ -57,20 +57,8 @@ pub fn render_pairs(query: &PairsQuery, d: Dialect) -> Result<String> {
              not by campaign-type"
         );
     }
-    let (item, item_column) = match query.categories {
-        // An empty category is the category "", shown as (none).
-        true => ("COALESCE(category, '')", "category"),
-        false => ("product_id", "product_id"),
-    };
-    let by_columns = by_columns(&query.by, d);
-    let mut reads = vec![
-        "order_id",
-        "customer_id",
-        "order_date",
-        item_column,
-        "amount",
-    ];
-    reads.extend(by_columns.iter().map(String::as_str));
+    // An empty category is the category "", shown as (none).
+    let (item, reads) = line_columns(query.categories, &query.by, d);
     let mut steps = vec![(
         "lines".to_string(),
         format!(

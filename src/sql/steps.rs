@@ -10,32 +10,19 @@ use crate::metrics::slice::Dim;
 /// The columns the KPIs read, named as the steps after use them: `v1`, `v2`, ... are the
 /// values each `--by` reads (as text, but for loyalty).
 pub(super) fn lines(query: &Query, d: Dialect) -> String {
-    let (item, item_column) = match query.counts_categories() {
-        // An empty category is the category "", as in the files.
-        true => ("COALESCE(category, '')", "category"),
-        false => ("product_id", "product_id"),
-    };
+    let (item, mut reads) = line_columns(query.counts_categories(), &query.by, d);
     let by = by_values(&query.by, d);
-    let by_columns = by_columns(&query.by, d);
-    let mut reads = vec![
-        "order_id",
-        "customer_id",
-        "order_date",
-        item_column,
-        "amount",
-    ];
-    reads.extend(by_columns.iter().map(String::as_str));
     // loyalty-cross-sell's new categories, and its members' flags; the campaign KPIs'
     // campaigns (an empty cell is organic).
     let mut member = match query.needs(Sql::MemberCrossSell) {
         true => {
-            reads.extend(["category", "loyalty"]);
+            reads.extend(["category".into(), "loyalty".into()]);
             ", COALESCE(category, '') AS cat, loyalty AS flag".to_string()
         }
         false => String::new(),
     };
     if query.has_campaign_kpis() {
-        reads.push("campaign_id");
+        reads.push("campaign_id".into());
         member += ", NULLIF(campaign_id, '') AS cid";
     }
     format!(
@@ -44,14 +31,32 @@ pub(super) fn lines(query: &Query, d: Dialect) -> String {
     )
 }
 
-/// The orders columns the dimensions of `dims` read, as [`by_values`] writes them.
-pub(super) fn by_columns(dims: &[Dim], d: Dialect) -> Vec<String> {
-    (dims.iter())
-        .map(|dim| match dim {
-            Dim::Column(name) => d.ident(name),
-            dim => dim.column().unwrap_or_default().to_string(),
-        })
-        .collect()
+/// The item of a `lines` step (the category with `categories`, an empty one the category "";
+/// else the product), and the orders columns the step reads: order, customer, date, item and
+/// amount, then the columns of the dimensions `by`, as [`by_values`] writes them.
+pub(super) fn line_columns(
+    categories: bool,
+    by: &[Dim],
+    d: Dialect,
+) -> (&'static str, Vec<String>) {
+    let (item, item_column) = match categories {
+        true => ("COALESCE(category, '')", "category"),
+        false => ("product_id", "product_id"),
+    };
+    let mut reads: Vec<String> = [
+        "order_id",
+        "customer_id",
+        "order_date",
+        item_column,
+        "amount",
+    ]
+    .map(String::from)
+    .into();
+    reads.extend(by.iter().map(|dim| match dim {
+        Dim::Column(name) => d.ident(name),
+        dim => dim.column().unwrap_or_default().to_string(),
+    }));
+    (item, reads)
 }
 
 /// The columns the dimensions of `--by` read, `v1`, `v2`, ... in their order (text, but for

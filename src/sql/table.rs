@@ -112,12 +112,12 @@ impl Table {
     /// name: never `SELECT *` beside them, which would make a mapped name ambiguous in a table
     /// that also has a column of that name (`--map amount=net_total` over a table with its
     /// own `amount`).
-    pub fn from(&self, d: Dialect, reads: &[&str]) -> String {
+    pub fn from(&self, d: Dialect, reads: &[impl AsRef<str>]) -> String {
         if self.map.is_empty() {
             return self.name.clone();
         }
         let mut selected: Vec<String> = Vec::new();
-        for &read in reads {
+        for read in reads.iter().map(AsRef::as_ref) {
             let column = match self.map.iter().find(|(canonical, _)| canonical == read) {
                 Some((canonical, column)) => format!("{} AS {canonical}", column_name(d, column)),
                 None => read.to_string(),
