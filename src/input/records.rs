@@ -50,6 +50,10 @@ pub(super) struct Record {
     line: u64,
     /// Whether text follows a closing quote in the record (as in `"1"0`, read as `10`).
     stray: bool,
+    /// Whether the record is known to be printable ASCII, a Parquet file's row said so by the
+    /// decoder (which looks at a dictionary's entries once, not at each row): then it needs no
+    /// cleaning. A CSV record is looked at by the reader.
+    printable: bool,
 }
 
 impl Record {
@@ -105,6 +109,11 @@ impl Record {
         self.stray
     }
 
+    /// Whether the record is known to be printable ASCII ([`Record::row`]).
+    pub fn is_printable(&self) -> bool {
+        self.printable
+    }
+
     /// Makes this the record of a row built elsewhere (a Parquet file's), on line `line`: its
     /// bytes are `span` of `all`, its cells `cells` of it (each a start and an end in `all`),
     /// joined by a one-byte delimiter; it is `plain` when no cell holds the delimiter (then its
@@ -140,12 +149,19 @@ impl Record {
 
     /// Makes this the record of a row of the slice it holds ([`Record::hold`]), on line `line`:
     /// its bytes `span` of the slice's text, its cells `fields` of the slice's cells; `plain`
-    /// as in [`Record::set`].
-    pub fn row(&mut self, line: u64, span: (usize, usize), fields: (usize, usize), plain: bool) {
+    /// as in [`Record::set`]; `printable` when every cell is known to be printable ASCII.
+    pub fn row(
+        &mut self,
+        line: u64,
+        span: (usize, usize),
+        fields: (usize, usize),
+        (plain, printable): (bool, bool),
+    ) {
         self.line = line;
         self.span = span;
         self.fields = fields;
         self.plain = plain;
+        self.printable = printable;
         self.stray = false;
     }
 
@@ -160,6 +176,7 @@ impl Record {
         self.fields = (0, 0);
         self.plain = false;
         self.stray = false;
+        self.printable = false;
     }
 
     /// Makes the record all of its bytes and fields.
@@ -576,14 +593,16 @@ mod tests {
             text.is_empty() && cells.is_empty(),
             "the record's own buffers swapped out"
         );
-        rec.row(2, (0, 4), (0, 2), true);
+        rec.row(2, (0, 4), (0, 2), (true, false));
         assert_eq!((rec.line(), rec.len()), (2, 2));
         assert_eq!(
             (rec.text(0), rec.text(1), rec.text(2)),
             (Some("a"), Some("bc"), None)
         );
         assert_eq!(rec.as_written(), Some(&b"a,bc"[..]));
-        rec.row(3, (4, 6), (2, 4), false);
+        assert!(!rec.is_printable(), "looked at by the reader");
+        rec.row(3, (4, 6), (2, 4), (false, true));
+        assert!(rec.is_printable(), "said printable by the decoder");
         assert_eq!(rec.iter().collect::<Vec<_>>(), [&b"x"[..], b""]);
         assert_eq!((rec.raw(), rec.as_written()), (&b"x,"[..], None));
         // A row of a slice that is not UTF-8 is copied, and checked as a CSV row is.
@@ -594,6 +613,10 @@ mod tests {
             (Some(&b"\xFF"[..]), Some(&b"q"[..]))
         );
         assert_eq!(rec.as_written(), Some(&b"\xFF,q"[..]));
+        assert!(
+            !rec.is_printable(),
+            "a copied row is looked at as a CSV row is"
+        );
         rec.set(5, b"e,f", (0, 3), &[(0, 1), (2, 3)], true);
         assert_eq!(
             (rec.text(0), rec.text(1), rec.len()),

@@ -19,6 +19,7 @@ use parquet::file::serialized_reader::SerializedFileReader;
 use super::pages::{Pages, Read};
 use super::write::{Value, Writer};
 use super::{Chunks, DELIMITER, Kind};
+use crate::input::table::needs_a_look;
 use crate::input::typed;
 
 /// Rows decoded at a time: enough to make a column's calls few, few enough that a slice's
@@ -40,6 +41,9 @@ pub(super) struct Slice {
     pub cells: Vec<(usize, usize)>,
     /// Whether no cell of the row holds the delimiter.
     pub plain: Vec<bool>,
+    /// Whether every cell of the row is printable ASCII: then the reader need not look at it
+    /// for cleaning ([`Record::is_printable`](crate::input::records::Record::is_printable)).
+    pub printable: Vec<bool>,
     pub rows: usize,
     /// The cells as decoded, column by column: the top-level column `c`'s are `columns[c]`
     /// (none for a column not read: its cells are empty).
@@ -262,6 +266,13 @@ impl Decoder {
                     .map_err(|e| format!("column {:?}: {e}", column.name))?;
             }
         }
+        slice.printable.clear();
+        slice.printable.resize(rows, true);
+        for (column, cells) in self.columns.iter().zip(&slice.columns) {
+            if let Some(column) = column {
+                column.mark_unprintable(cells, &mut slice.printable);
+            }
+        }
         let columns = std::mem::take(&mut slice.columns);
         let sources: Vec<&[u8]> = (columns.iter().zip(&self.columns))
             .map(|(cells, column)| match (column, cells.dictionary) {
@@ -358,6 +369,24 @@ impl Column {
         match &self.source {
             Source::Pages(pages) => pages.source(cells),
             Source::Values(_) => &cells.text,
+        }
+    }
+
+    /// Marks in `printable` (a flag for each row of `cells`) the rows whose cell is not
+    /// printable ASCII: one look at the text the cells point into (a dictionary's, looked at
+    /// once when it was read), and one at each cell only when that finds a byte.
+    fn mark_unprintable(&self, cells: &Cells, printable: &mut [bool]) {
+        let (source, looks) = match &self.source {
+            Source::Pages(pages) => pages.looks(cells),
+            Source::Values(_) => (&cells.text[..], needs_a_look(&cells.text)),
+        };
+        if !looks {
+            return;
+        }
+        for (&(start, end), printable) in cells.spans.iter().zip(printable) {
+            if needs_a_look(&source[start as usize..end as usize]) {
+                *printable = false;
+            }
         }
     }
 

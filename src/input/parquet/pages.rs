@@ -18,6 +18,7 @@ use super::decode::{Cells, append};
 use super::rle::Hybrid;
 use super::write::{Value, Writer};
 use super::{DELIMITER, Kind};
+use crate::input::table::needs_a_look;
 use crate::input::typed;
 
 /// One column chunk's pages, and the rows read of them.
@@ -153,7 +154,8 @@ impl Pages {
                 }
                 None => n,
             };
-            let levels = page.defs.as_ref().map(|_| (defs.as_slice(), max));
+            // A run without nulls is read as a required column's: no level to look at per row.
+            let levels = (present < n).then_some((defs.as_slice(), max));
             let row = cells.rows();
             let plain = plain
                 .get_mut(row..row + n)
@@ -217,6 +219,15 @@ impl Pages {
         match (&self.dictionary, cells.dictionary) {
             (Some(dictionary), true) => &dictionary.text,
             _ => &cells.text,
+        }
+    }
+
+    /// The text the spans of `cells` point into ([`Pages::source`]), and whether a byte of it
+    /// is not printable ASCII.
+    pub fn looks<'a>(&'a self, cells: &'a Cells) -> (&'a [u8], bool) {
+        match (&self.dictionary, cells.dictionary) {
+            (Some(dictionary), true) => (&dictionary.text, dictionary.looks),
+            _ => (&cells.text, needs_a_look(&cells.text)),
         }
     }
 
@@ -332,6 +343,10 @@ struct Dictionary {
     entries: Vec<Entry>,
     /// Why an entry could not be written (a date out of range): said when a row holds it.
     errors: Vec<(usize, String)>,
+    /// Whether an entry has flags: then each row's entry is looked at, not only its text.
+    flagged: bool,
+    /// Whether a byte of the text is not printable ASCII ([`needs_a_look`]).
+    looks: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -361,6 +376,8 @@ impl Dictionary {
             text: Vec::new(),
             entries: Vec::with_capacity(count.min(buf.len())),
             errors: Vec::new(),
+            flagged: false,
+            looks: false,
         };
         let (mut at, mut bit) = (0, 0);
         let offset = |n: usize| u32::try_from(n).map_err(|_| "a dictionary of over 4 GiB of text");
@@ -377,12 +394,14 @@ impl Dictionary {
                     FAILED
                 }
             };
+            dictionary.flagged |= flags != 0;
             dictionary.entries.push(Entry {
                 start: offset(start)?,
                 end: offset(text.len())?,
                 flags,
             });
         }
+        dictionary.looks = needs_a_look(&dictionary.text);
         Ok(dictionary)
     }
 
@@ -398,6 +417,15 @@ impl Dictionary {
     ) -> Result<(), String> {
         let spans = cells.dictionary || cells.rows() == 0;
         cells.dictionary = spans;
+        // The common run: no null, no entry with flags; each row only points at its entry.
+        if spans && levels.is_none() && !self.flagged {
+            cells.spans.reserve(indices.len());
+            for &i in indices {
+                let entry = (self.entries.get(i as usize)).ok_or_else(past_the_end)?;
+                cells.spans.push((entry.start, entry.end));
+            }
+            return Ok(());
+        }
         let mut indices = indices.iter();
         for (r, plain) in plain.iter_mut().enumerate() {
             if levels.is_some_and(|(defs, max)| defs[r] < max) {

@@ -60,10 +60,9 @@ impl Hybrid {
                 }
                 Run::Packed { bit, left } if *left > 0 => {
                     let take = n.min(*left);
-                    let width = self.width as usize;
-                    for k in 0..take {
-                        out.push(unpack(&self.data, *bit + k * width, self.width));
-                    }
+                    let (data, width) = (&self.data, self.width as usize);
+                    let from = *bit;
+                    out.extend((0..take).map(|k| unpack(data, from + k * width, self.width)));
                     *bit += take * width;
                     (*left, n) = (*left - take, n - take);
                 }

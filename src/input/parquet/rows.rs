@@ -83,7 +83,10 @@ impl Rows {
         let span = (slice.starts[r], slice.starts[r + 1]);
         let fields = (r * slice.width(), (r + 1) * slice.width());
         match self.held {
-            true => record.row(self.line, span, fields, slice.plain[r]),
+            true => {
+                let flags = (slice.plain[r], slice.printable[r]);
+                record.row(self.line, span, fields, flags);
+            }
             false => {
                 let cells = &slice.cells[fields.0..fields.1];
                 record.set(self.line, slice.all(), span, cells, slice.plain[r]);

@@ -21,6 +21,7 @@ use super::decode::{Cells, Decoder, Slice};
 use super::pages::{Pages, Read};
 use super::write::Writer;
 use super::{Chunks, DELIMITER, Kind, Parquet};
+use crate::input::table::needs_a_look;
 use crate::input::typed;
 
 const ISO: typed::Form = typed::Form {
@@ -371,7 +372,8 @@ fn write<T: parquet::data_type::DataType>(
 }
 
 /// Every slice of `bytes`, read page by page or by the crate's readers, as rows (cells and
-/// whether plain), or the error that ended them.
+/// whether plain), or the error that ended them. Each row is said printable when, and only
+/// when, the reader would find nothing to clean in it.
 fn decoded(bytes: &[u8], form: &typed::Form, paged: bool) -> Result<Vec<(String, bool)>, String> {
     let parquet = Parquet::open(Chunks::Memory(Bytes::copy_from_slice(bytes))).unwrap();
     let leaves = parquet.columns.iter().map(|c| c.clone().ok()).collect();
@@ -383,6 +385,7 @@ fn decoded(bytes: &[u8], form: &typed::Form, paged: bool) -> Result<Vec<(String,
     while decoder.slice(&mut slice)? {
         for r in 0..slice.rows {
             let text = slice.row(r);
+            assert_eq!(slice.printable[r], !needs_a_look(text), "{text:?}");
             rows.push((String::from_utf8(text.to_vec()).unwrap(), slice.plain[r]));
         }
     }
@@ -444,6 +447,10 @@ fn every_layout_the_crate_writes_reads_as_the_crates_readers_read_it() {
             assert!(
                 paged.iter().any(|(row, _)| row.starts_with(",")),
                 "{name}: no null"
+            );
+            assert!(
+                paged.iter().any(|(row, _)| row.contains("ünï")),
+                "{name}: every row printable"
             );
         }
     }

@@ -61,7 +61,7 @@ impl Table {
     pub(super) fn clean_row(&mut self) -> Result<(), FieldError> {
         self.cleaned.cells.clear();
         self.cleaned.invisible = false;
-        if !needs_a_look(self.record.raw()) {
+        if self.record.is_printable() || !needs_a_look(self.record.raw()) {
             return Ok(());
         }
         let mut cleaned = std::mem::take(&mut self.cleaned);
@@ -120,7 +120,7 @@ impl Table {
 /// their largest distance above a space, with no branch, which the compiler turns into vector
 /// instructions.
 #[inline]
-fn needs_a_look(bytes: &[u8]) -> bool {
+pub(crate) fn needs_a_look(bytes: &[u8]) -> bool {
     let farthest = (bytes.iter()).fold(0u8, |far, &b| far.max(b.wrapping_sub(b' ')));
     farthest > b'~' - b' '
 }

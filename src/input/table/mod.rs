@@ -16,6 +16,7 @@ use super::typed::Form;
 use super::{ColumnMap, FieldError, ReadOptions, RowError, Source, decode};
 use crate::money::{Money, MoneyError, MoneyFormat};
 use clean::Cleaned;
+pub(crate) use clean::needs_a_look;
 pub use clean::{Invisible, clean};
 use derive::Derived;
 use fill::Fill;
@@ -341,7 +342,7 @@ impl Table {
             read.extend(self.fill.iter().flat_map(Fill::reads));
             let rows = (book.rows(&read, form.clone(), self.decode_ahead))
                 .map_err(|m| anyhow!("{}: {m}", self.name))?;
-            self.parquet = Some(ParquetInput::Reading(rows));
+            self.parquet = Some(ParquetInput::Reading(Box::new(rows)));
         }
         let Some(ParquetInput::Reading(rows)) = &mut self.parquet else {
             return Ok(false);
@@ -528,7 +529,7 @@ impl Table {
 /// `--where` and `--fill-down` add theirs after [`Table::open`]); then the rows.
 enum ParquetInput {
     Pending(Box<Parquet>, Form),
-    Reading(parquet::Rows),
+    Reading(Box<parquet::Rows>),
 }
 
 /// The bytes of `source`; the open file when it is a regular one; its chunks when it is a Parquet
