@@ -273,3 +273,35 @@ fn the_rfm_summary_has_no_page() {
          summary with its predictions on the page of --per-customer --format html\n"
     );
 }
+
+#[test]
+fn the_fit_page_under_by_draws_each_groups_mean_clv_and_none_without_by() {
+    let line = "clv fixtures/orders.csv --by segment";
+    let csv = ok(&mut xsell(&format!("{line} --format csv")));
+    let page = ok(&mut xsell(&format!("{line} --format html")));
+    let doc = Html::parse_document(&page);
+    assert_self_contained(&doc);
+    // Each group's mean as the chart writes an amount (2 decimals), in the CSV's order.
+    let rows = records(
+        &csv,
+        "model,group,parameter,estimate,std_error,by,ci_low,ci_high",
+    );
+    let means: Vec<String> = (rows.iter())
+        .filter(|r| r["model"] == "clv" && r["parameter"] == "mean" && r["group"] != "all")
+        .map(|r| {
+            let mean: f64 = r["estimate"].parse().unwrap();
+            format!("{} {mean:.2}", r["group"])
+        })
+        .collect();
+    assert_eq!(means.len(), 3, "{csv}");
+    let title = format!("mean predicted CLV by group: {}", means.join("; "));
+    let titles: Vec<String> = select(&doc, "svg.chart > title").iter().map(text).collect();
+    assert_eq!(titles, [title]);
+    let caption = text(&select(&doc, "figcaption")[0]);
+    assert_eq!(
+        caption,
+        "mean predicted CLV by segment (amount, in the data's currency)"
+    );
+    let plain = ok(&mut xsell("clv fixtures/orders.csv --format html"));
+    assert!(select(&Html::parse_document(&plain), "svg.chart").is_empty());
+}

@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use chrono::{Days, NaiveDate};
 use maud::{Markup, html};
 
-use super::charts::{Scale, f, step, tick};
+use super::charts::{Point, Scale, bars, f, step, tick};
 use super::{Page, bar};
 use crate::metrics::Unit;
 use crate::output::{Cell, shortest};
@@ -146,6 +146,18 @@ fn fit(records: &Records, a: &Assumptions) -> Markup {
                 }
             }
         }
+        @if let Some(groups) = groups(records) {
+            section {
+                h2 { "By group" }
+                p.note { "Mean predicted CLV per customer of each group of " (records.shown(&groups.1, "by")) ", under the models fitted to every customer." }
+                div.charts {
+                    figure {
+                        figcaption { "mean predicted CLV by " (records.shown(&groups.1, "by")) " (amount, in the data's currency)" }
+                        (bars("mean predicted CLV", &groups.0, Unit::Money))
+                    }
+                }
+            }
+        }
         section {
             h2 { "Models" }
             p.note { "Each parameter's estimate with its 95% interval (Wald, estimate ± 1.96 standard errors; n/a where the standard error is not known)." }
@@ -160,6 +172,27 @@ fn fit(records: &Records, a: &Assumptions) -> Markup {
             (table(records, records.rows.iter(), None))
         }
     }
+}
+
+/// Under `--by`: each group's mean predicted CLV (the `clv` rows of a group other than `all`),
+/// and one of those rows (for its `by`); `None` without groups.
+fn groups<'r>(records: &Records<'r>) -> Option<(Vec<Point>, &'r Vec<Cell>)> {
+    let rows: Vec<&Vec<Cell>> = (records.rows.iter())
+        .filter(|r| {
+            records.shown(r, "model") == "clv"
+                && records.shown(r, "parameter") == "mean"
+                && !matches!(records.cell(r, "group"), Cell::Null)
+                && records.shown(r, "group") != "all"
+        })
+        .collect();
+    let points = (rows.iter())
+        .map(|r| Point {
+            label: records.shown(r, "group"),
+            value: value(records.cell(r, "estimate")),
+            ci: None,
+        })
+        .collect();
+    Some((points, *rows.first()?))
 }
 
 /// A model's card: what it predicts, its parameters, and its fit statistics.
