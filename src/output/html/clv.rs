@@ -149,10 +149,10 @@ fn fit(records: &Records, a: &Assumptions) -> Markup {
         @if let Some(groups) = groups(records) {
             section {
                 h2 { "By group" }
-                p.note { "Mean predicted CLV per customer of each group of " (records.shown(&groups.1, "by")) ", under the models fitted to every customer." }
+                p.note { "Mean predicted CLV per customer of each group of " (records.shown(groups.1, "by")) ", under the models fitted to every customer." }
                 div.charts {
                     figure {
-                        figcaption { "mean predicted CLV by " (records.shown(&groups.1, "by")) " (amount, in the data's currency)" }
+                        figcaption { "mean predicted CLV by " (records.shown(groups.1, "by")) " (amount, in the data's currency)" }
                         (bars("mean predicted CLV", &groups.0, Unit::Money))
                     }
                 }
