@@ -107,7 +107,21 @@ pub struct Options<'a> {
     pub clv: Option<&'a ClvArgs>,
 }
 
-impl Options<'_> {
+impl<'a> Options<'a> {
+    /// The options of a command that reads order files with `run`'s options and takes no other
+    /// group: set the groups it takes on top (`Options { customers: ..., ..Options::of(...) }`).
+    pub fn of(input: &'a InputArgs, run: Option<&'a RunArgs>) -> Options<'a> {
+        Options {
+            tables: false,
+            input,
+            run,
+            campaigns: None,
+            customers: None,
+            level: None,
+            clv: None,
+        }
+    }
+
     /// The validated configuration, sliced by `slicing` and judged by `judging`.
     pub fn config(self, slicing: Slicing, judging: Judging) -> Result<Config> {
         let unset = RunArgs::default();

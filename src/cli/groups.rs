@@ -154,13 +154,10 @@ impl MeasureArgs {
 impl CompareArgs {
     pub fn options(&self) -> Options<'_> {
         Options {
-            tables: false,
-            input: &self.input,
-            run: Some(&self.run),
             campaigns: Some(&self.campaigns),
             customers: Some(&self.customers),
             level: Some(&self.level),
-            clv: None,
+            ..Options::of(&self.input, Some(&self.run))
         }
     }
 }
@@ -168,13 +165,9 @@ impl CompareArgs {
 impl PairsArgs {
     pub fn options(&self) -> Options<'_> {
         Options {
-            tables: false,
-            input: &self.input,
-            run: Some(&self.run),
-            campaigns: None,
             customers: Some(&self.customers),
             level: Some(&self.level),
-            clv: None,
+            ..Options::of(&self.input, Some(&self.run))
         }
     }
 }
@@ -182,41 +175,25 @@ impl PairsArgs {
 impl super::PredictArgs {
     pub fn options(&self) -> Options<'_> {
         Options {
-            tables: false,
-            input: &self.input,
-            run: Some(&self.run),
-            campaigns: None,
             customers: Some(&self.customers),
-            level: None,
-            clv: None,
+            ..Options::of(&self.input, Some(&self.run))
         }
     }
 }
 
 impl CohortArgs {
     pub fn options(&self) -> Options<'_> {
-        Options {
-            tables: false,
-            input: &self.input,
-            run: Some(&self.run),
-            campaigns: None,
-            customers: None,
-            level: None,
-            clv: None,
-        }
+        Options::of(&self.input, Some(&self.run))
     }
 }
 
 impl InspectArgs {
     pub fn options(&self) -> Options<'_> {
         Options {
-            tables: false,
-            input: &self.input,
-            run: None,
             campaigns: Some(&self.campaigns),
             customers: Some(&self.customers),
             level: Some(&self.level),
-            clv: None,
+            ..Options::of(&self.input, None)
         }
     }
 }
