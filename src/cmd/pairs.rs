@@ -77,14 +77,7 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
     }
     // With no rule to show, the largest measures there were: what the thresholds left out.
     let largest = match rows.is_empty() {
-        true => (groups.iter())
-            .filter_map(|(_, counts)| counts.largest(filter.antecedent))
-            .reduce(|a, b| Largest {
-                count: a.count.max(b.count),
-                support: a.support.max(b.support),
-                confidence: a.confidence.max(b.confidence),
-                lift: a.lift.max(b.lift),
-            }),
+        true => largest(&groups, &filter),
         false => None,
     };
     summary
@@ -100,23 +93,7 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
         Format::Table | Format::Markdown => {
             table(out, names, &rows, sliced, &footer(), config.format)
         }
-        Format::Html => {
-            // What was counted, then the warnings of reading, as on stderr.
-            let mut lines = footer();
-            let told = summary
-                .notes
-                .iter()
-                .filter(|n| !n.starts_with("note: no rule"));
-            lines.extend(told.cloned());
-            let page = Page {
-                footer: lines,
-                ..Page::new(Some(&summary), Vec::new())
-            };
-            let (columns, cells) = grid(names, &rows, sliced);
-            let lifts: Vec<f64> = rows.iter().map(|(_, r)| r.lift()).collect();
-            let numbers_from = 3 - usize::from(!sliced);
-            output::html::rules_page(out, &page, &columns, &cells, &lifts, numbers_from)
-        }
+        Format::Html => page(out, names, (&rows, sliced), footer(), &summary),
         format => {
             let records: Vec<Vec<Cell>> = rows
                 .iter()
@@ -126,6 +103,40 @@ pub fn run(args: &PairsArgs) -> Result<ExitCode> {
         }
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The largest count, support, confidence and lift of any pair of `groups` (each measure
+/// apart), of the antecedent `filter` asks for: what the thresholds left out.
+fn largest(groups: &[(String, Counts)], filter: &Filter) -> Option<Largest> {
+    (groups.iter())
+        .filter_map(|(_, counts)| counts.largest(filter.antecedent))
+        .reduce(|a, b| Largest {
+            count: a.count.max(b.count),
+            support: a.support.max(b.support),
+            confidence: a.confidence.max(b.confidence),
+            lift: a.lift.max(b.lift),
+        })
+}
+
+/// The page of the rules (`--format html`): `footer` (what was counted), then the warnings
+/// of reading, as on stderr.
+fn page(
+    out: &mut dyn Write,
+    names: &Interner,
+    (rows, sliced): (&[(String, Rule)], bool),
+    mut footer: Vec<String>,
+    summary: &Summary,
+) -> io::Result<()> {
+    let told = (summary.notes.iter()).filter(|n| !n.starts_with("note: no rule"));
+    footer.extend(told.cloned());
+    let page = Page {
+        footer,
+        ..Page::new(Some(summary), Vec::new())
+    };
+    let (columns, cells) = grid(names, rows, sliced);
+    let lifts: Vec<f64> = rows.iter().map(|(_, r)| r.lift()).collect();
+    let numbers_from = 3 - usize::from(!sliced);
+    output::html::rules_page(out, &page, &columns, &cells, &lifts, numbers_from)
 }
 
 /// Refuses to count more pairs than `--max-pairs` allows, before counting them.
