@@ -118,7 +118,9 @@ impl Table {
         }
         let mut selected: Vec<String> = Vec::new();
         for read in reads.iter().map(AsRef::as_ref) {
-            let column = match self.map.iter().find(|(canonical, _)| canonical == read) {
+            // A canonical name may come quoted (`--by column:channel` reads `"channel"`).
+            let mapped = (self.map.iter()).find(|(c, _)| c == read || d.ident(c) == read);
+            let column = match mapped {
                 Some((canonical, column)) => format!("{} AS {canonical}", column_name(d, column)),
                 None => read.to_string(),
             };

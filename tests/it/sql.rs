@@ -486,6 +486,17 @@ fn mapped_columns_are_read_under_their_canonical_names_in_each_dialect() {
             "{dialect}: {out}"
         );
     }
+    // A dimension named by its column reads a mapped canonical column by its map too.
+    let out = ok(&mut xsell(
+        "sql -m aov --dialect postgres --orders-table o --map channel=utm_source --by column:channel",
+    ));
+    assert!(
+        out.contains(
+            "FROM (SELECT order_id, customer_id, order_date, product_id, amount, utm_source AS \
+             channel FROM o) AS mapped\n"
+        ),
+        "{out}"
+    );
     for (pair, message) in [
         (
             "amount",
