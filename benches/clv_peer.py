@@ -2,9 +2,9 @@
 """`xsell clv`'s work done by lifetimes 0.11.3, the package xsell's CLV models are checked
 against (tests/clv): the order lines read with pandas, the purchase lines (amount > 0)
 summarised by `summary_data_from_transaction_data` (weeks: freq='D', freq_multiplier=7, the
-observation ending on the data's last date), BetaGeoFitter fitted on every customer and
-GammaGammaFitter on the returning ones, then every customer's 12-month CLV (discount 0.01 a
-month, freq='W', margin 1: lifetimes has none).
+observation ending on the data's last date, returns' included, as xsell's), BetaGeoFitter
+fitted on every customer and GammaGammaFitter on the returning ones, then every customer's
+12-month CLV (discount 0.01 a month, freq='W', margin 1: lifetimes has none).
 
     clv_peer.py ORDERS.csv > fit.csv
 
@@ -31,7 +31,7 @@ def main():
     read = time.perf_counter()
     summary = summary_data_from_transaction_data(
         purchases, "customer_id", "order_date", monetary_value_col="amount",
-        observation_period_end=purchases["order_date"].max(), freq="D", freq_multiplier=7)
+        observation_period_end=lines["order_date"].max(), freq="D", freq_multiplier=7)
     summarised = time.perf_counter()
     bg = BetaGeoFitter(penalizer_coef=0.0)
     bg.fit(summary["frequency"], summary["recency"], summary["T"])
