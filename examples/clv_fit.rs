@@ -110,6 +110,7 @@ fn main() {
         let cents = (rng.uniform() * 20_000.0) as i128 - 200; // about 1% returns
         purchases += u64::from(acc.add(customer, date, Money::from_minor(cents * 100)));
     }
+    acc.settle();
     let added = started.elapsed();
     let summaries = acc.summaries(TimeUnit::Day).count();
     println!(
