@@ -231,6 +231,13 @@ impl Pages {
         &mut entries[customer as usize & (PAGE - 1)]
     }
 
+    /// The entry of `customer`, whose page [`slot`](Pages::slot) allocated.
+    #[inline]
+    fn allocated(&mut self, customer: u32) -> &mut Days {
+        let page = self.pages[(customer >> PAGE_BITS) as usize].as_deref_mut();
+        &mut page.expect("a page slot() allocated")[customer as usize & (PAGE - 1)]
+    }
+
     fn get(&self, customer: u32) -> Option<&Days> {
         let page = self.pages.get((customer >> PAGE_BITS) as usize)?.as_ref()?;
         page.get(customer as usize & (PAGE - 1))
@@ -330,11 +337,11 @@ impl RfmAccumulator {
         let customers = &mut self.customers;
         let entries = (pending.iter()).fold(0, |any, p| any ^ customers.slot(p.0).days.len());
         let days = (pending.iter()).fold(0, |any, p| {
-            any ^ (customers.slot(p.0).days.first()).map_or(0, |&d| d as usize)
+            any ^ (customers.allocated(p.0).days.first()).map_or(0, |&d| d as usize)
         });
         std::hint::black_box((entries, days));
         for (customer, day, amount, tag) in pending.drain(..) {
-            customers.slot(customer).add(day, amount, tag);
+            customers.allocated(customer).add(day, amount, tag);
         }
         self.pending = pending;
     }
