@@ -43,8 +43,14 @@ pub(super) struct Record {
     plain: bool,
     /// Each field's start and end in `bytes`.
     bounds: Vec<(usize, usize)>,
-    /// The record's bytes are `span` of `bytes` and its fields `fields` of `bounds`: all of
-    /// them, but in a record that holds the rows of a Parquet file's slice ([`Record::hold`]).
+    /// In a record that holds the rows of a Parquet file's slice ([`Record::hold`]), with
+    /// `held` set, the bounds instead: each cell's end in `text`. A row's cells are joined by a
+    /// one-byte delimiter, so a cell starts one byte after the one before it ends (the first
+    /// where the row starts): 4 bytes a cell to write and read, not 16.
+    ends: Vec<u32>,
+    held: bool,
+    /// The record's bytes are `span` of `bytes` and its fields `fields` of `bounds` (or of
+    /// `ends`): all of them, but in a record that holds the rows of a Parquet file's slice.
     span: (usize, usize),
     fields: (usize, usize),
     line: u64,
@@ -79,8 +85,23 @@ impl Record {
         &self.bounds[self.fields.0..self.fields.1]
     }
 
+    /// Field `i`'s start and end in the bytes `all` gives.
+    #[inline(always)]
+    fn bound(&self, i: usize) -> Option<(usize, usize)> {
+        if !self.held {
+            return self.bounds().get(i).copied();
+        }
+        let ends = &self.ends[self.fields.0..self.fields.1];
+        let end = *ends.get(i)? as usize;
+        let start = match i {
+            0 => self.span.0,
+            _ => ends[i - 1] as usize + 1,
+        };
+        Some((start, end))
+    }
+
     pub fn get(&self, i: usize) -> Option<&[u8]> {
-        let &(start, end) = self.bounds().get(i)?;
+        let (start, end) = self.bound(i)?;
         self.all().get(start..end)
     }
 
@@ -91,13 +112,12 @@ impl Record {
 
     /// Field `i` as text, when the whole record is UTF-8.
     pub fn text(&self, i: usize) -> Option<&str> {
-        let &(start, end) = self.bounds().get(i)?;
+        let (start, end) = self.bound(i)?;
         self.text.get(start..end).filter(|_| self.utf8)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
-        let all = self.all();
-        self.bounds().iter().map(move |&(s, e)| &all[s..e])
+        (0..self.len()).map(|i| self.get(i).unwrap_or_default())
     }
 
     /// The line (1-based) the record starts on.
@@ -115,40 +135,39 @@ impl Record {
     }
 
     /// Makes this the record of a row built elsewhere (a Parquet file's), on line `line`: its
-    /// bytes are `span` of `all`, its cells `cells` of it (each a start and an end in `all`),
-    /// joined by a one-byte delimiter; it is `plain` when no cell holds the delimiter (then its
+    /// bytes are `span` of `all`, its cells joined by a one-byte delimiter, each ending at its
+    /// entry of `ends` (in `all`); it is `plain` when no cell holds the delimiter (then its
     /// bytes are the line as written).
-    pub fn set(
-        &mut self,
-        line: u64,
-        all: &[u8],
-        span: (usize, usize),
-        cells: &[(usize, usize)],
-        plain: bool,
-    ) {
+    pub fn set(&mut self, line: u64, all: &[u8], span: (usize, usize), ends: &[u32], plain: bool) {
         self.clear();
         self.line = line;
         self.bytes.extend_from_slice(&all[span.0..span.1]);
-        let at = span.0;
-        (self.bounds).extend(cells.iter().map(|&(start, end)| (start - at, end - at)));
+        let mut start = 0;
+        for &end in ends {
+            let end = end as usize - span.0;
+            self.bounds.push((start, end));
+            start = end + 1;
+        }
         self.plain = plain;
         self.check_utf8();
         self.whole();
     }
 
-    /// Swaps the rows of a Parquet file's slice in: `text`, all of them, and `cells`, each
-    /// cell's start and end in it, by rows. The record holds them until they are swapped out
-    /// again (back to the slice); each row is then taken by [`Record::row`], without a copy.
-    pub fn hold(&mut self, text: &mut String, cells: &mut Vec<(usize, usize)>) {
+    /// Swaps the rows of a Parquet file's slice in: `text`, all of them, and `ends`, each
+    /// cell's end in it, by rows (the cells of a row joined by a one-byte delimiter). The record
+    /// holds them until they are swapped out again (back to the slice); each row is then taken
+    /// by [`Record::row`], without a copy.
+    pub fn hold(&mut self, text: &mut String, ends: &mut Vec<u32>) {
         std::mem::swap(&mut self.text, text);
-        std::mem::swap(&mut self.bounds, cells);
+        std::mem::swap(&mut self.ends, ends);
+        self.held = true;
         self.utf8 = true;
         self.span = (0, 0);
         self.fields = (0, 0);
     }
 
     /// Makes this the record of a row of the slice it holds ([`Record::hold`]), on line `line`:
-    /// its bytes `span` of the slice's text, its cells `fields` of the slice's cells; `plain`
+    /// its bytes `span` of the slice's text, its cells' ends `fields` of the slice's; `plain`
     /// as in [`Record::set`]; `printable` when every cell is known to be printable ASCII.
     pub fn row(
         &mut self,
@@ -172,6 +191,7 @@ impl Record {
         }
         self.bytes.clear();
         self.bounds.clear();
+        self.held = false;
         self.span = (0, 0);
         self.fields = (0, 0);
         self.plain = false;
@@ -586,11 +606,11 @@ mod tests {
     #[test]
     fn a_held_slice_hands_on_its_rows_and_a_copied_row_reads_as_one() {
         // Two rows of a Parquet slice, "a,bc" and "x,", end to end.
-        let (mut text, mut cells) = ("a,bcx,".to_string(), vec![(0, 1), (2, 4), (4, 5), (6, 6)]);
+        let (mut text, mut ends) = ("a,bcx,".to_string(), vec![1, 4, 5, 6]);
         let mut rec = Record::default();
-        rec.hold(&mut text, &mut cells);
+        rec.hold(&mut text, &mut ends);
         assert!(
-            text.is_empty() && cells.is_empty(),
+            text.is_empty() && ends.is_empty(),
             "the record's own buffers swapped out"
         );
         rec.row(2, (0, 4), (0, 2), (true, false));
@@ -606,7 +626,7 @@ mod tests {
         assert_eq!(rec.iter().collect::<Vec<_>>(), [&b"x"[..], b""]);
         assert_eq!((rec.raw(), rec.as_written()), (&b"x,"[..], None));
         // A row of a slice that is not UTF-8 is copied, and checked as a CSV row is.
-        rec.set(4, b"zz\xFF,q", (2, 5), &[(2, 3), (4, 5)], true);
+        rec.set(4, b"zz\xFF,q", (2, 5), &[3, 5], true);
         assert_eq!((rec.text(0), rec.text(1)), (None, None));
         assert_eq!(
             (rec.get(0), rec.get(1)),
@@ -617,7 +637,7 @@ mod tests {
             !rec.is_printable(),
             "a copied row is looked at as a CSV row is"
         );
-        rec.set(5, b"e,f", (0, 3), &[(0, 1), (2, 3)], true);
+        rec.set(5, b"e,f", (0, 3), &[1, 3], true);
         assert_eq!(
             (rec.text(0), rec.text(1), rec.len()),
             (Some("e"), Some("f"), 2)

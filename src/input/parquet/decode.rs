@@ -28,17 +28,18 @@ const SLICE: usize = 8192;
 
 /// A slice of rows, written as lines of cells joined by [`DELIMITER`] (without quotes, and
 /// without line ends), end to end: row `r` is `starts[r]..starts[r + 1]` of the text, and its
-/// cell `c` is `cells[r * width + c]` (its start and end in the text). When the text is UTF-8
-/// as a whole (as good as always) it is in `text`, and the record that takes the rows holds it
-/// with the cells ([`Record::hold`](crate::input::records::Record::hold)): its rows are handed
-/// on without a copy. Otherwise it is in `bytes`, and each row is copied.
+/// cell `c` ends at `ends[r * width + c]` of the text (and starts where the row does, or a byte
+/// after the cell before it ends). When the text is UTF-8 as a whole (as good as always) it is
+/// in `text`, and the record that takes the rows holds it with the ends
+/// ([`Record::hold`](crate::input::records::Record::hold)): its rows are handed on without a
+/// copy. Otherwise it is in `bytes`, and each row is copied.
 #[derive(Default)]
 pub(super) struct Slice {
     pub text: String,
     pub bytes: Vec<u8>,
     pub utf8: bool,
     pub starts: Vec<usize>,
-    pub cells: Vec<(usize, usize)>,
+    pub ends: Vec<u32>,
     /// Whether no cell of the row holds the delimiter.
     pub plain: Vec<bool>,
     /// Whether every cell of the row is printable ASCII: then the reader need not look at it
@@ -71,30 +72,33 @@ impl Slice {
     }
 
     /// Joins the decoded cells of each row, by rows: the cells of `columns[c]` are in
-    /// `sources[c]`.
-    fn join(&mut self, rows: usize, columns: &[Cells], sources: &[&[u8]]) {
+    /// `sources[c]`. The rows' text must stay under 4 GiB, as each column's does.
+    fn join(&mut self, rows: usize, columns: &[Cells], sources: &[&[u8]]) -> Result<(), String> {
         let mut text = match self.utf8 {
             true => std::mem::take(&mut self.text).into_bytes(),
             false => std::mem::take(&mut self.bytes),
         };
         text.clear();
         self.starts.clear();
-        self.cells.clear();
-        self.cells.reserve(rows * columns.len());
+        self.ends.clear();
+        self.ends.reserve(rows * columns.len());
         for r in 0..rows {
             self.starts.push(text.len());
             for (c, (cells, source)) in columns.iter().zip(sources).enumerate() {
                 if c > 0 {
                     text.push(DELIMITER);
                 }
-                let start = text.len();
                 if let Some(&(from, to)) = cells.spans.get(r) {
                     append(&mut text, source, from as usize, to as usize);
                 }
-                self.cells.push((start, text.len()));
+                // Cut short past 4 GiB: then the slice is refused below, ends and all.
+                self.ends.push(text.len() as u32);
             }
         }
         self.starts.push(text.len());
+        if u32::try_from(text.len()).is_err() {
+            return Err(format!("rows of over 4 GiB of text in {SLICE} rows"));
+        }
         match String::from_utf8(text) {
             Ok(text) => {
                 self.text = text;
@@ -105,6 +109,7 @@ impl Slice {
                 self.utf8 = false;
             }
         }
+        Ok(())
     }
 }
 
@@ -280,9 +285,10 @@ impl Decoder {
                 _ => &cells.text,
             })
             .collect();
-        slice.join(rows, &columns, &sources);
+        let joined = slice.join(rows, &columns, &sources);
         drop(sources);
         slice.columns = columns;
+        joined?;
         self.left -= rows;
         slice.rows = rows;
         Ok(true)

@@ -16,7 +16,7 @@ pub(crate) struct Rows {
     /// The slice whose rows are handed on, and the next of them.
     slice: Slice,
     row: usize,
-    /// Whether the record the rows are read into holds the slice's text and cells
+    /// Whether the record the rows are read into holds the slice's text and cells' ends
     /// ([`Record::hold`]): then they go back to the slice before it is decoded again.
     held: bool,
     /// The line of the next row: the header is line 1.
@@ -88,8 +88,8 @@ impl Rows {
                 record.row(self.line, span, fields, flags);
             }
             false => {
-                let cells = &slice.cells[fields.0..fields.1];
-                record.set(self.line, slice.all(), span, cells, slice.plain[r]);
+                let ends = &slice.ends[fields.0..fields.1];
+                record.set(self.line, slice.all(), span, ends, slice.plain[r]);
             }
         }
         self.row += 1;
@@ -104,7 +104,7 @@ impl Rows {
             return Err(e.clone());
         }
         if self.held {
-            record.hold(&mut self.slice.text, &mut self.slice.cells);
+            record.hold(&mut self.slice.text, &mut self.slice.ends);
             self.held = false;
         }
         self.row = 0;
@@ -124,7 +124,7 @@ impl Rows {
         };
         match &next {
             Ok(true) if self.slice.utf8 => {
-                record.hold(&mut self.slice.text, &mut self.slice.cells);
+                record.hold(&mut self.slice.text, &mut self.slice.ends);
                 self.held = true;
             }
             Ok(_) => {}
