@@ -14,8 +14,8 @@
 //! 4. [`value`]: discounted CLV over a horizon of months, as lifetimes'
 //!    `customer_lifetime_value` computes it.
 //! 5. [`predict`]: both models fitted once, each customer's predictions, and the CLV summed per
-//!    group; [`acquisition`] tags each customer with their first purchase line, whose values
-//!    (channel, category, campaign, ...) are the customer's group under `--by`.
+//!    group; [`rfm`]'s accumulator tags each customer with their first purchase line, whose
+//!    values (channel, category, campaign, ...) are the customer's group under `--by`.
 //!
 //! Both fits share [`mle`]: BFGS on the logarithms of the parameters (so they stay positive),
 //! standard errors from the observed information (the inverse Hessian of the negative
@@ -38,7 +38,6 @@
 //! - C. Davidson-Pilon et al., lifetimes 0.11.3 (MIT), <https://github.com/CamDavidsonPilon/lifetimes>:
 //!   the definitions followed here (its `utils.py`, `beta_geo_fitter.py`, `gamma_gamma_fitter.py`).
 
-pub mod acquisition;
 pub mod bgnbd;
 pub mod gamma_gamma;
 pub mod mle;

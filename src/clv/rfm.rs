@@ -441,6 +441,43 @@ mod tests {
         acc
     }
 
+    /// Customer 0: a return on Jan 1 (no purchase), app (tag 1) on Jan 5, web (2) on Jan 3,
+    /// then app again on Jan 3 (a tie: web was read first); customer 1: one purchase after the
+    /// end.
+    const TAGGED: [(u32, &str, i64, u32); 5] = [
+        (0, "2025-01-01", -5, 9),
+        (0, "2025-01-05", 10, 1),
+        (0, "2025-01-03", 10, 2),
+        (0, "2025-01-03", 10, 1),
+        (1, "2025-03-01", 10, 3),
+    ];
+
+    fn tagged(lines: &[(u32, &str, i64, u32)]) -> RfmAccumulator {
+        let mut acc = RfmAccumulator::new(date("2025-02-01"));
+        for &(c, d, amount, tag) in lines {
+            acc.add_tagged(c, date(d), money(amount), tag);
+        }
+        acc.settle();
+        acc
+    }
+
+    #[test]
+    fn the_first_purchase_line_tags_the_customer() {
+        let acc = tagged(&TAGGED);
+        assert_eq!(acc.tag(0), 2);
+        assert_eq!(acc.tag(1), 0);
+        assert_eq!(acc.purchase_days(0), 2);
+    }
+
+    #[test]
+    fn tags_of_parts_merged_in_reading_order_give_the_whole() {
+        for split in 0..=TAGGED.len() {
+            let mut acc = tagged(&TAGGED[..split]);
+            acc.merge(tagged(&TAGGED[split..]));
+            assert_eq!((acc.tag(0), acc.tag(1)), (2, 0), "split at {split}");
+        }
+    }
+
     #[test]
     fn only_the_pages_of_customers_seen_are_held() {
         // Customers 5000 and 5001 share the second page of 4096 ids; 20000 is on the fifth.

@@ -29,7 +29,6 @@ use chrono::{Days, NaiveDate};
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::cli::{PredictArgs, TimeUnitArg};
-use crate::clv::acquisition::Acquisition;
 use crate::clv::bgnbd::{BgNbd, BgNbdFit};
 use crate::clv::predict::{Models, predict};
 use crate::clv::rfm::{Rfm, RfmAccumulator, TimeUnit};
@@ -80,7 +79,7 @@ pub fn run(args: &PredictArgs) -> Result<ExitCode> {
     let name = |c: u32| read.book.customers.name(c);
     let (columns, rows): (Vec<&str>, Vec<Vec<Cell>>) = match &read.calibration {
         _ if args.rfm => {
-            let rows = (read.all.summaries.summaries(unit))
+            let rows = (read.all.summaries(unit))
                 .map(|(c, rfm)| summary_cells(name(c), &rfm))
                 .collect();
             (RFM_COLUMNS.to_vec(), rows)
@@ -90,7 +89,7 @@ pub fn run(args: &PredictArgs) -> Result<ExitCode> {
             let purchases = fit_purchases(&customers, config.threads)?;
             let days = (read.end - calibration.end()).num_days() as f64;
             let duration = days / unit.days();
-            let all = &read.all.summaries;
+            let all = &read.all;
             let rows = holdout(&customers, &purchases.model, all, calibration, duration);
             (HOLDOUT_COLUMNS.to_vec(), rows)
         }
@@ -108,7 +107,7 @@ pub fn run(args: &PredictArgs) -> Result<ExitCode> {
 /// `--holdout-from`; the scopes and the customers' groups of `--by`.
 struct Read {
     book: Book,
-    all: Acquisition,
+    all: RfmAccumulator,
     calibration: Option<RfmAccumulator>,
     end: NaiveDate,
     /// What was read, for the page's footer.
@@ -132,7 +131,7 @@ fn read(args: &PredictArgs, config: &Config) -> Result<Read> {
     let given_end = args.observation_end.or(config.settings.window.to);
     // The calibration period ends the day before the holdout.
     let calibration_end = (args.holdout_from).and_then(|d| d.checked_sub_days(Days::new(1)));
-    let mut all = Acquisition::new(given_end.unwrap_or(NaiveDate::MAX));
+    let mut all = RfmAccumulator::new(given_end.unwrap_or(NaiveDate::MAX));
     let mut calibration = calibration_end.map(RfmAccumulator::new);
     let (mut returns, mut later) = (0u64, 0u64);
     let slicing = &config.settings.slicing;
@@ -147,7 +146,7 @@ fn read(args: &PredictArgs, config: &Config) -> Result<Read> {
                 true => router.route(line).get(1).map_or(0, |r| r.scope.0),
                 false => 0,
             };
-            if !all.add(line.customer, line.date, line.amount, tag) {
+            if !all.add_tagged(line.customer, line.date, line.amount, tag) {
                 match line.is_purchase() {
                     false => returns += 1,
                     true => later += 1,
@@ -173,13 +172,13 @@ fn read(args: &PredictArgs, config: &Config) -> Result<Read> {
         ));
     }
     super::tell(&summary);
-    if all.summaries.summaries(TimeUnit::Day).next().is_none() {
+    if all.summaries(TimeUnit::Day).next().is_none() {
         bail!(
             "no purchase (a line with an amount above 0) on or before the observation end {end}: \
              nothing to summarise; check the amounts' sign and --observation-end"
         );
     }
-    all.summaries.end_at(end);
+    all.end_at(end);
     if let Some(holdout) = args.holdout_from
         && (holdout <= first || holdout > end)
     {
@@ -264,7 +263,7 @@ fn predicted(
     unit: TimeUnit,
     threads: usize,
 ) -> Result<(Vec<&'static str>, Vec<Vec<Cell>>)> {
-    let customers: Vec<(u32, Rfm)> = read.all.summaries.summaries(unit).collect();
+    let customers: Vec<(u32, Rfm)> = read.all.summaries(unit).collect();
     let models = Models::fit(&customers, threads)?;
     for model in models.unconverged() {
         warn_unless_converged(model, false);

@@ -18,8 +18,8 @@ use chrono::NaiveDate;
 use super::row::{ALL, Row, Unit};
 use super::slice::{Route, ScopeId};
 use super::{Context, Label, Window};
-use crate::clv::acquisition::Acquisition;
 use crate::clv::predict::{Aggregate, Models, aggregate};
+use crate::clv::rfm::RfmAccumulator;
 use crate::clv::{ClvOptions, TimeUnit};
 use crate::input::Line;
 use crate::money::Money;
@@ -30,14 +30,14 @@ pub const UNIT: TimeUnit = TimeUnit::Week;
 /// Every customer's purchase days up to the window's end, and their first purchase line.
 #[derive(Debug)]
 pub struct PredictedClv {
-    acquisition: Acquisition,
+    acquisition: RfmAccumulator,
     margin: f64,
 }
 
 impl PredictedClv {
     pub fn new(window: Window, margin: f64) -> PredictedClv {
         PredictedClv {
-            acquisition: Acquisition::new(window.to.unwrap_or(NaiveDate::MAX)),
+            acquisition: RfmAccumulator::new(window.to.unwrap_or(NaiveDate::MAX)),
             margin,
         }
     }
@@ -50,7 +50,7 @@ impl PredictedClv {
             return;
         };
         let tag = routes.get(1).unwrap_or(all).scope.0;
-        (self.acquisition).add(line.customer, line.date, line.amount, tag);
+        (self.acquisition).add_tagged(line.customer, line.date, line.amount, tag);
     }
 
     pub fn merge(&mut self, other: PredictedClv) {
@@ -61,13 +61,13 @@ impl PredictedClv {
     pub fn settle(&mut self, end: Option<NaiveDate>) {
         self.acquisition.settle();
         if let Some(end) = end {
-            self.acquisition.summaries.end_at(end);
+            self.acquisition.end_at(end);
         }
     }
 
     /// The `clv` rows (everyone's, then each group's), and the notes on the fits.
     pub fn rows(&self, ctx: &Context, threads: usize) -> (Vec<Row>, Vec<String>) {
-        let customers: Vec<_> = self.acquisition.summaries.summaries(UNIT).collect();
+        let customers: Vec<_> = self.acquisition.summaries(UNIT).collect();
         let models = match Models::fit(&customers, threads) {
             Ok(models) => models,
             Err(e) => {
@@ -106,7 +106,7 @@ impl PredictedClv {
 /// line (the tag `acquisition` holds).
 pub fn grouped(
     ctx: &Context,
-    acquisition: &Acquisition,
+    acquisition: &RfmAccumulator,
     clvs: impl IntoIterator<Item = (u32, Option<f64>)>,
 ) -> (Aggregate, Vec<(Label, Aggregate)>) {
     let (all, groups) = aggregate(clvs, |c| (acquisition.tag(c), ctx.groups.of(c)));
