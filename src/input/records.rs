@@ -13,6 +13,7 @@ use std::io::{self, Read};
 
 use memchr::{memchr2, memchr3};
 
+use super::parquet::Cells;
 use super::scan::{Found, Scanner};
 
 /// What stops reading before the end of the input.
@@ -32,7 +33,7 @@ impl From<io::Error> for Fault {
 }
 
 /// One record: its fields' bytes (quotes removed, `""` made one) and where it starts.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(super) struct Record {
     bytes: Vec<u8>,
     /// `bytes` moved here once checked to be UTF-8 as a whole (one check a record, not one a
@@ -49,6 +50,10 @@ pub(super) struct Record {
     /// where the row starts): 4 bytes a cell to write and read, not 16.
     ends: Vec<u32>,
     held: bool,
+    /// And the slice's cells by columns, for the dictionary entries that cells are
+    /// ([`Record::entry`]), with the row of them that is the record's.
+    cells: Vec<Cells>,
+    row: usize,
     /// The record's bytes are `span` of `bytes` and its fields `fields` of `bounds` (or of
     /// `ends`): all of them, but in a record that holds the rows of a Parquet file's slice.
     span: (usize, usize),
@@ -129,6 +134,16 @@ impl Record {
         self.stray
     }
 
+    /// The dictionary that field `i` of a Parquet file's row is an entry of, and the entry: the
+    /// same dictionary and entry are the same text.
+    #[inline(always)]
+    pub fn entry(&self, i: usize) -> Option<(u64, usize)> {
+        match self.held {
+            true => self.cells.get(i)?.entry(self.row),
+            false => None,
+        }
+    }
+
     /// Whether the record is known to be printable ASCII ([`Record::row`]).
     pub fn is_printable(&self) -> bool {
         self.printable
@@ -153,30 +168,33 @@ impl Record {
         self.whole();
     }
 
-    /// Swaps the rows of a Parquet file's slice in: `text`, all of them, and `ends`, each
-    /// cell's end in it, by rows (the cells of a row joined by a one-byte delimiter). The record
+    /// Swaps the rows of a Parquet file's slice in: `text`, all of them, `ends`, each cell's end
+    /// in it, by rows (the cells of a row joined by a one-byte delimiter), and `cells`, the
+    /// cells as decoded, by columns (for the dictionary entries they are). The record
     /// holds them until they are swapped out again (back to the slice); each row is then taken
     /// by [`Record::row`], without a copy.
-    pub fn hold(&mut self, text: &mut String, ends: &mut Vec<u32>) {
+    pub fn hold(&mut self, text: &mut String, ends: &mut Vec<u32>, cells: &mut Vec<Cells>) {
         std::mem::swap(&mut self.text, text);
         std::mem::swap(&mut self.ends, ends);
+        std::mem::swap(&mut self.cells, cells);
         self.held = true;
         self.utf8 = true;
         self.span = (0, 0);
         self.fields = (0, 0);
     }
 
-    /// Makes this the record of a row of the slice it holds ([`Record::hold`]), on line `line`:
+    /// Makes this the record of row `row` of the slice it holds ([`Record::hold`]), on line `line`:
     /// its bytes `span` of the slice's text, its cells' ends `fields` of the slice's; `plain`
     /// as in [`Record::set`]; `printable` when every cell is known to be printable ASCII.
     pub fn row(
         &mut self,
-        line: u64,
+        (line, row): (u64, usize),
         span: (usize, usize),
         fields: (usize, usize),
         (plain, printable): (bool, bool),
     ) {
         self.line = line;
+        self.row = row;
         self.span = span;
         self.fields = fields;
         self.plain = plain;
@@ -608,12 +626,12 @@ mod tests {
         // Two rows of a Parquet slice, "a,bc" and "x,", end to end.
         let (mut text, mut ends) = ("a,bcx,".to_string(), vec![1, 4, 5, 6]);
         let mut rec = Record::default();
-        rec.hold(&mut text, &mut ends);
+        rec.hold(&mut text, &mut ends, &mut Vec::new());
         assert!(
             text.is_empty() && ends.is_empty(),
             "the record's own buffers swapped out"
         );
-        rec.row(2, (0, 4), (0, 2), (true, false));
+        rec.row((2, 0), (0, 4), (0, 2), (true, false));
         assert_eq!((rec.line(), rec.len()), (2, 2));
         assert_eq!(
             (rec.text(0), rec.text(1), rec.text(2)),
@@ -621,7 +639,7 @@ mod tests {
         );
         assert_eq!(rec.as_written(), Some(&b"a,bc"[..]));
         assert!(!rec.is_printable(), "looked at by the reader");
-        rec.row(3, (4, 6), (2, 4), (false, true));
+        rec.row((3, 1), (4, 6), (2, 4), (false, true));
         assert!(rec.is_printable(), "said printable by the decoder");
         assert_eq!(rec.iter().collect::<Vec<_>>(), [&b"x"[..], b""]);
         assert_eq!((rec.raw(), rec.as_written()), (&b"x,"[..], None));

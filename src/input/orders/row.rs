@@ -157,7 +157,7 @@ pub(super) fn parse_row<'t>(
     columns: OrderColumns,
     opts: &ReadOptions,
 ) -> Result<Row<&'t str>, FieldError> {
-    let date = t.date_in(DATE, t.required(DATE)?)?;
+    let date = t.required_date(DATE)?;
     let (amount, rounded) = t.amount(AMOUNT)?;
 
     let quantity = quantity(t, amount)?;

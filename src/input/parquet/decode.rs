@@ -7,6 +7,7 @@
 //! [`Writer`].
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use parquet::column::reader::{ColumnReader, ColumnReaderImpl};
 use parquet::data_type::{
@@ -35,6 +36,10 @@ const SLICE: usize = 8192;
 /// copy. Otherwise it is in `bytes`, and each row is copied.
 #[derive(Default)]
 pub(super) struct Slice {
+    /// The cells as decoded, column by column: the top-level column `c`'s are `columns[c]`
+    /// (none for a column not read: its cells are empty). The record that reads the rows holds
+    /// them too, for the dictionary entries that rows' cells are ([`Cells::entry`]).
+    pub columns: Vec<Cells>,
     pub text: String,
     pub bytes: Vec<u8>,
     pub utf8: bool,
@@ -46,15 +51,14 @@ pub(super) struct Slice {
     /// for cleaning ([`Record::is_printable`](crate::input::records::Record::is_printable)).
     pub printable: Vec<bool>,
     pub rows: usize,
-    /// The cells as decoded, column by column: the top-level column `c`'s are `columns[c]`
-    /// (none for a column not read: its cells are empty).
-    columns: Vec<Cells>,
+    /// The cells of a row: the file's top-level columns.
+    width: usize,
 }
 
 impl Slice {
     /// The cells of a row.
     pub fn width(&self) -> usize {
-        self.columns.len()
+        self.width
     }
 
     /// The rows' text, UTF-8 or not.
@@ -71,31 +75,62 @@ impl Slice {
         &self.all()[self.starts[r]..self.starts[r + 1]]
     }
 
-    /// Joins the decoded cells of each row, by rows: the cells of `columns[c]` are in
-    /// `sources[c]`. The rows' text must stay under 4 GiB, as each column's does.
-    fn join(&mut self, rows: usize, columns: &[Cells], sources: &[&[u8]]) -> Result<(), String> {
+    /// Joins the decoded cells of each row, by rows. The rows' text must stay under 4 GiB, as
+    /// each column's does.
+    fn join(&mut self, rows: usize, columns: &[Cells]) -> Result<(), String> {
         let mut text = match self.utf8 {
             true => std::mem::take(&mut self.text).into_bytes(),
             false => std::mem::take(&mut self.bytes),
         };
+        let width = columns.len();
+        // Room for every row, written in place: each column's own text or its longest entry in
+        // every row, a delimiter after each cell, and 16 bytes to copy the last cell in one go.
+        let room = (columns.iter())
+            .map(|cells| match &cells.dictionary {
+                Some(d) if d.longest <= 64 => d.longest * rows,
+                // A long entry (a document, say) in a few rows: their lengths summed.
+                Some(d) => (cells.entries.iter())
+                    .filter_map(|&e| d.spans.get(e as usize))
+                    .map(|&(from, to)| (to - from) as usize)
+                    .sum(),
+                None => cells.text.len(),
+            })
+            .sum::<usize>()
+            + rows * width
+            + 16;
         text.clear();
+        text.resize(room, 0);
         self.starts.clear();
+        self.starts.resize(rows + 1, 0);
         self.ends.clear();
-        self.ends.reserve(rows * columns.len());
-        for r in 0..rows {
-            self.starts.push(text.len());
-            for (c, (cells, source)) in columns.iter().zip(sources).enumerate() {
-                if c > 0 {
-                    text.push(DELIMITER);
+        self.ends.resize(rows * width, 0);
+        let views: Vec<View> = columns.iter().map(View::of).collect();
+        let mut at = 0;
+        if width > 0 {
+            let rows = self
+                .starts
+                .iter_mut()
+                .zip(self.ends.chunks_exact_mut(width));
+            for (r, (start, ends)) in rows.enumerate() {
+                *start = at;
+                for (end, view) in ends.iter_mut().zip(&views) {
+                    let (source, from, to) = view.cell(r);
+                    let len = to - from;
+                    match source.get(from..from + 16) {
+                        Some(sixteen) if len <= 16 => text[at..at + 16].copy_from_slice(sixteen),
+                        _ => text[at..at + len].copy_from_slice(&source[from..to]),
+                    }
+                    at += len;
+                    // Cut short past 4 GiB: then the slice is refused below, ends and all.
+                    *end = at as u32;
+                    text[at] = DELIMITER;
+                    at += 1;
                 }
-                if let Some(&(from, to)) = cells.spans.get(r) {
-                    append(&mut text, source, from as usize, to as usize);
-                }
-                // Cut short past 4 GiB: then the slice is refused below, ends and all.
-                self.ends.push(text.len() as u32);
+                at -= 1; // no delimiter after the row's last cell
             }
         }
-        self.starts.push(text.len());
+        self.starts[rows] = at;
+        text.truncate(at);
         if u32::try_from(text.len()).is_err() {
             return Err(format!("rows of over 4 GiB of text in {SLICE} rows"));
         }
@@ -110,6 +145,37 @@ impl Slice {
             }
         }
         Ok(())
+    }
+}
+
+/// A column's cells as the join reads them: spans of their own text, or entries of a
+/// dictionary.
+enum View<'a> {
+    Own(&'a [u8], &'a [(u32, u32)]),
+    Entries(&'a [u8], &'a [(u32, u32)], &'a [u32]),
+}
+
+impl View<'_> {
+    fn of(cells: &Cells) -> View<'_> {
+        match &cells.dictionary {
+            Some(d) => View::Entries(&d.text, &d.spans, &cells.entries),
+            None => View::Own(&cells.text, &cells.spans),
+        }
+    }
+
+    /// Row `r`'s cell: the text it lies in, its start and end there (empty if none).
+    #[inline(always)]
+    fn cell(&self, r: usize) -> (&[u8], usize, usize) {
+        let (source, span) = match *self {
+            View::Own(text, spans) => (text, spans.get(r)),
+            View::Entries(text, spans, entries) => {
+                (text, entries.get(r).and_then(|&e| spans.get(e as usize)))
+            }
+        };
+        match span {
+            Some(&(from, to)) => (source, from as usize, to as usize),
+            None => (source, 0, 0),
+        }
     }
 }
 
@@ -128,47 +194,106 @@ pub(super) fn append(out: &mut Vec<u8>, src: &[u8], start: usize, end: usize) {
     }
 }
 
-/// One column's cells in a slice: row `r`'s is `spans[r]`, its start and end in `text`, or,
-/// when `dictionary`, in the text of the column's dictionary ([`Pages::source`]): a
-/// dictionary's entries are copied once, into the rows, when the slice is joined.
-#[derive(Default)]
-pub(super) struct Cells {
+/// A dictionary page's entries written as text: entry `i` is `spans[i]` of `text`. Shared by
+/// the pages that read the column and the slices whose cells are its entries.
+pub(super) struct Entries {
+    /// A number no other dictionary read in the run has: the same number and entry are the
+    /// same text ([`Cells::entry`]).
+    pub id: u64,
     pub text: Vec<u8>,
     pub spans: Vec<(u32, u32)>,
-    pub dictionary: bool,
+    /// Whether a byte of the text is not printable ASCII ([`needs_a_look`]).
+    pub looks: bool,
+    /// The longest entry's length.
+    pub longest: usize,
+}
+
+impl Entries {
+    pub fn new(text: Vec<u8>, spans: Vec<(u32, u32)>) -> Entries {
+        static DICTIONARIES: AtomicU64 = AtomicU64::new(0);
+        Entries {
+            id: DICTIONARIES.fetch_add(1, Ordering::Relaxed),
+            looks: needs_a_look(&text),
+            longest: spans
+                .iter()
+                .map(|&(s, e)| (e - s) as usize)
+                .max()
+                .unwrap_or(0),
+            text,
+            spans,
+        }
+    }
+}
+
+/// The entry of a null's row in [`Cells::entries`]: none, an empty cell.
+pub(super) const NULL: u32 = u32::MAX;
+
+/// One column's cells in a slice. Row `r`'s is entry `entries[r]` of `dictionary`, when the
+/// cells are a dictionary's entries (as most rows of a dictionary-encoded column are), or
+/// else `spans[r]`, its start and end in the cells' own `text`. A dictionary's entries are
+/// copied once, into the rows, when the slice is joined.
+#[derive(Default)]
+pub(crate) struct Cells {
+    pub(super) text: Vec<u8>,
+    pub(super) spans: Vec<(u32, u32)>,
+    pub(super) dictionary: Option<Arc<Entries>>,
+    pub(super) entries: Vec<u32>,
 }
 
 impl Cells {
     /// The rows whose cells are here.
     pub fn rows(&self) -> usize {
-        self.spans.len()
+        match self.dictionary {
+            Some(_) => self.entries.len(),
+            None => self.spans.len(),
+        }
+    }
+
+    /// Row `r`'s cell.
+    pub fn get(&self, r: usize) -> &[u8] {
+        let (text, span) = match &self.dictionary {
+            Some(d) => (
+                &d.text,
+                self.entries.get(r).and_then(|&e| d.spans.get(e as usize)),
+            ),
+            None => (&self.text, self.spans.get(r)),
+        };
+        span.map_or(&[], |&(start, end)| &text[start as usize..end as usize])
+    }
+
+    /// The dictionary whose entry row `r`'s cell is, and the entry: the same dictionary and
+    /// entry are the same text.
+    #[inline(always)]
+    pub fn entry(&self, r: usize) -> Option<(u64, usize)> {
+        let dictionary = self.dictionary.as_ref()?;
+        let &entry = self.entries.get(r).filter(|&&e| e != NULL)?;
+        Some((dictionary.id, entry as usize))
     }
 
     /// Ends the current row's cell, written to the text, at the end of the text: it starts
     /// where the row before's ends.
     #[inline]
     pub fn end(&mut self) -> Result<(), String> {
-        debug_assert!(!self.dictionary, "a cell written after dictionary entries");
+        debug_assert!(self.dictionary.is_none(), "a cell written after entries");
         let start = self.spans.last().map_or(0, |span| span.1);
         let end = u32::try_from(self.text.len()).map_err(|_| too_long())?;
         self.spans.push((start, end));
         Ok(())
     }
 
-    /// Copies the dictionary entries the cells point to (in `source`, the dictionary's text)
-    /// into the text, before the cells go on in another page's values or dictionary.
-    pub fn write_out(&mut self, source: &[u8]) -> Result<(), String> {
-        if !self.dictionary {
+    /// Copies the dictionary entries the cells are into their own text, before the cells go on
+    /// in another page's values or another dictionary's entries.
+    pub fn write_out(&mut self) -> Result<(), String> {
+        let Some(dictionary) = self.dictionary.take() else {
             return Ok(());
-        }
-        self.dictionary = false;
+        };
         self.text.clear();
-        for span in &mut self.spans {
-            let start = self.text.len();
-            self.text
-                .extend_from_slice(&source[span.0 as usize..span.1 as usize]);
-            let end = u32::try_from(self.text.len()).map_err(|_| too_long())?;
-            *span = (start as u32, end);
+        self.spans.clear();
+        for entry in std::mem::take(&mut self.entries) {
+            if let Some(&(from, to)) = dictionary.spans.get(entry as usize) {
+                (self.text).extend_from_slice(&dictionary.text[from as usize..to as usize]);
+            }
+            self.end()?;
         }
         Ok(())
     }
@@ -187,10 +312,29 @@ impl Cells {
         }
     }
 
+    /// Marks in `printable` (a flag for each row) the rows whose cell is not printable ASCII:
+    /// one look at the text the cells lie in (a dictionary's, looked at once when it was read),
+    /// and one at each cell only when that finds a byte.
+    fn mark_unprintable(&self, printable: &mut [bool]) {
+        let looks = match &self.dictionary {
+            Some(entries) => entries.looks,
+            None => needs_a_look(&self.text),
+        };
+        if !looks {
+            return;
+        }
+        for (r, printable) in printable.iter_mut().enumerate() {
+            if needs_a_look(self.get(r)) {
+                *printable = false;
+            }
+        }
+    }
+
     fn clear(&mut self) {
         self.text.clear();
         self.spans.clear();
-        self.dictionary = false;
+        self.dictionary = None;
+        self.entries.clear();
     }
 }
 
@@ -252,6 +396,7 @@ impl Decoder {
         }
         let rows = self.left.min(SLICE);
         slice.columns.resize_with(self.leaves.len(), Cells::default);
+        slice.width = self.leaves.len();
         slice.columns.iter_mut().for_each(Cells::clear);
         slice.plain.clear();
         slice.plain.resize(rows, true);
@@ -274,19 +419,12 @@ impl Decoder {
         slice.printable.clear();
         slice.printable.resize(rows, true);
         for (column, cells) in self.columns.iter().zip(&slice.columns) {
-            if let Some(column) = column {
-                column.mark_unprintable(cells, &mut slice.printable);
+            if column.is_some() {
+                cells.mark_unprintable(&mut slice.printable);
             }
         }
         let columns = std::mem::take(&mut slice.columns);
-        let sources: Vec<&[u8]> = (columns.iter().zip(&self.columns))
-            .map(|(cells, column)| match (column, cells.dictionary) {
-                (Some(column), true) => column.source(cells),
-                _ => &cells.text,
-            })
-            .collect();
-        let joined = slice.join(rows, &columns, &sources);
-        drop(sources);
+        let joined = slice.join(rows, &columns);
         slice.columns = columns;
         joined?;
         self.left -= rows;
@@ -366,32 +504,6 @@ impl Column {
             Source::Values(values) => {
                 values.read(rows, cells, plain, &mut self.writer, form)?;
                 Ok(Read::All)
-            }
-        }
-    }
-
-    /// The text `cells`' spans point into ([`Pages::source`]).
-    fn source<'a>(&'a self, cells: &'a Cells) -> &'a [u8] {
-        match &self.source {
-            Source::Pages(pages) => pages.source(cells),
-            Source::Values(_) => &cells.text,
-        }
-    }
-
-    /// Marks in `printable` (a flag for each row of `cells`) the rows whose cell is not
-    /// printable ASCII: one look at the text the cells point into (a dictionary's, looked at
-    /// once when it was read), and one at each cell only when that finds a byte.
-    fn mark_unprintable(&self, cells: &Cells, printable: &mut [bool]) {
-        let (source, looks) = match &self.source {
-            Source::Pages(pages) => pages.looks(cells),
-            Source::Values(_) => (&cells.text[..], needs_a_look(&cells.text)),
-        };
-        if !looks {
-            return;
-        }
-        for (&(start, end), printable) in cells.spans.iter().zip(printable) {
-            if needs_a_look(&source[start as usize..end as usize]) {
-                *printable = false;
             }
         }
     }

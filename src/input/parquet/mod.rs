@@ -34,6 +34,7 @@ use parquet::file::reader::{ChunkReader, FileReader, Length};
 use parquet::file::serialized_reader::SerializedFileReader;
 use parquet::schema::types::ColumnDescriptor;
 
+pub(crate) use decode::Cells;
 pub(crate) use rows::Rows;
 
 mod decode;

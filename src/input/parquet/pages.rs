@@ -10,15 +10,16 @@
 //! left unread: [`Pages::read`] says so, and the caller reads the rest of the chunk with the
 //! crate's reader ([`super::decode`]), which writes the same text.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use parquet::basic::{Encoding, Type as Physical};
 use parquet::column::page::{Page, PageReader};
 
-use super::decode::{Cells, append};
+use super::decode::{Cells, Entries, NULL, append};
 use super::rle::Hybrid;
 use super::write::{Value, Writer};
 use super::{DELIMITER, Kind};
-use crate::input::table::needs_a_look;
 use crate::input::typed;
 
 /// One column chunk's pages, and the rows read of them.
@@ -114,12 +115,12 @@ impl Pages {
                     Next::Page(data) => {
                         // Values written as text follow the dictionary's entries.
                         if matches!(data.values, Values::Plain { .. }) {
-                            self.write_out(cells)?;
+                            cells.write_out()?;
                         }
                         self.page = Some(data);
                     }
                     Next::Unhandled => {
-                        self.write_out(cells)?;
+                        cells.write_out()?;
                         return Ok(Read::Unhandled(done));
                     }
                     Next::End => {
@@ -213,30 +214,6 @@ impl Pages {
         Ok(Read::All)
     }
 
-    /// The text the spans of `cells`, read from these pages, point into: the dictionary's, or
-    /// their own.
-    pub fn source<'a>(&'a self, cells: &'a Cells) -> &'a [u8] {
-        match (&self.dictionary, cells.dictionary) {
-            (Some(dictionary), true) => &dictionary.text,
-            _ => &cells.text,
-        }
-    }
-
-    /// The text the spans of `cells` point into ([`Pages::source`]), and whether a byte of it
-    /// is not printable ASCII.
-    pub fn looks<'a>(&'a self, cells: &'a Cells) -> (&'a [u8], bool) {
-        match (&self.dictionary, cells.dictionary) {
-            (Some(dictionary), true) => (&dictionary.text, dictionary.looks),
-            _ => (&cells.text, needs_a_look(&cells.text)),
-        }
-    }
-
-    /// Copies to `cells` the dictionary entries they point to ([`Cells::write_out`]).
-    fn write_out(&self, cells: &mut Cells) -> Result<(), String> {
-        let source = self.dictionary.as_ref().map_or(&[][..], |d| &d.text);
-        cells.write_out(source)
-    }
-
     /// Takes the chunk's next data page, reading a dictionary page on the way (the entries of
     /// the one before that `cells` point to copied out first).
     fn next_page(
@@ -260,7 +237,7 @@ impl Pages {
                     if !matches!(encoding, Encoding::PLAIN | Encoding::PLAIN_DICTIONARY) {
                         return Ok(Next::Unhandled);
                     }
-                    self.write_out(cells)?;
+                    cells.write_out()?;
                     let (count, physical) = (num_values as usize, self.physical);
                     let dictionary =
                         Dictionary::read(&buf, count, physical, self.fixed, writer, form)?;
@@ -339,22 +316,13 @@ fn bit_width(max: i16) -> u8 {
 
 /// A dictionary page's values written as text, one entry each.
 struct Dictionary {
-    text: Vec<u8>,
-    entries: Vec<Entry>,
+    entries: Arc<Entries>,
+    /// Each entry's flags: [`DELIMITED`], [`FAILED`].
+    flags: Vec<u8>,
     /// Why an entry could not be written (a date out of range): said when a row holds it.
     errors: Vec<(usize, String)>,
     /// Whether an entry has flags: then each row's entry is looked at, not only its text.
     flagged: bool,
-    /// Whether a byte of the text is not printable ASCII ([`needs_a_look`]).
-    looks: bool,
-}
-
-#[derive(Clone, Copy)]
-struct Entry {
-    start: u32,
-    end: u32,
-    /// [`DELIMITED`], [`FAILED`].
-    flags: u8,
 }
 
 /// The entry's text holds the delimiter.
@@ -372,42 +340,37 @@ impl Dictionary {
         writer: &mut Writer,
         form: &typed::Form,
     ) -> Result<Dictionary, String> {
-        let mut dictionary = Dictionary {
-            text: Vec::new(),
-            entries: Vec::with_capacity(count.min(buf.len())),
-            errors: Vec::new(),
-            flagged: false,
-            looks: false,
-        };
+        // A damaged page may say it holds more values than it could.
+        let room = count.min(buf.len());
+        let (mut text, mut spans) = (Vec::new(), Vec::with_capacity(room));
+        let (mut flags, mut errors) = (Vec::with_capacity(room), Vec::new());
         let (mut at, mut bit) = (0, 0);
         let offset = |n: usize| u32::try_from(n).map_err(|_| "a dictionary of over 4 GiB of text");
         for i in 0..count {
             let value = plain_value(physical, fixed, buf, &mut at, &mut bit)?;
-            let text = &mut dictionary.text;
             let start = text.len();
-            let flags = match writer.write(value, form, text) {
+            flags.push(match writer.write(value, form, &mut text) {
                 Ok(()) if text[start..].contains(&DELIMITER) => DELIMITED,
                 Ok(()) => 0,
                 Err(e) => {
                     text.truncate(start);
-                    dictionary.errors.push((i, e));
+                    errors.push((i, e));
                     FAILED
                 }
-            };
-            dictionary.flagged |= flags != 0;
-            dictionary.entries.push(Entry {
-                start: offset(start)?,
-                end: offset(text.len())?,
-                flags,
             });
+            spans.push((offset(start)?, offset(text.len())?));
         }
-        dictionary.looks = needs_a_look(&dictionary.text);
-        Ok(dictionary)
+        Ok(Dictionary {
+            entries: Arc::new(Entries::new(text, spans)),
+            flagged: flags.iter().any(|&f| f != 0),
+            flags,
+            errors,
+        })
     }
 
     /// Gives `cells` the entries of `indices`, one for each row but the nulls, the rows'
-    /// levels (and the level of a value) given for a column that may hold nulls: as spans of
-    /// the dictionary's text, or copied when the cells hold text already.
+    /// levels (and the level of a value) given for a column that may hold nulls: as entries of
+    /// this dictionary, or copied when the cells hold text already.
     fn copy(
         &self,
         indices: &[u32],
@@ -415,46 +378,47 @@ impl Dictionary {
         cells: &mut Cells,
         plain: &mut [bool],
     ) -> Result<(), String> {
-        let spans = cells.dictionary || cells.rows() == 0;
-        cells.dictionary = spans;
-        // The common run: no null, no entry with flags; each row only points at its entry.
-        if spans && levels.is_none() && !self.flagged {
-            cells.spans.reserve(indices.len());
-            for &i in indices {
-                let entry = (self.entries.get(i as usize)).ok_or_else(past_the_end)?;
-                cells.spans.push((entry.start, entry.end));
+        if (cells.dictionary.as_ref()).is_some_and(|d| !Arc::ptr_eq(d, &self.entries)) {
+            cells.write_out()?;
+        }
+        let entries = cells.dictionary.is_some() || cells.rows() == 0;
+        if entries && cells.dictionary.is_none() {
+            cells.dictionary = Some(Arc::clone(&self.entries));
+        }
+        // The common run: no null, no entry with flags; each row is only its entry.
+        if entries && levels.is_none() && !self.flagged {
+            if indices.iter().any(|&i| i as usize >= self.flags.len()) {
+                return Err(past_the_end());
             }
+            cells.entries.extend_from_slice(indices);
             return Ok(());
         }
         let mut indices = indices.iter();
         for (r, plain) in plain.iter_mut().enumerate() {
             if levels.is_some_and(|(defs, max)| defs[r] < max) {
-                match spans {
-                    true => cells.spans.push((0, 0)),
+                match entries {
+                    true => cells.entries.push(NULL),
                     false => cells.end()?,
                 }
                 continue;
             }
             let &i = indices.next().ok_or_else(ended)?;
-            let entry = (self.entries.get(i as usize)).ok_or_else(past_the_end)?;
-            if entry.flags != 0 {
-                if entry.flags & FAILED != 0 {
+            let flags = *self.flags.get(i as usize).ok_or_else(past_the_end)?;
+            if flags != 0 {
+                if flags & FAILED != 0 {
                     let (_, e) =
                         (self.errors.iter().find(|(at, _)| *at == i as usize)).ok_or_else(ended)?;
                     return Err(e.clone());
                 }
                 *plain = false;
             }
-            if spans {
-                cells.spans.push((entry.start, entry.end));
+            if entries {
+                cells.entries.push(i);
                 continue;
             }
-            append(
-                &mut cells.text,
-                &self.text,
-                entry.start as usize,
-                entry.end as usize,
-            );
+            let (start, end) = self.entries.spans[i as usize];
+            let text = &self.entries.text;
+            append(&mut cells.text, text, start as usize, end as usize);
             cells.end()?;
         }
         Ok(())

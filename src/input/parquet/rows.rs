@@ -85,7 +85,7 @@ impl Rows {
         match self.held {
             true => {
                 let flags = (slice.plain[r], slice.printable[r]);
-                record.row(self.line, span, fields, flags);
+                record.row((self.line, r), span, fields, flags);
             }
             false => {
                 let ends = &slice.ends[fields.0..fields.1];
@@ -104,7 +104,8 @@ impl Rows {
             return Err(e.clone());
         }
         if self.held {
-            record.hold(&mut self.slice.text, &mut self.slice.ends);
+            let slice = &mut self.slice;
+            record.hold(&mut slice.text, &mut slice.ends, &mut slice.columns);
             self.held = false;
         }
         self.row = 0;
@@ -124,7 +125,8 @@ impl Rows {
         };
         match &next {
             Ok(true) if self.slice.utf8 => {
-                record.hold(&mut self.slice.text, &mut self.slice.ends);
+                let slice = &mut self.slice;
+                record.hold(&mut slice.text, &mut slice.ends, &mut slice.columns);
                 self.held = true;
             }
             Ok(_) => {}

@@ -79,13 +79,10 @@ fn strings(values: &[&str]) -> Vec<u8> {
     out
 }
 
-/// The cells of `cells`, read from `pages`, as text.
-fn texts(cells: &Cells, pages: &Pages) -> Vec<String> {
-    let source = pages.source(cells);
-    (cells.spans.iter())
-        .map(|&(start, end)| {
-            String::from_utf8(source[start as usize..end as usize].to_vec()).unwrap()
-        })
+/// The cells of `cells` as text.
+fn texts(cells: &Cells) -> Vec<String> {
+    (0..cells.rows())
+        .map(|r| String::from_utf8(cells.get(r).to_vec()).unwrap())
         .collect()
 }
 
@@ -138,10 +135,33 @@ fn dictionary_pages_are_written_once_and_copied_for_each_row() {
         "Mug, large",
         "P1",
     ];
-    assert_eq!(texts(&cells, &pages), want);
+    assert_eq!(texts(&cells), want);
     let delimited: Vec<bool> = want.iter().map(|c| !c.contains(',')).collect();
     assert_eq!(plain, delimited);
     assert_eq!(pages.rows(), 11);
+    // Each row's cell is its entry (indices 1, 1, null, 1, 0, null, null, 3, 2, 1, 0), one
+    // dictionary's: a null is none.
+    let entries: Vec<Option<usize>> = (0..11).map(|r| cells.entry(r).map(|e| e.1)).collect();
+    let n = None;
+    let want = [
+        Some(1),
+        Some(1),
+        n,
+        Some(1),
+        Some(0),
+        n,
+        n,
+        Some(3),
+        Some(2),
+        Some(1),
+        Some(0),
+    ];
+    assert_eq!(entries, want);
+    let dictionaries: Vec<u64> = (0..11)
+        .filter_map(|r| cells.entry(r))
+        .map(|e| e.0)
+        .collect();
+    assert!(dictionaries.iter().all(|&d| d == dictionaries[0]));
     // A twelfth row is not there.
     let read = pages.read(1, &mut cells, &mut [true; 12], &mut writer, &ISO);
     assert!(
@@ -179,10 +199,7 @@ fn plain_pages_of_both_versions_and_other_encodings_left_to_the_crate() {
     let mut writer = Writer::new(Kind::Date);
     let read = pages.read(7, &mut cells, &mut plain, &mut writer, &ISO);
     assert_eq!(read, Ok(Read::Unhandled(3)));
-    assert_eq!(
-        texts(&cells, &pages),
-        ["2024-03-05", "1970-01-01", "1969-12-31"]
-    );
+    assert_eq!(texts(&cells), ["2024-03-05", "1970-01-01", "1969-12-31"]);
     assert_eq!(pages.rows(), 3);
 
     // Optional booleans in a v2 page: levels (RLE: 0 × 2, then 1 × 3) before the values, bit
@@ -206,7 +223,7 @@ fn plain_pages_of_both_versions_and_other_encodings_left_to_the_crate() {
     let mut writer = Writer::new(Kind::Bool);
     let read = pages.read(5, &mut cells, &mut plain, &mut writer, &ISO);
     assert_eq!(read, Ok(Read::All));
-    assert_eq!(texts(&cells, &pages), ["", "", "true", "false", "true"]);
+    assert_eq!(texts(&cells), ["", "", "true", "false", "true"]);
 }
 
 #[test]

@@ -172,7 +172,7 @@ impl Table {
         let Some((node, text)) =
             (self.derived.column(spec)).filter(|(n, _)| n.kind() == Kind::Number)
         else {
-            return self.amount_in(spec, self.required(spec)?);
+            return self.required_amount(spec);
         };
         let number = node.number(self).map_err(|e| {
             let option = self.derived.derive_option(self.specs[spec].name, text);

@@ -21,6 +21,7 @@ pub use clean::{Invisible, clean};
 use derive::Derived;
 use fill::Fill;
 use head::Head;
+use memo::Memo;
 pub(crate) use stamp::Stamp;
 
 mod clean;
@@ -28,6 +29,7 @@ mod derive;
 mod fill;
 mod hash;
 mod head;
+mod memo;
 mod stamp;
 
 const NOT_UTF8: &str = "UTF-8 text: the file is in another encoding (for Latin-1 or Excel's \
@@ -79,6 +81,8 @@ pub(crate) struct Table {
     stamp: Option<(std::path::PathBuf, Stamp)>,
     /// Whether a Parquet file's rows are decoded on a thread of their own.
     decode_ahead: bool,
+    /// Dates and amounts of a Parquet file's dictionary entries, once read.
+    memo: Memo,
 }
 
 impl Table {
@@ -151,6 +155,7 @@ impl Table {
             derived: Derived::default(),
             stamp,
             decode_ahead: false,
+            memo: Memo::default(),
         };
         table.derived.preset.clone_from(&opts.preset);
         table.derive(map)?;
@@ -214,6 +219,7 @@ impl Table {
             derived: self.derived.clone(),
             stamp: None,
             decode_ahead: false,
+            memo: Memo::default(),
         }
     }
 

@@ -1,0 +1,129 @@
+//! Dates and amounts kept for the dictionary entries of a Parquet file: a column written with
+//! a dictionary holds each distinct value once, and its rows point to it, so a row whose cell is
+//! an entry met before takes its date or amount from here instead of parsing the same text
+//! again. Only values read without an error are kept; a cell that fails is read, and its error
+//! made, at each row that holds it.
+
+use std::cell::RefCell;
+
+use chrono::NaiveDate;
+
+use super::Table;
+use crate::input::FieldError;
+use crate::money::Money;
+
+/// The values kept, for one column's dictionary at a time.
+#[derive(Default)]
+pub(super) struct Memo {
+    dates: RefCell<Kept<NaiveDate>>,
+    amounts: RefCell<Kept<(Money, bool)>>,
+}
+
+/// Values kept for the entries of one dictionary: the file's column, the dictionary, and
+/// each entry's value once read.
+struct Kept<T> {
+    of: Option<(usize, u64)>,
+    values: Vec<Option<T>>,
+}
+
+impl<T> Default for Kept<T> {
+    fn default() -> Kept<T> {
+        Kept {
+            of: None,
+            values: Vec::new(),
+        }
+    }
+}
+
+impl<T: Copy> Kept<T> {
+    fn get(&self, column: usize, (dictionary, entry): (u64, usize)) -> Option<T> {
+        match self.of == Some((column, dictionary)) {
+            true => self.values.get(entry).copied().flatten(),
+            false => None,
+        }
+    }
+
+    fn keep(&mut self, column: usize, (dictionary, entry): (u64, usize), value: T) {
+        if self.of != Some((column, dictionary)) {
+            self.of = Some((column, dictionary));
+            self.values.clear();
+        }
+        if self.values.len() <= entry {
+            self.values.resize(entry + 1, None);
+        }
+        self.values[entry] = Some(value);
+    }
+}
+
+impl Table {
+    /// The file's column of `specs[spec]` and the dictionary entry its cell in the current row
+    /// is, when the cell is the entry's text as it is (not filled down, not cleaned).
+    fn entry_of(&self, spec: usize) -> Option<(usize, (u64, usize))> {
+        let index = self.columns[spec]?;
+        let filled = self.fill.as_ref().and_then(|f| f.filled(index));
+        if filled.is_some() || self.cleaned.get(index).is_some() {
+            return None;
+        }
+        Some((index, self.record.entry(index)?))
+    }
+
+    /// The date in the required column `specs[spec]` ([`Table::required`], then
+    /// [`Table::date_in`]), kept for the cell's dictionary entry.
+    pub fn required_date(&self, spec: usize) -> Result<NaiveDate, FieldError> {
+        let entry = self.entry_of(spec);
+        let kept = entry.and_then(|(i, e)| self.memo.dates.borrow().get(i, e));
+        if let Some(date) = kept {
+            return Ok(date);
+        }
+        let date = self.date_in(spec, self.required(spec)?)?;
+        if let Some((i, e)) = entry {
+            self.memo.dates.borrow_mut().keep(i, e, date);
+        }
+        Ok(date)
+    }
+
+    /// The amount in the required column `specs[spec]` ([`Table::required`], then
+    /// [`Table::amount_in`]), kept for the cell's dictionary entry.
+    pub(super) fn required_amount(&self, spec: usize) -> Result<(Money, bool), FieldError> {
+        let entry = self.entry_of(spec);
+        let kept = entry.and_then(|(i, e)| self.memo.amounts.borrow().get(i, e));
+        if let Some(amount) = kept {
+            return Ok(amount);
+        }
+        let amount = self.amount_in(spec, self.required(spec)?)?;
+        if let Some((i, e)) = entry {
+            self.memo.amounts.borrow_mut().keep(i, e, amount);
+        }
+        Ok(amount)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kept;
+
+    #[test]
+    fn values_are_kept_for_one_column_s_dictionary_at_a_time() {
+        let mut kept = Kept::default();
+        assert_eq!(kept.get(3, (7, 0)), None);
+        kept.keep(3, (7, 2), 'a');
+        kept.keep(3, (7, 0), 'b');
+        assert_eq!(
+            (
+                kept.get(3, (7, 2)),
+                kept.get(3, (7, 0)),
+                kept.get(3, (7, 1))
+            ),
+            (Some('a'), Some('b'), None)
+        );
+        // Entry 2 of another dictionary, or of the same one read through another column, is
+        // another value: not kept.
+        assert_eq!((kept.get(3, (8, 2)), kept.get(4, (7, 2))), (None, None));
+        // A value kept for another dictionary drops the first one's.
+        kept.keep(3, (8, 5), 'c');
+        assert_eq!(
+            (kept.get(3, (8, 5)), kept.get(3, (7, 2))),
+            (Some('c'), None)
+        );
+    }
+}
