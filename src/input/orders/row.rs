@@ -122,25 +122,40 @@ impl<S> Row<S> {
 
 /// The quantity of the current row: 1 when empty; negative only on a return line.
 pub(super) fn quantity(t: &Table, amount: Money) -> Result<i64, FieldError> {
-    match t.cell(QUANTITY)? {
-        None | Some("") => Ok(1),
-        Some(text) => match text.parse::<i64>() {
-            Ok(q) if q >= 0 || amount.is_negative() => Ok(q),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    IntErrorKind::PosOverflow | IntErrorKind::NegOverflow
-                ) =>
-            {
-                let expected = format!("a whole number of at most {} in magnitude", i64::MAX);
-                Err(t.invalid(QUANTITY, text, &expected))
-            }
-            _ => {
-                let expected = "a whole number >= 0 (negative only on a return line)";
-                Err(t.invalid(QUANTITY, text, expected))
-            }
+    let q = match t.kept_integer(QUANTITY) {
+        Some(q) => q,
+        None => match t.cell(QUANTITY)? {
+            None | Some("") => return Ok(1),
+            Some(text) => match text.parse::<i64>() {
+                Ok(q) => {
+                    t.keep_integer(QUANTITY, q);
+                    q
+                }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        IntErrorKind::PosOverflow | IntErrorKind::NegOverflow
+                    ) =>
+                {
+                    let expected = format!("a whole number of at most {} in magnitude", i64::MAX);
+                    return Err(t.invalid(QUANTITY, text, &expected));
+                }
+                Err(_) => return Err(negative_or_not_whole(t)),
+            },
         },
+    };
+    match q >= 0 || amount.is_negative() {
+        true => Ok(q),
+        false => Err(negative_or_not_whole(t)),
     }
+}
+
+/// The error of a quantity that is not a whole number, or negative on a line that is no return.
+#[cold]
+fn negative_or_not_whole(t: &Table) -> FieldError {
+    let text = t.cell(QUANTITY).ok().flatten().unwrap_or_default();
+    let expected = "a whole number >= 0 (negative only on a return line)";
+    t.invalid(QUANTITY, text, expected)
 }
 
 /// `None` for an empty cell.

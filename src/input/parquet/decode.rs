@@ -83,26 +83,20 @@ impl Slice {
             false => std::mem::take(&mut self.bytes),
         };
         let width = columns.len();
-        // Room for every row, written in place: each column's own text or its longest entry in
-        // every row, a delimiter after each cell, and 16 bytes to copy the last cell in one go.
-        let room = (columns.iter())
+        // Room for every row, written in place: each column's cells, a delimiter after each
+        // cell, and 16 bytes to copy the last cell in one go. The slice before's text, ends and
+        // starts are written over, not cleared: only room past them is filled first.
+        let cells: usize = (columns.iter())
             .map(|cells| match &cells.dictionary {
-                Some(d) if d.longest <= 64 => d.longest * rows,
-                // A long entry (a document, say) in a few rows: their lengths summed.
                 Some(d) => (cells.entries.iter())
                     .filter_map(|&e| d.spans.get(e as usize))
                     .map(|&(from, to)| (to - from) as usize)
                     .sum(),
                 None => cells.text.len(),
             })
-            .sum::<usize>()
-            + rows * width
-            + 16;
-        text.clear();
-        text.resize(room, 0);
-        self.starts.clear();
+            .sum();
+        text.resize(cells + rows * width + 16, 0);
         self.starts.resize(rows + 1, 0);
-        self.ends.clear();
         self.ends.resize(rows * width, 0);
         let views: Vec<View> = columns.iter().map(View::of).collect();
         let mut at = 0;
@@ -204,8 +198,6 @@ pub(super) struct Entries {
     pub spans: Vec<(u32, u32)>,
     /// Whether a byte of the text is not printable ASCII ([`needs_a_look`]).
     pub looks: bool,
-    /// The longest entry's length.
-    pub longest: usize,
 }
 
 impl Entries {
@@ -214,11 +206,6 @@ impl Entries {
         Entries {
             id: DICTIONARIES.fetch_add(1, Ordering::Relaxed),
             looks: needs_a_look(&text),
-            longest: spans
-                .iter()
-                .map(|&(s, e)| (e - s) as usize)
-                .max()
-                .unwrap_or(0),
             text,
             spans,
         }

@@ -1,4 +1,4 @@
-//! Dates and amounts kept for the dictionary entries of a Parquet file: a column written with
+//! Dates, amounts and whole numbers kept for the dictionary entries of a Parquet file: a column written with
 //! a dictionary holds each distinct value once, and its rows point to it, so a row whose cell is
 //! an entry met before takes its date or amount from here instead of parsing the same text
 //! again. Only values read without an error are kept; a cell that fails is read, and its error
@@ -17,6 +17,7 @@ use crate::money::Money;
 pub(super) struct Memo {
     dates: RefCell<Kept<NaiveDate>>,
     amounts: RefCell<Kept<(Money, bool)>>,
+    integers: RefCell<Kept<i64>>,
 }
 
 /// Values kept for the entries of one dictionary: the file's column, the dictionary, and
@@ -58,19 +59,26 @@ impl<T: Copy> Kept<T> {
 impl Table {
     /// The file's column of `specs[spec]` and the dictionary entry its cell in the current row
     /// is, when the cell is the entry's text as it is (not filled down, not cleaned).
+    #[inline(always)]
     fn entry_of(&self, spec: usize) -> Option<(usize, (u64, usize))> {
         let index = self.columns[spec]?;
+        // A CSV record has no entries: it goes no further.
+        let entry = self.record.entry(index)?;
         let filled = self.fill.as_ref().and_then(|f| f.filled(index));
         if filled.is_some() || self.cleaned.get(index).is_some() {
             return None;
         }
-        Some((index, self.record.entry(index)?))
+        Some((index, entry))
     }
 
     /// The date in the required column `specs[spec]` ([`Table::required`], then
     /// [`Table::date_in`]), kept for the cell's dictionary entry.
+    #[inline(always)]
     pub fn required_date(&self, spec: usize) -> Result<NaiveDate, FieldError> {
-        let entry = self.entry_of(spec);
+        let Some(entry) = self.entry_of(spec) else {
+            return self.date_in(spec, self.required(spec)?);
+        };
+        let entry = Some(entry);
         let kept = entry.and_then(|(i, e)| self.memo.dates.borrow().get(i, e));
         if let Some(date) = kept {
             return Ok(date);
@@ -84,8 +92,12 @@ impl Table {
 
     /// The amount in the required column `specs[spec]` ([`Table::required`], then
     /// [`Table::amount_in`]), kept for the cell's dictionary entry.
+    #[inline(always)]
     pub(super) fn required_amount(&self, spec: usize) -> Result<(Money, bool), FieldError> {
-        let entry = self.entry_of(spec);
+        let Some(entry) = self.entry_of(spec) else {
+            return self.amount_in(spec, self.required(spec)?);
+        };
+        let entry = Some(entry);
         let kept = entry.and_then(|(i, e)| self.memo.amounts.borrow().get(i, e));
         if let Some(amount) = kept {
             return Ok(amount);
@@ -95,6 +107,23 @@ impl Table {
             self.memo.amounts.borrow_mut().keep(i, e, amount);
         }
         Ok(amount)
+    }
+
+    /// The whole number kept for the dictionary entry that the current row's cell in column
+    /// `specs[spec]` is, if one was ([`Table::keep_integer`]).
+    #[inline(always)]
+    pub fn kept_integer(&self, spec: usize) -> Option<i64> {
+        let (i, e) = self.entry_of(spec)?;
+        self.memo.integers.borrow().get(i, e)
+    }
+
+    /// Keeps `value`, read from the current row's cell in column `specs[spec]`, for the
+    /// dictionary entry the cell is, if it is one.
+    #[inline(always)]
+    pub fn keep_integer(&self, spec: usize, value: i64) {
+        if let Some((i, e)) = self.entry_of(spec) {
+            self.memo.integers.borrow_mut().keep(i, e, value);
+        }
     }
 }
 
