@@ -191,6 +191,22 @@ impl Pages {
                     }
                     cells.mark_delimited(first, from, plain);
                 }
+                // Booleans, a bit each, written as the writer writes them, without a call each.
+                Values::Plain { at, bit } if *physical == Physical::BOOLEAN => {
+                    for r in 0..n {
+                        if levels.is_some_and(|(defs, max)| defs[r] < max) {
+                            cells.end()?;
+                            continue;
+                        }
+                        let byte = page.buf.get(*at + *bit / 8).ok_or_else(ended)?;
+                        match byte >> (*bit % 8) & 1 {
+                            1 => cells.text.extend_from_slice(b"true"),
+                            _ => cells.text.extend_from_slice(b"false"),
+                        }
+                        *bit += 1;
+                        cells.end()?;
+                    }
+                }
                 Values::Plain { at, bit } => {
                     let (first, from) = (cells.rows(), cells.text.len());
                     for r in 0..n {

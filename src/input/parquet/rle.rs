@@ -62,7 +62,30 @@ impl Hybrid {
                     let take = n.min(*left);
                     let (data, width) = (&self.data, self.width as usize);
                     let from = *bit;
-                    out.extend((0..take).map(|k| unpack(data, from + k * width, self.width)));
+                    let at = |k: usize| from + k * width;
+                    // Up to a whole byte one by one (at most 7 values), then eight at a time:
+                    // from a whole byte on, eight values lie in `width` bytes, unpacked from one
+                    // 128-bit word when they are at most 16 bits wide; then the rest.
+                    let mut k = 0;
+                    if width <= 16 {
+                        while k < take && at(k) % 8 != 0 {
+                            out.push(unpack(data, at(k), self.width));
+                            k += 1;
+                        }
+                        let mask = (1u128 << width) - 1;
+                        while take - k >= 8 {
+                            let byte = at(k) / 8;
+                            let sixteen = data.get(byte..byte + 16);
+                            let Some(sixteen) = sixteen.and_then(|s| <[u8; 16]>::try_from(s).ok())
+                            else {
+                                break;
+                            };
+                            let word = u128::from_le_bytes(sixteen);
+                            out.extend((0..8).map(|i| (word >> (i * width) & mask) as u32));
+                            k += 8;
+                        }
+                    }
+                    out.extend((k..take).map(|k| unpack(data, at(k), self.width)));
                     *bit += take * width;
                     (*left, n) = (*left - take, n - take);
                 }
@@ -207,6 +230,39 @@ mod tests {
             h.fill(n, &mut out).unwrap();
         }
         assert_eq!(out, [5, 5, 5, 0, 1, 2, 3, 4, 5, 6, 7, 1, 1]);
+    }
+
+    #[test]
+    fn long_bit_packed_runs_of_every_width_read_as_packed() {
+        // 100 values (13 groups, the last padded), packed bit by bit here, read back in calls
+        // of 5, 17 and 78 values, which start inside groups and at odd bits.
+        for width in [1, 2, 3, 5, 7, 8, 9, 12, 13, 15, 16, 17, 24, 32] {
+            let mask = if width == 32 {
+                u32::MAX
+            } else {
+                (1 << width) - 1
+            };
+            let values: Vec<u32> = (0..100u32)
+                .map(|i| i.wrapping_mul(2_654_435_761) & mask)
+                .collect();
+            let mut bytes = vec![0u8; 13 * width];
+            for (i, v) in values.iter().enumerate() {
+                for b in 0..width {
+                    if v >> b & 1 == 1 {
+                        let at = i * width + b;
+                        bytes[at / 8] |= 1 << (at % 8);
+                    }
+                }
+            }
+            let mut data = vec![13 << 1 | 1];
+            data.extend(bytes);
+            let mut hybrid = Hybrid::new(Bytes::from(data), width as u8).unwrap();
+            let mut out = Vec::new();
+            for n in [5, 17, 78] {
+                hybrid.fill(n, &mut out).unwrap();
+            }
+            assert_eq!(out, values, "width {width}");
+        }
     }
 
     #[test]
