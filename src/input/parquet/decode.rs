@@ -38,7 +38,8 @@ const SLICE: usize = 8192;
 pub(super) struct Slice {
     /// The cells as decoded, column by column: the top-level column `c`'s are `columns[c]`
     /// (none for a column not read: its cells are empty). The record that reads the rows holds
-    /// them too, for the dictionary entries that rows' cells are ([`Cells::entry`]).
+    /// them instead while it holds the text (swapped, as the text is), for the dictionary
+    /// entries that rows' cells are ([`Cells::entry`]).
     pub columns: Vec<Cells>,
     pub text: String,
     pub bytes: Vec<u8>,
@@ -51,7 +52,8 @@ pub(super) struct Slice {
     /// for cleaning ([`Record::is_printable`](crate::input::records::Record::is_printable)).
     pub printable: Vec<bool>,
     pub rows: usize,
-    /// The cells of a row: the file's top-level columns.
+    /// The cells of a row: the file's top-level columns (kept apart from `columns`, which the
+    /// record holds while it reads the rows).
     width: usize,
 }
 
@@ -95,12 +97,18 @@ impl Slice {
                 None => cells.text.len(),
             })
             .sum();
-        text.resize(cells + rows * width + 16, 0);
+        let room = cells + rows * width;
+        if u32::try_from(room).is_err() {
+            return Err(format!("rows of over 4 GiB of text in {SLICE} rows"));
+        }
+        text.resize(room + 16, 0);
         self.starts.resize(rows + 1, 0);
         self.ends.resize(rows * width, 0);
         let views: Vec<View> = columns.iter().map(View::of).collect();
         let mut at = 0;
-        if width > 0 {
+        if width == 0 {
+            self.starts.fill(0);
+        } else {
             let rows = self
                 .starts
                 .iter_mut()
@@ -157,7 +165,9 @@ impl View<'_> {
         }
     }
 
-    /// Row `r`'s cell: the text it lies in, its start and end there (empty if none).
+    /// Row `r`'s cell: the text it lies in, its start and end there (empty if none). As
+    /// [`Cells::get`] finds it, from the column's text, spans and entries taken once a slice,
+    /// not through the cells' shared dictionary at each cell.
     #[inline(always)]
     fn cell(&self, r: usize) -> (&[u8], usize, usize) {
         let (source, span) = match *self {

@@ -90,8 +90,8 @@ impl Parquet {
     }
 
     /// The rows, the columns at `read` written (every other cell left empty) in the forms `form`
-    /// gives, decoded on a thread of their own if `ahead`; the column that cannot be read, if one of them is such, in a message to show after
-    /// the file's name.
+    /// gives, decoded on a thread of their own if `ahead`; the column that cannot be read, if one
+    /// of them is such, in a message to show after the file's name.
     pub fn rows(&self, read: &[usize], form: Form, ahead: bool) -> Result<Rows, String> {
         let mut leaves = vec![None; self.names.len()];
         for &i in read {

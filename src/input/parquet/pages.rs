@@ -149,10 +149,15 @@ impl Pages {
             let max = u32::try_from(*max_def).unwrap_or_default();
             defs.clear();
             let present = match &mut page.defs {
-                Some(levels) => {
-                    levels.fill(n, defs)?;
-                    defs.iter().filter(|&&d| d >= max).count()
-                }
+                Some(levels) => match levels.skip_repeat(max, n)? {
+                    // A repeated level of a value for all n rows (as writers give a column
+                    // that may hold nulls but holds none here): no level to write out.
+                    true => n,
+                    false => {
+                        levels.fill(n, defs)?;
+                        defs.iter().filter(|&&d| d >= max).count()
+                    }
+                },
                 None => n,
             };
             // A run without nulls is read as a required column's: no level to look at per row.

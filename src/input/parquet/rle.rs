@@ -95,6 +95,26 @@ impl Hybrid {
         Ok(())
     }
 
+    /// Skips the next `n` values when they are all `value`, in the one RLE run; whether it did
+    /// (else nothing is skipped).
+    pub fn skip_repeat(&mut self, value: u32, n: usize) -> Result<bool, String> {
+        let spent = matches!(
+            self.run,
+            Run::Repeat { left: 0, .. } | Run::Packed { left: 0, .. }
+        );
+        // At the end of the data, `fill` says the values end early.
+        if spent && self.at < self.data.len() {
+            self.next_run()?;
+        }
+        match &mut self.run {
+            Run::Repeat { value: v, left } if *v == value && *left >= n => {
+                *left -= n;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
     /// Reads the next run's header (and an RLE run's value).
     fn next_run(&mut self) -> Result<(), String> {
         let header = self.uleb128()?;
@@ -234,9 +254,9 @@ mod tests {
 
     #[test]
     fn long_bit_packed_runs_of_every_width_read_as_packed() {
-        // 100 values (13 groups, the last padded), packed bit by bit here, read back in calls
-        // of 5, 17 and 78 values, which start inside groups and at odd bits.
-        for width in [1, 2, 3, 5, 7, 8, 9, 12, 13, 15, 16, 17, 24, 32] {
+        // 100 values (13 groups, the last padded; all 0 at width 0), packed bit by bit here,
+        // read back in calls of 5, 17 and 78 values, which start inside groups and at odd bits.
+        for width in [0, 1, 2, 3, 5, 7, 8, 9, 12, 13, 15, 16, 17, 24, 32] {
             let mask = if width == 32 {
                 u32::MAX
             } else {
@@ -263,6 +283,25 @@ mod tests {
             }
             assert_eq!(out, values, "width {width}");
         }
+    }
+
+    #[test]
+    fn a_repeated_value_is_skipped_only_within_one_run() {
+        // RLE 1 × 5, RLE 0 × 2, RLE 1 × 4.
+        let data = Bytes::from_static(&[10, 1, 4, 0, 8, 1]);
+        let mut hybrid = Hybrid::new(data, 1).unwrap();
+        assert_eq!(hybrid.skip_repeat(1, 3), Ok(true));
+        // Two 1s are left in the first run: three are not there, nor a 0.
+        assert_eq!(hybrid.skip_repeat(1, 3), Ok(false));
+        assert_eq!(hybrid.skip_repeat(0, 1), Ok(false));
+        let mut out = Vec::new();
+        hybrid.fill(3, &mut out).unwrap();
+        assert_eq!(out, [1, 1, 0]);
+        // The rest of the 0s' run, then a new run read for the 1s.
+        assert_eq!(hybrid.skip_repeat(0, 1), Ok(true));
+        assert_eq!(hybrid.skip_repeat(1, 4), Ok(true));
+        assert_eq!(hybrid.skip_repeat(1, 1), Ok(false));
+        assert!(hybrid.fill(1, &mut out).is_err(), "the values ended");
     }
 
     #[test]

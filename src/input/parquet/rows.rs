@@ -16,7 +16,7 @@ pub(crate) struct Rows {
     /// The slice whose rows are handed on, and the next of them.
     slice: Slice,
     row: usize,
-    /// Whether the record the rows are read into holds the slice's text and cells' ends
+    /// Whether the record the rows are read into holds the slice's text, cells' ends and cells
     /// ([`Record::hold`]): then they go back to the slice before it is decoded again.
     held: bool,
     /// The line of the next row: the header is line 1.

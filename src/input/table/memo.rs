@@ -1,8 +1,8 @@
-//! Dates, amounts and whole numbers kept for the dictionary entries of a Parquet file: a column written with
-//! a dictionary holds each distinct value once, and its rows point to it, so a row whose cell is
-//! an entry met before takes its date or amount from here instead of parsing the same text
-//! again. Only values read without an error are kept; a cell that fails is read, and its error
-//! made, at each row that holds it.
+//! Dates, amounts and whole numbers kept for the dictionary entries of a Parquet file: a column
+//! written with a dictionary holds each distinct value once, and its rows point to it, so a row
+//! whose cell is an entry met before takes its date, amount or quantity from here instead of
+//! parsing the same text again. Only values read without an error are kept; a cell that fails
+//! is read, and its error made, at each row that holds it.
 
 use std::cell::RefCell;
 
@@ -78,15 +78,12 @@ impl Table {
         let Some(entry) = self.entry_of(spec) else {
             return self.date_in(spec, self.required(spec)?);
         };
-        let entry = Some(entry);
-        let kept = entry.and_then(|(i, e)| self.memo.dates.borrow().get(i, e));
-        if let Some(date) = kept {
+        let (i, e) = entry;
+        if let Some(date) = self.memo.dates.borrow().get(i, e) {
             return Ok(date);
         }
         let date = self.date_in(spec, self.required(spec)?)?;
-        if let Some((i, e)) = entry {
-            self.memo.dates.borrow_mut().keep(i, e, date);
-        }
+        self.memo.dates.borrow_mut().keep(i, e, date);
         Ok(date)
     }
 
@@ -97,15 +94,12 @@ impl Table {
         let Some(entry) = self.entry_of(spec) else {
             return self.amount_in(spec, self.required(spec)?);
         };
-        let entry = Some(entry);
-        let kept = entry.and_then(|(i, e)| self.memo.amounts.borrow().get(i, e));
-        if let Some(amount) = kept {
+        let (i, e) = entry;
+        if let Some(amount) = self.memo.amounts.borrow().get(i, e) {
             return Ok(amount);
         }
         let amount = self.amount_in(spec, self.required(spec)?)?;
-        if let Some((i, e)) = entry {
-            self.memo.amounts.borrow_mut().keep(i, e, amount);
-        }
+        self.memo.amounts.borrow_mut().keep(i, e, amount);
         Ok(amount)
     }
 

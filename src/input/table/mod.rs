@@ -81,7 +81,7 @@ pub(crate) struct Table {
     stamp: Option<(std::path::PathBuf, Stamp)>,
     /// Whether a Parquet file's rows are decoded on a thread of their own.
     decode_ahead: bool,
-    /// Dates and amounts of a Parquet file's dictionary entries, once read.
+    /// Dates, amounts and whole numbers of a Parquet file's dictionary entries, once read.
     memo: Memo,
 }
 
