@@ -75,32 +75,34 @@ impl Table {
     /// [`Table::date_in`]), kept for the cell's dictionary entry.
     #[inline(always)]
     pub fn required_date(&self, spec: usize) -> Result<NaiveDate, FieldError> {
-        let Some(entry) = self.entry_of(spec) else {
-            return self.date_in(spec, self.required(spec)?);
-        };
-        let (i, e) = entry;
-        if let Some(date) = self.memo.dates.borrow().get(i, e) {
-            return Ok(date);
-        }
-        let date = self.date_in(spec, self.required(spec)?)?;
-        self.memo.dates.borrow_mut().keep(i, e, date);
-        Ok(date)
+        self.required_kept(spec, &self.memo.dates, |text| self.date_in(spec, text))
     }
 
     /// The amount in the required column `specs[spec]` ([`Table::required`], then
     /// [`Table::amount_in`]), kept for the cell's dictionary entry.
     #[inline(always)]
     pub(super) fn required_amount(&self, spec: usize) -> Result<(Money, bool), FieldError> {
-        let Some(entry) = self.entry_of(spec) else {
-            return self.amount_in(spec, self.required(spec)?);
+        self.required_kept(spec, &self.memo.amounts, |text| self.amount_in(spec, text))
+    }
+
+    /// What `read` makes of the text of the required column `specs[spec]`, kept in `kept` for
+    /// the cell's dictionary entry.
+    #[inline(always)]
+    fn required_kept<T: Copy>(
+        &self,
+        spec: usize,
+        kept: &RefCell<Kept<T>>,
+        read: impl FnOnce(&str) -> Result<T, FieldError>,
+    ) -> Result<T, FieldError> {
+        let Some((i, e)) = self.entry_of(spec) else {
+            return read(self.required(spec)?);
         };
-        let (i, e) = entry;
-        if let Some(amount) = self.memo.amounts.borrow().get(i, e) {
-            return Ok(amount);
+        if let Some(value) = kept.borrow().get(i, e) {
+            return Ok(value);
         }
-        let amount = self.amount_in(spec, self.required(spec)?)?;
-        self.memo.amounts.borrow_mut().keep(i, e, amount);
-        Ok(amount)
+        let value = read(self.required(spec)?)?;
+        kept.borrow_mut().keep(i, e, value);
+        Ok(value)
     }
 
     /// The whole number kept for the dictionary entry that the current row's cell in column
