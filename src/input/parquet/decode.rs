@@ -157,19 +157,18 @@ enum View<'a> {
     Entries(&'a [u8], &'a [(u32, u32)], &'a [u32]),
 }
 
-impl View<'_> {
-    fn of(cells: &Cells) -> View<'_> {
+impl<'a> View<'a> {
+    fn of(cells: &'a Cells) -> View<'a> {
         match &cells.dictionary {
             Some(d) => View::Entries(&d.text, &d.spans, &cells.entries),
             None => View::Own(&cells.text, &cells.spans),
         }
     }
 
-    /// Row `r`'s cell: the text it lies in, its start and end there (empty if none). As
-    /// [`Cells::get`] finds it, from the column's text, spans and entries taken once a slice,
-    /// not through the cells' shared dictionary at each cell.
+    /// Row `r`'s cell: the text it lies in, its start and end there (empty if none). The join
+    /// takes each column's view once a slice, not through the shared dictionary at each cell.
     #[inline(always)]
-    fn cell(&self, r: usize) -> (&[u8], usize, usize) {
+    fn cell(&self, r: usize) -> (&'a [u8], usize, usize) {
         let (source, span) = match *self {
             View::Own(text, spans) => (text, spans.get(r)),
             View::Entries(text, spans, entries) => {
@@ -248,14 +247,8 @@ impl Cells {
 
     /// Row `r`'s cell.
     pub fn get(&self, r: usize) -> &[u8] {
-        let (text, span) = match &self.dictionary {
-            Some(d) => (
-                &d.text,
-                self.entries.get(r).and_then(|&e| d.spans.get(e as usize)),
-            ),
-            None => (&self.text, self.spans.get(r)),
-        };
-        span.map_or(&[], |&(start, end)| &text[start as usize..end as usize])
+        let (source, from, to) = View::of(self).cell(r);
+        &source[from..to]
     }
 
     /// The dictionary whose entry row `r`'s cell is, and the entry: the same dictionary and
