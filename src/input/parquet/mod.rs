@@ -21,7 +21,7 @@
 //! it.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, BufReader, Read};
 use std::os::unix::fs::FileExt;
 use std::sync::Arc;
 
@@ -266,16 +266,24 @@ impl Length for Chunks {
     }
 }
 
+/// Bytes read at once where the crate reads a page's header: more than most headers take.
+const HEADER: usize = 1024;
+
 impl ChunkReader for Chunks {
     type T = Box<dyn Read + Send>;
 
     fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
         match self {
-            Chunks::File(file, size) => Ok(Box::new(At {
-                file: Arc::clone(file),
-                at: start,
-                end: *size,
-            })),
+            // The crate reads a page's header through this, a byte at a time: one read of
+            // [`HEADER`] bytes serves it, not a call to the system for each byte.
+            Chunks::File(file, size) => Ok(Box::new(BufReader::with_capacity(
+                HEADER,
+                At {
+                    file: Arc::clone(file),
+                    at: start,
+                    end: *size,
+                },
+            ))),
             Chunks::Memory(bytes) => Ok(Box::new(bytes.get_read(start)?)),
         }
     }
