@@ -15,6 +15,7 @@ use memchr::{memchr2, memchr3};
 
 use super::parquet::Cells;
 use super::scan::{Found, Scanner};
+use super::table::spaced;
 
 /// What stops reading before the end of the input.
 #[derive(Debug)]
@@ -65,6 +66,9 @@ pub(super) struct Record {
     /// decoder (which looks at a dictionary's entries once, not at each row): then it needs no
     /// cleaning. A CSV record is looked at by the reader.
     printable: bool,
+    /// Whether a held row ([`Record::row`]) is known to hold no space, tab or form feed ([`spaced`]),
+    /// the decoder said so: a CSV line is looked at.
+    unspaced: bool,
 }
 
 impl Record {
@@ -113,6 +117,18 @@ impl Record {
     /// The record's line as written, when it has no quotes: its fields joined by the delimiter.
     pub fn as_written(&self) -> Option<&[u8]> {
         self.plain.then(|| self.raw())
+    }
+
+    /// The record's line as written ([`Record::as_written`]) when it holds no space, tab or form
+    /// feed ([`spaced`]): then no cell of it is padded. A Parquet file's row was looked at by the
+    /// decoder, a column at a time (a dictionary's entries once); a CSV line is looked at here.
+    #[inline(always)]
+    pub fn as_written_unspaced(&self) -> Option<&[u8]> {
+        let line = self.as_written()?;
+        match self.held {
+            true => self.unspaced.then_some(line),
+            false => (!spaced(line)).then_some(line),
+        }
     }
 
     /// Field `i` as text, when the whole record is UTF-8.
@@ -185,13 +201,14 @@ impl Record {
 
     /// Makes this the record of row `row` of the slice it holds ([`Record::hold`]), on line `line`:
     /// its bytes `span` of the slice's text, its cells' ends `fields` of the slice's; `plain`
-    /// as in [`Record::set`]; `printable` when every cell is known to be printable ASCII.
+    /// as in [`Record::set`]; `printable` when every cell is known to be printable ASCII;
+    /// `unspaced` when no cell holds a space, tab or form feed.
     pub fn row(
         &mut self,
         (line, row): (u64, usize),
         span: (usize, usize),
         fields: (usize, usize),
-        (plain, printable): (bool, bool),
+        (plain, printable, unspaced): (bool, bool, bool),
     ) {
         self.line = line;
         self.row = row;
@@ -199,6 +216,7 @@ impl Record {
         self.fields = fields;
         self.plain = plain;
         self.printable = printable;
+        self.unspaced = unspaced;
         self.stray = false;
     }
 
@@ -215,6 +233,7 @@ impl Record {
         self.plain = false;
         self.stray = false;
         self.printable = false;
+        self.unspaced = false;
     }
 
     /// Makes the record all of its bytes and fields.
@@ -631,7 +650,7 @@ mod tests {
             text.is_empty() && ends.is_empty(),
             "the record's own buffers swapped out"
         );
-        rec.row((2, 0), (0, 4), (0, 2), (true, false));
+        rec.row((2, 0), (0, 4), (0, 2), (true, false, true));
         assert_eq!((rec.line(), rec.len()), (2, 2));
         assert_eq!(
             (rec.text(0), rec.text(1), rec.text(2)),
@@ -639,7 +658,7 @@ mod tests {
         );
         assert_eq!(rec.as_written(), Some(&b"a,bc"[..]));
         assert!(!rec.is_printable(), "looked at by the reader");
-        rec.row((3, 1), (4, 6), (2, 4), (false, true));
+        rec.row((3, 1), (4, 6), (2, 4), (false, true, true));
         assert!(rec.is_printable(), "said printable by the decoder");
         assert_eq!(rec.iter().collect::<Vec<_>>(), [&b"x"[..], b""]);
         assert_eq!((rec.raw(), rec.as_written()), (&b"x,"[..], None));

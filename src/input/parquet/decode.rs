@@ -20,12 +20,15 @@ use parquet::file::serialized_reader::SerializedFileReader;
 use super::pages::{Pages, Read};
 use super::write::{Value, Writer};
 use super::{Chunks, DELIMITER, Kind};
-use crate::input::table::needs_a_look;
+use crate::input::table::{needs_a_look, spaced};
 use crate::input::typed;
 
 /// Rows decoded at a time: enough to make a column's calls few, few enough that a slice's
 /// text stays near half a megabyte.
 const SLICE: usize = 8192;
+
+/// The room a slice's rows may take before [`Slice::join`] counts it exactly: 2 KiB a row.
+const ROOM: usize = SLICE * 2048;
 
 /// A slice of rows, written as lines of cells joined by [`DELIMITER`] (without quotes, and
 /// without line ends), end to end: row `r` is `starts[r]..starts[r + 1]` of the text, and its
@@ -51,6 +54,10 @@ pub(super) struct Slice {
     /// Whether every cell of the row is printable ASCII: then the reader need not look at it
     /// for cleaning ([`Record::is_printable`](crate::input::records::Record::is_printable)).
     pub printable: Vec<bool>,
+    /// Whether no cell of the row holds a space, a tab or a form feed ([`spaced`]): then, when
+    /// plain, its text is hashed as it is
+    /// ([`Record::as_written_unspaced`](crate::input::records::Record::as_written_unspaced)).
+    pub unspaced: Vec<bool>,
     pub rows: usize,
     /// The cells of a row: the file's top-level columns (kept apart from `columns`, which the
     /// record holds while it reads the rows).
@@ -86,18 +93,27 @@ impl Slice {
         };
         let width = columns.len();
         // Room for every row, written in place: each column's cells, a delimiter after each
-        // cell, and 16 bytes to copy the last cell in one go. The slice before's text, ends and
-        // starts are written over, not cleared: only room past them is filled first.
-        let cells: usize = (columns.iter())
-            .map(|cells| match &cells.dictionary {
-                Some(d) => (cells.entries.iter())
-                    .filter_map(|&e| d.spans.get(e as usize))
-                    .map(|&(from, to)| (to - from) as usize)
-                    .sum(),
-                None => cells.text.len(),
-            })
-            .sum();
-        let room = cells + rows * width;
+        // cell, and 16 bytes to copy the last cell in one go. A dictionary's cells take at most
+        // its longest entry a row: counted cell by cell only when that bound is far off. The
+        // slice before's text, ends and starts are written over, not cleared: only room past
+        // them is filled first.
+        let room = |exact: bool| -> usize {
+            let cells: usize = (columns.iter())
+                .map(|cells| match &cells.dictionary {
+                    Some(d) if !exact => rows * d.longest,
+                    Some(d) => (cells.entries.iter())
+                        .filter_map(|&e| d.spans.get(e as usize))
+                        .map(|&(from, to)| (to - from) as usize)
+                        .sum(),
+                    None => cells.text.len(),
+                })
+                .sum();
+            cells + rows * width
+        };
+        let room = match room(false) {
+            bound if bound <= ROOM => bound,
+            _ => room(true),
+        };
         if u32::try_from(room).is_err() {
             return Err(format!("rows of over 4 GiB of text in {SLICE} rows"));
         }
@@ -197,7 +213,8 @@ pub(super) fn append(out: &mut Vec<u8>, src: &[u8], start: usize, end: usize) {
     }
 }
 
-/// A dictionary page's entries written as text: entry `i` is `spans[i]` of `text`. Shared by
+/// A dictionary page's entries written as text: entry `i` is `spans[i]` of `text` (which ends
+/// in 16 spare bytes). Shared by
 /// the pages that read the column and the slices whose cells are its entries.
 pub(super) struct Entries {
     /// A number no other dictionary read in the run has: the same number and entry are the
@@ -207,14 +224,26 @@ pub(super) struct Entries {
     pub spans: Vec<(u32, u32)>,
     /// Whether a byte of the text is not printable ASCII ([`needs_a_look`]).
     pub looks: bool,
+    /// Whether the text holds a space, a tab or a form feed ([`spaced`]).
+    pub spaced: bool,
+    /// The length of the longest entry.
+    pub longest: usize,
 }
 
 impl Entries {
-    pub fn new(text: Vec<u8>, spans: Vec<(u32, u32)>) -> Entries {
+    pub fn new(mut text: Vec<u8>, spans: Vec<(u32, u32)>) -> Entries {
         static DICTIONARIES: AtomicU64 = AtomicU64::new(0);
+        let (looks, spaced) = (needs_a_look(&text), spaced(&text));
+        // 16 bytes past the last entry, so that each entry is copied in one go, as the others
+        // ([`Slice::join`]), not by a call to `memcpy`.
+        text.resize(text.len() + 16, 0);
         Entries {
             id: DICTIONARIES.fetch_add(1, Ordering::Relaxed),
-            looks: needs_a_look(&text),
+            looks,
+            spaced,
+            longest: (spans.iter().map(|&(from, to)| to.saturating_sub(from)))
+                .max()
+                .unwrap_or(0) as usize,
             text,
             spans,
         }
@@ -302,20 +331,20 @@ impl Cells {
         }
     }
 
-    /// Marks in `printable` (a flag for each row) the rows whose cell is not printable ASCII:
-    /// one look at the text the cells lie in (a dictionary's, looked at once when it was read),
-    /// and one at each cell only when that finds a byte.
-    fn mark_unprintable(&self, printable: &mut [bool]) {
-        let looks = match &self.dictionary {
-            Some(entries) => entries.looks,
-            None => needs_a_look(&self.text),
+    /// Unsets in `rows` (a flag for each row) the flags of the rows whose cell `has` something:
+    /// one look at the text the cells lie in (a dictionary's, looked at once when it was read:
+    /// `entries` says what that found), and one at each cell only when that finds it.
+    fn mark(&self, rows: &mut [bool], has: fn(&[u8]) -> bool, entries: fn(&Entries) -> bool) {
+        let found = match &self.dictionary {
+            Some(dictionary) => entries(dictionary),
+            None => has(&self.text),
         };
-        if !looks {
+        if !found {
             return;
         }
-        for (r, printable) in printable.iter_mut().enumerate() {
-            if needs_a_look(self.get(r)) {
-                *printable = false;
+        for (r, flag) in rows.iter_mut().enumerate() {
+            if has(self.get(r)) {
+                *flag = false;
             }
         }
     }
@@ -406,11 +435,15 @@ impl Decoder {
                     .map_err(|e| format!("column {:?}: {e}", column.name))?;
             }
         }
-        slice.printable.clear();
-        slice.printable.resize(rows, true);
+        // Rows printable ASCII need no cleaning; rows with no space, tab or form feed, no trim.
+        for flags in [&mut slice.printable, &mut slice.unspaced] {
+            flags.clear();
+            flags.resize(rows, true);
+        }
         for (column, cells) in self.columns.iter().zip(&slice.columns) {
             if column.is_some() {
-                cells.mark_unprintable(&mut slice.printable);
+                cells.mark(&mut slice.printable, needs_a_look, |e| e.looks);
+                cells.mark(&mut slice.unspaced, spaced, |e| e.spaced);
             }
         }
         let columns = std::mem::take(&mut slice.columns);

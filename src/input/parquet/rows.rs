@@ -84,7 +84,7 @@ impl Rows {
         let fields = (r * slice.width(), (r + 1) * slice.width());
         match self.held {
             true => {
-                let flags = (slice.plain[r], slice.printable[r]);
+                let flags = (slice.plain[r], slice.printable[r], slice.unspaced[r]);
                 record.row((self.line, r), span, fields, flags);
             }
             false => {

@@ -21,7 +21,7 @@ use super::decode::{Cells, Decoder, Slice};
 use super::pages::{Pages, Read};
 use super::write::Writer;
 use super::{Chunks, DELIMITER, Kind, Parquet};
-use crate::input::table::needs_a_look;
+use crate::input::table::{needs_a_look, spaced};
 use crate::input::typed;
 
 const ISO: typed::Form = typed::Form {
@@ -403,6 +403,7 @@ fn decoded(bytes: &[u8], form: &typed::Form, paged: bool) -> Result<Vec<(String,
         for r in 0..slice.rows {
             let text = slice.row(r);
             assert_eq!(slice.printable[r], !needs_a_look(text), "{text:?}");
+            assert_eq!(slice.unspaced[r], !spaced(text), "{text:?}");
             rows.push((String::from_utf8(text.to_vec()).unwrap(), slice.plain[r]));
         }
     }
@@ -468,6 +469,11 @@ fn every_layout_the_crate_writes_reads_as_the_crates_readers_read_it() {
             assert!(
                 paged.iter().any(|(row, _)| row.contains("ünï")),
                 "{name}: every row printable"
+            );
+            assert!(
+                paged.iter().any(|(row, _)| spaced(row.as_bytes()))
+                    && paged.iter().any(|(row, _)| !spaced(row.as_bytes())),
+                "{name}: every row spaced, or none"
             );
         }
     }

@@ -26,8 +26,7 @@ impl Table {
     pub fn record_hash(&mut self) -> u64 {
         if self.canonical
             && self.cleaned.is_empty()
-            && let Some(line) = self.record.as_written()
-            && memchr::memchr3(b' ', b'\t', b'\x0C', line).is_none()
+            && let Some(line) = self.record.as_written_unspaced()
         {
             return hash_bytes(line, JOINED);
         }
@@ -49,6 +48,13 @@ impl Table {
         self.joined = joined;
         hash
     }
+}
+
+/// Whether `bytes` hold a space, a tab or a form feed: what a cell may be padded with. A
+/// line as written without them has its cells as written.
+#[inline]
+pub(crate) fn spaced(bytes: &[u8]) -> bool {
+    memchr::memchr3(b' ', b'\t', b'\x0C', bytes).is_some()
 }
 
 /// The seeds of [`Table::record_hash`]'s two encodings of a row.

@@ -20,6 +20,7 @@ pub(crate) use clean::needs_a_look;
 pub use clean::{Invisible, clean};
 use derive::Derived;
 use fill::Fill;
+pub(crate) use hash::spaced;
 use head::Head;
 use memo::Memo;
 pub(crate) use stamp::Stamp;
