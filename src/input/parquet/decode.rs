@@ -134,14 +134,21 @@ impl Slice {
                 for (end, view) in ends.iter_mut().zip(&views) {
                     let (source, from, to) = view.cell(r);
                     let len = to - from;
-                    match source.get(from..from + 16) {
-                        Some(sixteen) if len <= 16 => text[at..at + 16].copy_from_slice(sixteen),
-                        _ => text[at..at + len].copy_from_slice(&source[from..to]),
+                    // A cell of up to 16 bytes: copied in one go, the delimiter after it, with
+                    // one look at the room for both.
+                    match (source.get(from..from + 16), text.get_mut(at..at + 17)) {
+                        (Some(sixteen), Some(room)) if len <= 16 => {
+                            room[..16].copy_from_slice(sixteen);
+                            room[len] = DELIMITER;
+                        }
+                        _ => {
+                            text[at..at + len].copy_from_slice(&source[from..to]);
+                            text[at + len] = DELIMITER;
+                        }
                     }
                     at += len;
                     // Cut short past 4 GiB: then the slice is refused below, ends and all.
                     *end = at as u32;
-                    text[at] = DELIMITER;
                     at += 1;
                 }
                 at -= 1; // no delimiter after the row's last cell
