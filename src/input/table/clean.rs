@@ -58,10 +58,21 @@ impl Cleaned {
 
 impl Table {
     /// Cleans the cells of the current row that xsell reads (see the module's documentation).
+    /// A row known to be printable ASCII (as a Parquet file's mostly are) goes no further than
+    /// here, without a call.
+    #[inline(always)]
     pub(super) fn clean_row(&mut self) -> Result<(), FieldError> {
         self.cleaned.cells.clear();
         self.cleaned.invisible = false;
-        if self.record.is_printable() || !needs_a_look(self.record.raw()) {
+        match self.record.is_printable() {
+            true => Ok(()),
+            false => self.clean_cells(),
+        }
+    }
+
+    /// [`Table::clean_row`] for a row not known to be printable ASCII.
+    fn clean_cells(&mut self) -> Result<(), FieldError> {
+        if !needs_a_look(self.record.raw()) {
             return Ok(());
         }
         let mut cleaned = std::mem::take(&mut self.cleaned);
