@@ -168,10 +168,8 @@ impl Pages {
                 .ok_or("more rows than the slice")?;
             match &mut page.values {
                 Values::Dictionary(of_rows) => {
-                    indices.clear();
-                    of_rows.fill(present, indices)?;
                     let dictionary = dictionary.as_ref().ok_or(NO_DICTIONARY)?;
-                    dictionary.copy(indices, levels, cells, plain)?;
+                    dictionary.copy((of_rows, present), indices, levels, cells, plain)?;
                 }
                 // Strings as they are: copied from the page without a call for each.
                 Values::Plain { at, .. }
@@ -389,12 +387,14 @@ impl Dictionary {
         })
     }
 
-    /// Gives `cells` the entries of `indices`, one for each row but the nulls, the rows'
-    /// levels (and the level of a value) given for a column that may hold nulls: as entries of
-    /// this dictionary, or copied when the cells hold text already.
+    /// Gives `cells` the entries of the next `present` indices of `of_rows`, one for each row
+    /// but the nulls, the rows' levels (and the level of a value) given for a column that may
+    /// hold nulls: as entries of this dictionary, or copied when the cells hold text already.
+    /// `indices` is room for the indices, where they are not read straight into the cells.
     fn copy(
         &self,
-        indices: &[u32],
+        (of_rows, present): (&mut Hybrid, usize),
+        indices: &mut Vec<u32>,
         levels: Option<(&[u32], u32)>,
         cells: &mut Cells,
         plain: &mut [bool],
@@ -408,12 +408,18 @@ impl Dictionary {
         }
         // The common run: no null, no entry with flags; each row is only its entry.
         if entries && levels.is_none() && !self.flagged {
-            if indices.iter().any(|&i| i as usize >= self.flags.len()) {
+            let from = cells.entries.len();
+            of_rows.fill(present, &mut cells.entries)?;
+            if cells.entries[from..]
+                .iter()
+                .any(|&i| i as usize >= self.flags.len())
+            {
                 return Err(past_the_end());
             }
-            cells.entries.extend_from_slice(indices);
             return Ok(());
         }
+        indices.clear();
+        of_rows.fill(present, indices)?;
         let mut indices = indices.iter();
         for (r, plain) in plain.iter_mut().enumerate() {
             if levels.is_some_and(|(defs, max)| defs[r] < max) {
