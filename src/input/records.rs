@@ -66,8 +66,8 @@ pub(super) struct Record {
     /// decoder (which looks at a dictionary's entries once, not at each row): then it needs no
     /// cleaning. A CSV record is looked at by the reader.
     printable: bool,
-    /// Whether a held row ([`Record::row`]) is known to hold no space, tab or form feed ([`spaced`]),
-    /// the decoder said so: a CSV line is looked at.
+    /// Whether a held row ([`Record::row`]) holds no space, tab or form feed ([`spaced`]), as
+    /// the decoder said. A CSV line is looked at instead.
     unspaced: bool,
 }
 

@@ -27,8 +27,9 @@ use crate::input::typed;
 /// text stays near half a megabyte.
 const SLICE: usize = 8192;
 
-/// The room a slice's rows may take before [`Slice::join`] counts it exactly: 2 KiB a row.
-const ROOM: usize = SLICE * 2048;
+/// The longest entry of a dictionary whose cells [`Slice::join`] makes room for without
+/// counting them.
+const SHORT: usize = 32;
 
 /// A slice of rows, written as lines of cells joined by [`DELIMITER`] (without quotes, and
 /// without line ends), end to end: row `r` is `starts[r]..starts[r + 1]` of the text, and its
@@ -93,27 +94,22 @@ impl Slice {
         };
         let width = columns.len();
         // Room for every row, written in place: each column's cells, a delimiter after each
-        // cell, and 16 bytes to copy the last cell in one go. A dictionary's cells take at most
-        // its longest entry a row: counted cell by cell only when that bound is far off. The
-        // slice before's text, ends and starts are written over, not cleared: only room past
-        // them is filled first.
-        let room = |exact: bool| -> usize {
-            let cells: usize = (columns.iter())
-                .map(|cells| match &cells.dictionary {
-                    Some(d) if !exact => rows * d.longest,
-                    Some(d) => (cells.entries.iter())
-                        .filter_map(|&e| d.spans.get(e as usize))
-                        .map(|&(from, to)| (to - from) as usize)
-                        .sum(),
-                    None => cells.text.len(),
-                })
-                .sum();
-            cells + rows * width
-        };
-        let room = match room(false) {
-            bound if bound <= ROOM => bound,
-            _ => room(true),
-        };
+        // cell, and 16 bytes to copy the last cell in one go. A dictionary of short entries
+        // takes at most its longest entry a row: that bound spares counting its cells one by
+        // one (a longer entry would make the bound, zero-filled below, far off). The slice
+        // before's text, ends and starts are written over, not cleared: only room past them is
+        // filled first.
+        let cells: usize = (columns.iter())
+            .map(|cells| match &cells.dictionary {
+                Some(d) if d.longest <= SHORT => rows * d.longest,
+                Some(d) => (cells.entries.iter())
+                    .filter_map(|&e| d.spans.get(e as usize))
+                    .map(|&(from, to)| (to - from) as usize)
+                    .sum(),
+                None => cells.text.len(),
+            })
+            .sum();
+        let room = cells + rows * width;
         if u32::try_from(room).is_err() {
             return Err(format!("rows of over 4 GiB of text in {SLICE} rows"));
         }
@@ -221,8 +217,8 @@ pub(super) fn append(out: &mut Vec<u8>, src: &[u8], start: usize, end: usize) {
 }
 
 /// A dictionary page's entries written as text: entry `i` is `spans[i]` of `text` (which ends
-/// in 16 spare bytes). Shared by
-/// the pages that read the column and the slices whose cells are its entries.
+/// in 16 spare bytes). Shared by the pages that read the column and the slices whose cells are
+/// its entries.
 pub(super) struct Entries {
     /// A number no other dictionary read in the run has: the same number and entry are the
     /// same text ([`Cells::entry`]).

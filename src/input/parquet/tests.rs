@@ -287,7 +287,19 @@ fn file(rows: usize, props: WriterProperties, bad_date: Option<i32>) -> Vec<u8> 
     let schema = Arc::new(parse_message_type(SCHEMA).unwrap());
     let mut out = Vec::new();
     let mut writer = SerializedFileWriter::new(&mut out, schema, Arc::new(props)).unwrap();
-    let words = ["P1", "Mug, large", "", "ünï", "a\"b", "x y", "P22", "Q"];
+    // One word longer than the entries the join makes room for without counting them.
+    let long = "a product name of more than thirty-two bytes";
+    let words = [
+        "P1",
+        "Mug, large",
+        "",
+        "ünï",
+        "a\"b",
+        "x y",
+        "P22",
+        "Q",
+        long,
+    ];
     let mut start = 0;
     while start < rows {
         let range = start..rows.min(start + 600);
