@@ -177,50 +177,37 @@ impl Pages {
                 {
                     let buf = &page.buf;
                     let (first, from) = (cells.rows(), cells.text.len());
-                    for r in 0..n {
-                        if levels.is_some_and(|(defs, max)| defs[r] < max) {
-                            cells.end()?;
-                            continue;
-                        }
+                    each_value(n, levels, cells, |text| {
                         let len = buf.get(*at..*at + 4).ok_or_else(ended)?;
                         let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
                         let (from, to) = (*at + 4, *at + 4 + len);
                         if to > buf.len() {
                             return Err(ended());
                         }
-                        append(&mut cells.text, buf, from, to);
+                        append(text, buf, from, to);
                         *at = to;
-                        cells.end()?;
-                    }
+                        Ok(())
+                    })?;
                     cells.mark_delimited(first, from, plain);
                 }
                 // Booleans, a bit each, written as the writer writes them, without a call each.
                 Values::Plain { at, bit } if *physical == Physical::BOOLEAN => {
-                    for r in 0..n {
-                        if levels.is_some_and(|(defs, max)| defs[r] < max) {
-                            cells.end()?;
-                            continue;
-                        }
+                    each_value(n, levels, cells, |text| {
                         let byte = page.buf.get(*at + *bit / 8).ok_or_else(ended)?;
                         match byte >> (*bit % 8) & 1 {
-                            1 => cells.text.extend_from_slice(b"true"),
-                            _ => cells.text.extend_from_slice(b"false"),
+                            1 => text.extend_from_slice(b"true"),
+                            _ => text.extend_from_slice(b"false"),
                         }
                         *bit += 1;
-                        cells.end()?;
-                    }
+                        Ok(())
+                    })?;
                 }
                 Values::Plain { at, bit } => {
                     let (first, from) = (cells.rows(), cells.text.len());
-                    for r in 0..n {
-                        if levels.is_some_and(|(defs, max)| defs[r] < max) {
-                            cells.end()?;
-                            continue;
-                        }
+                    each_value(n, levels, cells, |text| {
                         let value = plain_value(*physical, *fixed, &page.buf, at, bit)?;
-                        writer.write(value, form, &mut cells.text)?;
-                        cells.end()?;
-                    }
+                        writer.write(value, form, text)
+                    })?;
                     if check {
                         cells.mark_delimited(first, from, plain);
                     }
@@ -450,6 +437,25 @@ impl Dictionary {
         }
         Ok(())
     }
+}
+
+/// Writes the cells of `n` rows of plain values: `write` writes each value's text (in row
+/// order), and a null, where the rows' levels (and the level of a value) say so, is an empty
+/// cell.
+#[inline(always)]
+fn each_value(
+    n: usize,
+    levels: Option<(&[u32], u32)>,
+    cells: &mut Cells,
+    mut write: impl FnMut(&mut Vec<u8>) -> Result<(), String>,
+) -> Result<(), String> {
+    for r in 0..n {
+        if levels.is_none_or(|(defs, max)| defs[r] >= max) {
+            write(&mut cells.text)?;
+        }
+        cells.end()?;
+    }
+    Ok(())
 }
 
 /// The next PLAIN value of `physical` in `buf`, from byte `at` on (booleans, one bit each:
